@@ -1,0 +1,27 @@
+# The two commands of the README: `make run` and `make test`. Everything else is set-up they need.
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+# Pinned contexts that are not the project's own (Open Badges 3.0): the workplace's shared set.
+VC_SERVICE_CONTEXTS_DIR ?= $(abspath ../shared/contexts)
+export VC_SERVICE_CONTEXTS_DIR
+
+.PHONY: run test venv clean
+
+$(STAMP): pyproject.toml
+	@python=$$(scripts/find-python.sh) || exit 1; \
+	  [ -x $(PY) ] || $$python -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+run: $(STAMP)
+	$(VENV)/bin/vc-service up
+
+test: $(STAMP)
+	$(VENV)/bin/pytest
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,19 @@
+from fastapi import APIRouter, HTTPException, status
+from fastapi.responses import JSONResponse
+
+from ..deps import State
+
+router = APIRouter(tags=["contexts"])
+
+
+@router.get("/contexts/{name}", summary="The SIG's own JSON-LD contexts")
+async def get_context(name: str, state: State) -> JSONResponse:
+    contexts = state.sig_contexts
+    if name not in contexts:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no context named {name}")
+    # A context never changes under its URL (it is pinned by hash), so caches may keep it.
+    return JSONResponse(
+        contexts[name].document,
+        media_type="application/ld+json",
+        headers={"Cache-Control": "public, max-age=86400, immutable"},
+    )

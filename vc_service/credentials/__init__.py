@@ -1,0 +1,1 @@
+"""What a credential document must look like, shared by issuing and verifying."""

@@ -1,0 +1,132 @@
+"""Structural rules of W3C VC 1.1/2.0 documents and of Open Badges 3.0 credentials.
+
+These rules reject what cannot be interpreted at all (answered 422, naming the problem);
+whether a well-formed credential is *valid* is the verifier's business.
+"""
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from ..contexts.pinned import PinnedContextSet
+
+VCDM_1_1 = "https://www.w3.org/2018/credentials/v1"
+VCDM_2_0 = "https://www.w3.org/ns/credentials/v2"
+OB3_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+OB3_TYPES = {"OpenBadgeCredential", "AchievementCredential"}
+# Field names of the validity period in each version of the data model.
+VALIDITY_FIELDS = {"2.0": ("validFrom", "validUntil"), "1.1": ("issuanceDate", "expirationDate")}
+
+
+class InvalidCredential(ValueError):
+    """The document is not a credential this service can work with; the message says why."""
+
+
+def as_list(value: Any) -> list:
+    return value if isinstance(value, list) else [value]
+
+
+def context_urls(context: Any) -> Iterator[str]:
+    """Every context URL a document refers to, also inside inline contexts (scoped, @import)."""
+    for entry in as_list(context):
+        if isinstance(entry, str):
+            yield entry
+        elif isinstance(entry, dict):
+            yield from _nested_context_urls(entry)
+
+
+def _nested_context_urls(value: Any) -> Iterator[str]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "@import" and isinstance(item, str):
+                yield item
+            elif key == "@context":
+                yield from context_urls(item)
+            else:
+                yield from _nested_context_urls(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _nested_context_urls(item)
+
+
+def vcdm_version(credential: dict) -> str:
+    """``"1.1"`` or ``"2.0"``, from the first context, which the data model fixes."""
+    contexts = as_list(credential.get("@context"))
+    first = contexts[0] if contexts else None
+    if first == VCDM_2_0:
+        return "2.0"
+    if first == VCDM_1_1:
+        return "1.1"
+    raise InvalidCredential(f"@context must begin with {VCDM_2_0} (VCDM 2.0) or {VCDM_1_1} (VCDM 1.1)")
+
+
+def check_contexts_pinned(credential: dict, pinned: PinnedContextSet) -> None:
+    for url in context_urls(credential.get("@context")):
+        if url not in pinned:
+            raise InvalidCredential(f"JSON-LD context {url} is not pinned by this service")
+
+
+def parse_datetime(value: Any, field: str) -> datetime:
+    if not isinstance(value, str):
+        raise InvalidCredential(f"{field} must be an XML Schema dateTime string")
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise InvalidCredential(f"{field} is not a dateTime: {value!r}") from exc
+    if parsed.tzinfo is None:
+        raise InvalidCredential(f"{field} must carry a time zone (e.g. Z): {value!r}")
+    return parsed
+
+
+def issuer_id(credential: dict) -> str | None:
+    issuer = credential.get("issuer")
+    if isinstance(issuer, dict):
+        issuer = issuer.get("id")
+    return issuer if isinstance(issuer, str) else None
+
+
+def is_open_badge(credential: dict) -> bool:
+    return bool(OB3_TYPES & set(as_list(credential.get("type"))))
+
+
+def check_structure(credential: dict, pinned: PinnedContextSet) -> None:
+    """The data model's required parts, pinned contexts, and the OB3 shape for badges."""
+    if "@context" not in credential:
+        raise InvalidCredential("credential has no @context")
+    vcdm_version(credential)
+    check_contexts_pinned(credential, pinned)
+    types = as_list(credential.get("type"))
+    if "VerifiableCredential" not in types:
+        raise InvalidCredential("type must include VerifiableCredential")
+    if not all(isinstance(entry, str) for entry in types):
+        raise InvalidCredential("type must be a string or a list of strings")
+    subjects = as_list(credential.get("credentialSubject"))
+    if credential.get("credentialSubject") is None or not subjects:
+        raise InvalidCredential("credential has no credentialSubject")
+    if not all(isinstance(subject, dict) for subject in subjects):
+        raise InvalidCredential("credentialSubject must be an object or a list of objects")
+    if is_open_badge(credential):
+        check_open_badge(credential)
+
+
+def check_open_badge(credential: dict) -> None:
+    """Open Badges 3.0: the fields its JSON Schema requires of an OpenBadgeCredential."""
+    if OB3_CONTEXT not in as_list(credential.get("@context")):
+        raise InvalidCredential(f"an OpenBadgeCredential needs the context {OB3_CONTEXT}")
+    for field in ("id", "name"):
+        if not isinstance(credential.get(field), str):
+            raise InvalidCredential(f"an OpenBadgeCredential needs a string {field}")
+    subject = as_list(credential["credentialSubject"])[0]
+    if "AchievementSubject" not in as_list(subject.get("type")):
+        raise InvalidCredential("credentialSubject.type must include AchievementSubject")
+    achievement = subject.get("achievement")
+    if not isinstance(achievement, dict):
+        raise InvalidCredential("credentialSubject.achievement must be an Achievement object")
+    if "Achievement" not in as_list(achievement.get("type")):
+        raise InvalidCredential("credentialSubject.achievement.type must include Achievement")
+    for field in ("id", "name", "description"):
+        if not isinstance(achievement.get(field), str):
+            raise InvalidCredential(f"credentialSubject.achievement.{field} must be a string")
+    criteria = achievement.get("criteria")
+    if not isinstance(criteria, dict) or not (criteria.get("narrative") or criteria.get("id")):
+        raise InvalidCredential("credentialSubject.achievement.criteria needs a narrative or an id")

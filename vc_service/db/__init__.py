@@ -1,0 +1,1 @@
+"""The controller database: SQLAlchemy 2 (async) models, sessions and alembic migrations."""

@@ -1,0 +1,32 @@
+"""Alembic environment: migrations run on a connection the service passes in, or from the URL."""
+
+import asyncio
+
+from alembic import context
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from vc_service.db.models import Base
+
+target_metadata = Base.metadata
+
+
+def run_on(connection) -> None:
+    context.configure(
+        connection=connection, target_metadata=target_metadata, render_as_batch=True
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+async def run_from_url(url: str) -> None:
+    engine = create_async_engine(url)
+    async with engine.begin() as connection:
+        await connection.run_sync(run_on)
+    await engine.dispose()
+
+
+connection = context.config.attributes.get("connection")
+if connection is not None:
+    run_on(connection)
+else:
+    asyncio.run(run_from_url(context.config.get_main_option("sqlalchemy.url")))

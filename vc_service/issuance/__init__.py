@@ -1,0 +1,1 @@
+"""Signing credentials under the SIG's issuer DID."""

@@ -1,0 +1,62 @@
+"""Prepare a credential for signing: the SIG as issuer, dates, an id; then the agent signs."""
+
+import copy
+import uuid
+from datetime import UTC, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from ..agent.client import AgentClient
+from ..agent.errors import AgentRejected
+from ..contexts.pinned import PinnedContextSet
+from ..credentials.document import (
+    VALIDITY_FIELDS,
+    InvalidCredential,
+    check_structure,
+    issuer_id,
+    parse_datetime,
+    vcdm_version,
+)
+from ..issuer.identity import Issuer
+
+class IssueOptions(BaseModel):
+    """VC-API issue options this service honours; anything else is refused, not ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    proofType: Literal["Ed25519Signature2020"] = "Ed25519Signature2020"
+
+
+def xsd_now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def prepare_credential(credential: dict, issuer: Issuer, pinned: PinnedContextSet) -> dict:
+    """A copy of ``credential`` ready to sign, or :class:`InvalidCredential` naming the problem."""
+    if "proof" in credential:
+        raise InvalidCredential("credential already has a proof; send it unsigned")
+    prepared = copy.deepcopy(credential)
+    given_issuer = prepared.get("issuer")
+    if given_issuer is not None and issuer_id(prepared) != issuer.did:
+        raise InvalidCredential(f"issuer must be this SIG's DID {issuer.did}, or left out")
+    prepared["issuer"] = {**issuer.profile, **given_issuer} if isinstance(given_issuer, dict) else issuer.profile
+    prepared.setdefault("id", f"urn:uuid:{uuid.uuid4()}")
+    start_field, end_field = VALIDITY_FIELDS[vcdm_version(prepared)]
+    prepared.setdefault(start_field, xsd_now())
+    start = parse_datetime(prepared[start_field], start_field)
+    if end_field in prepared and parse_datetime(prepared[end_field], end_field) <= start:
+        raise InvalidCredential(f"{end_field} must be later than {start_field}")
+    check_structure(prepared, pinned)
+    return prepared
+
+
+async def sign_credential(
+    agent: AgentClient, credential: dict, issuer: Issuer, pinned: PinnedContextSet, options: IssueOptions
+) -> dict:
+    prepared = prepare_credential(credential, issuer, pinned)
+    try:
+        return await agent.issue_credential(prepared, {"proofType": options.proofType})
+    except AgentRejected as exc:
+        # e.g. "attributes dropped": a property no context defines
+        raise InvalidCredential(f"the agent refused to sign the credential: {exc}") from exc

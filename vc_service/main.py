@@ -1,0 +1,102 @@
+"""The FastAPI application: start-up wires database, agent and issuer; routers stay thin."""
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+
+from fastapi import FastAPI, Request, status
+from fastapi.responses import JSONResponse
+
+from .agent.client import AgentClient
+from .agent.errors import AgentError, AgentUnavailable
+from .agent.supervisor import AgentSupervisor, agent_command, agent_environment
+from .contexts import routes as context_routes
+from .contexts.service import accepted_contexts, sig_contexts
+from .credentials.document import InvalidCredential
+from .db.engine import create_engine, session_factory
+from .db.migrate import upgrade_to_head
+from .health import routes as health_routes
+from .issuance import routes as issuance_routes
+from .issuer import routes as issuer_routes
+from .issuer.identity import ensure_issuer
+from .service_secrets import ServiceSecrets
+from .settings import Settings, get_settings
+from .state import ServiceState
+from .verification import routes as verification_routes
+from .webhooks import routes as webhook_routes
+
+LOGGER = logging.getLogger(__name__)
+
+
+def webhook_url(settings: Settings) -> str:
+    """Where the agent posts events: this process, over loopback when it listens everywhere."""
+    host = "127.0.0.1" if settings.host in ("0.0.0.0", "::") else settings.host
+    return f"http://{host}:{settings.port}/webhooks"
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings: Settings = app.state.settings
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    secrets = ServiceSecrets.load_or_create(settings.data_dir)
+    contexts = accepted_contexts(settings)
+    async with AsyncExitStack() as stack:
+        engine = create_engine(settings.database)
+        stack.push_async_callback(engine.dispose)
+        await upgrade_to_head(engine)
+        sessions = session_factory(engine)
+        agent = AgentClient(settings.agent_admin_url, secrets.agent_admin_key, settings.agent_request_timeout)
+        stack.push_async_callback(agent.aclose)
+        supervisor = AgentSupervisor(
+            agent_command(settings),
+            agent_environment(settings, secrets, webhook_url(settings)),
+            settings.data_dir / "agent.log",
+            agent,
+            settings.agent_start_timeout,
+        )
+        stack.push_async_callback(supervisor.stop)
+        await supervisor.start()
+        issuer = await ensure_issuer(sessions, agent, settings)
+        app.state.service = ServiceState(
+            settings=settings,
+            secrets=secrets,
+            engine=engine,
+            sessions=sessions,
+            agent=agent,
+            contexts=contexts,
+            sig_contexts=sig_contexts(settings),
+            issuer=issuer,
+        )
+        LOGGER.info("issuer DID %s; agent pid %s", issuer.did, supervisor.pid)
+        yield
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    app = FastAPI(
+        title="SIG Credentials",
+        summary="Open Badges 3.0 credentials for a Special Interest Group, issued through ACA-Py",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings or get_settings()
+    for module in (
+        health_routes,
+        issuer_routes,
+        context_routes,
+        issuance_routes,
+        verification_routes,
+        webhook_routes,
+    ):
+        app.include_router(module.router)
+
+    @app.exception_handler(InvalidCredential)
+    async def invalid_credential(_request: Request, exc: InvalidCredential) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
+
+    @app.exception_handler(AgentError)
+    async def agent_error(_request: Request, exc: AgentError) -> JSONResponse:
+        code = status.HTTP_503_SERVICE_UNAVAILABLE if isinstance(exc, AgentUnavailable) else status.HTTP_502_BAD_GATEWAY
+        LOGGER.warning("agent error: %s", exc)
+        return JSONResponse({"detail": f"agent error: {exc}"}, status_code=code)
+
+    return app

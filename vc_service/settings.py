@@ -1,0 +1,77 @@
+"""The one settings object. Every field is read from ``VC_SERVICE_<NAME>`` (README lists them)."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="VC_SERVICE_", extra="ignore")
+
+    host: str = Field("127.0.0.1", description="Address the API listens on.")
+    port: int = Field(8000, description="Port the API listens on.")
+    public_url: str | None = Field(
+        None,
+        description="Base URL under which others reach the API (contexts, status lists, "
+        "claim links). Default: http://HOST:PORT.",
+    )
+    data_dir: Path = Field(Path("var"), description="Wallet, database and generated secrets.")
+    contexts_dir: Path | None = Field(
+        None,
+        description="Directory of pinned JSON-LD contexts (manifest.json of url, file, "
+        "sha256), besides the SIG's own in schemas/contexts. `make` sets ../shared/contexts.",
+    )
+    admin_api_key: str | None = Field(
+        None,
+        description="Organizer key, sent in the X-API-Key header. Default: generated once "
+        "and kept in DATA_DIR/secrets.json.",
+    )
+    database_url: str | None = Field(
+        None, description="SQLAlchemy URL of the controller database. Default: SQLite in DATA_DIR."
+    )
+    agent_config_dir: Path = Field(
+        PROJECT_DIR / "agent-config", description="The agent's YAML arg files."
+    )
+    agent_admin_port: int = Field(8031, description="Agent admin API port (bound to 127.0.0.1).")
+    agent_inbound_port: int = Field(8030, description="Agent DIDComm inbound port.")
+    agent_inbound_host: str = Field("127.0.0.1", description="Agent DIDComm inbound address.")
+    agent_endpoint: str | None = Field(
+        None,
+        description="DIDComm endpoint wallets reach the agent at. "
+        "Default: http://AGENT_INBOUND_HOST:AGENT_INBOUND_PORT.",
+    )
+    agent_start_timeout: float = Field(60.0, description="Seconds to wait for the agent to be ready.")
+    agent_request_timeout: float = Field(
+        15.0, description="Seconds for one call to the agent's admin API."
+    )
+    sig_name: str = Field("Special Interest Group", description="Issuer profile: name.")
+    sig_url: str = Field("https://example.org/sig", description="Issuer profile: web page.")
+    sig_description: str = Field(
+        "A community Special Interest Group.", description="Issuer profile: description."
+    )
+    log_level: str = Field("info", description="Log level of the controller and the agent.")
+
+    @property
+    def base_url(self) -> str:
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    @property
+    def agent_admin_url(self) -> str:
+        return f"http://127.0.0.1:{self.agent_admin_port}"
+
+    @property
+    def agent_endpoint_url(self) -> str:
+        return self.agent_endpoint or f"http://{self.agent_inbound_host}:{self.agent_inbound_port}"
+
+    @property
+    def database(self) -> str:
+        return self.database_url or f"sqlite+aiosqlite:///{self.data_dir.resolve() / 'vc_service.db'}"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

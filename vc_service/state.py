@@ -1,0 +1,27 @@
+"""What the running service holds: built once at start-up, reached by routes through deps."""
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+
+from .agent.client import AgentClient
+from .contexts.pinned import PinnedContext, PinnedContextSet
+from .issuer.identity import Issuer
+from .service_secrets import ServiceSecrets
+from .settings import Settings
+
+
+@dataclass
+class ServiceState:
+    settings: Settings
+    secrets: ServiceSecrets
+    engine: AsyncEngine
+    sessions: async_sessionmaker
+    agent: AgentClient
+    contexts: PinnedContextSet  # every context a credential may use
+    sig_contexts: dict[str, PinnedContext]  # the SIG's own, served under /contexts/
+    issuer: Issuer
+
+    @property
+    def organizer_key(self) -> str:
+        return self.settings.admin_api_key or self.secrets.organizer_key

@@ -1,0 +1,1 @@
+"""Verifying credentials: each check named, with a verdict a person can read."""

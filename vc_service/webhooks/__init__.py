@@ -1,0 +1,1 @@
+"""The agent's webhooks: stored before anything acts on them, duplicates dropped."""
