@@ -44,6 +44,9 @@ def up() -> None:
                           "unless VC_SERVICE_ADMIN_API_KEY is set)")
         await serving
 
-    asyncio.run(serve())
+    try:
+        asyncio.run(serve())
+    except KeyboardInterrupt:
+        pass  # uvicorn re-raises Ctrl-C after its clean shutdown; that is a normal exit here
     if not server.started:
         raise typer.Exit(code=1)

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin
 
+from pyld.jsonld import JsonLdError
+
 MANIFEST = "manifest.json"
 
 
@@ -68,6 +70,16 @@ class PinnedContextSet:
 
     def document(self, url: str) -> dict:
         return self._documents[url]
+
+    def load_document(self, url: str, options: dict | None = None) -> dict:
+        """A pyld document loader that knows the pinned documents and nothing else."""
+        if url not in self._documents:
+            raise JsonLdError(
+                f"JSON-LD context {url} is not pinned", "jsonld.LoadDocumentError", {"url": url},
+                code="loading document failed",
+            )  # fmt: skip
+        return {"contentType": "application/ld+json", "contextUrl": None, "documentUrl": url,
+                "document": self._documents[url]}  # fmt: skip
 
     def items(self) -> list[PinnedContext]:
         return [PinnedContext(url, document) for url, document in self._documents.items()]

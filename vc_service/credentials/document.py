@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
+from acapy_agent.vc.ld_proofs.check import get_properties_without_context
+
 from ..contexts.pinned import PinnedContextSet
 
 VCDM_1_1 = "https://www.w3.org/2018/credentials/v1"
@@ -130,3 +132,11 @@ def check_open_badge(credential: dict) -> None:
     criteria = achievement.get("criteria")
     if not isinstance(criteria, dict) or not (criteria.get("narrative") or criteria.get("id")):
         raise InvalidCredential("credentialSubject.achievement.criteria needs a narrative or an id")
+
+
+def undefined_properties(credential: dict, pinned: PinnedContextSet) -> list[str]:
+    """Properties no context defines: JSON-LD would drop them, so signing them is refused.
+
+    The same check the agent makes before it signs, run here only to explain an agent failure.
+    """
+    return list(get_properties_without_context(credential, pinned.load_document))

@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from ..agent.client import AgentClient
-from ..agent.errors import AgentRejected
+from ..agent.errors import AgentFailed, AgentRejected
 from ..contexts.pinned import PinnedContextSet
 from ..credentials.document import (
     VALIDITY_FIELDS,
@@ -16,6 +16,7 @@ from ..credentials.document import (
     check_structure,
     issuer_id,
     parse_datetime,
+    undefined_properties,
     vcdm_version,
 )
 from ..issuer.identity import Issuer
@@ -58,5 +59,12 @@ async def sign_credential(
     try:
         return await agent.issue_credential(prepared, {"proofType": options.proofType})
     except AgentRejected as exc:
-        # e.g. "attributes dropped": a property no context defines
         raise InvalidCredential(f"the agent refused to sign the credential: {exc}") from exc
+    except AgentFailed:
+        # ACA-Py answers 500 when JSON-LD would drop a property; name the properties if so.
+        undefined = undefined_properties(prepared, pinned)
+        if undefined:
+            raise InvalidCredential(
+                f"no pinned context defines {', '.join(undefined)}: add a context that does"
+            ) from None
+        raise

@@ -1,0 +1,87 @@
+"""The embedded agent's life: started with the API, stopped with it, restarted when it dies.
+
+Each test runs its own `vc-service up`, because each ends the service one way or another.
+"""
+
+import os
+import signal
+import stat
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from ..support import RunningService, is_running, wait_until_gone
+
+
+@pytest.fixture
+def fresh(tmp_path) -> RunningService:
+    running = RunningService(data_dir=tmp_path / "data")
+    running.start()
+    yield running
+    running.stop(signal.SIGKILL)
+
+
+def test_ctrl_c_stops_api_and_agent_and_a_restart_keeps_the_issuer_did(fresh):
+    did = fresh.client().get("/issuer").json()["did"]
+    assert did.startswith("did:key:z6Mk")  # an Ed25519 did:key
+    agent_pid = fresh.agent_pid()
+
+    assert fresh.stop(signal.SIGINT) == 0
+    assert wait_until_gone(agent_pid), "agent process outlived the controller"
+
+    fresh.start()
+    assert fresh.client().get("/issuer").json()["did"] == did
+    assert fresh.agent_pid() != agent_pid
+
+
+def test_a_killed_controller_takes_its_agent_with_it(fresh):
+    agent_pid = fresh.agent_pid()
+    fresh.stop(signal.SIGKILL)
+    assert wait_until_gone(agent_pid), "agent orphaned after the controller was killed"
+
+
+def test_a_crashed_agent_is_restarted(fresh):
+    agent_pid = fresh.agent_pid()
+    os.kill(agent_pid, signal.SIGKILL)
+    assert wait_until_gone(agent_pid)
+    with fresh.client() as client:
+        for _ in range(300):  # polls for up to 30 s: the restart backoff is 1 s, a start 2-9 s
+            response = client.get("/readyz")
+            if response.status_code == 200:
+                break
+            assert response.status_code == 503  # reported while the agent is down, never a 500
+            assert "agent" in response.json()["checks"]
+            time.sleep(0.1)
+        else:
+            pytest.fail("agent was not restarted")
+        assert fresh.agent_pid() != agent_pid
+        assert client.get("/issuer").status_code == 200
+
+
+def test_agent_admin_api_is_on_loopback_and_needs_the_generated_key(fresh):
+    admin = f"http://127.0.0.1:{fresh.agent_admin_port}"
+    assert httpx.get(f"{admin}/wallet/did").status_code == 401
+    key = fresh.secrets()["agent_admin_key"]
+    assert httpx.get(f"{admin}/wallet/did", headers={"X-API-Key": key}).status_code == 200
+    cmdline = Path(f"/proc/{fresh.agent_pid()}/cmdline").read_bytes().split(b"\0")
+    admin_args = cmdline[cmdline.index(b"--admin") + 1 : cmdline.index(b"--admin") + 3]
+    assert admin_args == [b"127.0.0.1", str(fresh.agent_admin_port).encode()]
+    # secrets travel in the environment, not on the command line where `ps` shows them
+    assert not any(secret.encode() in b" ".join(cmdline) for secret in fresh.secrets().values())
+
+
+def test_secrets_file_is_private_and_reused(fresh):
+    path = fresh.data_dir / "secrets.json"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    before = fresh.secrets()
+    fresh.stop()
+    fresh.start()
+    assert fresh.secrets() == before
+
+
+def test_wallet_and_database_live_in_the_data_directory(fresh):
+    assert (fresh.data_dir / "vc_service.db").exists()
+    assert (fresh.data_dir / "agent" / "wallet" / "issuer" / "sqlite.db").exists()
+    assert is_running(fresh.agent_pid())

@@ -1,0 +1,204 @@
+"""Helpers for tests that run the real service and real ACA-Py agents as processes."""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+SHARED_CONTEXTS = Path(os.environ.get("VC_SERVICE_CONTEXTS_DIR") or PROJECT_DIR.parent / "shared" / "contexts")
+VENV_BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def children_of(pid: int) -> list[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(child) for child in text.split()]
+
+
+def is_running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def wait_until_gone(pid: int, timeout: float = 20.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not is_running(pid):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@dataclass
+class RunningService:
+    """``vc-service up`` in a child process, on free ports and its own data directory."""
+
+    data_dir: Path
+    api_key: str = "test-organizer-key"
+    port: int = field(default_factory=free_port)
+    agent_admin_port: int = field(default_factory=free_port)
+    agent_inbound_port: int = field(default_factory=free_port)
+    extra_env: dict = field(default_factory=dict)
+    process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {
+            **os.environ,
+            "VC_SERVICE_PORT": str(self.port),
+            "VC_SERVICE_DATA_DIR": str(self.data_dir),
+            "VC_SERVICE_CONTEXTS_DIR": str(SHARED_CONTEXTS),
+            "VC_SERVICE_ADMIN_API_KEY": self.api_key,
+            "VC_SERVICE_AGENT_ADMIN_PORT": str(self.agent_admin_port),
+            "VC_SERVICE_AGENT_INBOUND_PORT": str(self.agent_inbound_port),
+            **self.extra_env,
+        }
+
+    def start(self, timeout: float = 90.0) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        log = (self.data_dir / "service.log").open("ab")
+        self.process = subprocess.Popen(
+            [str(VENV_BIN / "vc-service"), "up"], env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL, cwd=PROJECT_DIR,
+        )  # fmt: skip
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"service exited {self.process.returncode}:\n{self.log_tail()}")
+            try:
+                if httpx.get(f"{self.url}/readyz", timeout=2).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"service not ready after {timeout}s:\n{self.log_tail()}")
+
+    def agent_pid(self) -> int:
+        (pid,) = children_of(self.process.pid)
+        return pid
+
+    def stop(self, sig: int = signal.SIGINT, timeout: float = 30.0) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+        return self.process.wait(timeout)
+
+    def log_tail(self, lines: int = 40) -> str:
+        text = ""
+        for name in ("service.log", "agent.log"):
+            path = self.data_dir / name
+            if path.exists():
+                text += f"--- {name}\n" + "\n".join(path.read_text(errors="replace").splitlines()[-lines:]) + "\n"
+        return text
+
+    def client(self, organizer: bool = False) -> httpx.Client:
+        headers = {"X-API-Key": self.api_key} if organizer else {}
+        return httpx.Client(base_url=self.url, headers=headers, timeout=30)
+
+    def secrets(self) -> dict:
+        return json.loads((self.data_dir / "secrets.json").read_text())
+
+
+@dataclass
+class RunningAgent:
+    """A second ACA-Py agent (a member's or a verifier's wallet) from ``agent-config/wallet.yml``."""
+
+    home: Path
+    sig_base_url: str
+    api_key: str = "test-wallet-admin-key"
+    admin_port: int = field(default_factory=free_port)
+    inbound_port: int = field(default_factory=free_port)
+    process: subprocess.Popen | None = None
+
+    @property
+    def admin_url(self) -> str:
+        return f"http://127.0.0.1:{self.admin_port}"
+
+    def start(self, timeout: float = 60.0) -> None:
+        from vc_service.agent.supervisor import agent_command
+        from vc_service.settings import Settings
+
+        settings = Settings(
+            public_url=self.sig_base_url,
+            contexts_dir=SHARED_CONTEXTS,
+            agent_admin_port=self.admin_port,
+            agent_inbound_port=self.inbound_port,
+        )
+        self.home.mkdir(parents=True, exist_ok=True)
+        env = {**os.environ, "ACAPY_HOME": str(self.home), "ACAPY_ADMIN_API_KEY": self.api_key,
+               "ACAPY_WALLET_KEY": "test-wallet-key"}  # fmt: skip
+        log = (self.home / "agent.log").open("ab")
+        self.process = subprocess.Popen(
+            agent_command(settings, "wallet.yml"), env=env, stdout=log, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )  # fmt: skip
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"wallet agent exited {self.process.returncode}")
+            try:
+                if self.admin().get("/status/ready").json().get("ready"):
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError("wallet agent not ready")
+
+    def admin(self) -> httpx.Client:
+        return httpx.Client(base_url=self.admin_url, headers={"X-API-Key": self.api_key}, timeout=30)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(20)
+
+
+OB3_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+VCDM2 = "https://www.w3.org/ns/credentials/v2"
+
+
+def attendance_credential(**overrides) -> dict:
+    """An unsigned Open Badges 3.0 attendance credential, as an organizer would send it."""
+    credential = {
+        "@context": [VCDM2, OB3_CONTEXT],
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "name": "Attendance: journal club, 20 November 2026",
+        "credentialSubject": {
+            "type": ["AchievementSubject"],
+            "activityStartDate": "2026-11-20T17:00:00Z",
+            "activityEndDate": "2026-11-20T18:00:00Z",
+            "achievement": {
+                "id": "urn:uuid:5d9e2a3c-2f7b-4c1e-9d55-0a6f8f3b1c10",
+                "type": ["Achievement"],
+                "name": "Journal club attendance",
+                "description": "Attended a journal-club meeting of the SIG.",
+                "criteria": {"narrative": "Was present at the meeting."},
+                "achievementType": "ext:Attendance",
+            },
+        },
+    }
+    credential.update(overrides)
+    return credential
