@@ -1,15 +1,30 @@
 import pytest
 
-from .support import RunningAgent, RunningService
+from .support import BACKENDS, RunningAgent, RunningService, create_database, drop_database
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request) -> str:
+    """Every test that uses the database runs on SQLite (embedded) and PostgreSQL (production)."""
+    return request.param
+
+
+@pytest.fixture
+def database_url(backend, tmp_path) -> str:
+    url = create_database(backend, tmp_path)
+    yield url
+    drop_database(url)
 
 
 @pytest.fixture(scope="session")
-def service(tmp_path_factory) -> RunningService:
+def service(backend, tmp_path_factory) -> RunningService:
     """The whole service, started as `vc-service up` would be, with a real issuer agent."""
-    running = RunningService(data_dir=tmp_path_factory.mktemp("service"))
+    data_dir = tmp_path_factory.mktemp(f"service-{backend}")
+    running = RunningService(data_dir=data_dir, database_url=create_database(backend, data_dir))
     running.start()
     yield running
     running.stop()
+    drop_database(running.database_url)
 
 
 @pytest.fixture(scope="session")

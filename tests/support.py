@@ -10,11 +10,58 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import asyncio
+import uuid
+
 import httpx
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 SHARED_CONTEXTS = Path(os.environ.get("VC_SERVICE_CONTEXTS_DIR") or PROJECT_DIR.parent / "shared" / "contexts")
 VENV_BIN = Path(sys.executable).parent
+
+
+POSTGRES_ADMIN_URL = os.environ.get(
+    "VC_SERVICE_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+)
+BACKENDS = ("sqlite", "postgresql")
+
+
+async def _postgres_admin(statement: str) -> None:
+    engine = create_async_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    async with engine.connect() as connection:
+        await connection.execute(text(statement))
+    await engine.dispose()
+
+
+def create_database(backend: str, directory: Path) -> str:
+    """A new, empty controller database of that backend; its SQLAlchemy URL."""
+    if backend == "sqlite":
+        return f"sqlite+aiosqlite:///{directory / 'vc_service.db'}"
+    name = f"vc_service_test_{uuid.uuid4().hex[:12]}"
+    asyncio.run(_postgres_admin(f'CREATE DATABASE "{name}"'))
+    return make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_database(url: str) -> None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "postgresql":
+        asyncio.run(_postgres_admin(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
+
+
+def query(url: str, sql: str, **params) -> list[tuple]:
+    """Rows of one SELECT, from a synchronous test."""
+
+    async def run() -> list[tuple]:
+        engine = create_async_engine(url)
+        async with engine.connect() as connection:
+            rows = (await connection.execute(text(sql), params)).all()
+        await engine.dispose()
+        return [tuple(row) for row in rows]
+
+    return asyncio.run(run())
 
 
 def free_port() -> int:
@@ -53,6 +100,7 @@ class RunningService:
     """``vc-service up`` in a child process, on free ports and its own data directory."""
 
     data_dir: Path
+    database_url: str
     api_key: str = "test-organizer-key"
     port: int = field(default_factory=free_port)
     agent_admin_port: int = field(default_factory=free_port)
@@ -70,6 +118,7 @@ class RunningService:
             **os.environ,
             "VC_SERVICE_PORT": str(self.port),
             "VC_SERVICE_DATA_DIR": str(self.data_dir),
+            "VC_SERVICE_DATABASE_URL": self.database_url,
             "VC_SERVICE_CONTEXTS_DIR": str(SHARED_CONTEXTS),
             "VC_SERVICE_ADMIN_API_KEY": self.api_key,
             "VC_SERVICE_AGENT_ADMIN_PORT": str(self.agent_admin_port),
@@ -117,6 +166,9 @@ class RunningService:
     def client(self, organizer: bool = False) -> httpx.Client:
         headers = {"X-API-Key": self.api_key} if organizer else {}
         return httpx.Client(base_url=self.url, headers=headers, timeout=30)
+
+    def query(self, sql: str, **params) -> list[tuple]:
+        return query(self.database_url, sql, **params)
 
     def secrets(self) -> dict:
         return json.loads((self.data_dir / "secrets.json").read_text())

@@ -16,8 +16,8 @@ from ..support import RunningService, is_running, wait_until_gone
 
 
 @pytest.fixture
-def fresh(tmp_path) -> RunningService:
-    running = RunningService(data_dir=tmp_path / "data")
+def fresh(tmp_path, database_url) -> RunningService:
+    running = RunningService(data_dir=tmp_path / "data", database_url=database_url)
     running.start()
     yield running
     running.stop(signal.SIGKILL)
@@ -81,7 +81,7 @@ def test_secrets_file_is_private_and_reused(fresh):
     assert fresh.secrets() == before
 
 
-def test_wallet_and_database_live_in_the_data_directory(fresh):
-    assert (fresh.data_dir / "vc_service.db").exists()
+def test_wallet_lives_in_the_data_directory_and_the_issuer_did_in_the_database(fresh):
+    assert fresh.query("SELECT count(*) FROM issuer_dids") == [(1,)]
     assert (fresh.data_dir / "agent" / "wallet" / "issuer" / "sqlite.db").exists()
     assert is_running(fresh.agent_pid())

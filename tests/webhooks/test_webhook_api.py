@@ -1,6 +1,5 @@
 """The webhook inbox of the running service, fed by hand and by its real agent."""
 
-import sqlite3
 import time
 
 import httpx
@@ -8,10 +7,7 @@ import pytest
 
 
 def stored_events(service, topic: str) -> list[tuple]:
-    with sqlite3.connect(service.data_dir / "vc_service.db") as db:
-        return db.execute(
-            "SELECT record_id, state FROM webhook_events WHERE topic = ? ORDER BY id", (topic,)
-        ).fetchall()
+    return service.query("SELECT record_id, state FROM webhook_events WHERE topic = :topic ORDER BY id", topic=topic)
 
 
 @pytest.mark.parametrize("headers", [{}, {"x-api-key": "wrong"}], ids=["no-key", "wrong-key"])

@@ -102,6 +102,8 @@ def check_structure(credential: dict, pinned: PinnedContextSet) -> None:
         raise InvalidCredential("type must include VerifiableCredential")
     if not all(isinstance(entry, str) for entry in types):
         raise InvalidCredential("type must be a string or a list of strings")
+    if issuer_id(credential) is None:
+        raise InvalidCredential("issuer must be a URL (a DID) or an object with such an id")
     subjects = as_list(credential.get("credentialSubject"))
     if credential.get("credentialSubject") is None or not subjects:
         raise InvalidCredential("credential has no credentialSubject")

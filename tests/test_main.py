@@ -1,0 +1,65 @@
+"""How the API answers when the agent misbehaves: 503 when it is away, 502 when it fails."""
+
+import httpx
+import pytest
+
+from vc_service.agent.client import AgentClient
+from vc_service.contexts.service import accepted_contexts, sig_contexts
+from vc_service.db.engine import create_engine, session_factory
+from vc_service.issuer.identity import Issuer
+from vc_service.main import create_app
+from vc_service.service_secrets import ServiceSecrets
+from vc_service.settings import Settings
+from vc_service.state import ServiceState
+
+from .support import SHARED_CONTEXTS, attendance_credential
+
+
+def app_with_agent(tmp_path, handler):
+    """The real app and routes, its agent replaced by a fake admin API (no lifespan runs)."""
+    settings = Settings(data_dir=tmp_path, contexts_dir=SHARED_CONTEXTS, admin_api_key="k")
+    app = create_app(settings)
+    engine = create_engine(settings.database)
+    app.state.service = ServiceState(
+        settings=settings,
+        secrets=ServiceSecrets.load_or_create(tmp_path),
+        engine=engine,
+        sessions=session_factory(engine),
+        agent=AgentClient("http://agent.test", "x", 1.0, transport=httpx.MockTransport(handler)),
+        contexts=accepted_contexts(settings),
+        sig_contexts=sig_contexts(settings),
+        issuer=Issuer(did="did:key:z6Mk1", name="SIG", url="https://sig.example", description="d"),
+    )
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test", headers={"X-API-Key": "k"})
+
+
+def unreachable(request):
+    raise httpx.ConnectError("connection refused")
+
+
+def broken(request):
+    return httpx.Response(500, text="internal error")
+
+
+@pytest.mark.parametrize(("handler", "status"), [(unreachable, 503), (broken, 502)], ids=["agent-down", "agent-broken"])
+async def test_issue_maps_agent_failures(tmp_path, handler, status):
+    async with app_with_agent(tmp_path, handler) as client:
+        response = await client.post("/credentials/issue", json={"credential": attendance_credential()})
+    assert response.status_code == status
+    assert response.json()["detail"].startswith("agent error:")
+
+
+@pytest.mark.parametrize(("handler", "status"), [(unreachable, 503), (broken, 502)], ids=["agent-down", "agent-broken"])
+async def test_verify_maps_agent_failures(tmp_path, handler, status):
+    credential = attendance_credential(id="urn:uuid:1", issuer="did:key:z6Mk1", proof={"type": "Ed25519Signature2020"})
+    async with app_with_agent(tmp_path, handler) as client:
+        response = await client.post("/credentials/verify", json={"verifiableCredential": credential})
+    assert response.status_code == status
+
+
+async def test_readyz_is_503_when_the_agent_is_down(tmp_path):
+    async with app_with_agent(tmp_path, unreachable) as client:
+        response = await client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["agent"].startswith("unavailable")
+    assert response.json()["checks"]["database"] == "ready"
