@@ -28,7 +28,7 @@ def app_with_agent(tmp_path, handler):
         agent=AgentClient("http://agent.test", "x", 1.0, transport=httpx.MockTransport(handler)),
         contexts=accepted_contexts(settings),
         sig_contexts=sig_contexts(settings),
-        issuer=Issuer(did="did:key:z6Mk1", name="SIG", url="https://sig.example", description="d"),
+        issuer=Issuer(sig_id=1, did="did:key:z6Mk1", name="SIG", url="https://sig.example", description="d"),
     )
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test", headers={"X-API-Key": "k"})
 

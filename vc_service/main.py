@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 
 from .agent.client import AgentClient
 from .agent.errors import AgentError, AgentUnavailable
+from .badges import routes as badge_routes
 from .agent.supervisor import AgentSupervisor, agent_command, agent_environment
 from .contexts import routes as context_routes
 from .contexts.service import accepted_contexts, sig_contexts
@@ -19,6 +20,8 @@ from .health import routes as health_routes
 from .issuance import routes as issuance_routes
 from .issuer import routes as issuer_routes
 from .issuer.identity import ensure_issuer
+from .meetings import routes as meeting_routes
+from .members import routes as member_routes
 from .service_secrets import ServiceSecrets
 from .settings import Settings, get_settings
 from .state import ServiceState
@@ -83,6 +86,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         health_routes,
         issuer_routes,
         context_routes,
+        meeting_routes,
+        member_routes,
+        badge_routes,
         issuance_routes,
         verification_routes,
         webhook_routes,

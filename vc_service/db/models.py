@@ -1,7 +1,11 @@
 """Every table, for alembic: import each capability's models here."""
 
+from ..badges.models import Badge, IssuanceJob
 from ..issuer.models import IssuerDid
+from ..meetings.models import Attendance, Meeting, Talk
+from ..members.models import Member
+from ..sig.models import Sig
 from ..webhooks.models import WebhookEvent
 from .base import Base
 
-__all__ = ["Base", "IssuerDid", "WebhookEvent"]
+__all__ = ["Attendance", "Badge", "Base", "IssuanceJob", "IssuerDid", "Meeting", "Member", "Sig", "Talk", "WebhookEvent"]

@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from ..agent.client import AgentClient
 from ..settings import Settings
+from ..sig.models import Sig
 from .models import IssuerDid
 
 
@@ -16,25 +17,32 @@ class IssuerIdentityError(Exception):
 
 @dataclass(frozen=True)
 class Issuer:
+    sig_id: int
     did: str
     name: str
-    url: str
+    url: str | None
     description: str
+    image: str | None = None
 
     @property
     def profile(self) -> dict:
         """The Open Badges 3.0 ``Profile`` used as the credential's ``issuer``."""
-        return {
-            "id": self.did,
-            "type": ["Profile"],
-            "name": self.name,
-            "url": self.url,
-            "description": self.description,
-        }
+        profile = {"id": self.did, "type": ["Profile"], "name": self.name, "description": self.description}
+        if self.url:
+            profile["url"] = self.url
+        if self.image:
+            profile["image"] = {"id": self.image, "type": "Image"}
+        return profile
 
 
 async def ensure_issuer(sessions: async_sessionmaker, agent: AgentClient, settings: Settings) -> Issuer:
+    """The SIG (created from settings on first start) and its issuer DID (created by the agent)."""
     async with sessions() as session:
+        sig = await session.scalar(select(Sig).order_by(Sig.id).limit(1))
+        if sig is None:
+            sig = Sig(name=settings.sig_name, description=settings.sig_description, url=settings.sig_url)
+            session.add(sig)
+            await session.commit()
         did = await session.scalar(select(IssuerDid.did).order_by(IssuerDid.created_at).limit(1))
         if did is None:
             did = await agent.create_did_key()
@@ -45,4 +53,6 @@ async def ensure_issuer(sessions: async_sessionmaker, agent: AgentClient, settin
                 f"issuer DID {did} is recorded in the database but missing from the agent's "
                 "wallet: restore the wallet (data directory) that belongs to this database"
             )
-    return Issuer(did=did, name=settings.sig_name, url=settings.sig_url, description=settings.sig_description)
+    return Issuer(
+        sig_id=sig.id, did=did, name=sig.name, url=sig.url, description=sig.description, image=sig.image
+    )

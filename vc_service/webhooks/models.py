@@ -18,3 +18,4 @@ class WebhookEvent(Base):
     state: Mapped[str] = mapped_column(String(100))
     payload: Mapped[dict] = mapped_column(JSON)
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    processed_at: Mapped[datetime | None]  # set once handled; unhandled ones are replayed at start

@@ -1,0 +1,1 @@
+"""Badges: the credentials the SIG issues to members (membership, attendance, presenter)."""

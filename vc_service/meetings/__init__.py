@@ -1,0 +1,1 @@
+"""The SIG's meetings, their talks and who attended."""

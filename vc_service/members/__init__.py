@@ -1,0 +1,1 @@
+"""The SIG's members: roster import, wallet connections and claim links."""

@@ -1,0 +1,28 @@
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..db.base import Base, utcnow
+
+
+class Member(Base):
+    """A person of the SIG. The email merges roster rows; the claim token is their short link."""
+
+    __tablename__ = "members"
+    __table_args__ = (UniqueConstraint("sig_id", "email", name="uq_member_email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sig_id: Mapped[int] = mapped_column(ForeignKey("sigs.id"))
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(320))  # stored lower-case
+    did: Mapped[str | None] = mapped_column(String(500))
+    region: Mapped[str | None] = mapped_column(String(100))  # optional, self-declared
+    joined_at: Mapped[date | None]
+    left_at: Mapped[date | None]
+    claim_token: Mapped[str] = mapped_column(String(40), unique=True)
+    # The member's one wallet connection; all their DIDComm badges are bound to its DID.
+    invitation_msg_id: Mapped[str | None] = mapped_column(String(100), index=True)
+    connection_id: Mapped[str | None] = mapped_column(String(100), index=True)
+    connection_state: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,1 @@
+"""The SIG itself: its profile, stored in the database."""
