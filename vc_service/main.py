@@ -19,7 +19,10 @@ from .db.migrate import upgrade_to_head
 from .health import routes as health_routes
 from .issuance import routes as issuance_routes
 from .issuer import routes as issuer_routes
+from .issuance.badge_credentials import didcomm_builder
+from .issuance.worker import IssuanceWorker
 from .issuer.identity import ensure_issuer
+from .claims import routes as claim_routes
 from .meetings import routes as meeting_routes
 from .members import routes as member_routes
 from .service_secrets import ServiceSecrets
@@ -60,6 +63,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         stack.push_async_callback(supervisor.stop)
         await supervisor.start()
         issuer = await ensure_issuer(sessions, agent, settings)
+        worker = IssuanceWorker(sessions, agent, didcomm_builder(issuer, settings.base_url))
+        worker.start()
+        stack.push_async_callback(worker.stop)
         app.state.service = ServiceState(
             settings=settings,
             secrets=secrets,
@@ -69,6 +75,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             contexts=contexts,
             sig_contexts=sig_contexts(settings),
             issuer=issuer,
+            worker=worker,
         )
         LOGGER.info("issuer DID %s; agent pid %s", issuer.did, supervisor.pid)
         yield
@@ -89,6 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         meeting_routes,
         member_routes,
         badge_routes,
+        claim_routes,
         issuance_routes,
         verification_routes,
         webhook_routes,

@@ -53,6 +53,7 @@ class Settings(BaseSettings):
     sig_description: str = Field(
         "A community Special Interest Group.", description="Issuer profile: description."
     )
+    door_window_minutes: int = Field(120, description="How long a meeting's door QR accepts check-ins.")
     log_level: str = Field("info", description="Log level of the controller and the agent.")
 
     @property

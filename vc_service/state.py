@@ -6,6 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from .agent.client import AgentClient
 from .contexts.pinned import PinnedContext, PinnedContextSet
+from .issuance.worker import IssuanceWorker
 from .issuer.identity import Issuer
 from .service_secrets import ServiceSecrets
 from .settings import Settings
@@ -21,6 +22,7 @@ class ServiceState:
     contexts: PinnedContextSet  # every context a credential may use
     sig_contexts: dict[str, PinnedContext]  # the SIG's own, served under /contexts/
     issuer: Issuer
+    worker: IssuanceWorker
 
     @property
     def organizer_key(self) -> str:

@@ -26,7 +26,7 @@ class AgentClient:
     async def aclose(self) -> None:
         await self._http.aclose()
 
-    async def _request(self, method: str, path: str, **kwargs: Any) -> Any:
+    async def _request(self, method: str, path: str, *, missing_ok: bool = False, **kwargs: Any) -> Any:
         try:
             response = await self._http.request(method, path, **kwargs)
         except httpx.TimeoutException as exc:
@@ -38,6 +38,8 @@ class AgentClient:
                 f"agent failed on {method} {path}: {response.status_code} {response.text[:500]}",
                 response.status_code,
             )
+        if response.status_code == 404 and missing_ok:
+            return None
         if response.status_code >= 400:
             raise AgentRejected(_message(response), response.status_code)
         return response.json()
@@ -69,6 +71,55 @@ class AgentClient:
         return await self._request(
             "POST", "/vc/credentials/verify", json={"verifiableCredential": credential}
         )
+
+    async def create_invitation(self, alias: str, label: str) -> JSON:
+        """A single-use out-of-band invitation to connect with DID Exchange 1.1.
+
+        Returns the agent's record: ``invitation_url``, ``invi_msg_id``, ``oob_id``, ``invitation``.
+        """
+        return await self._request(
+            "POST",
+            "/out-of-band/create-invitation",
+            params={"auto_accept": "true"},
+            json={"alias": alias, "my_label": label, "handshake_protocols": [DID_EXCHANGE_1_1]},
+        )
+
+    async def get_connection(self, connection_id: str) -> JSON | None:
+        return await self._request("GET", f"/connections/{connection_id}", missing_ok=True)
+
+    async def list_connections(self, alias: str) -> list[JSON]:
+        body = await self._request("GET", "/connections", params={"alias": alias})
+        return body["results"]
+
+    async def offer_ld_proof_credential(self, connection_id: str, credential: JSON, proof_type: str) -> JSON:
+        """Offer a JSON-LD credential over issue-credential 2.0; the exchange then runs itself."""
+        return await self._request(
+            "POST",
+            "/issue-credential-2.0/send-offer",
+            json={
+                "connection_id": connection_id,
+                "filter": {"ld_proof": {"credential": credential, "options": {"proofType": proof_type}}},
+                "auto_issue": True,
+                "auto_remove": False,
+            },
+        )
+
+    async def get_credential_exchange(self, cred_ex_id: str) -> JSON | None:
+        body = await self._request("GET", f"/issue-credential-2.0/records/{cred_ex_id}", missing_ok=True)
+        return body["cred_ex_record"] if body else None
+
+    async def list_credential_exchanges(self, connection_id: str) -> list[JSON]:
+        body = await self._request("GET", "/issue-credential-2.0/records", params={"connection_id": connection_id})
+        return [entry["cred_ex_record"] for entry in body["results"]]
+
+    async def abandon_credential_exchange(self, cred_ex_id: str, reason: str) -> None:
+        """Tell the wallet the offer is withdrawn, so it can never complete later."""
+        await self._request(
+            "POST", f"/issue-credential-2.0/records/{cred_ex_id}/problem-report", json={"description": reason}
+        )
+
+
+DID_EXCHANGE_1_1 = "https://didcomm.org/didexchange/1.1"
 
 
 def _message(response: httpx.Response) -> str:

@@ -36,6 +36,7 @@ class Badge(Base):
     badge_key: Mapped[str] = mapped_column(String(100))
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"))
     talk_id: Mapped[int | None] = mapped_column(ForeignKey("talks.id"))
+    valid_until: Mapped[datetime | None]  # membership badges expire and are renewed
     job_id: Mapped[int | None] = mapped_column(ForeignKey("issuance_jobs.id"))
     credential_id: Mapped[str] = mapped_column(String(100), unique=True)  # urn:uuid of the VC
     state: Mapped[str] = mapped_column(String(20), default="pending", index=True)
@@ -46,6 +47,7 @@ class Badge(Base):
     # crash is reconciled against the agent's records by credential_id, never sent twice.
     sending_since: Mapped[datetime | None]
     cred_ex_id: Mapped[str | None] = mapped_column(String(100), index=True)
+    delivery: Mapped[str | None] = mapped_column(String(20))  # didcomm | file, once issued
     credential: Mapped[dict | None] = mapped_column(JSON)  # the signed credential, once issued
     issued_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

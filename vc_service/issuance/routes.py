@@ -1,9 +1,13 @@
 from typing import Any
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, HTTPException, status
 from pydantic import BaseModel
+from sqlalchemy import select
 
-from ..deps import Organizer, State
+from ..badges.models import BADGE_STATES, Badge
+from ..deps import Organizer, Session, State
+from ..members.models import Member
+from .jobs import UnknownMeeting, meeting_or_404, start_meeting_job
 from .signing import IssueOptions, sign_credential
 
 router = APIRouter(tags=["credentials"])
@@ -28,3 +32,79 @@ class IssueResponse(BaseModel):
 async def issue_credential(body: IssueRequest, state: State) -> IssueResponse:
     signed = await sign_credential(state.agent, body.credential, state.issuer, state.contexts, body.options)
     return IssueResponse(verifiableCredential=signed)
+
+
+class JobStarted(BaseModel):
+    job_id: int
+    meeting_id: int
+    badges_added: int
+    progress_url: str
+
+
+class BadgeProgress(BaseModel):
+    id: int
+    member_id: int
+    member_name: str
+    kind: str
+    state: str
+    failure_reason: str | None
+    claim_url: str
+    wallet_connected: bool
+
+
+class MeetingProgress(BaseModel):
+    meeting_id: int
+    total: int
+    counts: dict[str, int]
+    badges: list[BadgeProgress]
+
+
+@router.post(
+    "/meetings/{meeting_id}/issue",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=JobStarted,
+    dependencies=[Organizer],
+    tags=["meetings"],
+    summary="Issue every badge of a meeting (safe to repeat)",
+)
+async def issue_meeting(meeting_id: int, state: State, session: Session) -> JobStarted:
+    try:
+        job, added = await start_meeting_job(session, state.issuer.sig_id, meeting_id)
+    except UnknownMeeting as exc:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
+    state.worker.wake()
+    return JobStarted(
+        job_id=job.id,
+        meeting_id=meeting_id,
+        badges_added=added,
+        progress_url=f"{state.settings.base_url}/meetings/{meeting_id}/badges",
+    )
+
+
+@router.get(
+    "/meetings/{meeting_id}/badges",
+    response_model=MeetingProgress,
+    dependencies=[Organizer],
+    tags=["meetings"],
+    summary="Each badge of a meeting and its state",
+)
+async def meeting_badges(meeting_id: int, state: State, session: Session) -> MeetingProgress:
+    try:
+        await meeting_or_404(session, state.issuer.sig_id, meeting_id)
+    except UnknownMeeting as exc:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
+    rows = (
+        await session.execute(
+            select(Badge, Member).join(Member, Badge.member_id == Member.id).where(Badge.meeting_id == meeting_id).order_by(Badge.id)
+        )
+    ).all()
+    badges = [
+        BadgeProgress(
+            id=badge.id, member_id=member.id, member_name=member.name, kind=badge.kind, state=badge.state,
+            failure_reason=badge.failure_reason, claim_url=f"{state.settings.base_url}/c/{member.claim_token}",
+            wallet_connected=member.connection_state == "active",
+        )  # fmt: skip
+        for badge, member in rows
+    ]
+    counts = {name: sum(1 for badge in badges if badge.state == name) for name in BADGE_STATES}
+    return MeetingProgress(meeting_id=meeting_id, total=len(badges), counts=counts, badges=badges)

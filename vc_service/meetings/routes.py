@@ -1,3 +1,107 @@
-from fastapi import APIRouter
+from datetime import datetime
+from typing import Literal
 
-router = APIRouter()
+from fastapi import APIRouter, HTTPException, status
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, HttpUrl, model_validator
+from sqlalchemy import select
+
+from ..deps import Organizer, Session, State
+from ..issuance.jobs import UnknownMeeting, meeting_or_404
+from ..members.models import Member
+from .models import Meeting, Talk
+
+router = APIRouter(tags=["meetings"], dependencies=[Organizer])
+MeetingKind = Literal["general", "guest-presentation", "journal-club", "subgroup"]
+
+
+class MeetingIn(BaseModel):
+    kind: MeetingKind
+    title: str = Field(min_length=1, max_length=300)
+    description: str = Field("", max_length=5000)
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+
+    @model_validator(mode="after")
+    def ends_after_start(self) -> "MeetingIn":
+        if self.ends_at <= self.starts_at:
+            raise ValueError("ends_at must be later than starts_at")
+        return self
+
+
+class MeetingOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    kind: str
+    title: str
+    description: str
+    starts_at: datetime
+    ends_at: datetime
+
+
+class TalkIn(BaseModel):
+    title: str = Field(min_length=1, max_length=300)
+    presenter_id: int
+    slides_url: HttpUrl | None = None
+    recording_url: HttpUrl | None = None
+
+
+class TalkOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    meeting_id: int
+    title: str
+    presenter_id: int
+    slides_url: str | None
+    recording_url: str | None
+
+
+async def sig_meeting(session: Session, state: State, meeting_id: int) -> Meeting:
+    try:
+        return await meeting_or_404(session, state.issuer.sig_id, meeting_id)
+    except UnknownMeeting as exc:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
+
+
+@router.post("/meetings", status_code=status.HTTP_201_CREATED, response_model=MeetingOut)
+async def create_meeting(body: MeetingIn, state: State, session: Session) -> Meeting:
+    meeting = Meeting(sig_id=state.issuer.sig_id, **body.model_dump())
+    session.add(meeting)
+    await session.commit()
+    return meeting
+
+
+@router.get("/meetings", response_model=list[MeetingOut])
+async def list_meetings(state: State, session: Session) -> list[Meeting]:
+    meetings = await session.scalars(
+        select(Meeting).where(Meeting.sig_id == state.issuer.sig_id).order_by(Meeting.starts_at.desc(), Meeting.id.desc())
+    )
+    return list(meetings)
+
+
+@router.get("/meetings/{meeting_id}", response_model=MeetingOut)
+async def get_meeting(meeting_id: int, state: State, session: Session) -> Meeting:
+    return await sig_meeting(session, state, meeting_id)
+
+
+@router.post("/meetings/{meeting_id}/talks", status_code=status.HTTP_201_CREATED, response_model=TalkOut)
+async def create_talk(meeting_id: int, body: TalkIn, state: State, session: Session) -> Talk:
+    meeting = await sig_meeting(session, state, meeting_id)
+    presenter = await session.get(Member, body.presenter_id)
+    if presenter is None or presenter.sig_id != state.issuer.sig_id:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, f"no member {body.presenter_id} to present the talk")
+    talk = Talk(
+        meeting_id=meeting.id, title=body.title, presenter_id=presenter.id,
+        slides_url=str(body.slides_url) if body.slides_url else None,
+        recording_url=str(body.recording_url) if body.recording_url else None,
+    )  # fmt: skip
+    session.add(talk)
+    await session.commit()
+    return talk
+
+
+@router.get("/meetings/{meeting_id}/talks", response_model=list[TalkOut])
+async def list_talks(meeting_id: int, state: State, session: Session) -> list[Talk]:
+    meeting = await sig_meeting(session, state, meeting_id)
+    return list(await session.scalars(select(Talk).where(Talk.meeting_id == meeting.id).order_by(Talk.id)))

@@ -24,4 +24,6 @@ async def receive_webhook(
     event = await store_event(session, topic, payload)
     if event is None:
         LOGGER.debug("duplicate webhook %s dropped", topic)
+    else:
+        state.worker.wake()  # the worker acts on stored events, in order
     return {"stored": event is not None}

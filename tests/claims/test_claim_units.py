@@ -1,0 +1,53 @@
+import base64
+import json
+
+import pytest
+import segno
+from fastapi import HTTPException
+from starlette.requests import Request
+
+from vc_service.claims.invitations import invitation_message
+from vc_service.members.connections import apply_connection_record, member_alias, member_id_from_alias
+from vc_service.members.models import Member
+from vc_service.web.ratelimit import RateLimit
+
+
+def test_member_alias_round_trip():
+    assert member_id_from_alias(member_alias(42)) == 42
+    assert member_id_from_alias("someone else") is None
+    assert member_id_from_alias("member:x") is None
+
+
+def test_an_active_connection_binds_the_member_to_its_did():
+    member = Member(name="A")
+    apply_connection_record(member, {"state": "active", "connection_id": "c1", "their_did": "did:peer:4zQm"})
+    assert (member.connection_id, member.connection_state, member.wallet_did) == ("c1", "active", "did:peer:4zQm")
+    apply_connection_record(member, {"state": "request", "connection_id": "c2"})  # another, unfinished one
+    assert member.connection_state == "active"
+
+
+def test_invitation_message_is_decoded_from_the_url():
+    message = {"@type": "https://didcomm.org/out-of-band/1.1/invitation", "@id": "x"}
+    encoded = base64.urlsafe_b64encode(json.dumps(message).encode()).decode().rstrip("=")
+    assert invitation_message(f"http://agent:8030?oob={encoded}") == message
+
+
+def test_the_short_claim_url_makes_a_small_qr_code():
+    """A phone camera reads a version 4 code (33 modules) from a screen; the long invitation is far denser."""
+    short = segno.make("https://sig.example.org/i/AbCdEfGhIjKl", error="m")
+    long_invitation = segno.make("https://agent.example.org?oob=" + "e" * 600, error="m")
+    assert short.version <= 4 < 15 <= long_invitation.version
+
+
+def request_from(host: str) -> Request:
+    return Request({"type": "http", "client": (host, 1234), "headers": [], "method": "POST", "path": "/"})
+
+
+def test_rate_limit_refuses_past_the_limit_per_client():
+    limit = RateLimit(limit=2, period=60)
+    limit(request_from("10.0.0.1"))
+    limit(request_from("10.0.0.1"))
+    limit(request_from("10.0.0.2"))
+    with pytest.raises(HTTPException) as refused:
+        limit(request_from("10.0.0.1"))
+    assert refused.value.status_code == 429 and "Retry-After" in refused.value.headers

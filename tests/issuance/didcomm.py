@@ -1,0 +1,87 @@
+"""Helpers for end-to-end tests of badges delivered into a wallet agent."""
+
+import time
+
+from ..support import RunningAgent, RunningService
+
+ROSTER_HEADER = "name,email,joined_at,left_at\n"
+
+
+def roster_csv(count: int, prefix: str = "member") -> str:
+    rows = [
+        f"Member {index:02d},{prefix}{index:02d}@example.org,2026-11-20T17:0{index % 10}:00Z,2026-11-20T18:00:00Z\n"
+        for index in range(count)
+    ]
+    return ROSTER_HEADER + "".join(rows)
+
+
+def create_meeting(service: RunningService, title: str = "Journal club: sepsis guidelines") -> dict:
+    response = service.client(organizer=True).post(
+        "/meetings",
+        json={
+            "kind": "journal-club",
+            "title": title,
+            "starts_at": "2026-11-20T17:00:00Z",
+            "ends_at": "2026-11-20T18:00:00Z",
+        },
+    )
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def import_roster(service: RunningService, meeting_id: int, csv_text: str) -> dict:
+    response = service.client(organizer=True).post(
+        f"/meetings/{meeting_id}/roster", content=csv_text.encode(), headers={"content-type": "text/csv"}
+    )
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def members_by_email(service: RunningService) -> dict[str, dict]:
+    return {member["email"]: member for member in service.client(organizer=True).get("/members").json()}
+
+
+def connect_wallet(service: RunningService, wallet: RunningAgent, claim_token: str) -> str:
+    """Scan the member's claim QR with the wallet: returns the wallet-side connection id."""
+    invitation = service.client().get(f"/i/{claim_token}", headers={"accept": "application/json"}).json()
+    with wallet.admin() as admin:
+        record = admin.post("/out-of-band/receive-invitation", json=invitation).json()
+        connection_id = record["connection_id"]
+        wait_for(lambda: admin.get(f"/connections/{connection_id}").json()["state"] == "active", "wallet connection")
+    return connection_id
+
+
+def short_did(did: str) -> str:
+    """did:peer:4 has a long form (with the document) and a short one (its hash): compare short."""
+    return ":".join(did.split(":")[:3]) if did.startswith("did:peer:4") else did
+
+
+def wallet_did(wallet: RunningAgent, connection_id: str) -> str:
+    with wallet.admin() as admin:
+        return short_did(admin.get(f"/connections/{connection_id}").json()["my_did"])
+
+
+def subject_did(credential: dict) -> str:
+    return short_did(credential["credentialSubject"].get("id", ""))
+
+
+def stored_credentials(wallet: RunningAgent) -> list[dict]:
+    with wallet.admin() as admin:
+        return [record["cred_value"] for record in admin.post("/credentials/w3c", json={}).json()["results"]]
+
+
+def meeting_badges(service: RunningService, meeting_id: int) -> dict:
+    response = service.client(organizer=True).get(f"/meetings/{meeting_id}/badges")
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def wait_for(condition, what: str, timeout: float = 60.0):
+    """Poll a condition that real agents make true asynchronously (DIDComm, webhooks)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")

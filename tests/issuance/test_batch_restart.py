@@ -1,0 +1,56 @@
+"""A batch interrupted by killing the controller finishes after a restart: none twice, none lost."""
+
+import signal
+
+import pytest
+
+from ..support import RunningAgent, RunningService, wait_until_gone
+from .didcomm import (
+    connect_wallet,
+    create_meeting,
+    import_roster,
+    meeting_badges,
+    members_by_email,
+    roster_csv,
+    stored_credentials,
+    wait_for,
+)
+
+MEMBERS = 12
+
+
+@pytest.fixture
+def interrupted(tmp_path, database_url):
+    service = RunningService(data_dir=tmp_path / "service", database_url=database_url)
+    service.start()
+    wallet = RunningAgent(home=tmp_path / "wallet", sig_base_url=service.url)
+    wallet.start()
+    yield service, wallet
+    wallet.stop()
+    service.stop(signal.SIGKILL)
+
+
+def test_killed_mid_batch_then_restarted(interrupted):
+    service, wallet = interrupted
+    meeting = create_meeting(service)
+    import_roster(service, meeting["id"], roster_csv(MEMBERS, prefix="restart"))
+    for member in members_by_email(service).values():
+        connect_wallet(service, wallet, member["claim_token"])
+
+    assert service.client(organizer=True).post(f"/meetings/{meeting['id']}/issue").status_code == 202
+    wait_for(lambda: meeting_badges(service, meeting["id"])["counts"]["pending"] < MEMBERS, "the batch to start", 30)
+    agent_pid = service.agent_pid()
+    service.stop(signal.SIGKILL)  # no clean shutdown: the agent goes down with the controller
+    assert wait_until_gone(agent_pid)
+
+    service.start()
+    progress = wait_for(
+        lambda: (p := meeting_badges(service, meeting["id"]))["counts"]["issued"] == MEMBERS and p,
+        "every badge issued after the restart",
+        90,
+    )
+    assert progress["total"] == MEMBERS
+    badge_ids = {credential["id"] for credential in stored_credentials(wallet)}
+    assert len(stored_credentials(wallet)) == MEMBERS == len(badge_ids)
+    # and a second run adds nothing
+    assert service.client(organizer=True).post(f"/meetings/{meeting['id']}/issue").json()["badges_added"] == 0

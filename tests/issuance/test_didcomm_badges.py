@@ -1,0 +1,128 @@
+"""Badges of a meeting into members' wallets over DIDComm, against two real ACA-Py agents."""
+
+from collections import Counter
+
+import pytest
+
+from .didcomm import (
+    connect_wallet,
+    create_meeting,
+    import_roster,
+    meeting_badges,
+    members_by_email,
+    roster_csv,
+    stored_credentials,
+    subject_did,
+    wait_for,
+    wallet_did,
+)
+
+CONNECTED = ("member00@example.org", "member01@example.org", "member02@example.org")
+
+
+@pytest.fixture(scope="module")
+def issued_meeting(service, wallet):
+    """25 attendees, a talk by one of them, three of them with a wallet; all issued once."""
+    meeting = create_meeting(service)
+    report = import_roster(service, meeting["id"], roster_csv(25))
+    assert report["errors"] == [] and report["attendance_added"] == 25
+    members = members_by_email(service)
+    presenter = members[CONNECTED[0]]
+    talk = service.client(organizer=True).post(
+        f"/meetings/{meeting['id']}/talks",
+        json={"title": "Reading the new sepsis guidelines", "presenter_id": presenter["id"],
+              "slides_url": "https://slides.example.org/sepsis"},
+    )  # fmt: skip
+    assert talk.status_code == 201, talk.text
+    connections = {email: connect_wallet(service, wallet, members[email]["claim_token"]) for email in CONNECTED}
+    started = service.client(organizer=True).post(f"/meetings/{meeting['id']}/issue")
+    assert started.status_code == 202, started.text
+    assert started.json()["badges_added"] == 26  # 25 attendance + 1 presenter
+    wait_for(lambda: meeting_badges(service, meeting["id"])["counts"]["issued"] == 4, "four badges issued")
+    return {"meeting": meeting, "members": members, "connections": connections, "presenter": presenter}
+
+
+def test_each_connected_wallet_stores_exactly_its_badges(service, wallet, issued_meeting):
+    expected = {
+        wallet_did(wallet, connection): Counter({"ext:Attendance": 1, **({"ext:Presenter": 1} if email == CONNECTED[0] else {})})
+        for email, connection in issued_meeting["connections"].items()
+    }
+    stored = [
+        credential for credential in stored_credentials(wallet)
+        if subject_did(credential) in expected
+    ]  # fmt: skip
+    by_subject = {did: Counter() for did in expected}
+    for credential in stored:
+        by_subject[subject_did(credential)][credential["credentialSubject"]["achievement"]["achievementType"]] += 1
+    assert by_subject == expected
+    assert len({credential["id"] for credential in stored}) == len(stored) == 4
+
+
+def test_each_stored_badge_verifies(service, wallet, issued_meeting):
+    subjects = {wallet_did(wallet, connection) for connection in issued_meeting["connections"].values()}
+    for credential in stored_credentials(wallet):
+        if subject_did(credential) in subjects:
+            result = service.client().post("/credentials/verify", json={"verifiableCredential": credential}).json()
+            assert result["verified"] is True, result
+
+
+def test_members_without_a_wallet_wait_with_their_claim_link(service, issued_meeting):
+    progress = meeting_badges(service, issued_meeting["meeting"]["id"])
+    assert progress["counts"] == {"pending": 22, "offered": 0, "issued": 4, "failed": 0}
+    waiting = [badge for badge in progress["badges"] if badge["state"] == "pending"]
+    assert all(not badge["wallet_connected"] and badge["claim_url"].startswith(service.url + "/c/") for badge in waiting)
+
+
+def test_issuing_again_adds_nothing(service, wallet, issued_meeting):
+    before = len(stored_credentials(wallet))
+    again = service.client(organizer=True).post(f"/meetings/{issued_meeting['meeting']['id']}/issue")
+    assert again.status_code == 202 and again.json()["badges_added"] == 0
+    assert meeting_badges(service, issued_meeting["meeting"]["id"])["counts"]["issued"] == 4
+    assert len(stored_credentials(wallet)) == before
+
+
+def test_a_later_badge_reuses_the_connection(service, wallet, issued_meeting):
+    """A second meeting: the connected member gets its badge with no new scan."""
+    email = CONNECTED[1]
+    meeting = create_meeting(service, title="General meeting")
+    import_roster(service, meeting["id"], f"name,email\nMember 01,{email}\n")
+    connections_before = len(wallet.admin().get("/connections").json()["results"])
+    service.client(organizer=True).post(f"/meetings/{meeting['id']}/issue")
+    wait_for(lambda: meeting_badges(service, meeting["id"])["counts"]["issued"] == 1, "badge over the old connection")
+    assert len(wallet.admin().get("/connections").json()["results"]) == connections_before
+    subject = wallet_did(wallet, issued_meeting["connections"][email])
+    titles = [c["name"] for c in stored_credentials(wallet) if subject_did(c) == subject]
+    assert len(titles) == 2
+
+
+def test_a_member_without_wallet_downloads_a_signed_file(service, issued_meeting):
+    member = issued_meeting["members"]["member10@example.org"]
+    page = service.client().get(f"/c/{member['claim_token']}")
+    assert page.status_code == 200 and "Download credential" in page.text
+    badge = next(b for b in meeting_badges(service, issued_meeting["meeting"]["id"])["badges"] if b["member_id"] == member["id"])
+    download = service.client().get(f"/c/{member['claim_token']}/badges/{badge['id']}.json")
+    assert download.status_code == 200, download.text
+    credential = download.json()
+    (identity,) = credential["credentialSubject"]["identifier"]
+    assert identity["type"] == "IdentityObject" and identity["identityHash"].startswith("sha256$")
+    assert "member10@example.org" not in download.text
+    assert service.client().post("/credentials/verify", json={"verifiableCredential": credential}).json()["verified"]
+    # the same file again: one badge, one credential
+    assert service.client().get(f"/c/{member['claim_token']}/badges/{badge['id']}.json").json() == credential
+
+
+def test_claim_link_errors(service, issued_meeting):
+    assert service.client().get("/c/not-a-token").status_code == 404
+    assert service.client().get("/i/not-a-token").status_code == 404
+    member = issued_meeting["members"]["member11@example.org"]
+    assert service.client().get(f"/c/{member['claim_token']}/badges/999999.json").status_code == 404
+    short = service.client().get(f"/i/{member['claim_token']}")
+    assert short.status_code == 302 and "oob=" in short.headers["location"]
+    qr = service.client().get(f"/c/{member['claim_token']}/qr.svg")
+    assert qr.status_code == 200 and qr.headers["content-type"].startswith("image/svg+xml")
+
+
+def test_issue_for_an_unknown_meeting_is_404(service):
+    assert service.client(organizer=True).post("/meetings/999999/issue").status_code == 404
+    assert service.client(organizer=True).get("/meetings/999999/badges").status_code == 404
+    assert service.client().post("/meetings/1/issue").status_code == 401

@@ -1,0 +1,55 @@
+"""The door QR: attendees check themselves in and get this meeting's attendance badge."""
+
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ..db.base import utcnow
+from ..issuance.jobs import WantedBadge, add_missing_badges, attendance_key
+from ..meetings.models import Attendance, Meeting
+from ..members.models import Member
+from ..members.service import get_or_create_member
+
+
+class DoorNotFound(LookupError):
+    pass
+
+
+class DoorClosed(Exception):
+    pass
+
+
+def open_door(meeting: Meeting, window: timedelta, now: datetime | None = None) -> None:
+    """A new door token, valid for ``window``; an earlier token stops working."""
+    meeting.door_token = secrets.token_urlsafe(9)
+    meeting.door_expires_at = (now or utcnow()) + window
+
+
+async def open_meeting_at_door(session: AsyncSession, door_token: str, now: datetime | None = None) -> Meeting:
+    meeting = await session.scalar(select(Meeting).where(Meeting.door_token == door_token))
+    if meeting is None:
+        raise DoorNotFound("this door code is unknown: ask the organizers for the current one")
+    if (now or utcnow()) >= meeting.door_expires_at:
+        raise DoorClosed(f"check-in for {meeting.title} closed at {meeting.door_expires_at:%H:%M} UTC")
+    return meeting
+
+
+async def check_in(session: AsyncSession, meeting: Meeting, name: str, email: str) -> Member:
+    """Attendance and its badge, once per member however often they scan."""
+    try:
+        member, _created = await get_or_create_member(session, meeting.sig_id, name, email)
+        already = await session.scalar(
+            select(Attendance.id).where(Attendance.meeting_id == meeting.id, Attendance.member_id == member.id)
+        )
+        if already is None:
+            session.add(Attendance(meeting_id=meeting.id, member_id=member.id, source="door", joined_at=utcnow()))
+        wanted = [WantedBadge(member.id, "attendance", attendance_key(meeting.id))]
+        await add_missing_badges(session, meeting.sig_id, meeting.id, wanted, job_id=None)
+        await session.commit()
+    except IntegrityError:
+        await session.rollback()  # the same person's other scan got there first: nothing to add
+        member, _created = await get_or_create_member(session, meeting.sig_id, name, email)
+    return member

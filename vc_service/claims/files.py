@@ -1,0 +1,56 @@
+"""A badge as a file: the signed credential JSON, for members without (or besides) a wallet."""
+
+from sqlalchemy import and_, or_, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ..badges.models import Badge
+from ..db.base import utcnow
+from ..issuance.badge_credentials import badge_credential
+from ..issuance.signing import IssueOptions, sign_credential
+from ..members.models import Member
+from ..state import ServiceState
+
+
+class BadgeBusy(Exception):
+    """The badge is on its way to the member's wallet; the file would be a second credential."""
+
+
+async def claim_for_signing(session: AsyncSession, badge: Badge) -> bool:
+    """Take the badge the way the worker does (``sending_since``), so only one of us issues it."""
+    result = await session.execute(
+        update(Badge)
+        .where(
+            Badge.id == badge.id,
+            Badge.sending_since.is_(None),
+            or_(Badge.state == "pending", and_(Badge.state == "failed", Badge.cred_ex_id.is_(None))),
+        )
+        .values(sending_since=utcnow())
+    )
+    await session.commit()
+    return result.rowcount == 1
+
+
+async def badge_file(session: AsyncSession, state: ServiceState, badge: Badge, member: Member) -> dict:
+    """The badge's one credential: the one already issued, or one signed now for the file."""
+    if badge.state == "issued" and badge.credential:
+        return badge.credential
+    if not await claim_for_signing(session, badge):
+        raise BadgeBusy("this badge is being delivered to your wallet; download it once it is issued")
+    await session.refresh(badge)
+    try:
+        credential = await badge_credential(
+            session, badge, member, issuer=state.issuer, base_url=state.settings.base_url, subject_did=member.did
+        )
+        signed = await sign_credential(state.agent, credential, state.issuer, state.contexts, IssueOptions())
+    except Exception:
+        badge.sending_since = None  # release it: the worker or a later download may try again
+        await session.commit()
+        raise
+    badge.sending_since = None
+    badge.credential = signed
+    badge.state = "issued"
+    badge.delivery = "file"
+    badge.issued_at = utcnow()
+    badge.failure_reason = None
+    await session.commit()
+    return signed

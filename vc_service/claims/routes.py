@@ -1,0 +1,157 @@
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request, status
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+
+from ..badges.models import Badge
+from ..deps import Organizer, Session, State
+from ..issuance.jobs import UnknownMeeting, meeting_or_404
+from ..members.models import Member
+from ..members.service import InvalidMember
+from ..web import templates
+from ..web.qr import qr_svg
+from ..web.ratelimit import RateLimit
+from .door import DoorClosed, DoorNotFound, check_in, open_door, open_meeting_at_door
+from .files import BadgeBusy, badge_file
+from .invitations import invitation_message, invitation_url_for
+
+router = APIRouter(tags=["claims"])
+# Public endpoints that make the agent work or write rows are rate-limited per client.
+claim_limit = RateLimit(limit=60)
+door_limit = RateLimit(limit=20)
+
+
+async def member_by_token(session: Session, token: str) -> Member:
+    member = await session.scalar(select(Member).where(Member.claim_token == token))
+    if member is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "unknown claim link")
+    return member
+
+
+ClaimingMember = Annotated[Member, Depends(member_by_token)]
+
+
+def claim_urls(base_url: str, token: str) -> dict[str, str]:
+    return {
+        "claim_url": f"{base_url}/c/{token}",
+        "invitation_short_url": f"{base_url}/i/{token}",
+        "qr_url": f"{base_url}/c/{token}/qr.svg",
+    }
+
+
+@router.get("/i/{token}", dependencies=[Depends(claim_limit)], summary="The member's wallet invitation (short URL)")
+async def invitation(token: str, member: ClaimingMember, state: State, session: Session, request: Request) -> Response:
+    """RFC 0434 URL shortening: JSON for a wallet that asks for it, otherwise a redirect."""
+    url = await invitation_url_for(session, state.agent, member, state.issuer.name)
+    if "application/json" in request.headers.get("accept", ""):
+        return JSONResponse(invitation_message(url))
+    return RedirectResponse(url, status_code=status.HTTP_302_FOUND)
+
+
+@router.get("/c/{token}/qr.svg", summary="QR code of the member's wallet invitation")
+async def claim_qr(token: str, member: ClaimingMember, state: State) -> Response:
+    svg = qr_svg(claim_urls(state.settings.base_url, token)["invitation_short_url"])
+    return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "private, max-age=3600"})
+
+
+BADGE_LABELS = {"membership": "Membership", "attendance": "Attendance", "presenter": "Presenter"}
+
+
+@router.get("/c/{token}", response_class=HTMLResponse, summary="The member's claim page")
+async def claim_page(token: str, member: ClaimingMember, state: State, session: Session, request: Request):
+    badges = await session.scalars(select(Badge).where(Badge.member_id == member.id).order_by(Badge.id))
+    urls = claim_urls(state.settings.base_url, token)
+    rows = [
+        {
+            "label": BADGE_LABELS[badge.kind] + (f" ({badge.badge_key.split(':', 1)[1]})" if badge.kind != "attendance" else ""),
+            "state": badge.state,
+            "download_url": f"{urls['claim_url']}/badges/{badge.id}.json",
+        }
+        for badge in badges
+    ]
+    return templates.TemplateResponse(
+        request,
+        "claim.html",
+        {
+            "member": member,
+            "sig_name": state.issuer.name,
+            "badges": rows,
+            "qr_svg": qr_svg(urls["invitation_short_url"]),
+            "wallet_link": urls["invitation_short_url"],
+        },
+    )
+
+
+@router.get("/c/{token}/badges/{badge_id}.json", dependencies=[Depends(claim_limit)], summary="Download a badge")
+async def download_badge(badge_id: int, member: ClaimingMember, state: State, session: Session) -> JSONResponse:
+    badge = await session.get(Badge, badge_id)
+    if badge is None or badge.member_id != member.id:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no badge {badge_id} for this claim link")
+    try:
+        credential = await badge_file(session, state, badge, member)
+    except BadgeBusy as exc:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
+    filename = f"{badge.kind}-badge-{badge.id}.json"
+    return JSONResponse(credential, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+class DoorRequest(BaseModel):
+    window_minutes: int | None = Field(None, ge=5, le=24 * 60)
+
+
+class DoorResponse(BaseModel):
+    door_url: str
+    qr_url: str
+    expires_at: str
+
+
+@router.post("/meetings/{meeting_id}/door", dependencies=[Organizer], response_model=DoorResponse, tags=["meetings"])
+async def create_door(meeting_id: int, state: State, session: Session, body: DoorRequest | None = None) -> DoorResponse:
+    """A door QR for the meeting room, valid for a window (default: the setting)."""
+    try:
+        meeting = await meeting_or_404(session, state.issuer.sig_id, meeting_id)
+    except UnknownMeeting as exc:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
+    minutes = (body.window_minutes if body else None) or state.settings.door_window_minutes
+    open_door(meeting, timedelta(minutes=minutes))
+    await session.commit()
+    door_url = f"{state.settings.base_url}/d/{meeting.door_token}"
+    return DoorResponse(door_url=door_url, qr_url=f"{door_url}/qr.svg", expires_at=meeting.door_expires_at.isoformat())
+
+
+async def door_meeting(door_token: str, session: Session):
+    try:
+        return await open_meeting_at_door(session, door_token)
+    except DoorNotFound as exc:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
+    except DoorClosed as exc:
+        raise HTTPException(status.HTTP_410_GONE, str(exc)) from exc
+
+
+@router.get("/d/{door_token}/qr.svg", summary="The door QR code")
+async def door_qr(door_token: str, state: State, meeting=Depends(door_meeting)) -> Response:
+    return Response(qr_svg(f"{state.settings.base_url}/d/{door_token}", scale=10), media_type="image/svg+xml")
+
+
+@router.get("/d/{door_token}", response_class=HTMLResponse, summary="Door check-in form")
+async def door_form(request: Request, state: State, meeting=Depends(door_meeting)):
+    return templates.TemplateResponse(request, "door.html", {"meeting": meeting, "sig_name": state.issuer.name})
+
+
+@router.post("/d/{door_token}", dependencies=[Depends(door_limit)], summary="Check in at the door")
+async def door_check_in(
+    name: Annotated[str, Form(min_length=1, max_length=200)],
+    email: Annotated[str, Form(min_length=3, max_length=320)],
+    state: State,
+    session: Session,
+    meeting=Depends(door_meeting),
+) -> RedirectResponse:
+    try:
+        member = await check_in(session, meeting, name.strip(), email)
+    except InvalidMember as exc:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
+    state.worker.wake()
+    return RedirectResponse(f"{state.settings.base_url}/c/{member.claim_token}", status_code=status.HTTP_303_SEE_OTHER)

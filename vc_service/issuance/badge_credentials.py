@@ -1,0 +1,42 @@
+"""The unsigned credential of a badge, from the rows it is about."""
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ..badges.models import Badge
+from ..badges.templates import MeetingFacts, Recipient, TalkFacts, build_badge
+from ..issuer.identity import Issuer
+from ..meetings.models import Meeting, Talk
+from ..members.models import Member
+
+
+async def badge_credential(
+    session: AsyncSession, badge: Badge, member: Member, *, issuer: Issuer, base_url: str, subject_did: str | None
+) -> dict:
+    meeting = await session.get(Meeting, badge.meeting_id) if badge.meeting_id else None
+    talk = await session.get(Talk, badge.talk_id) if badge.talk_id else None
+    return build_badge(
+        badge.kind,
+        issuer=issuer,
+        base_url=base_url,
+        credential_id=badge.credential_id,
+        recipient=Recipient(name=member.name, email=member.email, did=subject_did),
+        meeting=MeetingFacts(title=meeting.title, kind=meeting.kind, starts_at=meeting.starts_at, ends_at=meeting.ends_at)
+        if meeting
+        else None,
+        talk=TalkFacts(
+            title=talk.title, presenter=member.name, slides_url=talk.slides_url, recording_url=talk.recording_url
+        )
+        if talk
+        else None,
+        valid_until=badge.valid_until,
+        issued_at=badge.created_at,
+    )
+
+
+def didcomm_builder(issuer: Issuer, base_url: str):
+    """For the worker: badges offered over DIDComm are bound to the member's wallet DID."""
+
+    async def build(session: AsyncSession, badge: Badge, member: Member) -> dict:
+        return await badge_credential(session, badge, member, issuer=issuer, base_url=base_url, subject_did=member.wallet_did)
+
+    return build

@@ -1,0 +1,66 @@
+"""Badges over DIDComm: offer through the member's connection, follow the exchange's states.
+
+The same function applies a credential exchange record whether it comes from a webhook or
+from asking the agent after a restart, so both paths agree.
+"""
+
+import logging
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ..badges.models import Badge
+from ..db.base import utcnow
+
+LOGGER = logging.getLogger(__name__)
+PROOF_TYPE = "Ed25519Signature2020"
+RETRY_DELAYS = (timedelta(seconds=5), timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10))
+ISSUED_STATES = {"credential-issued", "done"}
+OFFERED_STATES = {"offer-sent", "request-received"}
+
+
+def schedule_retry(badge: Badge, reason: str, now: datetime | None = None) -> None:
+    """Failed, with the reason; tried again after a growing delay, until the delays run out."""
+    now = now or utcnow()
+    badge.attempts += 1
+    badge.state = "failed"
+    badge.failure_reason = reason
+    badge.sending_since = None
+    badge.cred_ex_id = None
+    badge.next_attempt_at = now + RETRY_DELAYS[badge.attempts - 1] if badge.attempts <= len(RETRY_DELAYS) else None
+
+
+def offered_credential_id(record: dict) -> str | None:
+    offer = ((record.get("by_format") or {}).get("cred_offer") or {}).get("ld_proof") or {}
+    return (offer.get("credential") or {}).get("id")
+
+
+def issued_credential(record: dict) -> dict | None:
+    return ((record.get("by_format") or {}).get("cred_issue") or {}).get("ld_proof")
+
+
+def apply_exchange_record(badge: Badge, record: dict) -> None:
+    """Move the badge to what the agent's exchange record says; states never go backwards."""
+    state = record.get("state")
+    if badge.state == "issued":
+        return
+    if state in ISSUED_STATES:
+        badge.state = "issued"
+        badge.delivery = "didcomm"
+        badge.issued_at = utcnow()
+        badge.failure_reason = None
+        badge.credential = issued_credential(record) or badge.credential
+    elif state in OFFERED_STATES:
+        badge.state = "offered"
+    elif state == "abandoned":
+        schedule_retry(badge, f"the wallet or agent abandoned the exchange: {record.get('error_msg') or 'no reason given'}")
+
+
+async def on_credential_exchange_event(session: AsyncSession, record: dict) -> bool:
+    """Apply a webhook's record; False when no badge knows that exchange (yet)."""
+    badge = await session.scalar(select(Badge).where(Badge.cred_ex_id == record.get("cred_ex_id")))
+    if badge is None:
+        return False
+    apply_exchange_record(badge, record)
+    return True

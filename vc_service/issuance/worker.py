@@ -1,0 +1,176 @@
+"""The controller's background worker: acts on stored webhook events and offers due badges.
+
+One loop, woken by new events and new jobs (and every few seconds regardless). At start it
+reconciles with the agent's records, so nothing that happened while the controller was down
+(webhooks are held only in the agent's memory) leaves a badge or a connection stuck.
+"""
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from ..agent.client import AgentClient
+from ..agent.errors import AgentError
+from ..badges.models import Badge
+from ..db.base import utcnow
+from ..members.connections import apply_connection_record, member_alias, on_connection_event
+from ..members.models import Member
+from ..webhooks.models import WebhookEvent
+from .exchanges import (
+    PROOF_TYPE,
+    apply_exchange_record,
+    offered_credential_id,
+    on_credential_exchange_event,
+    schedule_retry,
+)
+
+LOGGER = logging.getLogger(__name__)
+TICK_SECONDS = 2.0
+BATCH_SIZE = 50
+CONCURRENT_OFFERS = 8
+# An event about a record nobody knows yet (its webhook overtook our own commit) is kept
+# and retried for this long, then set aside.
+UNMATCHED_EVENT_PATIENCE = timedelta(minutes=5)
+
+EventHandler = Callable[[AsyncSession, dict], Awaitable[bool]]
+EVENT_HANDLERS: dict[str, EventHandler] = {
+    "connections": on_connection_event,
+    "issue_credential_v2_0": on_credential_exchange_event,
+}
+# Builds the unsigned credential of a badge for a member (see issuance/badge_credentials.py).
+CredentialBuilder = Callable[[AsyncSession, Badge, Member], Awaitable[dict]]
+
+
+class IssuanceWorker:
+    def __init__(self, sessions: async_sessionmaker, agent: AgentClient, build_credential: CredentialBuilder) -> None:
+        self._sessions = sessions
+        self._agent = agent
+        self._build_credential = build_credential
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task | None = None
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="issuance-worker")
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+
+    async def _run(self) -> None:
+        reconciled = False
+        while True:
+            try:
+                if not reconciled:
+                    await self.reconcile()
+                    reconciled = True
+                await self.process_events()
+                while await self.offer_due_badges():
+                    await self.process_events()
+            except AgentError as exc:
+                LOGGER.warning("worker: agent unavailable, will retry: %s", exc)
+            except Exception:  # the loop must outlive any one bad record; the error is logged
+                LOGGER.exception("worker: unexpected error")
+            self._wake.clear()
+            try:
+                await asyncio.wait_for(self._wake.wait(), TICK_SECONDS)
+            except TimeoutError:
+                pass
+
+    async def process_events(self) -> None:
+        async with self._sessions() as session:
+            events = await session.scalars(
+                select(WebhookEvent).where(WebhookEvent.processed_at.is_(None)).order_by(WebhookEvent.id).limit(500)
+            )
+            now = utcnow()
+            for event in events:
+                handler = EVENT_HANDLERS.get(event.topic)
+                handled = handler is None or await handler(session, event.payload)
+                if handled or now - event.received_at > UNMATCHED_EVENT_PATIENCE:
+                    event.processed_at = now
+            await session.commit()
+
+    async def offer_due_badges(self) -> int:
+        """Offer a batch of due badges to connected members; returns how many were tried."""
+        async with self._sessions() as session:
+            now = utcnow()
+            rows = (
+                await session.execute(
+                    select(Badge, Member)
+                    .join(Member, Badge.member_id == Member.id)
+                    .where(
+                        Member.connection_state == "active",
+                        Badge.sending_since.is_(None),
+                        or_(
+                            Badge.state == "pending",
+                            and_(Badge.state == "failed", Badge.next_attempt_at <= now),
+                        ),
+                    )
+                    .order_by(Badge.id)
+                    .limit(BATCH_SIZE)
+                )
+            ).all()
+            if not rows:
+                return 0
+            offers = [(badge, member, await self._build_credential(session, badge, member)) for badge, member in rows]
+            for badge, _member, _credential in offers:
+                badge.sending_since = now
+            await session.commit()  # from here a crash is resolved by reconcile(), not by resending
+
+            limit = asyncio.Semaphore(CONCURRENT_OFFERS)
+
+            async def offer(badge: Badge, member: Member, credential: dict) -> None:
+                async with limit:
+                    try:
+                        record = await self._agent.offer_ld_proof_credential(member.connection_id, credential, PROOF_TYPE)
+                    except AgentError as exc:
+                        schedule_retry(badge, f"offer failed: {exc}")
+                        return
+                badge.cred_ex_id = record["cred_ex_id"]
+                badge.sending_since = None
+                apply_exchange_record(badge, record)
+
+            await asyncio.gather(*(offer(*entry) for entry in offers))
+            await session.commit()
+            return len(offers)
+
+    async def reconcile(self) -> None:
+        """Catch up with what the agent did while no webhook could reach us."""
+        async with self._sessions() as session:
+            waiting = await session.scalars(
+                select(Member).where(Member.invitation_msg_id.is_not(None), Member.connection_state.is_distinct_from("active"))
+            )
+            for member in waiting:
+                for record in await self._agent.list_connections(member_alias(member.id)):
+                    apply_connection_record(member, record)
+
+            offered = await session.scalars(select(Badge).where(Badge.state == "offered", Badge.cred_ex_id.is_not(None)))
+            for badge in offered:
+                record = await self._agent.get_credential_exchange(badge.cred_ex_id)
+                if record is None:
+                    schedule_retry(badge, "the agent no longer has the exchange")
+                else:
+                    apply_exchange_record(badge, record)
+
+            unconfirmed = (
+                await session.execute(
+                    select(Badge, Member)
+                    .join(Member, Badge.member_id == Member.id)
+                    .where(Badge.sending_since.is_not(None), Badge.cred_ex_id.is_(None))
+                )
+            ).all()
+            for badge, member in unconfirmed:
+                records = await self._agent.list_credential_exchanges(member.connection_id) if member.connection_id else []
+                sent = next((record for record in records if offered_credential_id(record) == badge.credential_id), None)
+                badge.sending_since = None
+                if sent is not None:  # the offer went out before the crash: adopt it, never resend
+                    badge.cred_ex_id = sent["cred_ex_id"]
+                    apply_exchange_record(badge, sent)
+            await session.commit()

@@ -1,0 +1,37 @@
+"""A member's wallet connection, recognised by the alias of the invitation made for them."""
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from .models import Member
+
+ALIAS_PREFIX = "member:"
+ACTIVE_STATES = {"active", "completed"}
+
+
+def member_alias(member_id: int) -> str:
+    return f"{ALIAS_PREFIX}{member_id}"
+
+
+def member_id_from_alias(alias: str | None) -> int | None:
+    if not alias or not alias.startswith(ALIAS_PREFIX):
+        return None
+    suffix = alias.removeprefix(ALIAS_PREFIX)
+    return int(suffix) if suffix.isdigit() else None
+
+
+def apply_connection_record(member: Member, record: dict) -> None:
+    state = record.get("state")
+    if state in ACTIVE_STATES:
+        member.connection_id = record["connection_id"]
+        member.connection_state = "active"
+        member.wallet_did = record.get("their_did")
+    elif record.get("connection_id") == member.connection_id:
+        member.connection_state = state
+
+
+async def on_connection_event(session: AsyncSession, record: dict) -> bool:
+    member_id = member_id_from_alias(record.get("alias"))
+    member = await session.get(Member, member_id) if member_id is not None else None
+    if member is not None:
+        apply_connection_record(member, record)
+    return True  # connections not made for a member are none of ours

@@ -1,0 +1,83 @@
+"""Members: created once per email within a SIG."""
+
+import re
+import secrets
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ..meetings.models import Attendance
+from .models import Member
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class InvalidMember(ValueError):
+    pass
+
+
+def normalise_email(email: str) -> str:
+    normalised = email.strip().lower()
+    if not EMAIL.match(normalised):
+        raise InvalidMember(f"{email.strip()!r} is not an email address")
+    return normalised
+
+
+def new_claim_token() -> str:
+    return secrets.token_urlsafe(9)  # 12 characters: the claim link's QR stays small
+
+
+async def get_or_create_member(
+    session: AsyncSession, sig_id: int, name: str, email: str, did: str | None = None
+) -> tuple[Member, bool]:
+    """The SIG's member with that email, or a new one; True when created. Does not commit."""
+    if not name.strip():
+        raise InvalidMember("name is empty")
+    address = normalise_email(email)
+    member = await session.scalar(select(Member).where(Member.sig_id == sig_id, Member.email == address))
+    if member is not None:
+        return member, False
+    member = Member(sig_id=sig_id, name=name.strip(), email=address, did=did, claim_token=new_claim_token())
+    session.add(member)
+    await session.flush()
+    return member, True
+
+
+@dataclass
+class RosterReport:
+    members_created: int = 0
+    members_matched: int = 0
+    attendance_added: int = 0
+    attendance_unchanged: int = 0
+    errors: list[dict] = field(default_factory=list)
+
+
+async def import_roster(session: AsyncSession, sig_id: int, meeting_id: int, entries: list, errors: list) -> RosterReport:
+    """Members merged by email and their attendance; the same file twice changes nothing."""
+    report = RosterReport(errors=[{"line": error.line, "reason": error.reason} for error in errors])
+    for entry in entries:
+        member, created = await get_or_create_member(session, sig_id, entry.name, entry.email, entry.did)
+        if not created and entry.did and member.did and member.did != entry.did:
+            report.errors.append(
+                {"line": entry.line, "reason": f"did {entry.did} differs from the DID on record for {entry.email}"}
+            )
+            continue
+        if not created and entry.did and not member.did:
+            member.did = entry.did
+        report.members_created += created
+        report.members_matched += not created
+        present = await session.scalar(
+            select(Attendance.id).where(Attendance.meeting_id == meeting_id, Attendance.member_id == member.id)
+        )
+        if present is None:
+            session.add(
+                Attendance(meeting_id=meeting_id, member_id=member.id, source="roster",
+                           joined_at=entry.joined_at, left_at=entry.left_at)
+            )  # fmt: skip
+            report.attendance_added += 1
+        else:
+            report.attendance_unchanged += 1
+    report.errors.sort(key=lambda error: error["line"])
+    await session.commit()
+    return report
