@@ -50,7 +50,7 @@ def test_killed_mid_batch_then_restarted(interrupted):
         90,
     )
     assert progress["total"] == MEMBERS
-    badge_ids = {credential["id"] for credential in stored_credentials(wallet)}
-    assert len(stored_credentials(wallet)) == MEMBERS == len(badge_ids)
+    stored = wait_for(lambda: len(s := stored_credentials(wallet)) >= MEMBERS and s, "the wallet to store them", 30)
+    assert len(stored) == MEMBERS == len({credential["id"] for credential in stored})
     # and a second run adds nothing
     assert service.client(organizer=True).post(f"/meetings/{meeting['id']}/issue").json()["badges_added"] == 0

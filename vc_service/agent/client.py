@@ -112,6 +112,11 @@ class AgentClient:
         body = await self._request("GET", "/issue-credential-2.0/records", params={"connection_id": connection_id})
         return [entry["cred_ex_record"] for entry in body["results"]]
 
+    async def continue_credential_exchange(self, cred_ex_id: str) -> JSON:
+        """Issue on an exchange whose request arrived but was not answered (the agent restarted)."""
+        body = await self._request("POST", f"/issue-credential-2.0/records/{cred_ex_id}/issue", json={})
+        return body["cred_ex_record"] if "cred_ex_record" in body else body
+
     async def abandon_credential_exchange(self, cred_ex_id: str, reason: str) -> None:
         """Tell the wallet the offer is withdrawn, so it can never complete later."""
         await self._request(

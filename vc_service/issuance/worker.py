@@ -153,11 +153,7 @@ class IssuanceWorker:
 
             offered = await session.scalars(select(Badge).where(Badge.state == "offered", Badge.cred_ex_id.is_not(None)))
             for badge in offered:
-                record = await self._agent.get_credential_exchange(badge.cred_ex_id)
-                if record is None:
-                    schedule_retry(badge, "the agent no longer has the exchange")
-                else:
-                    apply_exchange_record(badge, record)
+                await self._resume_exchange(badge)
 
             unconfirmed = (
                 await session.execute(
@@ -174,3 +170,21 @@ class IssuanceWorker:
                     badge.cred_ex_id = sent["cred_ex_id"]
                     apply_exchange_record(badge, sent)
             await session.commit()
+
+    async def _resume_exchange(self, badge: Badge) -> None:
+        """An exchange the agent was in when it went down: finish it, or withdraw and re-offer.
+
+        A request that arrived but was never answered gets its credential now. An offer still
+        waiting may have lost the wallet's request: it is withdrawn (the wallet is told, so the
+        old exchange can never complete) and the badge offered afresh: still one credential.
+        """
+        record = await self._agent.get_credential_exchange(badge.cred_ex_id)
+        if record is None:
+            schedule_retry(badge, "the agent no longer has the exchange")
+        elif record["state"] == "request-received":
+            apply_exchange_record(badge, await self._agent.continue_credential_exchange(badge.cred_ex_id))
+        elif record["state"] == "offer-sent":
+            await self._agent.abandon_credential_exchange(badge.cred_ex_id, "offer withdrawn after a restart; a new one follows")
+            badge.state, badge.cred_ex_id = "pending", None
+        else:
+            apply_exchange_record(badge, record)
