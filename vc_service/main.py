@@ -63,7 +63,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         stack.push_async_callback(supervisor.stop)
         await supervisor.start()
         issuer = await ensure_issuer(sessions, agent, settings)
-        worker = IssuanceWorker(sessions, agent, didcomm_builder(issuer, settings.base_url))
+        worker = IssuanceWorker(
+            sessions, agent, didcomm_builder(issuer, settings.base_url), settings.offer_timeout_seconds
+        )
         worker.start()
         stack.push_async_callback(worker.stop)
         app.state.service = ServiceState(

@@ -53,6 +53,11 @@ class Settings(BaseSettings):
     sig_description: str = Field(
         "A community Special Interest Group.", description="Issuer profile: description."
     )
+    offer_timeout_seconds: float = Field(
+        120.0,
+        description="A wallet that has not completed a badge exchange in this time gets a fresh offer. "
+        "Keep it above ACA-Py's delivery retries (4 tries, 10 s apart), so late replies still count.",
+    )
     door_window_minutes: int = Field(120, description="How long a meeting's door QR accepts check-ins.")
     log_level: str = Field("info", description="Log level of the controller and the agent.")
 

@@ -21,7 +21,11 @@ MEMBERS = 12
 
 @pytest.fixture
 def interrupted(tmp_path, database_url):
-    service = RunningService(data_dir=tmp_path / "service", database_url=database_url)
+    # An offer timeout just past the wallet's delivery retries (ACA-Py: 4 tries, 10 s apart), so a
+    # reply the dead agent missed still lands, and a credential it never sent is re-offered soon.
+    service = RunningService(
+        data_dir=tmp_path / "service", database_url=database_url, extra_env={"VC_SERVICE_OFFER_TIMEOUT_SECONDS": "45"}
+    )
     service.start()
     wallet = RunningAgent(home=tmp_path / "wallet", sig_base_url=service.url)
     wallet.start()
@@ -47,7 +51,7 @@ def test_killed_mid_batch_then_restarted(interrupted):
     progress = wait_for(
         lambda: (p := meeting_badges(service, meeting["id"]))["counts"]["issued"] == MEMBERS and p,
         "every badge issued after the restart",
-        90,
+        150,
     )
     assert progress["total"] == MEMBERS
     stored = wait_for(lambda: len(s := stored_credentials(wallet)) >= MEMBERS and s, "the wallet to store them", 30)

@@ -126,3 +126,34 @@ def test_issue_for_an_unknown_meeting_is_404(service):
     assert service.client(organizer=True).post("/meetings/999999/issue").status_code == 404
     assert service.client(organizer=True).get("/meetings/999999/badges").status_code == 404
     assert service.client().post("/meetings/1/issue").status_code == 401
+
+
+def test_membership_is_issued_and_renewed(service, wallet, issued_meeting):
+    member = issued_meeting["members"][CONNECTED[2]]
+    organizer = service.client(organizer=True)
+    first = organizer.post(f"/members/{member['id']}/membership", json={"valid_until": "2027-12-31T23:59:59Z"})
+    assert first.status_code == 202 and first.json()["created"] is True
+    same = organizer.post(f"/members/{member['id']}/membership", json={"valid_until": "2027-12-31T23:59:59Z"})
+    assert same.json() == {**first.json(), "state": same.json()["state"], "created": False}
+    renewed = organizer.post(f"/members/{member['id']}/membership", json={"valid_until": "2028-12-31T23:59:59Z"})
+    assert renewed.json()["created"] is True
+    subject = wallet_did(wallet, issued_meeting["connections"][CONNECTED[2]])
+
+    def memberships():
+        return sorted(
+            c["expirationDate"] for c in stored_credentials(wallet)
+            if subject_did(c) == subject and c["credentialSubject"]["achievement"]["achievementType"] == "Membership"
+        )  # fmt: skip
+
+    assert wait_for(lambda: len(memberships()) == 2 and memberships(), "two memberships") == [
+        "2027-12-31T23:59:59Z",
+        "2028-12-31T23:59:59Z",
+    ]
+
+
+def test_membership_requests_are_checked(service, issued_meeting):
+    organizer = service.client(organizer=True)
+    assert organizer.post("/members/999999/membership", json={"valid_until": "2027-12-31T00:00:00Z"}).status_code == 404
+    member_id = issued_meeting["members"][CONNECTED[2]]["id"]
+    assert organizer.post(f"/members/{member_id}/membership", json={"valid_until": "2020-01-01T00:00:00Z"}).status_code == 422
+    assert organizer.post(f"/members/{member_id}/membership", json={"valid_until": "2027-12-31"}).status_code == 422

@@ -20,7 +20,8 @@ def record(state: str, **extra) -> dict:
     ("states", "final"),
     [
         (["offer-sent"], "offered"),
-        (["offer-sent", "request-received", "credential-issued"], "issued"),
+        (["offer-sent", "request-received", "credential-issued"], "offered"),  # sent, not yet stored
+        (["offer-sent", "request-received", "credential-issued", "done"], "issued"),
         (["offer-sent", "done"], "issued"),
         (["done", "offer-sent"], "issued"),  # a late webhook never moves a badge back
         (["offer-sent", "abandoned"], "failed"),
@@ -37,7 +38,9 @@ def test_an_issued_exchange_keeps_the_signed_credential():
     subject = badge()
     signed = {"id": "urn:uuid:1", "proof": {"type": "Ed25519Signature2020"}}
     apply_exchange_record(subject, record("credential-issued", by_format={"cred_issue": {"ld_proof": signed}}))
-    assert (subject.credential, subject.delivery) == (signed, "didcomm")
+    assert (subject.state, subject.credential) == ("offered", signed)
+    apply_exchange_record(subject, record("done"))
+    assert (subject.state, subject.credential, subject.delivery) == ("issued", signed, "didcomm")
     assert subject.issued_at is not None
 
 

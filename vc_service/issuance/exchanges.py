@@ -16,8 +16,9 @@ from ..db.base import utcnow
 LOGGER = logging.getLogger(__name__)
 PROOF_TYPE = "Ed25519Signature2020"
 RETRY_DELAYS = (timedelta(seconds=5), timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10))
-ISSUED_STATES = {"credential-issued", "done"}
-OFFERED_STATES = {"offer-sent", "request-received"}
+# Issued means the wallet acknowledged storing it ("done"), not merely that it was sent.
+ISSUED_STATES = {"done"}
+OFFERED_STATES = {"offer-sent", "request-received", "credential-issued"}
 
 
 def schedule_retry(badge: Badge, reason: str, now: datetime | None = None) -> None:
@@ -53,6 +54,7 @@ def apply_exchange_record(badge: Badge, record: dict) -> None:
         badge.credential = issued_credential(record) or badge.credential
     elif state in OFFERED_STATES:
         badge.state = "offered"
+        badge.credential = issued_credential(record) or badge.credential
     elif state == "abandoned":
         schedule_retry(badge, f"the wallet or agent abandoned the exchange: {record.get('error_msg') or 'no reason given'}")
 

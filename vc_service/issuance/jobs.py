@@ -6,6 +6,7 @@ controller's worker picks up whatever is not issued yet.
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -25,6 +26,10 @@ def attendance_key(meeting_id: int) -> str:
 
 def presenter_key(talk_id: int) -> str:
     return f"presenter:talk:{talk_id}"
+
+
+def membership_key(valid_until: datetime) -> str:
+    return f"membership:{valid_until.date().isoformat()}"
 
 
 def new_credential_id() -> str:
@@ -90,3 +95,18 @@ async def start_meeting_job(session: AsyncSession, sig_id: int, meeting_id: int)
         added = await add_missing_badges(session, sig_id, meeting.id, wanted, job.id)
         await session.commit()
     return job, added
+
+
+async def add_membership_badge(session: AsyncSession, sig_id: int, member_id: int, valid_until: datetime) -> tuple[Badge, bool]:
+    """The member's membership badge valid until that date; renewing is asking for a later date."""
+    key = membership_key(valid_until)
+    existing = await session.scalar(select(Badge).where(Badge.member_id == member_id, Badge.badge_key == key))
+    if existing is not None:
+        return existing, False
+    badge = Badge(
+        sig_id=sig_id, member_id=member_id, kind="membership", badge_key=key, valid_until=valid_until,
+        credential_id=new_credential_id(),
+    )  # fmt: skip
+    session.add(badge)
+    await session.commit()
+    return badge, True

@@ -1,13 +1,14 @@
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, status
-from pydantic import BaseModel
+from pydantic import AwareDatetime, BaseModel
 from sqlalchemy import select
 
 from ..badges.models import BADGE_STATES, Badge
 from ..deps import Organizer, Session, State
 from ..members.models import Member
-from .jobs import UnknownMeeting, meeting_or_404, start_meeting_job
+from .jobs import UnknownMeeting, add_membership_badge, meeting_or_404, start_meeting_job
 from .signing import IssueOptions, sign_credential
 
 router = APIRouter(tags=["credentials"])
@@ -108,3 +109,35 @@ async def meeting_badges(meeting_id: int, state: State, session: Session) -> Mee
     ]
     counts = {name: sum(1 for badge in badges if badge.state == name) for name in BADGE_STATES}
     return MeetingProgress(meeting_id=meeting_id, total=len(badges), counts=counts, badges=badges)
+
+
+class MembershipRequest(BaseModel):
+    valid_until: AwareDatetime
+
+
+class MembershipBadge(BaseModel):
+    badge_id: int
+    state: str
+    created: bool
+    claim_url: str
+
+
+@router.post(
+    "/members/{member_id}/membership",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=MembershipBadge,
+    dependencies=[Organizer],
+    tags=["members"],
+    summary="Issue (or renew) a member's membership badge",
+)
+async def issue_membership(member_id: int, body: MembershipRequest, state: State, session: Session) -> MembershipBadge:
+    member = await session.get(Member, member_id)
+    if member is None or member.sig_id != state.issuer.sig_id:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no member {member_id}")
+    if body.valid_until <= datetime.now(UTC):
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "valid_until must be in the future")
+    badge, created = await add_membership_badge(session, state.issuer.sig_id, member.id, body.valid_until)
+    state.worker.wake()
+    return MembershipBadge(
+        badge_id=badge.id, state=badge.state, created=created, claim_url=f"{state.settings.base_url}/c/{member.claim_token}"
+    )

@@ -46,8 +46,11 @@ CredentialBuilder = Callable[[AsyncSession, Badge, Member], Awaitable[dict]]
 
 
 class IssuanceWorker:
-    def __init__(self, sessions: async_sessionmaker, agent: AgentClient, build_credential: CredentialBuilder) -> None:
+    def __init__(
+        self, sessions: async_sessionmaker, agent: AgentClient, build_credential: CredentialBuilder, offer_timeout: float
+    ) -> None:
         self._sessions = sessions
+        self._offer_timeout = timedelta(seconds=offer_timeout)
         self._agent = agent
         self._build_credential = build_credential
         self._wake = asyncio.Event()
@@ -72,6 +75,7 @@ class IssuanceWorker:
                     await self.reconcile()
                     reconciled = True
                 await self.process_events()
+                await self.resume_stale_exchanges()
                 while await self.offer_due_badges():
                     await self.process_events()
             except AgentError as exc:
@@ -153,7 +157,7 @@ class IssuanceWorker:
 
             offered = await session.scalars(select(Badge).where(Badge.state == "offered", Badge.cred_ex_id.is_not(None)))
             for badge in offered:
-                await self._resume_exchange(badge)
+                await self._resume_exchange(badge, withdraw=False)
 
             unconfirmed = (
                 await session.execute(
@@ -171,20 +175,35 @@ class IssuanceWorker:
                     apply_exchange_record(badge, sent)
             await session.commit()
 
-    async def _resume_exchange(self, badge: Badge) -> None:
-        """An exchange the agent was in when it went down: finish it, or withdraw and re-offer.
+    async def resume_stale_exchanges(self) -> None:
+        """Offers the wallet has not completed within the offer timeout."""
+        async with self._sessions() as session:
+            stale = await session.scalars(
+                select(Badge).where(
+                    Badge.state == "offered",
+                    Badge.cred_ex_id.is_not(None),
+                    Badge.updated_at < utcnow() - self._offer_timeout,
+                )
+            )
+            for badge in stale:
+                await self._resume_exchange(badge, withdraw=True)
+            await session.commit()
 
-        A request that arrived but was never answered gets its credential now. An offer still
-        waiting may have lost the wallet's request: it is withdrawn (the wallet is told, so the
-        old exchange can never complete) and the badge offered afresh: still one credential.
+    async def _resume_exchange(self, badge: Badge, withdraw: bool) -> None:
+        """Bring an exchange that stopped moving (the agent restarted, the wallet went quiet) on.
+
+        A request that arrived but was never answered gets its credential now. With
+        ``withdraw``, an exchange still waiting on the wallet is withdrawn (the wallet is told,
+        so it can never complete) and the badge offered afresh after the retry delay: the
+        wallet's reply or the credential may have been lost with a restarted agent.
         """
         record = await self._agent.get_credential_exchange(badge.cred_ex_id)
         if record is None:
             schedule_retry(badge, "the agent no longer has the exchange")
         elif record["state"] == "request-received":
             apply_exchange_record(badge, await self._agent.continue_credential_exchange(badge.cred_ex_id))
-        elif record["state"] == "offer-sent":
-            await self._agent.abandon_credential_exchange(badge.cred_ex_id, "offer withdrawn after a restart; a new one follows")
-            badge.state, badge.cred_ex_id = "pending", None
+        elif withdraw and record["state"] in ("offer-sent", "credential-issued"):
+            await self._agent.abandon_credential_exchange(badge.cred_ex_id, "offer withdrawn: a new one follows")
+            schedule_retry(badge, f"the wallet did not complete the exchange within {self._offer_timeout.seconds} s")
         else:
             apply_exchange_record(badge, record)
