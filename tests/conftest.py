@@ -1,5 +1,8 @@
 import pytest
 
+from vc_service.db.engine import create_engine, session_factory
+from vc_service.db.migrate import upgrade_to_head
+
 from .support import BACKENDS, RunningAgent, RunningService, create_database, drop_database
 
 
@@ -14,6 +17,15 @@ def database_url(backend, tmp_path) -> str:
     url = create_database(backend, tmp_path)
     yield url
     drop_database(url)
+
+
+@pytest.fixture
+async def sessions(database_url):
+    """Sessions on a migrated, empty database of either backend."""
+    engine = create_engine(database_url)
+    await upgrade_to_head(engine)
+    yield session_factory(engine)
+    await engine.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -95,6 +95,19 @@ def wait_until_gone(pid: int, timeout: float = 20.0) -> bool:
     return False
 
 
+def wait_until_ready(process: subprocess.Popen, probe, timeout: float) -> bool:
+    """Poll ``probe`` until it is true; False if the process exits or the time runs out."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            if probe():
+                return True
+        except httpx.TransportError:
+            pass  # not listening yet
+        time.sleep(0.2)
+    return False
+
+
 @dataclass
 class RunningService:
     """``vc-service up`` in a child process, on free ports and its own data directory."""
@@ -133,18 +146,9 @@ class RunningService:
             [str(VENV_BIN / "vc-service"), "up"], env=self.env, stdout=log, stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL, cwd=PROJECT_DIR,
         )  # fmt: skip
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"service exited {self.process.returncode}:\n{self.log_tail()}")
-            try:
-                if httpx.get(f"{self.url}/readyz", timeout=2).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(0.2)
-        self.stop()
-        raise RuntimeError(f"service not ready after {timeout}s:\n{self.log_tail()}")
+        if not wait_until_ready(self.process, lambda: httpx.get(f"{self.url}/readyz", timeout=2).status_code == 200, timeout):
+            self.stop()
+            raise RuntimeError(f"service not ready after {timeout}s (exit code {self.process.returncode}):\n{self.log_tail()}")
 
     def agent_pid(self) -> int:
         (pid,) = children_of(self.process.pid)
@@ -207,17 +211,9 @@ class RunningAgent:
             agent_command(settings, "wallet.yml"), env=env, stdout=log, stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
         )  # fmt: skip
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"wallet agent exited {self.process.returncode}")
-            try:
-                if self.admin().get("/status/ready").json().get("ready"):
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError("wallet agent not ready")
+        if not wait_until_ready(self.process, lambda: self.admin().get("/status/ready").json().get("ready"), timeout):
+            self.stop()
+            raise RuntimeError(f"wallet agent not ready (exit code {self.process.returncode}); see {self.home}/agent.log")
 
     def admin(self) -> httpx.Client:
         return httpx.Client(base_url=self.admin_url, headers={"X-API-Key": self.api_key}, timeout=30)

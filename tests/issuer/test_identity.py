@@ -2,8 +2,6 @@
 
 import pytest
 
-from vc_service.db.engine import create_engine, session_factory
-from vc_service.db.migrate import upgrade_to_head
 from vc_service.issuer.identity import IssuerIdentityError, ensure_issuer
 from vc_service.settings import Settings
 
@@ -18,14 +16,6 @@ class FakeWallet:
 
     async def has_did(self, did: str) -> bool:
         return did in self.dids
-
-
-@pytest.fixture
-async def sessions(database_url):
-    engine = create_engine(database_url)
-    await upgrade_to_head(engine)
-    yield session_factory(engine)
-    await engine.dispose()
 
 
 async def test_created_once_then_reused(sessions):

@@ -2,17 +2,9 @@
 
 import pytest
 
-from vc_service.db.engine import create_engine, session_factory
+from vc_service.db.engine import create_engine
 from vc_service.db.migrate import upgrade_to_head
 from vc_service.webhooks.inbox import event_key, store_event
-
-
-@pytest.fixture
-async def sessions(database_url):
-    engine = create_engine(database_url)
-    await upgrade_to_head(engine)
-    yield session_factory(engine)
-    await engine.dispose()
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from ..badges.models import Badge
 from ..deps import Organizer, Session, State
-from ..issuance.jobs import UnknownMeeting, meeting_or_404
+from ..meetings.routes import sig_meeting
 from ..members.models import Member
 from ..members.service import InvalidMember
 from ..web import templates
@@ -111,10 +111,7 @@ class DoorResponse(BaseModel):
 @router.post("/meetings/{meeting_id}/door", dependencies=[Organizer], response_model=DoorResponse, tags=["meetings"])
 async def create_door(meeting_id: int, state: State, session: Session, body: DoorRequest | None = None) -> DoorResponse:
     """A door QR for the meeting room, valid for a window (default: the setting)."""
-    try:
-        meeting = await meeting_or_404(session, state.issuer.sig_id, meeting_id)
-    except UnknownMeeting as exc:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
+    meeting = await sig_meeting(session, state, meeting_id)
     minutes = (body.window_minutes if body else None) or state.settings.door_window_minutes
     open_door(meeting, timedelta(minutes=minutes))
     await session.commit()

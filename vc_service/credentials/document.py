@@ -11,6 +11,7 @@ from typing import Any
 from acapy_agent.vc.ld_proofs.check import get_properties_without_context
 
 from ..contexts.pinned import PinnedContextSet
+from ..timestamps import parse_aware_datetime
 
 VCDM_1_1 = "https://www.w3.org/2018/credentials/v1"
 VCDM_2_0 = "https://www.w3.org/ns/credentials/v2"
@@ -72,12 +73,9 @@ def parse_datetime(value: Any, field: str) -> datetime:
     if not isinstance(value, str):
         raise InvalidCredential(f"{field} must be an XML Schema dateTime string")
     try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return parse_aware_datetime(value, field)
     except ValueError as exc:
-        raise InvalidCredential(f"{field} is not a dateTime: {value!r}") from exc
-    if parsed.tzinfo is None:
-        raise InvalidCredential(f"{field} must carry a time zone (e.g. Z): {value!r}")
-    return parsed
+        raise InvalidCredential(str(exc)) from exc
 
 
 def issuer_id(credential: dict) -> str | None:

@@ -16,10 +16,6 @@ from ..badges.models import Badge, IssuanceJob
 from ..meetings.models import Attendance, Meeting, Talk
 
 
-class UnknownMeeting(LookupError):
-    pass
-
-
 def attendance_key(meeting_id: int) -> str:
     return f"attendance:meeting:{meeting_id}"
 
@@ -42,13 +38,6 @@ class WantedBadge:
     kind: str
     badge_key: str
     talk_id: int | None = None
-
-
-async def meeting_or_404(session: AsyncSession, sig_id: int, meeting_id: int) -> Meeting:
-    meeting = await session.get(Meeting, meeting_id)
-    if meeting is None or meeting.sig_id != sig_id:
-        raise UnknownMeeting(f"no meeting {meeting_id}")
-    return meeting
 
 
 async def wanted_badges(session: AsyncSession, meeting: Meeting) -> list[WantedBadge]:
@@ -77,9 +66,9 @@ async def add_missing_badges(
     return len(missing)
 
 
-async def start_meeting_job(session: AsyncSession, sig_id: int, meeting_id: int) -> tuple[IssuanceJob, int]:
+async def start_meeting_job(session: AsyncSession, meeting: Meeting) -> tuple[IssuanceJob, int]:
     """Record the request and the badges it needs; safe to call any number of times."""
-    meeting = await meeting_or_404(session, sig_id, meeting_id)
+    sig_id = meeting.sig_id
     wanted = await wanted_badges(session, meeting)
     job = IssuanceJob(meeting_id=meeting.id)
     session.add(job)

@@ -8,7 +8,8 @@ from sqlalchemy import select
 from ..badges.models import BADGE_STATES, Badge
 from ..deps import Organizer, Session, State
 from ..members.models import Member
-from .jobs import UnknownMeeting, add_membership_badge, meeting_or_404, start_meeting_job
+from ..meetings.routes import sig_meeting
+from .jobs import add_membership_badge, start_meeting_job
 from .signing import IssueOptions, sign_credential
 
 router = APIRouter(tags=["credentials"])
@@ -69,10 +70,8 @@ class MeetingProgress(BaseModel):
     summary="Issue every badge of a meeting (safe to repeat)",
 )
 async def issue_meeting(meeting_id: int, state: State, session: Session) -> JobStarted:
-    try:
-        job, added = await start_meeting_job(session, state.issuer.sig_id, meeting_id)
-    except UnknownMeeting as exc:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
+    meeting = await sig_meeting(session, state, meeting_id)
+    job, added = await start_meeting_job(session, meeting)
     state.worker.wake()
     return JobStarted(
         job_id=job.id,
@@ -90,10 +89,7 @@ async def issue_meeting(meeting_id: int, state: State, session: Session) -> JobS
     summary="Each badge of a meeting and its state",
 )
 async def meeting_badges(meeting_id: int, state: State, session: Session) -> MeetingProgress:
-    try:
-        await meeting_or_404(session, state.issuer.sig_id, meeting_id)
-    except UnknownMeeting as exc:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
+    await sig_meeting(session, state, meeting_id)
     rows = (
         await session.execute(
             select(Badge, Member).join(Member, Badge.member_id == Member.id).where(Badge.meeting_id == meeting_id).order_by(Badge.id)

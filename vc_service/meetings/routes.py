@@ -6,7 +6,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, HttpUrl, model
 from sqlalchemy import select
 
 from ..deps import Organizer, Session, State
-from ..issuance.jobs import UnknownMeeting, meeting_or_404
+from .service import UnknownMeeting, find_meeting
 from ..members.models import Member
 from .models import Meeting, Talk
 
@@ -59,7 +59,7 @@ class TalkOut(BaseModel):
 
 async def sig_meeting(session: Session, state: State, meeting_id: int) -> Meeting:
     try:
-        return await meeting_or_404(session, state.issuer.sig_id, meeting_id)
+        return await find_meeting(session, state.issuer.sig_id, meeting_id)
     except UnknownMeeting as exc:
         raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
 

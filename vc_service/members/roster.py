@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from ..timestamps import parse_aware_datetime
 from .service import InvalidMember, normalise_email
 
 REQUIRED_COLUMNS = ("name", "email")
@@ -52,15 +53,7 @@ def decode_roster(data: bytes) -> str:
 
 
 def _timestamp(value: str, column: str) -> datetime | None:
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError as exc:
-        raise ValueError(f"{column} {value!r} is not an ISO 8601 date and time") from exc
-    if parsed.tzinfo is None:
-        raise ValueError(f"{column} {value!r} has no time zone (add Z or +hh:mm)")
-    return parsed
+    return parse_aware_datetime(value, column) if value else None
 
 
 def _entry(line: int, row: dict[str, str]) -> RosterEntry:

@@ -1,0 +1,32 @@
+"""`vc-service issue`: starts a meeting's batch and follows it to the end with a progress bar."""
+
+from typer.testing import CliRunner
+
+from vc_service.cli import app
+
+from .issuance.didcomm import connect_wallet, create_meeting, import_roster, members_by_email, stored_credentials, wait_for
+
+
+def test_issue_follows_the_batch_until_it_settles(service, wallet):
+    meeting = create_meeting(service, title="CLI meeting")
+    import_roster(service, meeting["id"], "name,email\nCli One,cli1@example.org\nCli Two,cli2@example.org\n")
+    connect_wallet(service, wallet, members_by_email(service)["cli1@example.org"]["claim_token"])
+    before = len(stored_credentials(wallet))
+
+    result = CliRunner().invoke(
+        app, ["issue", "--meeting", str(meeting["id"]), "--url", service.url, "--api-key", service.api_key]
+    )
+    assert result.exit_code == 0, result.output
+    assert "2 new badges" in result.output
+    assert "issued" in result.output and "1 members have no wallet connected yet" in result.output
+    wait_for(lambda: len(stored_credentials(wallet)) == before + 1, "the wallet to hold the new badge", 20)
+
+
+def test_issue_reports_an_unknown_meeting(service):
+    result = CliRunner().invoke(app, ["issue", "--meeting", "999999", "--url", service.url, "--api-key", service.api_key])
+    assert result.exit_code == 1 and "no meeting 999999" in result.output
+
+
+def test_issue_reports_an_unreachable_service():
+    result = CliRunner().invoke(app, ["issue", "--meeting", "1", "--url", "http://127.0.0.1:9", "--api-key", "k"])
+    assert result.exit_code == 2 and "Cannot reach the service" in result.output
