@@ -26,9 +26,13 @@ from .claims import routes as claim_routes
 from .meetings import routes as meeting_routes
 from .members import routes as member_routes
 from .service_secrets import ServiceSecrets
+from .members.routes import MAX_ROSTER_BYTES
 from .settings import Settings, get_settings
+from .web.limits import BodySizeLimit
 from .state import ServiceState
+from .status import routes as status_routes
 from .verification import routes as verification_routes
+from .verification.status_lists import StatusListResolver
 from .webhooks import routes as webhook_routes
 
 LOGGER = logging.getLogger(__name__)
@@ -68,6 +72,10 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         )
         worker.start()
         stack.push_async_callback(worker.stop)
+        status_lists = StatusListResolver(
+            sessions, agent, settings.base_url, issuer.sig_id, issuer.did, settings.status_fetch_timeout
+        )
+        stack.push_async_callback(status_lists.aclose)
         app.state.service = ServiceState(
             settings=settings,
             secrets=secrets,
@@ -78,6 +86,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             sig_contexts=sig_contexts(settings),
             issuer=issuer,
             worker=worker,
+            status_lists=status_lists,
         )
         LOGGER.info("issuer DID %s; agent pid %s", issuer.did, supervisor.pid)
         yield
@@ -90,7 +99,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         lifespan=lifespan,
     )
-    app.state.settings = settings or get_settings()
+    app.state.settings = settings = settings or get_settings()
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, larger={"/roster": MAX_ROSTER_BYTES})
     for module in (
         health_routes,
         issuer_routes,
@@ -99,6 +109,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         member_routes,
         badge_routes,
         claim_routes,
+        status_routes,
         issuance_routes,
         verification_routes,
         webhook_routes,

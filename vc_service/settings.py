@@ -58,6 +58,14 @@ class Settings(BaseSettings):
         description="A wallet that has not completed a badge exchange in this time gets a fresh offer. "
         "Keep it above ACA-Py's delivery retries (4 tries, 10 s apart), so late replies still count.",
     )
+    trusted_issuers: list[str] = Field(
+        default_factory=list,
+        description="DIDs of other issuers whose credentials verify without an 'unknown issuer' warning "
+        '(JSON list, e.g. ["did:key:z6Mk..."]).',
+    )
+    status_list_max_age: int = Field(300, description="Seconds verifiers may cache a status list (Cache-Control).")
+    status_fetch_timeout: float = Field(5.0, description="Seconds to wait for another issuer's status list.")
+    max_body_bytes: int = Field(1_000_000, description="Largest request body accepted (413 beyond).")
     door_window_minutes: int = Field(120, description="How long a meeting's door QR accepts check-ins.")
     log_level: str = Field("info", description="Log level of the controller and the agent.")
 

@@ -10,6 +10,7 @@ from .issuance.worker import IssuanceWorker
 from .issuer.identity import Issuer
 from .service_secrets import ServiceSecrets
 from .settings import Settings
+from .verification.status_lists import StatusListResolver
 
 
 @dataclass
@@ -23,6 +24,11 @@ class ServiceState:
     sig_contexts: dict[str, PinnedContext]  # the SIG's own, served under /contexts/
     issuer: Issuer
     worker: IssuanceWorker
+    status_lists: StatusListResolver
+
+    @property
+    def known_issuers(self) -> set[str]:
+        return {self.issuer.did, *self.settings.trusted_issuers}
 
     @property
     def organizer_key(self) -> str:

@@ -157,3 +157,15 @@ def test_membership_requests_are_checked(service, issued_meeting):
     member_id = issued_meeting["members"][CONNECTED[2]]["id"]
     assert organizer.post(f"/members/{member_id}/membership", json={"valid_until": "2020-01-01T00:00:00Z"}).status_code == 422
     assert organizer.post(f"/members/{member_id}/membership", json={"valid_until": "2027-12-31"}).status_code == 422
+
+
+def test_a_badge_in_a_wallet_can_be_revoked(service, wallet, issued_meeting):
+    subject = wallet_did(wallet, issued_meeting["connections"][CONNECTED[1]])
+    badge = next(c for c in stored_credentials(wallet) if subject_did(c) == subject)
+    assert badge["credentialStatus"]["statusPurpose"] == "revocation"  # one entry: what ACA-Py holders accept
+    revoked = service.client(organizer=True).post(
+        "/credentials/status", json={"credentialId": badge["id"], "action": "revoke", "reason": "wrong meeting"}
+    )
+    assert revoked.status_code == 200, revoked.text
+    result = service.client().post("/credentials/verify", json={"verifiableCredential": badge}).json()
+    assert result["verified"] is False and result["errors"][0]["check"] == "status"

@@ -25,7 +25,7 @@ def test_issued_credential_verifies(service, signed):
     assert response.status_code == 200
     assert response.json() == {
         "verified": True,
-        "checks": ["proof", "issuer", "validity"],
+        "checks": ["proof", "issuer", "validity", "status", "shape"],
         "warnings": [],
         "errors": [],
     }
@@ -105,9 +105,8 @@ def test_unpinned_context_is_refused_naming_the_url(service, signed):
         (lambda vc: vc.pop("credentialSubject"), "credentialSubject"),
         (lambda vc: vc.pop("proof"), "proof"),
         (lambda vc: vc.update(type=["Badge"]), "VerifiableCredential"),
-        (lambda vc: vc["credentialSubject"].pop("achievement"), "achievement"),
     ],
-    ids=["no-subject", "no-proof", "wrong-type", "badge-without-achievement"],
+    ids=["no-subject", "no-proof", "wrong-type"],
 )
 def test_malformed_credentials_get_422_naming_the_problem(service, signed, change, message):
     changed = copy.deepcopy(signed)
@@ -115,6 +114,15 @@ def test_malformed_credentials_get_422_naming_the_problem(service, signed, chang
     response = verify(service, changed)
     assert response.status_code == 422
     assert message in response.json()["detail"]
+
+
+def test_a_badge_without_achievement_fails_the_shape_and_the_proof(service, signed):
+    changed = copy.deepcopy(signed)
+    changed["credentialSubject"].pop("achievement")
+    body = verify(service, changed).json()
+    assert body["verified"] is False
+    assert {error["check"] for error in body["errors"]} == {"proof", "shape"}
+    assert "achievement" in next(e["message"] for e in body["errors"] if e["check"] == "shape")
 
 
 def test_a_badge_retyped_as_a_plain_credential_fails_the_proof(service, signed):

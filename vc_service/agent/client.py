@@ -93,12 +93,15 @@ class AgentClient:
 
     async def offer_ld_proof_credential(self, connection_id: str, credential: JSON, proof_type: str) -> JSON:
         """Offer a JSON-LD credential over issue-credential 2.0; the exchange then runs itself."""
+        options: JSON = {"proofType": proof_type}
+        if isinstance(credential.get("credentialStatus"), dict):  # the holder checks it is announced
+            options["credentialStatus"] = {"type": credential["credentialStatus"]["type"]}
         return await self._request(
             "POST",
             "/issue-credential-2.0/send-offer",
             json={
                 "connection_id": connection_id,
-                "filter": {"ld_proof": {"credential": credential, "options": {"proofType": proof_type}}},
+                "filter": {"ld_proof": {"credential": credential, "options": options}},
                 "auto_issue": True,
                 "auto_remove": False,
             },

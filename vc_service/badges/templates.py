@@ -128,8 +128,14 @@ def build_badge(
     valid_until: datetime | None = None,
     vcdm: str = "1.1",
     issued_at: datetime | None = None,
+    status: dict | list[dict] | None = None,
+    status_context: str | None = None,
 ) -> dict:
-    """An unsigned OpenBadgeCredential; VCDM 1.1 by default, which DIDComm wallets can present."""
+    """An unsigned OpenBadgeCredential; VCDM 1.1 by default, which DIDComm wallets can present.
+
+    ``status`` are its ``credentialStatus`` entries; in VCDM 1.1 they need ``status_context``
+    (the SIG's context), which defines them.
+    """
     subject = {"type": ["AchievementSubject"], **recipient_fields(recipient)}
     name = f"{BADGE_TITLES[kind]}: {issuer.name}"
     credential_extra: dict = {}
@@ -162,4 +168,8 @@ def build_badge(
     }
     if valid_until is not None:
         credential[end_field] = xsd_datetime(valid_until)
+    if status:
+        credential["credentialStatus"] = status
+        if vcdm == "1.1":
+            credential["@context"].append(status_context)
     return credential

@@ -6,7 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ..badges.models import Badge
 from ..db.base import utcnow
 from ..issuance.badge_credentials import badge_credential
-from ..issuance.signing import IssueOptions, sign_credential
+from ..issuance.signing import IssueOptions, sign_prepared
 from ..members.models import Member
 from ..state import ServiceState
 
@@ -41,7 +41,7 @@ async def badge_file(session: AsyncSession, state: ServiceState, badge: Badge, m
         credential = await badge_credential(
             session, badge, member, issuer=state.issuer, base_url=state.settings.base_url, subject_did=member.did
         )
-        signed = await sign_credential(state.agent, credential, state.issuer, state.contexts, IssueOptions())
+        signed = await sign_prepared(state.agent, credential, state.contexts, IssueOptions())
     except Exception:
         badge.sending_since = None  # release it: the worker or a later download may try again
         await session.commit()

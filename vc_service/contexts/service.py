@@ -8,6 +8,12 @@ from ..settings import PROJECT_DIR, Settings
 from .pinned import PinnedContext, PinnedContextSet, load_directories, load_manifest
 
 SIG_CONTEXTS_DIR = PROJECT_DIR / "schemas" / "contexts"
+SIG_CONTEXT_FILE = "sig-credentials-v1.jsonld"
+
+
+def sig_context_url(base_url: str) -> str:
+    """The SIG's own context: terms of its badges, and status entries for VCDM 1.1."""
+    return f"{base_url}/contexts/{SIG_CONTEXT_FILE}"
 
 
 def context_directories(settings: Settings) -> list[dict[str, str]]:

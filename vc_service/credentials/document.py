@@ -89,8 +89,8 @@ def is_open_badge(credential: dict) -> bool:
     return bool(OB3_TYPES & set(as_list(credential.get("type"))))
 
 
-def check_structure(credential: dict, pinned: PinnedContextSet) -> None:
-    """The data model's required parts, pinned contexts, and the OB3 shape for badges."""
+def check_structure(credential: dict, pinned: PinnedContextSet, open_badge_shape: bool = True) -> None:
+    """The data model's required parts, pinned contexts, and (unless told not to) the OB3 shape."""
     if "@context" not in credential:
         raise InvalidCredential("credential has no @context")
     vcdm_version(credential)
@@ -107,7 +107,7 @@ def check_structure(credential: dict, pinned: PinnedContextSet) -> None:
         raise InvalidCredential("credential has no credentialSubject")
     if not all(isinstance(subject, dict) for subject in subjects):
         raise InvalidCredential("credentialSubject must be an object or a list of objects")
-    if is_open_badge(credential):
+    if open_badge_shape and is_open_badge(credential):
         check_open_badge(credential)
 
 

@@ -5,7 +5,11 @@ from ..issuer.models import IssuerDid
 from ..meetings.models import Attendance, Meeting, Talk
 from ..members.models import Member
 from ..sig.models import Sig
+from ..status.models import CredentialStatus, StatusChange, StatusList
 from ..webhooks.models import WebhookEvent
 from .base import Base
 
-__all__ = ["Attendance", "Badge", "Base", "IssuanceJob", "IssuerDid", "Meeting", "Member", "Sig", "Talk", "WebhookEvent"]
+__all__ = [
+    "Attendance", "Badge", "Base", "CredentialStatus", "IssuanceJob", "IssuerDid", "Meeting", "Member", "Sig",
+    "StatusChange", "StatusList", "Talk", "WebhookEvent",
+]  # fmt: skip

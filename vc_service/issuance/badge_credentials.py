@@ -3,6 +3,8 @@
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..badges.models import Badge
+from ..contexts.service import sig_context_url
+from ..status.service import allocate_status, status_entries
 from ..badges.templates import MeetingFacts, Recipient, TalkFacts, build_badge
 from ..issuer.identity import Issuer
 from ..meetings.models import Meeting, Talk
@@ -10,8 +12,19 @@ from ..members.models import Member
 
 
 async def badge_credential(
-    session: AsyncSession, badge: Badge, member: Member, *, issuer: Issuer, base_url: str, subject_did: str | None
+    session: AsyncSession,
+    badge: Badge,
+    member: Member,
+    *,
+    issuer: Issuer,
+    base_url: str,
+    subject_did: str | None,
+    for_didcomm: bool = False,
 ) -> dict:
+    """``for_didcomm``: one status entry (revocation) as an object, since a stock ACA-Py holder
+    rejects a credential whose ``credentialStatus`` is a list; files carry both purposes."""
+    ref = await allocate_status(session.bind, issuer.sig_id, badge.credential_id)
+    status = status_entries(base_url, ref, ("revocation",))[0] if for_didcomm else status_entries(base_url, ref)
     meeting = await session.get(Meeting, badge.meeting_id) if badge.meeting_id else None
     talk = await session.get(Talk, badge.talk_id) if badge.talk_id else None
     return build_badge(
@@ -30,6 +43,8 @@ async def badge_credential(
         else None,
         valid_until=badge.valid_until,
         issued_at=badge.created_at,
+        status=status,
+        status_context=sig_context_url(base_url),
     )
 
 
@@ -37,6 +52,8 @@ def didcomm_builder(issuer: Issuer, base_url: str):
     """For the worker: badges offered over DIDComm are bound to the member's wallet DID."""
 
     async def build(session: AsyncSession, badge: Badge, member: Member) -> dict:
-        return await badge_credential(session, badge, member, issuer=issuer, base_url=base_url, subject_did=member.wallet_did)
+        return await badge_credential(
+            session, badge, member, issuer=issuer, base_url=base_url, subject_did=member.wallet_did, for_didcomm=True
+        )
 
     return build

@@ -7,7 +7,9 @@ from sqlalchemy import select
 
 from ..badges.models import BADGE_STATES, Badge
 from ..deps import Organizer, Session, State
+from ..contexts.service import sig_context_url
 from ..members.models import Member
+from ..status.service import status_allocator
 from ..meetings.routes import sig_meeting
 from .jobs import add_membership_badge, start_meeting_job
 from .signing import IssueOptions, sign_credential
@@ -31,8 +33,12 @@ class IssueResponse(BaseModel):
     dependencies=[Organizer],
     summary="Sign a credential as the SIG (W3C VC-API)",
 )
-async def issue_credential(body: IssueRequest, state: State) -> IssueResponse:
-    signed = await sign_credential(state.agent, body.credential, state.issuer, state.contexts, body.options)
+async def issue_credential(body: IssueRequest, state: State, session: Session) -> IssueResponse:
+    base_url = state.settings.base_url
+    signed = await sign_credential(
+        state.agent, body.credential, state.issuer, state.contexts, body.options,
+        status_for=status_allocator(session, state.issuer.sig_id, base_url), status_context=sig_context_url(base_url),
+    )  # fmt: skip
     return IssueResponse(verifiableCredential=signed)
 
 

@@ -2,6 +2,7 @@
 
 import copy
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Literal
 
@@ -13,6 +14,7 @@ from ..contexts.pinned import PinnedContextSet
 from ..credentials.document import (
     VALIDITY_FIELDS,
     InvalidCredential,
+    as_list,
     check_structure,
     issuer_id,
     parse_datetime,
@@ -20,6 +22,10 @@ from ..credentials.document import (
     vcdm_version,
 )
 from ..issuer.identity import Issuer
+
+# Gives a credential id its ``credentialStatus`` entries (see status/service.py).
+StatusAllocator = Callable[[str], Awaitable[list[dict]]]
+
 
 class IssueOptions(BaseModel):
     """VC-API issue options this service honours; anything else is refused, not ignored."""
@@ -37,12 +43,16 @@ def prepare_credential(credential: dict, issuer: Issuer, pinned: PinnedContextSe
     """A copy of ``credential`` ready to sign, or :class:`InvalidCredential` naming the problem."""
     if "proof" in credential:
         raise InvalidCredential("credential already has a proof; send it unsigned")
+    if "credentialStatus" in credential:
+        raise InvalidCredential("credentialStatus is assigned by this service; leave it out")
     prepared = copy.deepcopy(credential)
     given_issuer = prepared.get("issuer")
     if given_issuer is not None and issuer_id(prepared) != issuer.did:
         raise InvalidCredential(f"issuer must be this SIG's DID {issuer.did}, or left out")
     prepared["issuer"] = {**issuer.profile, **given_issuer} if isinstance(given_issuer, dict) else issuer.profile
     prepared.setdefault("id", f"urn:uuid:{uuid.uuid4()}")
+    if not isinstance(prepared["id"], str):
+        raise InvalidCredential("id must be a URI string")
     start_field, end_field = VALIDITY_FIELDS[vcdm_version(prepared)]
     prepared.setdefault(start_field, xsd_now())
     start = parse_datetime(prepared[start_field], start_field)
@@ -52,10 +62,29 @@ def prepare_credential(credential: dict, issuer: Issuer, pinned: PinnedContextSe
     return prepared
 
 
+def attach_status(credential: dict, entries: list[dict], status_context: str) -> None:
+    """Add the credential's status entries; VCDM 1.1 needs the SIG's context to define them."""
+    credential["credentialStatus"] = entries
+    if vcdm_version(credential) == "1.1" and status_context not in credential["@context"]:
+        credential["@context"] = [*as_list(credential["@context"]), status_context]
+
+
 async def sign_credential(
-    agent: AgentClient, credential: dict, issuer: Issuer, pinned: PinnedContextSet, options: IssueOptions
+    agent: AgentClient,
+    credential: dict,
+    issuer: Issuer,
+    pinned: PinnedContextSet,
+    options: IssueOptions,
+    status_for: StatusAllocator,
+    status_context: str,
 ) -> dict:
+    """Check, complete, give a status list entry, and have the agent sign (VC-API issue)."""
     prepared = prepare_credential(credential, issuer, pinned)
+    attach_status(prepared, await status_for(prepared["id"]), status_context)
+    return await sign_prepared(agent, prepared, pinned, options)
+
+
+async def sign_prepared(agent: AgentClient, prepared: dict, pinned: PinnedContextSet, options: IssueOptions) -> dict:
     try:
         return await agent.issue_credential(prepared, {"proofType": options.proofType})
     except AgentRejected as exc:

@@ -39,6 +39,9 @@ def decode_list(encoded: str) -> bytes:
         raise BitstringError("encodedList must be a multibase base64url string (starting with 'u')")
     body = encoded[1:]
     try:
-        return gzip.decompress(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+        bits = gzip.decompress(base64.b64decode(body + "=" * (-len(body) % 4), altchars=b"-_", validate=True))
     except (ValueError, OSError, EOFError) as exc:
         raise BitstringError(f"encodedList is not GZIP-compressed base64url: {exc}") from exc
+    if not bits:
+        raise BitstringError("encodedList holds an empty list")
+    return bits

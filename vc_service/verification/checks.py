@@ -10,9 +10,14 @@ from datetime import UTC, datetime
 from ..agent.client import AgentClient
 from ..agent.errors import AgentRejected
 from ..contexts.pinned import PinnedContextSet
+from ..status.bitstring import get_bit
+from .status_lists import StatusListResolver, StatusListUnavailable
 from ..credentials.document import (
     VALIDITY_FIELDS,
     InvalidCredential,
+    as_list,
+    check_open_badge,
+    is_open_badge,
     check_structure,
     issuer_id,
     parse_datetime,
@@ -76,14 +81,56 @@ def check_validity_period(result: VerificationResult, credential: dict, now: dat
         result.fail("validity", str(exc))
 
 
+def check_shape(result: VerificationResult, credential: dict) -> None:
+    if is_open_badge(credential):
+        result.checks.append("shape")
+        try:
+            check_open_badge(credential)
+        except InvalidCredential as exc:
+            result.fail("shape", f"not a complete Open Badge: {exc}")
+
+
+async def check_status(result: VerificationResult, credential: dict, status_lists: StatusListResolver) -> None:
+    entries = as_list(credential.get("credentialStatus")) if credential.get("credentialStatus") else []
+    if not entries:
+        return
+    result.checks.append("status")
+    for entry in entries:
+        if not isinstance(entry, dict) or entry.get("type") != "BitstringStatusListEntry":
+            kind = entry.get("type") if isinstance(entry, dict) else type(entry).__name__
+            result.warn("status", f"a status entry of type {kind} is not checked by this service")
+            continue
+        purpose, url = entry.get("statusPurpose"), entry.get("statusListCredential")
+        try:
+            index = int(entry.get("statusListIndex"))
+            fetched = await status_lists.fetch(str(url))
+            if fetched.issuer != issuer_id(credential):
+                raise StatusListUnavailable(f"status list {url} is not issued by the credential's issuer")
+            if fetched.purpose != purpose:
+                raise StatusListUnavailable(f"status list {url} is for {fetched.purpose}, the entry says {purpose}")
+            flagged = get_bit(fetched.bits, index)
+        except (TypeError, ValueError, StatusListUnavailable) as exc:
+            result.fail("status", str(exc) if not isinstance(exc, TypeError) else "statusListIndex is not a number")
+            continue
+        if flagged:
+            state = {"revocation": "revoked", "suspension": "suspended"}.get(purpose, f"flagged for {purpose}")
+            result.fail("status", f"{state} (status list {url}, index {index})")
+
+
 async def verify_credential(
-    agent: AgentClient, credential: dict, pinned: PinnedContextSet, known_issuers: set[str]
+    agent: AgentClient,
+    credential: dict,
+    pinned: PinnedContextSet,
+    known_issuers: set[str],
+    status_lists: StatusListResolver,
 ) -> VerificationResult:
-    check_structure(credential, pinned)
+    check_structure(credential, pinned, open_badge_shape=False)
     if not isinstance(credential.get("proof"), dict | list):
         raise InvalidCredential("credential has no proof")
     result = VerificationResult()
     await check_proof(result, agent, credential)
     check_issuer(result, credential, known_issuers)
     check_validity_period(result, credential, datetime.now(UTC))
+    await check_status(result, credential, status_lists)
+    check_shape(result, credential)
     return result

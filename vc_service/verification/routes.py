@@ -30,6 +30,6 @@ class VerifyResponse(BaseModel):
 )
 async def verify(body: VerifyRequest, state: State) -> dict:
     result = await verify_credential(
-        state.agent, body.verifiableCredential, state.contexts, {state.issuer.did}
+        state.agent, body.verifiableCredential, state.contexts, state.known_issuers, state.status_lists
     )
     return result.as_dict()

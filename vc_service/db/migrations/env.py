@@ -5,14 +5,22 @@ import asyncio
 from alembic import context
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from vc_service.db.base import UtcDateTime
 from vc_service.db.models import Base
 
 target_metadata = Base.metadata
 
 
+def render_item(kind: str, item, autogen_context):
+    """Autogenerate writes the plain DateTime the UtcDateTime decorator stands on."""
+    if kind == "type" and isinstance(item, UtcDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
 def run_on(connection) -> None:
     context.configure(
-        connection=connection, target_metadata=target_metadata, render_as_batch=True
+        connection=connection, target_metadata=target_metadata, render_as_batch=True, render_item=render_item
     )
     with context.begin_transaction():
         context.run_migrations()

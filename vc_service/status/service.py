@@ -1,0 +1,143 @@
+"""Status entries for issued credentials, status changes, and the signed status list credentials."""
+
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from ..db.base import utcnow
+from .bitstring import MIN_LIST_SIZE, empty_bitstring, encode_list, set_bit
+from .models import STATUS_PURPOSES, CredentialStatus, StatusChange, StatusList
+
+# A list takes new credentials until half its entries are used, so random picks stay cheap
+# and every list keeps plenty of unused entries around each used one.
+LIST_FILL_LIMIT = MIN_LIST_SIZE // 2
+ACTIONS = {"revoke": ("revoked", True), "suspend": ("suspended", True), "unsuspend": ("suspended", False)}
+
+
+class StatusError(Exception):
+    """A status change that cannot be made (unknown credential, revoked already, ...)."""
+
+
+@dataclass(frozen=True)
+class StatusEntryRef:
+    list_number: int
+    list_index: int
+
+
+def status_list_url(base_url: str, purpose: str, number: int) -> str:
+    return f"{base_url}/status/{purpose}/{number}"
+
+
+def status_entries(base_url: str, ref: StatusEntryRef, purposes: tuple[str, ...] = STATUS_PURPOSES) -> list[dict]:
+    """The credential's ``credentialStatus``: one BitstringStatusListEntry per purpose."""
+    return [
+        {
+            "id": f"{status_list_url(base_url, purpose, ref.list_number)}#{ref.list_index}",
+            "type": "BitstringStatusListEntry",
+            "statusPurpose": purpose,
+            "statusListIndex": str(ref.list_index),
+            "statusListCredential": status_list_url(base_url, purpose, ref.list_number),
+        }
+        for purpose in purposes
+    ]
+
+
+async def _current_list_number(session: AsyncSession, sig_id: int) -> int:
+    number = await session.scalar(select(func.max(StatusList.number)).where(StatusList.sig_id == sig_id)) or 0
+    used = await session.scalar(
+        select(func.count()).select_from(CredentialStatus).where(
+            CredentialStatus.sig_id == sig_id, CredentialStatus.list_number == number
+        )
+    )
+    if number == 0 or used >= LIST_FILL_LIMIT:
+        number += 1
+        session.add_all(
+            StatusList(sig_id=sig_id, purpose=purpose, number=number, bits=bytes(empty_bitstring()))
+            for purpose in STATUS_PURPOSES
+        )
+        await session.flush()
+    return number
+
+
+async def allocate_status(bind: AsyncEngine, sig_id: int, credential_id: str) -> StatusEntryRef:
+    """The credential's place in the status lists: drawn at random, never given out twice.
+
+    Idempotent per credential id, so a re-offered badge keeps its entry. Runs in a session
+    of its own, so a collision's rollback (a retry) touches nothing of the caller's.
+    """
+    async with AsyncSession(bind, expire_on_commit=False) as session:
+        for _attempt in range(20):
+            existing = await session.scalar(
+                select(CredentialStatus).where(CredentialStatus.credential_id == credential_id)
+            )
+            if existing is not None:
+                return StatusEntryRef(existing.list_number, existing.list_index)
+            number = await _current_list_number(session, sig_id)
+            status = CredentialStatus(
+                sig_id=sig_id, credential_id=credential_id, list_number=number,
+                list_index=secrets.randbelow(MIN_LIST_SIZE),
+            )  # fmt: skip
+            session.add(status)
+            try:
+                await session.commit()
+            except IntegrityError:
+                await session.rollback()  # index or list number taken meanwhile: draw again
+                continue
+            return StatusEntryRef(status.list_number, status.list_index)
+    raise StatusError("could not find a free status list entry")
+
+
+async def change_status(
+    session: AsyncSession, sig_id: int, credential_id: str, action: str, reason: str, actor: str
+) -> CredentialStatus:
+    """Revoke, suspend or unsuspend; flips the list's bit and records who, when and why. Commits."""
+    status = await session.scalar(
+        select(CredentialStatus).where(CredentialStatus.sig_id == sig_id, CredentialStatus.credential_id == credential_id)
+    )
+    if status is None:
+        raise LookupError(f"no credential {credential_id} issued by this SIG")
+    if status.revoked:
+        raise StatusError(f"credential {credential_id} is revoked; revocation is final")
+    field, value = ACTIONS[action]
+    purpose = "revocation" if field == "revoked" else "suspension"
+    status_list = await session.scalar(
+        select(StatusList).where(
+            StatusList.sig_id == sig_id, StatusList.purpose == purpose, StatusList.number == status.list_number
+        ).with_for_update()
+    )
+    bits = bytearray(status_list.bits)
+    set_bit(bits, status.list_index, value)
+    status_list.bits = bytes(bits)
+    status_list.credential = None  # re-signed before it is served again
+    setattr(status, field, value)
+    session.add(StatusChange(credential_id=credential_id, action=action, reason=reason, actor=actor, changed_at=utcnow()))
+    await session.commit()
+    return status
+
+
+def status_list_document(base_url: str, status_list: StatusList) -> dict:
+    """The unsigned BitstringStatusListCredential (VCDM 2.0) for the list's current bits."""
+    url = status_list_url(base_url, status_list.purpose, status_list.number)
+    return {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "id": url,
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "credentialSubject": {
+            "id": f"{url}#list",
+            "type": "BitstringStatusList",
+            "statusPurpose": status_list.purpose,
+            "encodedList": encode_list(status_list.bits),
+        },
+    }
+
+
+def status_allocator(session: AsyncSession, sig_id: int, base_url: str):
+    """For signing: a credential id in, its ``credentialStatus`` entries out."""
+
+    async def allocate(credential_id: str) -> list[dict]:
+        return status_entries(base_url, await allocate_status(session.bind, sig_id, credential_id))
+
+    return allocate

@@ -1,0 +1,36 @@
+"""Status list credentials signed by the SIG, re-signed whenever a bit changed."""
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ..agent.client import AgentClient
+from ..db.base import utcnow
+from ..issuer.identity import Issuer
+from .models import StatusList
+from .service import status_list_document
+
+
+class UnknownStatusList(LookupError):
+    pass
+
+
+def xsd(value) -> str:
+    return value.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+async def signed_status_list(
+    session: AsyncSession, agent: AgentClient, issuer: Issuer, base_url: str, purpose: str, number: int
+) -> StatusList:
+    """The list with a signature over its current bits (signing it now if a change cleared it)."""
+    status_list = await session.scalar(
+        select(StatusList).where(StatusList.sig_id == issuer.sig_id, StatusList.purpose == purpose, StatusList.number == number)
+    )
+    if status_list is None:
+        raise UnknownStatusList(f"no {purpose} status list {number}")
+    if status_list.credential is None:
+        now = utcnow()
+        document = {**status_list_document(base_url, status_list), "issuer": issuer.did, "validFrom": xsd(now)}
+        status_list.credential = await agent.issue_credential(document, {"proofType": "Ed25519Signature2020"})
+        status_list.signed_at = now
+        await session.commit()
+    return status_list
