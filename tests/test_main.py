@@ -6,29 +6,43 @@ import pytest
 from vc_service.agent.client import AgentClient
 from vc_service.contexts.service import accepted_contexts, sig_contexts
 from vc_service.db.engine import create_engine, session_factory
+from vc_service.db.migrate import upgrade_to_head
+from vc_service.issuance.badge_credentials import didcomm_builder
+from vc_service.issuance.worker import IssuanceWorker
 from vc_service.issuer.identity import Issuer
+from vc_service.verification.status_lists import StatusListResolver
 from vc_service.main import create_app
 from vc_service.service_secrets import ServiceSecrets
 from vc_service.settings import Settings
+from vc_service.sig.models import Sig
 from vc_service.state import ServiceState
 
 from .support import SHARED_CONTEXTS, attendance_credential
 
 
-def app_with_agent(tmp_path, handler):
+async def app_with_agent(tmp_path, handler):
     """The real app and routes, its agent replaced by a fake admin API (no lifespan runs)."""
     settings = Settings(data_dir=tmp_path, contexts_dir=SHARED_CONTEXTS, admin_api_key="k")
     app = create_app(settings)
     engine = create_engine(settings.database)
+    await upgrade_to_head(engine)
+    agent = AgentClient("http://agent.test", "x", 1.0, transport=httpx.MockTransport(handler))
+    issuer = Issuer(sig_id=1, did="did:key:z6Mk1", name="SIG", url="https://sig.example", description="d")
+    sessions = session_factory(engine)
+    async with sessions() as session:  # the SIG the issuer stands for
+        session.add(Sig(id=issuer.sig_id, name=issuer.name, description=issuer.description))
+        await session.commit()
     app.state.service = ServiceState(
         settings=settings,
         secrets=ServiceSecrets.load_or_create(tmp_path),
         engine=engine,
-        sessions=session_factory(engine),
-        agent=AgentClient("http://agent.test", "x", 1.0, transport=httpx.MockTransport(handler)),
+        sessions=sessions,
+        agent=agent,
         contexts=accepted_contexts(settings),
         sig_contexts=sig_contexts(settings),
-        issuer=Issuer(sig_id=1, did="did:key:z6Mk1", name="SIG", url="https://sig.example", description="d"),
+        issuer=issuer,
+        worker=IssuanceWorker(sessions, agent, didcomm_builder(issuer, settings.base_url), offer_timeout=120),
+        status_lists=StatusListResolver(sessions, agent, settings.base_url, issuer.sig_id, issuer.did, timeout=1.0),
     )
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test", headers={"X-API-Key": "k"})
 
@@ -43,7 +57,7 @@ def broken(request):
 
 @pytest.mark.parametrize(("handler", "status"), [(unreachable, 503), (broken, 502)], ids=["agent-down", "agent-broken"])
 async def test_issue_maps_agent_failures(tmp_path, handler, status):
-    async with app_with_agent(tmp_path, handler) as client:
+    async with await app_with_agent(tmp_path, handler) as client:
         response = await client.post("/credentials/issue", json={"credential": attendance_credential()})
     assert response.status_code == status
     assert response.json()["detail"].startswith("agent error:")
@@ -52,13 +66,13 @@ async def test_issue_maps_agent_failures(tmp_path, handler, status):
 @pytest.mark.parametrize(("handler", "status"), [(unreachable, 503), (broken, 502)], ids=["agent-down", "agent-broken"])
 async def test_verify_maps_agent_failures(tmp_path, handler, status):
     credential = attendance_credential(id="urn:uuid:1", issuer="did:key:z6Mk1", proof={"type": "Ed25519Signature2020"})
-    async with app_with_agent(tmp_path, handler) as client:
+    async with await app_with_agent(tmp_path, handler) as client:
         response = await client.post("/credentials/verify", json={"verifiableCredential": credential})
     assert response.status_code == status
 
 
 async def test_readyz_is_503_when_the_agent_is_down(tmp_path):
-    async with app_with_agent(tmp_path, unreachable) as client:
+    async with await app_with_agent(tmp_path, unreachable) as client:
         response = await client.get("/readyz")
     assert response.status_code == 503
     assert response.json()["checks"]["agent"].startswith("unavailable")

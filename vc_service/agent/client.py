@@ -126,6 +126,13 @@ class AgentClient:
             "POST", f"/issue-credential-2.0/records/{cred_ex_id}/problem-report", json={"description": reason}
         )
 
+    async def verify_presentation(self, presentation: JSON, challenge: str, domain: str | None) -> JSON:
+        """Check a presentation's proof and its credentials' proofs."""
+        options: JSON = {"challenge": challenge, **({"domain": domain} if domain else {})}
+        return await self._request(
+            "POST", "/vc/presentations/verify", json={"verifiablePresentation": presentation, "options": options}
+        )
+
 
 DID_EXCHANGE_1_1 = "https://didcomm.org/didexchange/1.1"
 

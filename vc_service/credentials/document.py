@@ -140,3 +140,31 @@ def undefined_properties(credential: dict, pinned: PinnedContextSet) -> list[str
     The same check the agent makes before it signs, run here only to explain an agent failure.
     """
     return list(get_properties_without_context(credential, pinned.load_document))
+
+
+def same_did(one: str | None, other: str | None) -> bool:
+    """did:peer:4 has a long form (with its document) and a short one (its hash); both name one DID."""
+
+    def short(did: str) -> str:
+        return ":".join(did.split(":")[:3]) if did.startswith("did:peer:4") else did
+
+    return one is not None and other is not None and short(one) == short(other)
+
+
+def subject_ids(credential: dict) -> list[str]:
+    return [subject["id"] for subject in as_list(credential.get("credentialSubject")) if isinstance(subject, dict) and "id" in subject]
+
+
+def check_presentation_structure(presentation: dict) -> list[dict]:
+    """A presentation's required parts; returns its credentials."""
+    contexts = as_list(presentation.get("@context"))
+    if not contexts or contexts[0] not in (VCDM_1_1, VCDM_2_0):
+        raise InvalidCredential(f"@context must begin with {VCDM_2_0} (VCDM 2.0) or {VCDM_1_1} (VCDM 1.1)")
+    if "VerifiablePresentation" not in as_list(presentation.get("type")):
+        raise InvalidCredential("type must include VerifiablePresentation")
+    if not isinstance(presentation.get("proof"), dict):
+        raise InvalidCredential("presentation has no proof")
+    credentials = as_list(presentation.get("verifiableCredential") or [])
+    if not credentials or not all(isinstance(credential, dict) for credential in credentials):
+        raise InvalidCredential("verifiableCredential must hold one or more credentials (objects)")
+    return credentials

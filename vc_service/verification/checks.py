@@ -17,10 +17,13 @@ from ..credentials.document import (
     InvalidCredential,
     as_list,
     check_open_badge,
+    check_presentation_structure,
     is_open_badge,
     check_structure,
     issuer_id,
     parse_datetime,
+    same_did,
+    subject_ids,
     vcdm_version,
 )
 
@@ -133,4 +136,51 @@ async def verify_credential(
     check_validity_period(result, credential, datetime.now(UTC))
     await check_status(result, credential, status_lists)
     check_shape(result, credential)
+    return result
+
+
+def _proof_method_controller(proof: dict) -> str | None:
+    method = proof.get("verificationMethod")
+    return method.split("#")[0] if isinstance(method, str) else None
+
+
+async def verify_presentation(
+    agent: AgentClient,
+    presentation: dict,
+    challenge: str,
+    domain: str | None,
+    pinned: PinnedContextSet,
+    known_issuers: set[str],
+    status_lists: StatusListResolver,
+) -> VerificationResult:
+    """The holder's proof, its challenge and domain, that the holder is each credential's
+    subject (ACA-Py does not check this), then every check of each credential."""
+    credentials = check_presentation_structure(presentation)
+    for credential in credentials:
+        check_structure(credential, pinned, open_badge_shape=False)
+    result = VerificationResult(checks=["presentation-proof", "challenge", "domain", "holder"])
+    proof = presentation["proof"]
+    try:
+        agent_result = await agent.verify_presentation(presentation, challenge, domain)
+        presentation_result = agent_result.get("presentation_result") or {}
+        if not presentation_result.get("verified"):
+            result.fail("presentation-proof", _proof_failure(presentation_result) if presentation_result else _proof_failure(agent_result))
+    except AgentRejected as exc:
+        result.fail("presentation-proof", f"the presentation's proof could not be checked: {exc}")
+    if proof.get("challenge") != challenge:
+        result.fail("challenge", f"the proof's challenge {proof.get('challenge')!r} is not the one asked for")
+    if domain is not None and proof.get("domain") != domain:
+        result.fail("domain", f"the proof's domain {proof.get('domain')!r} is not {domain!r}")
+    holder = presentation.get("holder") or _proof_method_controller(proof)
+    signer = _proof_method_controller(proof)
+    if presentation.get("holder") and not same_did(signer, presentation["holder"]):
+        result.fail("holder", f"the presentation is signed by {signer}, not by its holder {presentation['holder']}")
+    for index, credential in enumerate(credentials):
+        if not any(same_did(holder, subject) for subject in subject_ids(credential)):
+            result.fail("holder", f"the holder {holder} is not the subject of credential {credential.get('id', index)}")
+        inner = await verify_credential(agent, credential, pinned, known_issuers, status_lists)
+        prefix = f"credential[{index}]."
+        result.checks += [prefix + check for check in inner.checks]
+        result.errors += [{**error, "check": prefix + error["check"]} for error in inner.errors]
+        result.warnings += [{**warning, "check": prefix + warning["check"]} for warning in inner.warnings]
     return result

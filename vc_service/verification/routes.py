@@ -1,10 +1,10 @@
 from typing import Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from ..deps import State
-from .checks import verify_credential
+from .checks import verify_credential, verify_presentation
 
 router = APIRouter(tags=["credentials"])
 
@@ -32,4 +32,27 @@ async def verify(body: VerifyRequest, state: State) -> dict:
     result = await verify_credential(
         state.agent, body.verifiableCredential, state.contexts, state.known_issuers, state.status_lists
     )
+    return result.as_dict()
+
+
+class PresentationOptions(BaseModel):
+    challenge: str = Field(min_length=1, max_length=500)
+    domain: str | None = Field(None, max_length=500)
+
+
+class VerifyPresentationRequest(BaseModel):
+    verifiablePresentation: dict[str, Any]
+    options: PresentationOptions
+
+
+@router.post(
+    "/presentations/verify",
+    response_model=VerifyResponse,
+    summary="Verify a presentation: holder proof, challenge, domain, holder binding, credentials (VC-API)",
+)
+async def verify_presentation_route(body: VerifyPresentationRequest, state: State) -> dict:
+    result = await verify_presentation(
+        state.agent, body.verifiablePresentation, body.options.challenge, body.options.domain,
+        state.contexts, state.known_issuers, state.status_lists,
+    )  # fmt: skip
     return result.as_dict()

@@ -1,0 +1,98 @@
+"""POST /presentations/verify: a wallet agent presents a badge the service issued to it."""
+
+import copy
+
+import pytest
+
+from ..support import attendance_credential
+
+CHALLENGE = "3c0f5c1e-0f43-4c5e-9f0e-5bb1d1d8a7a2"
+DOMAIN = "verifier.example.org"
+VCDM_1_1 = "https://www.w3.org/2018/credentials/v1"
+
+
+@pytest.fixture(scope="module")
+def holder_did(wallet) -> str:
+    with wallet.admin() as admin:
+        return admin.post("/wallet/did/create", json={"method": "key", "options": {"key_type": "ed25519"}}).json()["result"]["did"]
+
+
+def badge_for(service, subject_did: str) -> dict:
+    credential = attendance_credential(**{"@context": [VCDM_1_1, "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]})
+    credential["credentialSubject"]["id"] = subject_did
+    response = service.client(organizer=True).post("/credentials/issue", json={"credential": credential})
+    assert response.status_code == 201, response.text
+    return response.json()["verifiableCredential"]
+
+
+def present(wallet, holder: str, credentials: list[dict], challenge: str = CHALLENGE) -> dict:
+    presentation = {
+        "@context": [VCDM_1_1], "type": ["VerifiablePresentation"], "holder": holder, "verifiableCredential": credentials,
+    }  # fmt: skip
+    with wallet.admin() as admin:
+        response = admin.post(
+            "/vc/presentations/prove",
+            json={"presentation": presentation, "options": {"challenge": challenge, "domain": DOMAIN,
+                  "proofType": "Ed25519Signature2020", "proofPurpose": "authentication"}},
+        )  # fmt: skip
+    assert response.status_code in (200, 201), response.text
+    return response.json()["verifiablePresentation"]
+
+
+def verify(service, presentation: dict, challenge: str = CHALLENGE, domain: str = DOMAIN):
+    return service.client().post(
+        "/presentations/verify",
+        json={"verifiablePresentation": presentation, "options": {"challenge": challenge, "domain": domain}},
+    )
+
+
+def test_a_holder_presenting_its_own_badge_verifies(service, wallet, holder_did):
+    result = verify(service, present(wallet, holder_did, [badge_for(service, holder_did)]))
+    assert result.status_code == 200
+    body = result.json()
+    assert body["verified"] is True, body
+    assert {"presentation-proof", "challenge", "domain", "holder", "credential[0].proof", "credential[0].status"} <= set(body["checks"])
+
+
+def test_a_wrong_challenge_fails_by_name(service, wallet, holder_did):
+    body = verify(service, present(wallet, holder_did, [badge_for(service, holder_did)]), challenge="another").json()
+    assert body["verified"] is False
+    assert "challenge" in {error["check"] for error in body["errors"]}
+
+
+def test_presenting_someone_elses_badge_fails_the_holder_check(service, wallet, holder_did):
+    other = badge_for(service, "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK")
+    body = verify(service, present(wallet, holder_did, [other])).json()
+    assert body["verified"] is False
+    assert [error["check"] for error in body["errors"]] == ["holder"]
+
+
+def test_a_tampered_credential_inside_fails(service, wallet, holder_did):
+    presentation = present(wallet, holder_did, [badge_for(service, holder_did)])
+    tampered = copy.deepcopy(presentation)
+    tampered["verifiableCredential"][0]["credentialSubject"]["activityEndDate"] = "2026-11-21T00:00:00Z"
+    body = verify(service, tampered).json()
+    assert body["verified"] is False
+    assert "credential[0].proof" in {error["check"] for error in body["errors"]}
+
+
+def test_a_revoked_credential_inside_fails_the_status_check(service, wallet, holder_did):
+    badge = badge_for(service, holder_did)
+    service.client(organizer=True).post("/credentials/status", json={"credentialId": badge["id"], "action": "revoke", "reason": "test"})
+    body = verify(service, present(wallet, holder_did, [badge])).json()
+    assert body["verified"] is False
+    assert [error["check"] for error in body["errors"]] == ["credential[0].status"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"verifiablePresentation": {"type": ["VerifiablePresentation"]}, "options": {"challenge": "c"}},
+        {"verifiablePresentation": {"@context": [VCDM_1_1], "type": ["VerifiablePresentation"], "proof": {}}, "options": {"challenge": "c"}},
+        {"verifiablePresentation": {"@context": [VCDM_1_1], "type": ["VerifiablePresentation"]}, "options": {}},
+    ],
+    ids=["no-context", "no-credentials", "no-challenge"],
+)
+def test_malformed_presentations_are_422(service, body):
+    response = service.client().post("/presentations/verify", json=body)
+    assert response.status_code == 422 and response.json()["detail"]
