@@ -218,6 +218,24 @@ class RunningAgent:
     def admin(self) -> httpx.Client:
         return httpx.Client(base_url=self.admin_url, headers={"X-API-Key": self.api_key}, timeout=30)
 
+    def create_did_key(self) -> str:
+        with self.admin() as admin:
+            body = admin.post("/wallet/did/create", json={"method": "key", "options": {"key_type": "ed25519"}}).json()
+        return body["result"]["did"]
+
+    def sign_foreign_badge(self, **overrides) -> dict:
+        """An attendance badge signed by this agent under a DID of its own: another SIG's."""
+        credential = attendance_credential(
+            id=f"urn:uuid:{uuid.uuid4()}",
+            issuer={"id": self.create_did_key(), "type": ["Profile"], "name": "Another SIG"},
+            validFrom="2026-11-20T17:00:00Z",
+            **overrides,
+        )
+        with self.admin() as admin:
+            response = admin.post("/vc/credentials/issue", json={"credential": credential})
+        assert response.status_code == 201, response.text
+        return response.json()["verifiableCredential"]
+
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
             self.process.terminate()

@@ -107,20 +107,12 @@ def test_the_service_refuses_a_caller_supplied_status(service):
 
 
 def foreign_credential_with_status(wallet, status_list_url: str) -> dict:
-    with wallet.admin() as admin:
-        did = admin.post("/wallet/did/create", json={"method": "key", "options": {"key_type": "ed25519"}}).json()["result"]["did"]
-        credential = attendance_credential(
-            id="urn:uuid:3f0c8a1e-6c55-4b8e-9d4e-2b7f1a9c0d11",
-            issuer={"id": did, "type": ["Profile"], "name": "Another SIG"},
-            validFrom="2026-11-20T17:00:00Z",
-            credentialStatus={
-                "id": f"{status_list_url}#7", "type": "BitstringStatusListEntry", "statusPurpose": "revocation",
-                "statusListIndex": "7", "statusListCredential": status_list_url,
-            },
-        )  # fmt: skip
-        response = admin.post("/vc/credentials/issue", json={"credential": credential})
-        assert response.status_code == 201, response.text
-        return response.json()["verifiableCredential"]
+    return wallet.sign_foreign_badge(
+        credentialStatus={
+            "id": f"{status_list_url}#7", "type": "BitstringStatusListEntry", "statusPurpose": "revocation",
+            "statusListIndex": "7", "statusListCredential": status_list_url,
+        }
+    )  # fmt: skip
 
 
 def test_an_unreachable_status_list_is_a_named_error(service, wallet):

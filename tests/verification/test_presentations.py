@@ -13,8 +13,7 @@ VCDM_1_1 = "https://www.w3.org/2018/credentials/v1"
 
 @pytest.fixture(scope="module")
 def holder_did(wallet) -> str:
-    with wallet.admin() as admin:
-        return admin.post("/wallet/did/create", json={"method": "key", "options": {"key_type": "ed25519"}}).json()["result"]["did"]
+    return wallet.create_did_key()
 
 
 def badge_for(service, subject_did: str) -> dict:

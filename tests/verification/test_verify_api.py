@@ -58,14 +58,8 @@ def test_a_changed_achievement_fails_the_proof(service, signed):
 
 def test_a_foreign_issuer_is_a_named_warning(service, wallet):
     """Signed by another agent's DID: the proof holds, the issuer is unknown to this SIG."""
-    with wallet.admin() as admin:
-        did = admin.post("/wallet/did/create", json={"method": "key", "options": {"key_type": "ed25519"}}).json()["result"]["did"]
-        credential = attendance_credential(
-            id="urn:uuid:0f8a4a44-5c44-4d0a-9d7e-8f1d1c1b2a3e",
-            issuer={"id": did, "type": ["Profile"], "name": "Another SIG"},
-            validFrom="2026-11-20T17:00:00Z",
-        )
-        foreign = admin.post("/vc/credentials/issue", json={"credential": credential}).json()["verifiableCredential"]
+    foreign = wallet.sign_foreign_badge()
+    did = foreign["issuer"]["id"]
     body = verify(service, foreign).json()
     assert body["verified"] is True
     assert body["warnings"] == [{"check": "issuer", "message": f"issuer {did} is not a known issuer of this service"}]
