@@ -30,6 +30,7 @@ from .members.routes import MAX_ROSTER_BYTES
 from .settings import Settings, get_settings
 from .web.limits import BodySizeLimit
 from .state import ServiceState
+from .proofs import routes as proof_routes
 from .status import routes as status_routes
 from .verification import routes as verification_routes
 from .verification.status_lists import StatusListResolver
@@ -110,6 +111,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         badge_routes,
         claim_routes,
         status_routes,
+        proof_routes,
         issuance_routes,
         verification_routes,
         webhook_routes,

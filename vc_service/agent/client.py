@@ -133,6 +133,34 @@ class AgentClient:
             "POST", "/vc/presentations/verify", json={"verifiablePresentation": presentation, "options": options}
         )
 
+    async def create_proof_request(self, definition: JSON, challenge: str, domain: str) -> JSON:
+        """A present-proof 2.0 request (DIF PE) not yet bound to a connection; the agent verifies the answer."""
+        return await self._request(
+            "POST",
+            "/present-proof-2.0/create-request",
+            json={
+                "presentation_request": {
+                    "dif": {"options": {"challenge": challenge, "domain": domain}, "presentation_definition": definition}
+                },
+                "auto_verify": True,
+                "auto_remove": False,
+            },
+        )
+
+    async def create_connectionless_invitation(self, pres_ex_id: str, label: str) -> JSON:
+        """An out-of-band invitation that carries the proof request itself: no connection needed."""
+        return await self._request(
+            "POST",
+            "/out-of-band/create-invitation",
+            json={"attachments": [{"id": pres_ex_id, "type": "present-proof"}], "my_label": label, "use_public_did": False},
+        )
+
+    async def get_presentation_exchange(self, pres_ex_id: str) -> JSON | None:
+        return await self._request("GET", f"/present-proof-2.0/records/{pres_ex_id}", missing_ok=True)
+
+    async def delete_presentation_exchange(self, pres_ex_id: str) -> None:
+        await self._request("DELETE", f"/present-proof-2.0/records/{pres_ex_id}", missing_ok=True)
+
 
 DID_EXCHANGE_1_1 = "https://didcomm.org/didexchange/1.1"
 

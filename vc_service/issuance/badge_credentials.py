@@ -49,11 +49,14 @@ async def badge_credential(
 
 
 def didcomm_builder(issuer: Issuer, base_url: str):
-    """For the worker: badges offered over DIDComm are bound to the member's wallet DID."""
+    """For the worker: badges offered over DIDComm are bound to the DID the member gave us, or
+    else to their connection's DID. (A stock ACA-Py holder signs presentations for a did:peer
+    subject with a relative key id that ACA-Py verifiers refuse; a did:key subject works.)"""
 
     async def build(session: AsyncSession, badge: Badge, member: Member) -> dict:
         return await badge_credential(
-            session, badge, member, issuer=issuer, base_url=base_url, subject_did=member.wallet_did, for_didcomm=True
-        )
+            session, badge, member, issuer=issuer, base_url=base_url, subject_did=member.did or member.wallet_did,
+            for_didcomm=True,
+        )  # fmt: skip
 
     return build

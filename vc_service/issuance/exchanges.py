@@ -59,10 +59,12 @@ def apply_exchange_record(badge: Badge, record: dict) -> None:
         schedule_retry(badge, f"the wallet or agent abandoned the exchange: {record.get('error_msg') or 'no reason given'}")
 
 
-async def on_credential_exchange_event(session: AsyncSession, record: dict) -> bool:
+async def on_credential_exchange_event(session: AsyncSession, agent, record: dict) -> bool:
     """Apply a webhook's record; False when no badge knows that exchange (yet)."""
     badge = await session.scalar(select(Badge).where(Badge.cred_ex_id == record.get("cred_ex_id")))
     if badge is None:
         return False
+    if record.get("state") == "credential-issued" and issued_credential(record) is None:
+        record = await agent.get_credential_exchange(record["cred_ex_id"]) or record  # for the signed credential
     apply_exchange_record(badge, record)
     return True

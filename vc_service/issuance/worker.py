@@ -19,6 +19,7 @@ from ..badges.models import Badge
 from ..db.base import utcnow
 from ..members.connections import apply_connection_record, member_alias, on_connection_event
 from ..members.models import Member
+from ..proofs.service import on_presentation_event, on_problem_report
 from ..webhooks.models import WebhookEvent
 from .exchanges import (
     PROOF_TYPE,
@@ -36,10 +37,14 @@ CONCURRENT_OFFERS = 8
 # and retried for this long, then set aside.
 UNMATCHED_EVENT_PATIENCE = timedelta(minutes=5)
 
-EventHandler = Callable[[AsyncSession, dict], Awaitable[bool]]
+# (session, agent, event payload) -> handled? Webhook payloads leave out the exchanged
+# documents, so a handler that needs them asks the agent for the record.
+EventHandler = Callable[[AsyncSession, AgentClient, dict], Awaitable[bool]]
 EVENT_HANDLERS: dict[str, EventHandler] = {
     "connections": on_connection_event,
     "issue_credential_v2_0": on_credential_exchange_event,
+    "present_proof_v2_0": on_presentation_event,
+    "problem_report": on_problem_report,
 }
 # Builds the unsigned credential of a badge for a member (see issuance/badge_credentials.py).
 CredentialBuilder = Callable[[AsyncSession, Badge, Member], Awaitable[dict]]
@@ -96,7 +101,7 @@ class IssuanceWorker:
             now = utcnow()
             for event in events:
                 handler = EVENT_HANDLERS.get(event.topic)
-                handled = handler is None or await handler(session, event.payload)
+                handled = handler is None or await handler(session, self._agent, event.payload)
                 if handled or now - event.received_at > UNMATCHED_EVENT_PATIENCE:
                     event.processed_at = now
             await session.commit()

@@ -29,7 +29,7 @@ def apply_connection_record(member: Member, record: dict) -> None:
         member.connection_state = state
 
 
-async def on_connection_event(session: AsyncSession, record: dict) -> bool:
+async def on_connection_event(session: AsyncSession, _agent, record: dict) -> bool:
     member_id = member_id_from_alias(record.get("alias"))
     member = await session.get(Member, member_id) if member_id is not None else None
     if member is not None:

@@ -1,0 +1,99 @@
+"""DIDComm proof requests answered by a member's wallet (a separate ACA-Py agent)."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from vc_service.proofs.models import ProofRequest
+from vc_service.proofs.service import expire_if_due
+
+from ..issuance.didcomm import (
+    connect_wallet,
+    create_meeting,
+    import_roster,
+    meeting_badges,
+    members_by_email,
+    stored_credentials,
+    wait_for,
+)
+from ..support import RunningAgent
+
+EMAIL = "prover@example.org"
+
+
+@pytest.fixture(scope="module")
+def member_wallet(service, tmp_path_factory):
+    """A wallet holding one attendance badge of this SIG, for one member."""
+    wallet = RunningAgent(home=tmp_path_factory.mktemp("member-wallet"), sig_base_url=service.url)
+    wallet.start()
+    meeting = create_meeting(service, title="Proof meeting")
+    # The member gives the did:key of their wallet in the roster: badges are bound to it. (An ACA-Py
+    # holder presenting for a did:peer subject signs with a relative key id ACA-Py verifiers refuse.)
+    import_roster(service, meeting["id"], f"name,email,did\nPat Prover,{EMAIL},{wallet.create_did_key()}\n")
+    connect_wallet(service, wallet, members_by_email(service)[EMAIL]["claim_token"])
+    service.client(organizer=True).post(f"/meetings/{meeting['id']}/issue")
+    wait_for(lambda: meeting_badges(service, meeting["id"])["counts"]["issued"] == 1, "the badge in the wallet")
+    yield wallet
+    wallet.stop()
+
+
+def ask(service, wallet, **request) -> dict:
+    created = service.client().post("/proof-requests", json=request)
+    assert created.status_code == 201, created.text
+    body = created.json()
+    assert body["state"] == "pending" and body["invitation_short_url"].startswith(service.url + "/p/")
+    invitation = service.client().get(body["invitation_short_url"].removeprefix(service.url), headers={"accept": "application/json"})
+    with wallet.admin() as admin:
+        assert admin.post("/out-of-band/receive-invitation", json=invitation.json()).status_code == 200
+    return wait_for(
+        lambda: (r := service.client().get(f"/proof-requests/{body['id']}").json())["state"] != "pending" and r,
+        "the wallet's answer",
+        30,
+    )
+
+
+def test_attended_is_proved_with_the_badge_and_its_status(service, member_wallet):
+    result = ask(service, member_wallet, template="attended")
+    assert (result["state"], result["verified"]) == ("verified", True), result
+    (credential,) = result["credentials"]
+    assert credential["achievementType"] == "ext:Attendance" and credential["status"] == "valid"
+    assert credential["issuer"] == service.client().get("/issuer").json()["did"]
+
+
+def test_a_request_the_wallet_cannot_satisfy_ends_not_satisfied(service, member_wallet):
+    result = ask(service, member_wallet, template="presented")
+    assert (result["state"], result["verified"]) == ("not-satisfied", False), result
+    assert result["reason"]
+
+
+def test_since_a_later_date_is_not_satisfied(service, member_wallet):
+    result = ask(service, member_wallet, template="attended", since="2030-01-01T00:00:00Z")
+    assert result["state"] == "not-satisfied", result
+
+
+def test_a_revoked_badge_is_shown_revoked(service, member_wallet):
+    (badge,) = [c for c in stored_credentials(member_wallet) if c["credentialSubject"]["achievement"]["achievementType"] == "ext:Attendance"]
+    service.client(organizer=True).post("/credentials/status", json={"credentialId": badge["id"], "action": "revoke", "reason": "test"})
+    result = ask(service, member_wallet, template="attended")
+    assert result["credentials"][0]["status"] == "revoked"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{"template": "karaoke"}, {"template": "member", "since": "2026-01-01T00:00:00Z"}, {"template": "attended", "since": "yesterday"}],
+)
+def test_bad_requests_are_422(service, body):
+    assert service.client().post("/proof-requests", json=body).status_code == 422
+
+
+def test_unknown_requests_are_404(service):
+    assert service.client().get("/proof-requests/nope").status_code == 404
+    assert service.client().get("/p/nope").status_code == 404
+
+
+def test_requests_expire():
+    now = datetime(2026, 11, 20, 17, tzinfo=UTC)
+    request = ProofRequest(state="pending", expires_at=now + timedelta(minutes=15))
+    assert not expire_if_due(request, now)
+    assert expire_if_due(request, now + timedelta(minutes=15))
+    assert request.state == "expired" and "expired" in request.reason

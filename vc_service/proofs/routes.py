@@ -1,0 +1,123 @@
+from datetime import datetime, timedelta
+from typing import Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Request, status
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from pydantic import AwareDatetime, BaseModel, Field
+
+from ..claims.invitations import invitation_message
+from ..credentials.document import as_list
+from ..deps import Session, State
+from ..verification.checks import VerificationResult, check_status
+from ..web.qr import qr_svg
+from ..web.ratelimit import RateLimit
+from .models import ProofRequest
+from .service import create_proof_request, expire_if_due
+
+router = APIRouter(tags=["proof requests"])
+request_limit = RateLimit(limit=30)
+
+
+class ProofRequestIn(BaseModel):
+    template: Literal["attended", "presented", "member"]
+    since: AwareDatetime | None = Field(None, description="Only badges for activities from this instant on (attended, presented).")
+    domain: str | None = Field(None, max_length=300, description="The verifier's domain, bound into the proof.")
+
+
+class DisclosedCredential(BaseModel):
+    id: str | None
+    name: str | None
+    achievementType: str | None
+    activityStartDate: str | None
+    issuer: str | None
+    status: str  # valid | revoked | suspended | unknown: <reason>
+
+
+class ProofRequestOut(BaseModel):
+    id: str
+    template: str
+    since: datetime | None
+    state: str
+    verified: bool
+    reason: str | None
+    expires_at: datetime
+    answered_at: datetime | None
+    invitation_short_url: str
+    qr_url: str
+    credentials: list[DisclosedCredential]
+
+
+async def disclosed(state, presentation: dict | None) -> list[DisclosedCredential]:
+    """The credentials the wallet showed, with their revocation status as of now."""
+    found = []
+    for credential in as_list((presentation or {}).get("verifiableCredential") or []):
+        result = VerificationResult()
+        await check_status(result, credential, state.status_lists)
+        subject = credential.get("credentialSubject") or {}
+        issuer = credential.get("issuer")
+        found.append(
+            DisclosedCredential(
+                id=credential.get("id"), name=credential.get("name"),
+                achievementType=(subject.get("achievement") or {}).get("achievementType"),
+                activityStartDate=subject.get("activityStartDate"),
+                issuer=issuer.get("id") if isinstance(issuer, dict) else issuer,
+                status=result.errors[0]["message"].split(" (")[0] if result.errors else "valid",
+            )  # fmt: skip
+        )
+    return found
+
+
+async def proof_request_out(state, request: ProofRequest) -> ProofRequestOut:
+    short = f"{state.settings.base_url}/p/{request.id}"
+    return ProofRequestOut(
+        id=request.id, template=request.template, since=request.since, state=request.state,
+        verified=request.state == "verified", reason=request.reason, expires_at=request.expires_at,
+        answered_at=request.answered_at, invitation_short_url=short, qr_url=f"{short}/qr.svg",
+        credentials=await disclosed(state, request.presentation),
+    )  # fmt: skip
+
+
+async def find_request(request_id: str, session: Session) -> ProofRequest:
+    found = await session.get(ProofRequest, request_id)
+    if found is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no proof request {request_id}")
+    return found
+
+
+@router.post(
+    "/proof-requests",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ProofRequestOut,
+    dependencies=[Depends(request_limit)],
+    summary="Ask a wallet to prove a badge of this SIG (DIDComm present-proof 2.0)",
+)
+async def new_proof_request(body: ProofRequestIn, state: State, session: Session) -> ProofRequestOut:
+    if body.since is not None and body.template == "member":
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "since applies to attended and presented, not member")
+    created = await create_proof_request(
+        session, state.agent, state.issuer, body.template, body.since, body.domain or state.settings.base_url,
+        timedelta(minutes=state.settings.proof_request_minutes),
+    )  # fmt: skip
+    return await proof_request_out(state, created)
+
+
+@router.get("/proof-requests/{request_id}", response_model=ProofRequestOut, summary="A proof request and its result")
+async def read_proof_request(state: State, session: Session, found: ProofRequest = Depends(find_request)) -> ProofRequestOut:
+    if expire_if_due(found):
+        await session.commit()
+        await state.agent.delete_presentation_exchange(found.pres_ex_id)
+    return await proof_request_out(state, found)
+
+
+@router.get("/p/{request_id}", summary="The proof request's invitation (short URL for the QR code)")
+async def proof_invitation(request: Request, found: ProofRequest = Depends(find_request)) -> Response:
+    if found.state != "pending":
+        raise HTTPException(status.HTTP_410_GONE, f"this proof request is {found.state}")
+    if "application/json" in request.headers.get("accept", ""):
+        return JSONResponse(invitation_message(found.invitation_url))
+    return RedirectResponse(found.invitation_url, status_code=status.HTTP_302_FOUND)
+
+
+@router.get("/p/{request_id}/qr.svg", summary="QR code of the proof request")
+async def proof_qr(state: State, found: ProofRequest = Depends(find_request)) -> Response:
+    return Response(qr_svg(f"{state.settings.base_url}/p/{found.id}"), media_type="image/svg+xml")

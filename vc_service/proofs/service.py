@@ -1,0 +1,87 @@
+"""Proof requests: created through the agent, answered by a wallet, read by the verifier."""
+
+import secrets
+import uuid
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ..agent.client import AgentClient
+from ..credentials.document import as_list, same_did, subject_ids
+from ..db.base import utcnow
+from ..issuer.identity import Issuer
+from .models import ProofRequest
+from .templates import presentation_definition
+
+
+async def create_proof_request(
+    session: AsyncSession, agent: AgentClient, issuer: Issuer, template: str, since: datetime | None,
+    domain: str, lifetime: timedelta,
+) -> ProofRequest:  # fmt: skip
+    now = utcnow()
+    challenge = str(uuid.uuid4())
+    definition = presentation_definition(template, issuer.did, since, now)
+    record = await agent.create_proof_request(definition, challenge, domain)
+    invitation = await agent.create_connectionless_invitation(record["pres_ex_id"], issuer.name)
+    request = ProofRequest(
+        id=secrets.token_urlsafe(12), sig_id=issuer.sig_id, template=template, since=since, challenge=challenge,
+        pres_ex_id=record["pres_ex_id"], thread_id=record["thread_id"], invitation_url=invitation["invitation_url"],
+        expires_at=now + lifetime,
+    )  # fmt: skip
+    session.add(request)
+    await session.commit()
+    return request
+
+
+def holder_binding_problem(presentation: dict) -> str | None:
+    """ACA-Py checks the proofs but not that the signer is the credentials' subject: we do."""
+    method = (presentation.get("proof") or {}).get("verificationMethod", "")
+    signer = presentation.get("holder") or method.split("#")[0]
+    for credential in as_list(presentation.get("verifiableCredential") or []):
+        if not any(same_did(signer, subject) for subject in subject_ids(credential)):
+            return f"the presentation's signer {signer} is not the subject of {credential.get('id')}"
+    return None
+
+
+def answer(request: ProofRequest, state: str, reason: str | None, presentation: dict | None = None) -> None:
+    if request.state != "pending":
+        return  # answered once; later events change nothing
+    request.state, request.reason, request.presentation, request.answered_at = state, reason, presentation, utcnow()
+
+
+async def on_presentation_event(session: AsyncSession, agent: AgentClient, record: dict) -> bool:
+    request = await session.scalar(select(ProofRequest).where(ProofRequest.pres_ex_id == record.get("pres_ex_id")))
+    if request is None:
+        return record.get("role") != "verifier"  # not ours, or our commit has not landed yet
+    state = record.get("state")
+    if state == "done":
+        full = await agent.get_presentation_exchange(record["pres_ex_id"]) or record  # the webhook lacks the presentation
+        presentation = ((full.get("by_format") or {}).get("pres") or {}).get("dif")
+        if record.get("verified") != "true":
+            answer(request, "not-verified", "the agent found the presentation's proofs invalid", presentation)
+        elif problem := holder_binding_problem(presentation or {}):
+            answer(request, "not-verified", problem, presentation)
+        else:
+            answer(request, "verified", None, presentation)
+    elif state == "abandoned":
+        answer(request, "not-satisfied", record.get("error_msg") or "the wallet abandoned the request")
+    return True
+
+
+async def on_problem_report(session: AsyncSession, _agent: AgentClient, report: dict) -> bool:
+    """A wallet that holds nothing matching answers only with a generic problem report."""
+    thread = (report.get("~thread") or {}).get("thid")
+    request = await session.scalar(select(ProofRequest).where(ProofRequest.thread_id == thread)) if thread else None
+    if request is not None:
+        description = (report.get("description") or {}).get("en") or "no matching credential"
+        answer(request, "not-satisfied", f"the wallet could not satisfy the request: {description}")
+    return True
+
+
+def expire_if_due(request: ProofRequest, now: datetime | None = None) -> bool:
+    """Mark an unanswered request expired once its time is up; True if that happened now."""
+    if request.state == "pending" and (now or utcnow()) >= request.expires_at:
+        answer(request, "expired", "no wallet answered before the request expired")
+        return True
+    return False

@@ -1,0 +1,52 @@
+"""What a verifier can ask a wallet to prove, as DIF Presentation Exchange definitions.
+
+Shapes that stock ACA-Py holders answer (measured, see DESIGN.md): a UUID4 definition id, the
+single proof type Ed25519Signature2020, the schema as the expanded OpenBadgeCredential IRI,
+and string ``const`` / ``minimum`` (with ``format``) filters.
+"""
+
+import uuid
+from datetime import datetime
+
+OB3_CREDENTIAL_IRI = "https://purl.imsglobal.org/spec/vc/ob/vocab.html#OpenBadgeCredential"
+TEMPLATES = {
+    "attended": ("ext:Attendance", "Attended a meeting of the SIG"),
+    "presented": ("ext:Presenter", "Presented at least once at the SIG"),
+    "member": ("Membership", "Is a current member of the SIG"),
+}
+
+
+def xsd(value: datetime) -> str:
+    return value.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def presentation_definition(template: str, issuer_did: str, since: datetime | None, now: datetime) -> dict:
+    achievement_type, purpose = TEMPLATES[template]
+    fields = [
+        {"path": ["$.type[*]"], "filter": {"const": "OpenBadgeCredential"}},
+        {"path": ["$.issuer.id", "$.issuer"], "filter": {"type": "string", "const": issuer_did}},
+        {"path": ["$.credentialSubject.achievement.achievementType"], "filter": {"type": "string", "const": achievement_type}},
+    ]
+    if since is not None:
+        fields.append({
+            "path": ["$.credentialSubject.activityStartDate"],
+            "filter": {"type": "string", "format": "date-time", "minimum": xsd(since)},
+        })  # fmt: skip
+    if template == "member":  # current: not expired now
+        fields.append({
+            "path": ["$.expirationDate", "$.validUntil"],
+            "filter": {"type": "string", "format": "date-time", "minimum": xsd(now)},
+        })  # fmt: skip
+    return {
+        "id": str(uuid.uuid4()),
+        "purpose": purpose + (f" since {xsd(since)}" if since else ""),
+        "format": {"ldp_vp": {"proof_type": ["Ed25519Signature2020"]}},
+        "input_descriptors": [
+            {
+                "id": f"{template}-badge",
+                "name": purpose,
+                "schema": [{"uri": OB3_CREDENTIAL_IRI}],
+                "constraints": {"fields": fields},
+            }
+        ],
+    }
