@@ -77,3 +77,16 @@ async def test_readyz_is_503_when_the_agent_is_down(tmp_path):
     assert response.status_code == 503
     assert response.json()["checks"]["agent"].startswith("unavailable")
     assert response.json()["checks"]["database"] == "ready"
+
+
+async def test_bodies_over_the_limit_are_413(tmp_path):
+    async with await app_with_agent(tmp_path, unreachable) as client:
+        declared = await client.post("/credentials/verify", content=b"x" * 1_000_001, headers={"content-type": "application/json"})
+
+        async def chunks():
+            for _ in range(11):
+                yield b"x" * 100_000
+
+        streamed = await client.post("/credentials/verify", content=chunks(), headers={"content-type": "application/json"})
+    assert declared.status_code == streamed.status_code == 413
+    assert "larger than 1000000 bytes" in declared.json()["detail"]

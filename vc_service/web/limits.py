@@ -5,10 +5,6 @@ import json
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
-class BodyTooLarge(Exception):
-    pass
-
-
 class BodySizeLimit:
     """At most ``max_bytes`` per request body; paths ending in a key of ``larger`` get that limit."""
 
@@ -30,27 +26,26 @@ class BodySizeLimit:
             await self._refuse(send, limit)
             return
         received = 0
-        started = False
+        refused = False
 
         async def counted_receive() -> Message:
-            nonlocal received
+            nonlocal received, refused
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > limit:
-                    raise BodyTooLarge
+                if received > limit and not refused:
+                    # A chunked body grew past the limit: answer 413 now, and end the body for the
+                    # app as if the client had gone (whatever it answers then is dropped).
+                    refused = True
+                    await self._refuse(send, limit)
+                    return {"type": "http.disconnect"}
             return message
 
-        async def tracked_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
+        async def guarded_send(message: Message) -> None:
+            if not refused:
+                await send(message)
 
-        try:
-            await self.app(scope, counted_receive, tracked_send)
-        except BodyTooLarge:
-            if not started:  # a chunked body that grew past the limit while being read
-                await self._refuse(send, limit)
+        await self.app(scope, counted_receive, guarded_send)
 
     @staticmethod
     async def _refuse(send: Send, limit: int) -> None:
