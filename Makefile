@@ -2,9 +2,12 @@
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-# Pinned contexts that are not the project's own (Open Badges 3.0): the workplace's shared set.
+# Pinned contexts that are not the project's own (Open Badges 3.0): the workplace's shared set,
+# when it is there and nothing else was chosen.
+ifneq ($(wildcard ../shared/contexts/manifest.json),)
 VC_SERVICE_CONTEXTS_DIR ?= $(abspath ../shared/contexts)
 export VC_SERVICE_CONTEXTS_DIR
+endif
 
 .PHONY: run test venv clean
 

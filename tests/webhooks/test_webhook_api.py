@@ -56,3 +56,17 @@ def test_the_agent_delivers_its_events_with_the_key(service):
         time.sleep(0.1)
     else:
         pytest.fail(f"no out_of_band webhook stored; service log:\n{service.log_tail()}")
+
+
+def test_a_malformed_event_does_not_block_the_ones_after_it(service):
+    """An exchange event without its fields is set aside; the next event is still acted on."""
+    key = service.secrets()["webhook_key"]
+    with service.client() as client:
+        client.post("/webhooks/topic/present_proof_v2_0/", json={"state": "done", "role": "verifier", "pres_ex_id": {"not": "an id"}}, headers={"x-api-key": key})
+        client.post("/webhooks/topic/connections/", json={"connection_id": "after-the-bad-one", "state": "active"}, headers={"x-api-key": key})
+    unprocessed = lambda: service.query("SELECT count(*) FROM webhook_events WHERE processed_at IS NULL AND topic IN ('present_proof_v2_0', 'connections')")  # noqa: E731
+    for _ in range(50):  # the worker runs at least every 2 s
+        if unprocessed() == [(0,)]:
+            break
+        time.sleep(0.1)
+    assert unprocessed() == [(0,)]

@@ -75,6 +75,7 @@ class IssuanceWorker:
     async def _run(self) -> None:
         reconciled = False
         while True:
+            self._wake.clear()  # a wake during this round makes the next one start at once
             try:
                 if not reconciled:
                     await self.reconcile()
@@ -87,7 +88,6 @@ class IssuanceWorker:
                 LOGGER.warning("worker: agent unavailable, will retry: %s", exc)
             except Exception:  # the loop must outlive any one bad record; the error is logged
                 LOGGER.exception("worker: unexpected error")
-            self._wake.clear()
             try:
                 await asyncio.wait_for(self._wake.wait(), TICK_SECONDS)
             except TimeoutError:
@@ -101,7 +101,13 @@ class IssuanceWorker:
             now = utcnow()
             for event in events:
                 handler = EVENT_HANDLERS.get(event.topic)
-                handled = handler is None or await handler(session, self._agent, event.payload)
+                try:
+                    handled = handler is None or await handler(session, self._agent, event.payload)
+                except AgentError:
+                    raise  # the agent is away: this event and the rest wait for the next round
+                except Exception:  # a malformed event must not block the ones after it
+                    LOGGER.exception("worker: event %s (%s) could not be handled; set aside", event.id, event.topic)
+                    handled = True
                 if handled or now - event.received_at > UNMATCHED_EVENT_PATIENCE:
                     event.processed_at = now
             await session.commit()
