@@ -102,6 +102,9 @@ class AgentSupervisor:
             self._process = subprocess.Popen(
                 self._command, env=self._environment, stdout=log, stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent,
+                # Its own session: a terminal's Ctrl-C reaches the controller, which stops the
+                # agent itself, in order, instead of both racing to exit.
+                start_new_session=True,
             )  # fmt: skip
         LOGGER.info("agent started (pid %s), log %s", self._process.pid, self._log_path)
         deadline = asyncio.get_running_loop().time() + self._start_timeout
