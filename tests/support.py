@@ -144,7 +144,7 @@ class RunningService:
         log = (self.data_dir / "service.log").open("ab")
         self.process = subprocess.Popen(
             [str(VENV_BIN / "vc-service"), "up"], env=self.env, stdout=log, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, cwd=PROJECT_DIR,
+            stdin=subprocess.DEVNULL, cwd=PROJECT_DIR, start_new_session=True,  # a group, as in a terminal
         )  # fmt: skip
         if not wait_until_ready(self.process, lambda: httpx.get(f"{self.url}/readyz", timeout=2).status_code == 200, timeout):
             self.stop()
@@ -155,8 +155,9 @@ class RunningService:
         return pid
 
     def stop(self, sig: int = signal.SIGINT, timeout: float = 30.0) -> int:
+        """Signal the service's process group, as Ctrl-C in its terminal would."""
         if self.process.poll() is None:
-            self.process.send_signal(sig)
+            os.killpg(self.process.pid, sig)
         return self.process.wait(timeout)
 
     def log_tail(self, lines: int = 40) -> str:

@@ -28,8 +28,9 @@ def test_ctrl_c_stops_api_and_agent_and_a_restart_keeps_the_issuer_did(fresh):
     assert did.startswith("did:key:z6Mk")  # an Ed25519 did:key
     agent_pid = fresh.agent_pid()
 
-    assert fresh.stop(signal.SIGINT) == 0
+    assert fresh.stop(signal.SIGINT) == 0  # Ctrl-C to the whole foreground group
     assert wait_until_gone(agent_pid), "agent process outlived the controller"
+    assert "Application shutdown complete" in (fresh.data_dir / "service.log").read_text()
 
     fresh.start()
     assert fresh.client().get("/issuer").json()["did"] == did
