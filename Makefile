@@ -9,7 +9,7 @@ VC_SERVICE_CONTEXTS_DIR ?= $(abspath ../shared/contexts)
 export VC_SERVICE_CONTEXTS_DIR
 endif
 
-.PHONY: run test venv clean
+.PHONY: run test bench venv clean
 
 $(STAMP): pyproject.toml
 	@python=$$(scripts/find-python.sh) || exit 1; \
@@ -25,6 +25,10 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(VENV)/bin/pytest
+
+# Timing lives here, never in the tests: service vs agent, signing and verifying.
+bench: $(STAMP)
+	$(PY) -m bench.run
 
 clean:
 	rm -rf $(VENV) var

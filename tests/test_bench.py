@@ -1,0 +1,20 @@
+"""The benchmark harness still runs (tiny counts; no timing is asserted: numbers live in bench/)."""
+
+import json
+import subprocess
+import sys
+
+from .support import PROJECT_DIR
+
+
+def test_bench_smoke_run_writes_its_results(tmp_path):
+    run = subprocess.run(
+        [sys.executable, "-m", "bench.run", "--smoke", "--out", str(tmp_path)],
+        cwd=PROJECT_DIR, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr[-3000:]
+    report = json.loads((tmp_path / "results.json").read_text())
+    assert set(report["results"]) == {"sign/service", "sign/agent", "verify/service+status", "verify/service", "verify/agent"}
+    assert [row["concurrency"] for row in report["results"]["sign/service"]] == [1, 4, 16]
+    assert report["peak_memory_mb"]["agent"] > 0 and report["machine"]["acapy_agent"].startswith("1.7")
+    assert "| sign/agent | 16 |" in (tmp_path / "results.md").read_text()
