@@ -86,13 +86,23 @@ def is_running(pid: int) -> bool:
     return state != "Z"
 
 
-def wait_until_gone(pid: int, timeout: float = 20.0) -> bool:
+def wait_for(condition, what: str, timeout: float = 60.0):
+    """Poll a condition that real processes make true asynchronously (DIDComm, webhooks,
+    restarts): bounded, and failing with what was awaited. Returns the condition's value."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if not is_running(pid):
-            return True
+        value = condition()
+        if value:
+            return value
         time.sleep(0.1)
-    return False
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+def wait_until_gone(pid: int, timeout: float = 20.0) -> bool:
+    try:
+        return wait_for(lambda: not is_running(pid), f"process {pid} to end", timeout)
+    except AssertionError:
+        return False
 
 
 def wait_until_ready(process: subprocess.Popen, probe, timeout: float) -> bool:

@@ -1,8 +1,6 @@
 """Helpers for end-to-end tests of badges delivered into a wallet agent."""
 
-import time
-
-from ..support import RunningAgent, RunningService
+from ..support import RunningAgent, RunningService, wait_for  # noqa: F401 (re-exported for the tests)
 
 ROSTER_HEADER = "name,email,joined_at,left_at\n"
 
@@ -74,14 +72,3 @@ def meeting_badges(service: RunningService, meeting_id: int) -> dict:
     response = service.client(organizer=True).get(f"/meetings/{meeting_id}/badges")
     assert response.status_code == 200, response.text
     return response.json()
-
-
-def wait_for(condition, what: str, timeout: float = 60.0):
-    """Poll a condition that real agents make true asynchronously (DIDComm, webhooks)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")

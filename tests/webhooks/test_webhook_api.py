@@ -1,9 +1,9 @@
 """The webhook inbox of the running service, fed by hand and by its real agent."""
 
-import time
-
 import httpx
 import pytest
+
+from ..support import wait_for
 
 
 def stored_events(service, topic: str) -> list[tuple]:
@@ -50,12 +50,8 @@ def test_the_agent_delivers_its_events_with_the_key(service):
     invitation = admin.post(
         "/out-of-band/create-invitation", json={"handshake_protocols": ["https://didcomm.org/didexchange/1.1"]}
     ).json()
-    for _ in range(100):  # webhooks are sent asynchronously: poll up to 10 s
-        if (invitation["oob_id"], "await-response") in stored_events(service, "out_of_band"):
-            break
-        time.sleep(0.1)
-    else:
-        pytest.fail(f"no out_of_band webhook stored; service log:\n{service.log_tail()}")
+    wait_for(lambda: (invitation["oob_id"], "await-response") in stored_events(service, "out_of_band"),
+             "the agent's out_of_band webhook", 10)  # fmt: skip
 
 
 def test_a_malformed_event_does_not_block_the_ones_after_it(service):
@@ -65,8 +61,4 @@ def test_a_malformed_event_does_not_block_the_ones_after_it(service):
         client.post("/webhooks/topic/present_proof_v2_0/", json={"state": "done", "role": "verifier", "pres_ex_id": {"not": "an id"}}, headers={"x-api-key": key})
         client.post("/webhooks/topic/connections/", json={"connection_id": "after-the-bad-one", "state": "active"}, headers={"x-api-key": key})
     unprocessed = lambda: service.query("SELECT count(*) FROM webhook_events WHERE processed_at IS NULL AND topic IN ('present_proof_v2_0', 'connections')")  # noqa: E731
-    for _ in range(50):  # the worker runs at least every 2 s
-        if unprocessed() == [(0,)]:
-            break
-        time.sleep(0.1)
-    assert unprocessed() == [(0,)]
+    wait_for(lambda: unprocessed() == [(0,)], "the worker to handle both events", 10)  # it runs every 2 s
