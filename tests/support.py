@@ -70,14 +70,6 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def children_of(pid: int) -> list[int]:
-    try:
-        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
-    except OSError:
-        return []
-    return [int(child) for child in text.split()]
-
-
 def is_running(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
@@ -161,14 +153,21 @@ class RunningService:
             raise RuntimeError(f"service not ready after {timeout}s (exit code {self.process.returncode}):\n{self.log_tail()}")
 
     def agent_pid(self) -> int:
-        (pid,) = children_of(self.process.pid)
-        return pid
+        return int((self.data_dir / "agent.pid").read_text())
 
     def stop(self, sig: int = signal.SIGINT, timeout: float = 30.0) -> int:
         """Signal the service's process group, as Ctrl-C in its terminal would."""
         if self.process.poll() is None:
             os.killpg(self.process.pid, sig)
         return self.process.wait(timeout)
+
+    def close(self) -> None:
+        """Stop the service at any cost, and an agent a killed controller left behind."""
+        self.stop(signal.SIGKILL)
+        try:
+            os.kill(self.agent_pid(), signal.SIGKILL)
+        except (OSError, ValueError):
+            pass
 
     def log_tail(self, lines: int = 40) -> str:
         text = ""

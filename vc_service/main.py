@@ -61,7 +61,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         supervisor = AgentSupervisor(
             agent_command(settings),
             agent_environment(settings, secrets, webhook_url(settings)),
-            settings.data_dir / "agent.log",
+            settings.data_dir,
             agent,
             settings.agent_start_timeout,
         )

@@ -19,7 +19,7 @@ def fresh(tmp_path, database_url) -> RunningService:
     running = RunningService(data_dir=tmp_path / "data", database_url=database_url)
     running.start()
     yield running
-    running.stop(signal.SIGKILL)
+    running.close()
 
 
 def test_ctrl_c_stops_api_and_agent_and_a_restart_keeps_the_issuer_did(fresh):
@@ -36,10 +36,17 @@ def test_ctrl_c_stops_api_and_agent_and_a_restart_keeps_the_issuer_did(fresh):
     assert fresh.agent_pid() != agent_pid
 
 
-def test_a_killed_controller_takes_its_agent_with_it(fresh):
+def test_a_killed_controllers_agent_keeps_working_and_is_adopted(fresh):
+    """A crash must not cut the agent's exchanges short: the next start takes the agent over."""
+    did = fresh.client().get("/issuer").json()["did"]
     agent_pid = fresh.agent_pid()
     fresh.stop(signal.SIGKILL)
-    assert wait_until_gone(agent_pid), "agent orphaned after the controller was killed"
+    assert is_running(agent_pid)
+    fresh.start()
+    assert fresh.agent_pid() == agent_pid
+    assert fresh.client().get("/issuer").json()["did"] == did
+    assert fresh.stop(signal.SIGINT) == 0
+    assert wait_until_gone(agent_pid), "the adopted agent outlived a clean stop"
 
 
 def test_a_crashed_agent_is_restarted(fresh):

@@ -4,7 +4,7 @@ import signal
 
 import pytest
 
-from ..support import RunningAgent, RunningService, wait_until_gone
+from ..support import RunningAgent, RunningService
 from .didcomm import (
     connect_wallet,
     create_meeting,
@@ -31,7 +31,7 @@ def interrupted(tmp_path, database_url):
     wallet.start()
     yield service, wallet
     wallet.stop()
-    service.stop(signal.SIGKILL)
+    service.close()
 
 
 def test_killed_mid_batch_then_restarted(interrupted):
@@ -43,10 +43,7 @@ def test_killed_mid_batch_then_restarted(interrupted):
 
     assert service.client(organizer=True).post(f"/meetings/{meeting['id']}/issue").status_code == 202
     wait_for(lambda: meeting_badges(service, meeting["id"])["counts"]["pending"] < MEMBERS, "the batch to start", 30)
-    agent_pid = service.agent_pid()
-    service.stop(signal.SIGKILL)  # no clean shutdown: the agent goes down with the controller
-    assert wait_until_gone(agent_pid)
-
+    service.stop(signal.SIGKILL)  # no clean shutdown; the agent goes on with its exchanges
     service.start()
     progress = wait_for(
         lambda: (p := meeting_badges(service, meeting["id"]))["counts"]["issued"] == MEMBERS and p,

@@ -1,12 +1,13 @@
-"""Runs the embedded ACA-Py agent as a child process: start, wait until ready, restart, stop.
+"""Runs the embedded ACA-Py agent as its own process: start, wait until ready, restart, stop.
 
 Secrets reach the agent through its environment (``ACAPY_*``), never its command line, so
-they do not show in the process list. The child asks the kernel to be killed when the
-controller dies (``PR_SET_PDEATHSIG``), so even a killed controller leaves no agent behind.
+they do not show in the process list. A stop (Ctrl-C) stops the agent too. A controller that
+crashes leaves its agent running on purpose: the agent finishes the exchanges it is in (its
+outbound messages live only in its memory), and the next start adopts it through the pid
+file in the data directory and reconciles with what it did meanwhile.
 """
 
 import asyncio
-import ctypes
 import json
 import logging
 import os
@@ -26,7 +27,6 @@ ARG_FILE = "issuer.yml"
 PLUGIN_CONFIG_FILE = "plugin-config.yml"
 STOP_GRACE_SECONDS = 10.0
 RESTART_BACKOFF_SECONDS = (1.0, 2.0, 5.0, 10.0, 30.0)
-PR_SET_PDEATHSIG = 1
 
 
 def agent_command(settings: Settings, arg_file: str = ARG_FILE) -> list[str]:
@@ -53,65 +53,80 @@ def agent_environment(settings: Settings, secrets: ServiceSecrets, webhook_url: 
     }
 
 
-def _die_with_parent() -> None:
-    libc = ctypes.CDLL("libc.so.6", use_errno=True)
-    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-
-
 class AgentSupervisor:
     """One agent process; restarted with backoff if it exits while the controller runs."""
 
     def __init__(
-        self, command: list[str], environment: dict[str, str], log_path: Path, client: AgentClient,
+        self, command: list[str], environment: dict[str, str], data_dir: Path, client: AgentClient,
         start_timeout: float,
     ) -> None:  # fmt: skip
         self._command = command
         self._environment = environment
-        self._log_path = log_path
+        self._log_path = data_dir / "agent.log"
+        self._pid_path = data_dir / "agent.pid"
         self._client = client
         self._start_timeout = start_timeout
-        self._process: subprocess.Popen | None = None
+        self._pid: int | None = None
         self._watch: asyncio.Task | None = None
         self._stopping = False
 
     @property
     def pid(self) -> int | None:
-        return self._process.pid if self._process else None
+        return self._pid
 
     async def start(self) -> None:
-        """Start the agent and return once its admin API reports ready."""
-        await self._spawn_and_wait()
+        """Adopt the agent a crashed controller left, or start one; return once it is ready."""
+        if not await self._adopt():
+            await self._spawn_and_wait()
         self._watch = asyncio.create_task(self._restart_on_exit())
 
     async def stop(self) -> None:
         self._stopping = True
         if self._watch:
             self._watch.cancel()
-        if self._process and self._process.poll() is None:
-            self._process.terminate()
-            try:
-                await asyncio.wait_for(asyncio.to_thread(self._process.wait), STOP_GRACE_SECONDS)
-            except TimeoutError:
-                LOGGER.warning("agent did not stop in %ss; killing it", STOP_GRACE_SECONDS)
-                self._process.kill()
-                await asyncio.to_thread(self._process.wait)
+        if self._pid is None or not _alive(self._pid):
+            return
+        os.kill(self._pid, signal.SIGTERM)
+        if not await _gone_within(self._pid, STOP_GRACE_SECONDS):
+            LOGGER.warning("agent did not stop in %ss; killing it", STOP_GRACE_SECONDS)
+            os.kill(self._pid, signal.SIGKILL)
+            await _gone_within(self._pid, STOP_GRACE_SECONDS)
+        self._pid_path.unlink(missing_ok=True)
+
+    async def _adopt(self) -> bool:
+        try:
+            pid = int(self._pid_path.read_text())
+        except (OSError, ValueError):
+            return False
+        if not _alive(pid) or b"acapy_agent" not in _cmdline(pid):
+            return False
+        try:
+            ready = await self._client.is_ready()  # answers only to this data directory's key
+        except AgentError:
+            ready = False
+        if ready:
+            self._pid = pid
+            LOGGER.info("adopted the running agent (pid %s) left by a previous controller", pid)
+        return ready
 
     async def _spawn_and_wait(self) -> None:
         self._log_path.parent.mkdir(parents=True, exist_ok=True)
         with self._log_path.open("ab") as log:
-            self._process = subprocess.Popen(
+            process = subprocess.Popen(
                 self._command, env=self._environment, stdout=log, stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent,
+                stdin=subprocess.DEVNULL,
                 # Its own session: a terminal's Ctrl-C reaches the controller, which stops the
-                # agent itself, in order, instead of both racing to exit.
+                # agent itself, in order; a crash of the controller leaves it working.
                 start_new_session=True,
             )  # fmt: skip
-        LOGGER.info("agent started (pid %s), log %s", self._process.pid, self._log_path)
+        self._pid = process.pid
+        self._pid_path.write_text(str(process.pid))
+        LOGGER.info("agent started (pid %s), log %s", process.pid, self._log_path)
         deadline = asyncio.get_running_loop().time() + self._start_timeout
         while asyncio.get_running_loop().time() < deadline:
-            if self._process.poll() is not None:
+            if process.poll() is not None:
                 raise AgentStartError(
-                    f"agent exited with code {self._process.returncode} while starting; "
+                    f"agent exited with code {process.returncode} while starting; "
                     f"last lines of {self._log_path}:\n{self._log_tail()}"
                 )
             try:
@@ -120,7 +135,7 @@ class AgentSupervisor:
             except AgentError:
                 pass  # not listening yet
             await asyncio.sleep(0.25)
-        self._process.kill()
+        process.kill()
         raise AgentStartError(
             f"agent not ready after {self._start_timeout}s; last lines of {self._log_path}:\n"
             f"{self._log_tail()}"
@@ -129,11 +144,12 @@ class AgentSupervisor:
     async def _restart_on_exit(self) -> None:
         attempt = 0
         while not self._stopping:
-            returncode = await asyncio.to_thread(self._process.wait)
+            while _alive(self._pid):
+                await asyncio.sleep(0.5)
             if self._stopping:
                 return
             delay = RESTART_BACKOFF_SECONDS[min(attempt, len(RESTART_BACKOFF_SECONDS) - 1)]
-            LOGGER.error("agent exited with code %s; restarting in %ss", returncode, delay)
+            LOGGER.error("agent (pid %s) exited; restarting in %ss", self._pid, delay)
             await asyncio.sleep(delay)
             try:
                 await self._spawn_and_wait()
@@ -147,3 +163,34 @@ class AgentSupervisor:
             return "\n".join(self._log_path.read_text(errors="replace").splitlines()[-lines:])
         except OSError:
             return "(no log)"
+
+
+def _alive(pid: int | None) -> bool:
+    """Running and not a zombie (a reaped or exited child is not alive)."""
+    if pid is None:
+        return False
+    try:
+        os.waitpid(pid, os.WNOHANG)  # reap our own child if it exited
+    except ChildProcessError:
+        pass
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
+async def _gone_within(pid: int, seconds: float) -> bool:
+    deadline = asyncio.get_running_loop().time() + seconds
+    while asyncio.get_running_loop().time() < deadline:
+        if not _alive(pid):
+            return True
+        await asyncio.sleep(0.1)
+    return False

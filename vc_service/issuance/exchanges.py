@@ -41,17 +41,21 @@ def issued_credential(record: dict) -> dict | None:
     return ((record.get("by_format") or {}).get("cred_issue") or {}).get("ld_proof")
 
 
+def mark_issued(badge: Badge, record: dict) -> None:
+    badge.state = "issued"
+    badge.delivery = "didcomm"
+    badge.issued_at = utcnow()
+    badge.failure_reason = None
+    badge.credential = issued_credential(record) or badge.credential
+
+
 def apply_exchange_record(badge: Badge, record: dict) -> None:
     """Move the badge to what the agent's exchange record says; states never go backwards."""
     state = record.get("state")
     if badge.state == "issued":
         return
     if state in ISSUED_STATES:
-        badge.state = "issued"
-        badge.delivery = "didcomm"
-        badge.issued_at = utcnow()
-        badge.failure_reason = None
-        badge.credential = issued_credential(record) or badge.credential
+        mark_issued(badge, record)
     elif state in OFFERED_STATES:
         badge.state = "offered"
         badge.credential = issued_credential(record) or badge.credential

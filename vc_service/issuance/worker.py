@@ -24,6 +24,7 @@ from ..webhooks.models import WebhookEvent
 from .exchanges import (
     PROOF_TYPE,
     apply_exchange_record,
+    mark_issued,
     offered_credential_id,
     on_credential_exchange_event,
     schedule_retry,
@@ -204,17 +205,21 @@ class IssuanceWorker:
         """Bring an exchange that stopped moving (the agent restarted, the wallet went quiet) on.
 
         A request that arrived but was never answered gets its credential now. With
-        ``withdraw``, an exchange still waiting on the wallet is withdrawn (the wallet is told,
-        so it can never complete) and the badge offered afresh after the retry delay: the
-        wallet's reply or the credential may have been lost with a restarted agent.
+        ``withdraw``, an offer the wallet never answered is withdrawn (the wallet is told, so it
+        can never complete) and the badge offered afresh after the retry delay. A credential
+        that was sent but never acknowledged counts as issued: the wallet most likely stored it
+        and its acknowledgement was lost with the agent, and offering again could give it twice.
         """
         record = await self._agent.get_credential_exchange(badge.cred_ex_id)
         if record is None:
             schedule_retry(badge, "the agent no longer has the exchange")
         elif record["state"] == "request-received":
             apply_exchange_record(badge, await self._agent.continue_credential_exchange(badge.cred_ex_id))
-        elif withdraw and record["state"] in ("offer-sent", "credential-issued"):
+        elif withdraw and record["state"] == "offer-sent":
             await self._agent.abandon_credential_exchange(badge.cred_ex_id, "offer withdrawn: a new one follows")
-            schedule_retry(badge, f"the wallet did not complete the exchange within {self._offer_timeout.seconds} s")
+            schedule_retry(badge, f"the wallet did not answer the offer within {self._offer_timeout.seconds} s")
+        elif withdraw and record["state"] == "credential-issued":
+            LOGGER.warning("badge %s: credential sent, never acknowledged; counted as issued", badge.id)
+            mark_issued(badge, record)
         else:
             apply_exchange_record(badge, record)
