@@ -55,7 +55,7 @@ class Settings(BaseSettings):
     )
     offer_timeout_seconds: float = Field(
         120.0,
-        description="A wallet that has not completed a badge exchange in this time gets a fresh offer. "
+        description="A wallet that has not answered a badge offer in this time gets a fresh one. "
         "Keep it above ACA-Py's delivery retries (4 tries, 10 s apart), so late replies still count.",
     )
     trusted_issuers: list[str] = Field(
