@@ -9,7 +9,13 @@ VC_SERVICE_CONTEXTS_DIR ?= $(abspath ../shared/contexts)
 export VC_SERVICE_CONTEXTS_DIR
 endif
 
-.PHONY: run test bench venv clean
+# The development Indy ledger (AnonCreds tests, `make ledger`) runs indy-node on Python 3.8.
+LEDGER_STAMP := .ledger-venv/.installed
+
+# The page tests drive Debian's chromium (never a browser a test tool downloads).
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: run test bench venv ledger ledger-down clean
 
 $(STAMP): pyproject.toml
 	@python=$$(scripts/find-python.sh) || exit 1; \
@@ -20,10 +26,27 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
+$(LEDGER_STAMP): ledger/requirements.txt ledger/install-venv.sh
+	ledger/install-venv.sh .ledger-venv
+
+# A 4-node Indy pool and a tails server on loopback (var/ledger/); prints the settings to use it.
+ledger: $(STAMP) $(LEDGER_STAMP)
+	$(VENV)/bin/vc-service ledger up
+
+ledger-down: $(STAMP)
+	$(VENV)/bin/vc-service ledger down
+
 run: $(STAMP)
 	$(VENV)/bin/vc-service up
 
-test: $(STAMP)
+$(CHROMIUM):
+	@echo "Installing Debian's chromium for the page tests"
+	@sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$sudo apt-get install -y --no-install-recommends chromium || \
+	  { $$sudo apt-get update && $$sudo apt-get install -y --no-install-recommends chromium; } || \
+	  { echo "Cannot install chromium: run 'apt-get install chromium' as root, then make test again."; exit 1; }
+
+test: $(STAMP) $(LEDGER_STAMP) $(CHROMIUM)
 	$(VENV)/bin/pytest
 
 # Timing lives here, never in the tests: service vs agent, signing and verifying.
@@ -31,4 +54,5 @@ bench: $(STAMP)
 	$(PY) -m bench.run
 
 clean:
-	rm -rf $(VENV) var
+	-[ -x $(VENV)/bin/vc-service ] && $(VENV)/bin/vc-service ledger down
+	rm -rf $(VENV) .ledger-venv var

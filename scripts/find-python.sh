@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# Prints the path of a Python 3.13 interpreter that really runs.
-# A pyenv shim named python3.13 can be on PATH and still fail, so each candidate is executed.
+# Usage: find-python.sh [VERSION [WHAT NEEDS IT]]
+# Prints the path of a Python interpreter of that version (default 3.13, for ACA-Py) that really runs.
+# A pyenv shim named python3.13 (say) can be on PATH and still fail, so each candidate is executed.
 set -u
-want="3.13"
+want="${1:-3.13}"
+needed_by="${2:-ACA-Py 1.7}"
 candidates=()
-command -v python3.13 >/dev/null 2>&1 && candidates+=("$(command -v python3.13)")
+command -v "python$want" >/dev/null 2>&1 && candidates+=("$(command -v "python$want")")
 if command -v pyenv >/dev/null 2>&1; then
   root=$(pyenv root 2>/dev/null)
-  for dir in "$root"/versions/3.13*; do
+  for dir in "$root"/versions/$want.*; do
     [ -x "$dir/bin/python3" ] && candidates+=("$dir/bin/python3")
   done
 fi
@@ -20,7 +22,7 @@ for python in "${candidates[@]}"; do
 done
 cat >&2 <<MSG
 No working Python $want found (looked for python$want on PATH, then pyenv's versions/$want*).
-ACA-Py 1.7 needs Python $want. Install it, for example:
+$needed_by needs Python $want. Install it, for example:
   pyenv install $want          (then run make again)
   apt-get install python$want python$want-venv   (where your distribution ships it)
 MSG

@@ -3,7 +3,8 @@ import pytest
 from vc_service.db.engine import create_engine, session_factory
 from vc_service.db.migrate import upgrade_to_head
 
-from .support import BACKENDS, RunningAgent, RunningService, create_database, drop_database
+from .support import BACKENDS, RunningAgent, RunningLedger, RunningService, create_database, drop_database, running_service
+from .web.browser import add_organizer, launch_chromium
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -31,12 +32,7 @@ async def sessions(database_url):
 @pytest.fixture(scope="session")
 def service(backend, tmp_path_factory) -> RunningService:
     """The whole service, started as `vc-service up` would be, with a real issuer agent."""
-    data_dir = tmp_path_factory.mktemp(f"service-{backend}")
-    running = RunningService(data_dir=data_dir, database_url=create_database(backend, data_dir))
-    running.start()
-    yield running
-    running.stop()
-    drop_database(running.database_url)
+    yield from running_service(backend, tmp_path_factory.mktemp(f"service-{backend}"))
 
 
 @pytest.fixture(scope="session")
@@ -46,3 +42,33 @@ def wallet(tmp_path_factory, service) -> RunningAgent:
     agent.start()
     yield agent
     agent.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    # Module scope, not session: Playwright's sync API keeps an event loop running until it stops,
+    # and the tests of other modules need asyncio.run.
+    playwright, browser = launch_chromium()
+    yield browser
+    browser.close()
+    playwright.stop()
+
+
+@pytest.fixture(scope="session")
+def organizer_email(service) -> str:
+    """An organizer account of the service's SIG, made with `vc-service organizer add`."""
+    email = "organizer@example.org"
+    add_organizer(service, email)
+    return email
+
+
+@pytest.fixture(scope="session")
+def ledger(tmp_path_factory) -> RunningLedger:
+    """The development Indy pool (4 nodes, tails server), started once for the tests that need
+    a ledger; the first run builds its Python 3.8 venv (cached in .ledger-venv/)."""
+    running = RunningLedger(directory=tmp_path_factory.mktemp("ledger"))
+    try:
+        running.up()
+        yield running
+    finally:
+        running.down()

@@ -2,6 +2,7 @@
 
 import json
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -48,7 +49,8 @@ def create_database(backend: str, directory: Path) -> str:
 def drop_database(url: str) -> None:
     parsed = make_url(url)
     if parsed.get_backend_name() == "postgresql":
-        asyncio.run(_postgres_admin(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
+        for name in (parsed.database, f"{parsed.database}_wallet"):  # the controller's and its agent's wallet
+            asyncio.run(_postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 def query(url: str, sql: str, **params) -> list[tuple]:
@@ -64,10 +66,92 @@ def query(url: str, sql: str, **params) -> list[tuple]:
     return asyncio.run(run())
 
 
+def execute(url: str, sql: str, **params) -> None:
+    """One writing statement, committed, from a synchronous test."""
+
+    async def run() -> None:
+        engine = create_async_engine(url)
+        async with engine.begin() as connection:
+            await connection.execute(text(sql), params)
+        await engine.dispose()
+
+    asyncio.run(run())
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def free_port_range(count: int) -> int:
+    """The first of ``count`` consecutive free ports (the development ledger takes 9), below the
+    kernel's ephemeral range: a pool restarted on the same ports must not find one of them taken
+    meanwhile by some client's outgoing connection."""
+    for _ in range(100):
+        first = random.randrange(20000, 32000 - count)
+        sockets = []
+        try:
+            for port in range(first, first + count):
+                sock = socket.socket()
+                sockets.append(sock)
+                sock.bind(("127.0.0.1", port))
+            return first
+        except OSError:
+            continue
+        finally:
+            for sock in sockets:
+                sock.close()
+    raise RuntimeError(f"no {count} consecutive free ports found")
+
+
+@dataclass
+class RunningLedger:
+    """The development Indy pool, started and stopped through ``vc-service ledger``."""
+
+    directory: Path
+    port: int = field(default_factory=lambda: free_port_range(9))
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {**os.environ, "VC_SERVICE_DEV_LEDGER_DIR": str(self.directory), "VC_SERVICE_DEV_LEDGER_PORT": str(self.port)}
+
+    def run(self, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
+        """``vc-service ledger ARGS`` (``up`` builds the ledger venv the first time: minutes)."""
+        return subprocess.run(
+            [str(VENV_BIN / "vc-service"), "ledger", *args], env=self.env, cwd=PROJECT_DIR,
+            capture_output=True, text=True, timeout=timeout,
+        )  # fmt: skip
+
+    def up(self, owner_pid: int | None = None) -> None:
+        """Start the pool, which stops by itself when the owner (this test run) ends."""
+        result = self.run("up", "--owner-pid", str(owner_pid or os.getpid()))
+        if result.returncode != 0:
+            raise RuntimeError(f"vc-service ledger up failed:\n{result.stdout}{result.stderr}")
+
+    def down(self) -> None:
+        self.run("down", timeout=60)
+
+    def pids(self) -> list[int]:
+        """Every live process of the pool's process group."""
+        pid_file = self.directory / "ledger.pid"
+        if not pid_file.exists():
+            return []
+        group = int(pid_file.read_text())
+        return [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit() and _pgid(int(p.name)) == group and is_running(int(p.name))]
+
+    def service_env(self) -> dict[str, str]:
+        """The settings that make a service issue AnonCreds badges on this pool."""
+        from vc_service.ledger.pool import DevLedger
+
+        return DevLedger(self.directory, self.port).service_environment()
+
+
+def _pgid(pid: int) -> int | None:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[2])
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 def is_running(pid: int) -> bool:
@@ -184,8 +268,28 @@ class RunningService:
     def query(self, sql: str, **params) -> list[tuple]:
         return query(self.database_url, sql, **params)
 
+    def execute(self, sql: str, **params) -> None:
+        execute(self.database_url, sql, **params)
+
     def secrets(self) -> dict:
         return json.loads((self.data_dir / "secrets.json").read_text())
+
+    def command(self, *args: str, input: str | None = None) -> str:
+        """Run ``vc-service ARGS`` beside the running service (same settings); its output."""
+        done = subprocess.run(
+            [str(VENV_BIN / "vc-service"), *args], input=input, env=self.env, capture_output=True, text=True, cwd=PROJECT_DIR
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done.stdout
+
+
+def running_service(backend: str, data_dir: Path):
+    """A started service on a new database of the backend, stopped and dropped afterwards (for fixtures)."""
+    running = RunningService(data_dir=data_dir, database_url=create_database(backend, data_dir))
+    running.start()
+    yield running
+    running.stop()
+    drop_database(running.database_url)
 
 
 @dataclass
@@ -195,8 +299,10 @@ class RunningAgent:
     home: Path
     sig_base_url: str
     api_key: str = "test-wallet-admin-key"
+    ledger_genesis: str | None = None  # an AnonCreds holder reads schemas and registries from the ledger
     admin_port: int = field(default_factory=free_port)
     inbound_port: int = field(default_factory=free_port)
+    extra_env: dict = field(default_factory=dict)
     process: subprocess.Popen | None = None
 
     @property
@@ -212,10 +318,11 @@ class RunningAgent:
             contexts_dir=SHARED_CONTEXTS,
             agent_admin_port=self.admin_port,
             agent_inbound_port=self.inbound_port,
+            ledger_genesis=self.ledger_genesis,
         )
         self.home.mkdir(parents=True, exist_ok=True)
         env = {**os.environ, "ACAPY_HOME": str(self.home), "ACAPY_ADMIN_API_KEY": self.api_key,
-               "ACAPY_WALLET_KEY": "test-wallet-key"}  # fmt: skip
+               "ACAPY_WALLET_KEY": "test-wallet-key", **self.extra_env}  # fmt: skip
         log = (self.home / "agent.log").open("ab")
         self.process = subprocess.Popen(
             agent_command(settings, "wallet.yml"), env=env, stdout=log, stderr=subprocess.STDOUT,

@@ -41,7 +41,7 @@ async def app_with_agent(tmp_path, handler):
         contexts=accepted_contexts(settings),
         sig_contexts=sig_contexts(settings),
         issuer=issuer,
-        worker=IssuanceWorker(sessions, agent, didcomm_builder(issuer, settings.base_url), offer_timeout=120),
+        worker=IssuanceWorker(sessions, agent, didcomm_builder(issuer, settings.base_url), offer_timeout=120, claim_timeout=30),
         status_lists=StatusListResolver(sessions, agent, settings.base_url, issuer.sig_id, issuer.did, timeout=1.0),
     )
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test", headers={"X-API-Key": "k"})
@@ -90,3 +90,30 @@ async def test_bodies_over_the_limit_are_413(tmp_path):
         streamed = await client.post("/credentials/verify", content=chunks(), headers={"content-type": "application/json"})
     assert declared.status_code == streamed.status_code == 413
     assert "larger than 1000000 bytes" in declared.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "path, body, named",
+    [
+        ("/credentials/verify", '{"verifiableCredential": {"id": "a\\u0000b"}}', "the body.verifiableCredential.id holds a NUL character"),
+        ("/credentials/verify", '{"verifiableCredential": {"\\ud800": 1}}', "a key in the body.verifiableCredential holds an unpaired surrogate (not Unicode text)"),
+        ("/credentials/verify?x=%00", '{"verifiableCredential": {}}', "the query.x holds a NUL character"),
+    ],
+)
+def test_text_no_database_can_store_is_422(service, path, body, named):
+    answer = service.client().post(path, content=body.encode(), headers={"content-type": "application/json"})
+    assert answer.status_code == 422 and answer.json()["detail"] == named
+
+
+async def test_a_server_error_carries_the_security_headers_too(tmp_path):
+    app = create_app(Settings(data_dir=tmp_path, contexts_dir=SHARED_CONTEXTS))
+
+    @app.get("/fails")
+    async def fails() -> None:
+        raise RuntimeError("a bug")
+
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        response = await client.get("/fails")
+    assert response.status_code == 500
+    assert (response.headers["x-content-type-options"], response.headers["x-frame-options"]) == ("nosniff", "DENY")

@@ -2,19 +2,37 @@
 
 import asyncio
 import logging
+import sys
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import datetime
+from pathlib import Path
 
 import httpx
 import typer
 import uvicorn
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
+from rich.table import Column, Table
+from rich.text import Text
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from .db.engine import create_engine, session_factory
+from .db.migrate import upgrade_to_head
 from .issuance.progress import batch_settled
+from .ledger.pool import DevLedger, LedgerError
 from .main import create_app
+from .members.service import InvalidMember
+from .organizers.keys import create_api_key
+from .organizers.models import OrganizerAccount
+from .organizers.service import InvalidAccount, create_account
+from .reports.export import report_csv
+from .reports.queries import sig_health_report
 from .service_secrets import ServiceSecrets
 from .settings import get_settings
+from .sig.models import Sig
 
 app = typer.Typer(help="SIG Credentials: issue and verify a SIG's badges through ACA-Py.", no_args_is_help=True)
 console = Console(soft_wrap=True)
@@ -44,8 +62,11 @@ def up() -> None:
             console.print(f"[bold green]SIG Credentials is up[/]  API {settings.base_url}/docs")
             console.print(f"  issuer     {settings.base_url}/issuer")
             console.print(f"  readiness  {settings.base_url}/readyz")
-            console.print(f"  agent      admin API on {settings.agent_admin_url} (loopback only), "
-                          f"DIDComm at {settings.agent_endpoint_url}")
+            if settings.agent_url:  # its DIDComm endpoint is that agent's own setting, unknown here
+                console.print(f"  agent      admin API on {settings.agent_admin_url} (run elsewhere)")
+            else:
+                console.print(f"  agent      admin API on {settings.agent_admin_url} (loopback only), "
+                              f"DIDComm at {settings.agent_endpoint_url}")
             console.print(f"  data       {settings.data_dir.resolve()} (organizer key in secrets.json "
                           "unless VC_SERVICE_ADMIN_API_KEY is set)")
         await serving
@@ -103,3 +124,157 @@ def issue(
     waiting = [badge for badge in progress["badges"] if badge["state"] == "pending"]
     if waiting:
         console.print(f"{len(waiting)} members have no wallet connected yet: send them their claim links.")
+
+
+organizer_app = typer.Typer(help="Organizer accounts of the dashboard.", no_args_is_help=True)
+app.add_typer(organizer_app, name="organizer")
+
+
+@organizer_app.command("add")
+def add_organizer(
+    email: str = typer.Argument(..., help="The organizer's email: their sign-in name."),
+    password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the password from standard input."),
+) -> None:
+    """Create an organizer account for the SIG (asks for the password)."""
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        account = asyncio.run(_add_organizer(email, password))
+    except (InvalidAccount, InvalidMember, LookupError) as exc:
+        console.print(f"[red]{exc}[/]")
+        raise typer.Exit(code=1) from exc
+    console.print(f"Organizer {account.email} can sign in at {get_settings().base_url}/login")
+
+
+@asynccontextmanager
+async def database_session() -> AsyncIterator[AsyncSession]:
+    """A session on the service's database (migrated first), for commands that run beside the service."""
+    engine = create_engine(get_settings().database)
+    try:
+        await upgrade_to_head(engine)
+        async with session_factory(engine)() as session:
+            yield session
+    finally:
+        await engine.dispose()
+
+
+async def first_sig(session: AsyncSession) -> Sig:
+    """The service's SIG (the one its issuer was set up for)."""
+    sig = await session.scalar(select(Sig).order_by(Sig.id).limit(1))
+    if sig is None:
+        raise LookupError("no SIG yet: start the service once (make run) so it sets up its issuer")
+    return sig
+
+
+async def _add_organizer(email: str, password: str):
+    async with database_session() as session:
+        return await create_account(session, (await first_sig(session)).id, email, password, actor="cli")
+
+
+@organizer_app.command("key")
+def create_organizer_key(
+    email: str = typer.Argument(..., help="The organizer whose key it is."),
+    label: str = typer.Option("api", help="What the key is for (shown in GET /organizer-keys)."),
+) -> None:
+    """Create an API key (X-API-Key) for an organizer; it is shown once, only its hash is kept."""
+    try:
+        api_key, key = asyncio.run(_create_organizer_key(email, label))
+    except LookupError as exc:
+        console.print(f"[red]{exc}[/]")
+        raise typer.Exit(code=1) from exc
+    console.print(f"API key {api_key.id} for {email} (shown once, keep it safe):")
+    print(key)
+
+
+async def _create_organizer_key(email: str, label: str):
+    async with database_session() as session:
+        account = await session.scalar(select(OrganizerAccount).where(OrganizerAccount.email == email.strip().lower()))
+        if account is None:
+            raise LookupError(f"no organizer {email}: create the account first (vc-service organizer add)")
+        return await create_api_key(session, account, label, actor="cli")
+
+
+@app.command()
+def report(
+    since: datetime = typer.Option(..., formats=["%Y-%m-%d"], help="First day of the period (YYYY-MM-DD)."),
+    until: datetime = typer.Option(None, formats=["%Y-%m-%d"], help="Last day of the period (default: none; meetings still to come are never counted)."),
+    csv_file: Path = typer.Option(None, "--csv", help="Also write the figures to this CSV file."),
+) -> None:
+    """The SIG's health report for a period: attendance, newcomers, badge pickup, talks, regions."""
+    first, last = since.date(), until.date() if until else None
+    if last is not None and last < first:
+        console.print(f"[red]--until ({last}) is before --since ({first})[/]")
+        raise typer.Exit(code=2)
+    try:
+        figures = asyncio.run(_health_report(first, last))
+    except LookupError as exc:
+        console.print(f"[red]{exc}[/]")
+        raise typer.Exit(code=1) from exc
+    # Titles, names and regions as Text: a str cell is Rich markup, where "[paper 3]" would vanish
+    # and "[/]" stop the command.
+    meetings = Table("date", "meeting", Column("kind", no_wrap=True), "attendees", "new", "returning", title="Attendance per meeting")
+    for m in figures.meetings:
+        meetings.add_row(str(m.date), Text(m.title), m.kind, str(m.attendees), str(m.new), str(m.returning))
+    averages = Table("kind", "average attendance", title="Average attendance by kind")
+    for kind, average in figures.average_by_kind.items():
+        averages.add_row(kind, f"{average:g}")
+    regions = Table("region", "attendees", title="Participation by region (self-declared)")
+    for region, count in figures.regions.items():
+        regions.add_row(Text(region), str(count))
+    talks = Table("date", "talk", "presenter", title=f"Talks: {len(figures.talks)} by {figures.presenters} presenters")
+    for talk in figures.talks:
+        talks.add_row(str(talk["date"]), Text(talk["title"]), Text(talk["presenter"]))
+    for table in (meetings, averages, regions, talks):
+        console.print(table)
+    pickup = "no badge offered" if figures.pickup_rate is None else f"{figures.pickup_rate:.1%} ({figures.badges_issued} of {figures.badges_offered})"
+    console.print(f"Members: {figures.new_members} new, {figures.returning_members} returning. Badge pickup: {pickup}.")
+    if csv_file:
+        csv_file.write_text(report_csv(figures))
+        console.print(f"CSV written to {csv_file}")
+
+
+async def _health_report(since, until):
+    async with database_session() as session:
+        return await sig_health_report(session, (await first_sig(session)).id, since, until)
+
+
+ledger_app = typer.Typer(help="The development Indy ledger: a 4-node pool and a tails server on loopback.", no_args_is_help=True)
+app.add_typer(ledger_app, name="ledger")
+
+
+@ledger_app.command("up")
+def ledger_up(
+    timeout: float = typer.Option(90, help="Seconds to wait until the pool answers a read."),
+    owner_pid: int = typer.Option(None, help="Stop the pool also when this process ends (test runs)."),
+) -> None:
+    """Build (once) and start the development pool; print the settings that point the service at it."""
+    ledger = DevLedger.from_settings(get_settings())
+    started = time.monotonic()
+    try:
+        ledger.up(timeout, owner_pid)
+    except LedgerError as exc:
+        console.print(f"[red]{exc}[/]")
+        raise typer.Exit(code=1) from exc
+    console.print(f"Ledger up in {time.monotonic() - started:.1f}s (pid {ledger.running_pid()}, log {ledger.log_path})")
+    for name, value in ledger.service_environment().items():
+        console.print(f"export {name}={value}", highlight=False)
+
+
+@ledger_app.command("down")
+def ledger_down() -> None:
+    """Stop the development pool and its tails server."""
+    DevLedger.from_settings(get_settings()).down()
+    console.print("Ledger down")
+
+
+@ledger_app.command("status")
+def ledger_status() -> None:
+    """Whether the development pool runs and answers a read (exit code 1 if not)."""
+    ledger = DevLedger.from_settings(get_settings())
+    pid = ledger.running_pid()
+    if pid is None:
+        console.print("Ledger not running")
+        raise typer.Exit(code=1)
+    answers = asyncio.run(ledger.answers_reads(timeout=15))  # a loaded machine answers slowly
+    console.print(f"Ledger running (pid {pid}), {'answers reads' if answers else '[red]does not answer reads[/]'}")
+    if not answers:
+        raise typer.Exit(code=1)

@@ -4,13 +4,17 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 
-from fastapi import FastAPI, Request, status
+from fastapi import Depends, FastAPI, Request, status
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 
 from .agent.client import AgentClient
 from .agent.errors import AgentError, AgentUnavailable
 from .badges import routes as badge_routes
-from .agent.supervisor import AgentSupervisor, agent_command, agent_environment
+from .agent.supervisor import AgentSupervisor, agent_command, agent_environment, wait_until_ready
+from .anoncreds import routes as anoncreds_routes
+from .anoncreds.definitions import ensure_definitions
 from .contexts import routes as context_routes
 from .contexts.service import accepted_contexts, sig_contexts
 from .credentials.document import InvalidCredential
@@ -28,13 +32,18 @@ from .members import routes as member_routes
 from .service_secrets import ServiceSecrets
 from .members.routes import MAX_ROSTER_BYTES
 from .settings import Settings, get_settings
+from .web.headers import SecurityHeaders
 from .web.limits import BodySizeLimit
+from .web.text import reject_unstorable_text
 from .state import ServiceState
 from .proofs import routes as proof_routes
 from .status import routes as status_routes
 from .verification import routes as verification_routes
 from .verification.status_lists import StatusListResolver
 from .webhooks import routes as webhook_routes
+from .organizers import routes as organizer_routes
+from .reports import routes as report_routes
+from .web import STATIC_DIR, auth as web_auth, dashboard as web_dashboard, verify_page as web_verify
 
 LOGGER = logging.getLogger(__name__)
 
@@ -49,7 +58,8 @@ def webhook_url(settings: Settings) -> str:
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    secrets = ServiceSecrets.load_or_create(settings.data_dir)
+    given = {"agent_admin_key": settings.agent_admin_key, "webhook_key": settings.webhook_key, "session_key": settings.session_key}
+    secrets = ServiceSecrets.load_or_create(settings.data_dir, given)
     contexts = accepted_contexts(settings)
     async with AsyncExitStack() as stack:
         engine = create_engine(settings.database)
@@ -58,18 +68,25 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         sessions = session_factory(engine)
         agent = AgentClient(settings.agent_admin_url, secrets.agent_admin_key, settings.agent_request_timeout)
         stack.push_async_callback(agent.aclose)
-        supervisor = AgentSupervisor(
-            agent_command(settings),
-            agent_environment(settings, secrets, webhook_url(settings)),
-            settings.data_dir,
-            agent,
-            settings.agent_start_timeout,
-        )
-        stack.push_async_callback(supervisor.stop)
-        await supervisor.start()
+        if settings.agent_url:  # an agent run elsewhere (docker-compose): wait for it, never start one
+            await wait_until_ready(agent, settings.agent_start_timeout)
+            agent_pid = None
+        else:
+            supervisor = AgentSupervisor(
+                agent_command(settings),
+                agent_environment(settings, secrets, webhook_url(settings)),
+                settings.data_dir,
+                agent,
+                settings.agent_start_timeout,
+            )
+            stack.push_async_callback(supervisor.stop)
+            await supervisor.start()
+            agent_pid = supervisor.pid
         issuer = await ensure_issuer(sessions, agent, settings)
+        anoncreds = await ensure_definitions(sessions, agent, issuer.sig_id) if settings.ledger_genesis else None
         worker = IssuanceWorker(
-            sessions, agent, didcomm_builder(issuer, settings.base_url), settings.offer_timeout_seconds
+            sessions, agent, didcomm_builder(issuer, settings.base_url), settings.offer_timeout_seconds,
+            claim_timeout=2 * settings.agent_request_timeout,
         )
         worker.start()
         stack.push_async_callback(worker.stop)
@@ -88,9 +105,23 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             issuer=issuer,
             worker=worker,
             status_lists=status_lists,
+            anoncreds=anoncreds,
         )
-        LOGGER.info("issuer DID %s; agent pid %s", issuer.did, supervisor.pid)
+        LOGGER.info("issuer DID %s; agent %s", issuer.did, f"pid {agent_pid}" if agent_pid else settings.agent_admin_url)
         yield
+
+
+def documented_errors(app: FastAPI) -> dict:
+    """The OpenAPI document, saying what a 422 really holds: FastAPI's list of field errors for a
+    request that does not fit its schema, or one sentence naming the problem when the domain
+    refuses it (an unknown presenter, a malformed credential, ...)."""
+    if app.openapi_schema is None:
+        schema = get_openapi(title=app.title, version=app.version, summary=app.summary, routes=app.routes)
+        detail = schema.get("components", {}).get("schemas", {}).get("HTTPValidationError", {}).get("properties", {})
+        if "detail" in detail:
+            detail["detail"] = {"anyOf": [detail["detail"], {"type": "string"}], "title": "Detail"}
+        app.openapi_schema = schema
+    return app.openapi_schema
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -99,6 +130,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Open Badges 3.0 credentials for a Special Interest Group, issued through ACA-Py",
         version="0.1.0",
         lifespan=lifespan,
+        dependencies=[Depends(reject_unstorable_text)],
     )
     app.state.settings = settings = settings or get_settings()
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, larger={"/roster": MAX_ROSTER_BYTES})
@@ -115,8 +147,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         issuance_routes,
         verification_routes,
         webhook_routes,
+        organizer_routes,
+        report_routes,
+        anoncreds_routes,
+        web_auth,
+        web_dashboard,
+        web_verify,
     ):
         app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    app.openapi = lambda: documented_errors(app)
+    # Around the whole stack, Starlette's ServerErrorMiddleware included (add_middleware puts a
+    # middleware inside it), so that a 500 carries the security headers too.
+    build_middleware_stack = app.build_middleware_stack
+    app.build_middleware_stack = lambda: SecurityHeaders(build_middleware_stack(), https=settings.base_url.startswith("https://"))
 
     @app.exception_handler(InvalidCredential)
     async def invalid_credential(_request: Request, exc: InvalidCredential) -> JSONResponse:

@@ -36,6 +36,22 @@ class Settings(BaseSettings):
     agent_config_dir: Path = Field(
         PROJECT_DIR / "agent-config", description="The agent's YAML arg files."
     )
+    agent_url: str | None = Field(
+        None,
+        description="Admin API URL of an agent run elsewhere (docker-compose): the controller then "
+        "starts no agent of its own and uses this one.",
+    )
+    agent_admin_key: str | None = Field(
+        None, description="The agent's admin API key. Default: generated once into DATA_DIR/secrets.json."
+    )
+    webhook_key: str | None = Field(
+        None, description="Key the agent sends with its webhooks. Default: generated into DATA_DIR/secrets.json."
+    )
+    session_key: str | None = Field(
+        None,
+        description="Signs the dashboard's session cookies; the same on every controller behind one "
+        "URL. Default: generated into DATA_DIR/secrets.json.",
+    )
     agent_admin_port: int = Field(8031, description="Agent admin API port (bound to 127.0.0.1).")
     agent_inbound_port: int = Field(8030, description="Agent DIDComm inbound port.")
     agent_inbound_host: str = Field("127.0.0.1", description="Agent DIDComm inbound address.")
@@ -69,6 +85,28 @@ class Settings(BaseSettings):
     proof_request_minutes: int = Field(15, description="How long a proof request waits for a wallet's answer.")
     door_window_minutes: int = Field(120, description="How long a meeting's door QR accepts check-ins.")
     log_level: str = Field("info", description="Log level of the controller and the agent.")
+    ledger_genesis: str | None = Field(
+        None,
+        description="Genesis transactions of the Hyperledger Indy network AnonCreds badges are "
+        "registered on: a file path or an http(s) URL. Unset: no ledger, no AnonCreds badges.",
+    )
+    ledger_seed: str | None = Field(
+        None,
+        description="32-character seed of the issuer's public DID on the ledger, which must be "
+        "allowed to write (a steward or endorser). Reaches the agent through its environment.",
+    )
+    tails_server_url: str | None = Field(
+        None,
+        description="Tails server of the revocation registries (ACA-Py's tails server API): "
+        "the agent uploads to it, wallets download from it. Needed with a ledger.",
+    )
+    dev_ledger_dir: Path = Field(
+        Path("var/ledger"), description="Work directory of the development Indy pool (vc-service ledger)."
+    )
+    dev_ledger_port: int = Field(
+        9700,
+        description="First port of the development Indy pool: its tails server; the 4 nodes take the next 8.",
+    )
 
     @property
     def base_url(self) -> str:
@@ -76,7 +114,7 @@ class Settings(BaseSettings):
 
     @property
     def agent_admin_url(self) -> str:
-        return f"http://127.0.0.1:{self.agent_admin_port}"
+        return (self.agent_url or f"http://127.0.0.1:{self.agent_admin_port}").rstrip("/")
 
     @property
     def agent_endpoint_url(self) -> str:

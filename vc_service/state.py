@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from .agent.client import AgentClient
+from .anoncreds.models import AnonCredsDefinition
 from .contexts.pinned import PinnedContext, PinnedContextSet
 from .issuance.worker import IssuanceWorker
 from .issuer.identity import Issuer
@@ -25,6 +26,7 @@ class ServiceState:
     issuer: Issuer
     worker: IssuanceWorker
     status_lists: StatusListResolver
+    anoncreds: dict[str, AnonCredsDefinition] | None = None  # by badge kind; None without a ledger
 
     @property
     def known_issuers(self) -> set[str]:

@@ -6,6 +6,7 @@ Each test runs its own `vc-service up`, because each ends the service one way or
 import os
 import signal
 import stat
+import sys
 from pathlib import Path
 
 import httpx
@@ -86,7 +87,28 @@ def test_secrets_file_is_private_and_reused(fresh):
     assert fresh.secrets() == before
 
 
-def test_wallet_lives_in_the_data_directory_and_the_issuer_did_in_the_database(fresh):
+def test_the_wallet_is_on_the_controllers_backend_and_the_issuer_did_in_the_database(fresh, backend):
+    """SQLite: the wallet file in the data directory. PostgreSQL (production): askar's postgres
+    storage, in its own database beside the controller's, and no wallet file."""
     assert fresh.query("SELECT count(*) FROM issuer_dids") == [(1,)]
-    assert (fresh.data_dir / "agent" / "wallet" / "issuer" / "sqlite.db").exists()
+    wallet_files = list((fresh.data_dir / "agent").rglob("sqlite.db"))
+    if backend == "postgresql":
+        wallet_database = fresh.query("SELECT current_database()")[0][0] + "_wallet"
+        assert fresh.query("SELECT count(*) FROM pg_database WHERE datname = :name", name=wallet_database) == [(1,)]
+        assert wallet_files == []
+    else:
+        assert wallet_files == [fresh.data_dir / "agent" / "wallet" / "issuer" / "sqlite.db"]
     assert is_running(fresh.agent_pid())
+
+
+async def test_an_agent_that_exits_while_starting_is_started_again_then_given_up(tmp_path, monkeypatch):
+    from vc_service.agent import supervisor as supervision
+    from vc_service.agent.client import AgentClient
+
+    monkeypatch.setattr(supervision, "START_RETRY_SECONDS", (0.1, 0.1))
+    command = [sys.executable, "-c", "print('starting'); raise SystemExit(1)"]
+    async with AgentClient("http://127.0.0.1:9", "key", 1) as client:
+        agent = supervision.AgentSupervisor(command, dict(os.environ), tmp_path, client, start_timeout=10)
+        with pytest.raises(supervision.AgentExitedWhileStarting, match="exited with code 1 while starting"):
+            await agent.start()
+    assert (tmp_path / "agent.log").read_text().count("starting") == 3  # the first try and two more

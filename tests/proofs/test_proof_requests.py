@@ -27,10 +27,13 @@ def member_wallet(service, tmp_path_factory):
     wallet = RunningAgent(home=tmp_path_factory.mktemp("member-wallet"), sig_base_url=service.url)
     wallet.start()
     meeting = create_meeting(service, title="Proof meeting")
-    # The member gives the did:key of their wallet in the roster: badges are bound to it. (An ACA-Py
-    # holder presenting for a did:peer subject signs with a relative key id ACA-Py verifiers refuse.)
-    import_roster(service, meeting["id"], f"name,email,did\nPat Prover,{EMAIL},{wallet.create_did_key()}\n")
-    connect_wallet(service, wallet, members_by_email(service)[EMAIL]["claim_token"])
+    import_roster(service, meeting["id"], f"name,email\nPat Prover,{EMAIL}\n")
+    token = members_by_email(service)[EMAIL]["claim_token"]
+    connect_wallet(service, wallet, token)
+    # The member declares a did:key of their wallet on their claim link: badges are bound to it. (An
+    # ACA-Py holder presenting for a did:peer subject signs with a relative key id ACA-Py verifiers refuse.)
+    declared = service.client().put(f"/c/{token}/did", json={"did": wallet.create_did_key()})
+    assert declared.status_code == 200, declared.text
     service.client(organizer=True).post(f"/meetings/{meeting['id']}/issue")
     wait_for(lambda: meeting_badges(service, meeting["id"])["counts"]["issued"] == 1, "the badge in the wallet")
     yield wallet
@@ -97,3 +100,11 @@ def test_requests_expire():
     assert not expire_if_due(request, now)
     assert expire_if_due(request, now + timedelta(minutes=15))
     assert request.state == "expired" and "expired" in request.reason
+
+
+def test_a_declared_wallet_did_is_checked_and_kept(service, member_wallet):
+    token = members_by_email(service)[EMAIL]["claim_token"]
+    assert service.client().put(f"/c/{token}/did", json={"did": "did:peer:4zQm"}).status_code == 422
+    other = service.client().put(f"/c/{token}/did", json={"did": member_wallet.create_did_key()})
+    assert other.status_code == 409 and "ask an organizer" in other.json()["detail"]
+    assert service.client().put("/c/nope/did", json={"did": member_wallet.create_did_key()}).status_code == 404

@@ -8,6 +8,7 @@ file in the data directory and reconciles with what it did meanwhile.
 """
 
 import asyncio
+import getpass
 import json
 import logging
 import os
@@ -15,6 +16,8 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+
+from sqlalchemy.engine import make_url
 
 from ..service_secrets import ServiceSecrets
 from ..contexts.service import context_directories
@@ -25,8 +28,14 @@ from .errors import AgentError, AgentStartError
 LOGGER = logging.getLogger(__name__)
 ARG_FILE = "issuer.yml"
 PLUGIN_CONFIG_FILE = "plugin-config.yml"
+LOGGING_CONFIG_FILE = "agent-logging.yml"
 STOP_GRACE_SECONDS = 10.0
 RESTART_BACKOFF_SECONDS = (1.0, 2.0, 5.0, 10.0, 30.0)
+START_RETRY_SECONDS = (2.0, 5.0)
+
+
+class AgentExitedWhileStarting(AgentStartError):
+    pass
 
 
 def agent_command(settings: Settings, arg_file: str = ARG_FILE) -> list[str]:
@@ -35,12 +44,50 @@ def agent_command(settings: Settings, arg_file: str = ARG_FILE) -> list[str]:
         sys.executable, "-m", "acapy_agent", "start",
         "--arg-file", str(config_dir / arg_file),
         "--plugin-config", str(config_dir / PLUGIN_CONFIG_FILE),
+        "--log-config", str(config_dir / LOGGING_CONFIG_FILE),
         "-o", "pinned_contexts.directories=" + json.dumps(context_directories(settings)),
         "--admin", "127.0.0.1", str(settings.agent_admin_port),
         "--inbound-transport", "http", settings.agent_inbound_host, str(settings.agent_inbound_port),
         "--endpoint", settings.agent_endpoint_url,
         "--log-level", settings.log_level,
+        *ledger_arguments(settings),
     ]  # fmt: skip
+
+
+def wallet_storage_environment(database_url: str) -> dict[str, str]:
+    """With a PostgreSQL controller database, the agent's askar wallet lives on the same server.
+
+    Askar names the wallet's database after the wallet: ``<controller database>_wallet``, so
+    several services share one server without sharing a wallet. Credentials go through the
+    environment, never the command line (which ``ps`` shows).
+    """
+    url = make_url(database_url)
+    if url.get_backend_name() != "postgresql":
+        return {}
+    account = url.username or getpass.getuser()
+    creds = {"account": account, "password": url.password or "", "admin_account": account, "admin_password": url.password or ""}
+    return {
+        "ACAPY_WALLET_NAME": f"{url.database}_wallet",
+        "ACAPY_WALLET_STORAGE_TYPE": "postgres_storage",
+        "ACAPY_WALLET_STORAGE_CONFIG": json.dumps({"url": f"{url.host or 'localhost'}:{url.port or 5432}", "max_connections": 10}),
+        "ACAPY_WALLET_STORAGE_CREDS": json.dumps(creds),
+    }
+
+
+def ledger_arguments(settings: Settings) -> list[str]:
+    """No ledger (JSON-LD badges only), or an Indy network and what AnonCreds revocation needs.
+
+    An AnonCreds wallet (``askar-anoncreds``) is what lets the agent register schemas and
+    credential definitions; ACA-Py refuses both without a ledger.
+    """
+    if not settings.ledger_genesis:
+        return ["--no-ledger"]
+    genesis = "--genesis-url" if settings.ledger_genesis.startswith(("http://", "https://")) else "--genesis-file"
+    arguments = ["--wallet-type", "askar-anoncreds", genesis, settings.ledger_genesis]
+    if settings.tails_server_url:
+        arguments += ["--tails-server-base-url", settings.tails_server_url,
+                      "--tails-server-upload-url", settings.tails_server_url]  # fmt: skip
+    return arguments
 
 
 def agent_environment(settings: Settings, secrets: ServiceSecrets, webhook_url: str) -> dict[str, str]:
@@ -50,7 +97,25 @@ def agent_environment(settings: Settings, secrets: ServiceSecrets, webhook_url: 
         "ACAPY_ADMIN_API_KEY": secrets.agent_admin_key,
         "ACAPY_WALLET_KEY": secrets.wallet_key,
         "ACAPY_WEBHOOK_URL": f"{webhook_url}#{secrets.webhook_key}",
+        **wallet_storage_environment(settings.database),
+        # The seed of the issuer's public DID on the ledger: a secret, so not on the command line.
+        **({"ACAPY_WALLET_SEED": settings.ledger_seed} if settings.ledger_genesis and settings.ledger_seed else {}),
     }
+
+
+async def wait_until_ready(client: AgentClient, timeout: float) -> None:
+    """An agent someone else runs (docker-compose): wait until it answers ready, or say why not."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    problem = "no answer"
+    while asyncio.get_running_loop().time() < deadline:
+        try:
+            if await client.is_ready():
+                return
+            problem = "it answers, but is not ready"
+        except AgentError as exc:
+            problem = str(exc)
+        await asyncio.sleep(0.5)
+    raise AgentStartError(f"the agent at {client.base_url} is not ready after {timeout}s: {problem}")
 
 
 class AgentSupervisor:
@@ -75,9 +140,21 @@ class AgentSupervisor:
         return self._pid
 
     async def start(self) -> None:
-        """Adopt the agent a crashed controller left, or start one; return once it is ready."""
+        """Adopt the agent a crashed controller left, or start one; return once it is ready.
+
+        An agent that exits while starting is started again a few times: what it needs at start
+        (a ledger that answers writes, a database) can be briefly away.
+        """
         if not await self._adopt():
-            await self._spawn_and_wait()
+            for delay in (*START_RETRY_SECONDS, None):
+                try:
+                    await self._spawn_and_wait()
+                    break
+                except AgentExitedWhileStarting as exc:
+                    if delay is None:
+                        raise
+                    LOGGER.warning("%s; starting it again in %ss", str(exc).splitlines()[0], delay)
+                    await asyncio.sleep(delay)
         self._watch = asyncio.create_task(self._restart_on_exit())
 
     async def stop(self) -> None:
@@ -125,7 +202,7 @@ class AgentSupervisor:
         deadline = asyncio.get_running_loop().time() + self._start_timeout
         while asyncio.get_running_loop().time() < deadline:
             if process.poll() is not None:
-                raise AgentStartError(
+                raise AgentExitedWhileStarting(
                     f"agent exited with code {process.returncode} while starting; "
                     f"last lines of {self._log_path}:\n{self._log_tail()}"
                 )

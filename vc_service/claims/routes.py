@@ -7,11 +7,11 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from ..badges.models import Badge
-from ..deps import Organizer, Session, State
+from ..deps import Organizer, RowId, Session, State
 from ..meetings.routes import sig_meeting
 from ..members.models import Member
-from ..members.service import InvalidMember
-from ..web import templates
+from ..members.service import WALLET_DID, InvalidMember, declare_wallet_did
+from ..web import documented_content, templates
 from ..web.qr import qr_svg
 from ..web.ratelimit import RateLimit
 from .door import DoorClosed, DoorNotFound, check_in, open_door, open_meeting_at_door
@@ -51,7 +51,8 @@ async def invitation(token: str, member: ClaimingMember, state: State, session: 
     return RedirectResponse(url, status_code=status.HTTP_302_FOUND)
 
 
-@router.get("/c/{token}/qr.svg", summary="QR code of the member's wallet invitation")
+@router.get("/c/{token}/qr.svg", summary="QR code of the member's wallet invitation", response_class=Response,
+            responses=documented_content("image/svg+xml"))
 async def claim_qr(token: str, member: ClaimingMember, state: State) -> Response:
     svg = qr_svg(claim_urls(state.settings.base_url, token)["invitation_short_url"])
     return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "private, max-age=3600"})
@@ -86,7 +87,7 @@ async def claim_page(token: str, member: ClaimingMember, state: State, session: 
 
 
 @router.get("/c/{token}/badges/{badge_id}.json", dependencies=[Depends(claim_limit)], summary="Download a badge")
-async def download_badge(badge_id: int, member: ClaimingMember, state: State, session: Session) -> JSONResponse:
+async def download_badge(badge_id: RowId, member: ClaimingMember, state: State, session: Session) -> JSONResponse:
     badge = await session.get(Badge, badge_id)
     if badge is None or badge.member_id != member.id:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no badge {badge_id} for this claim link")
@@ -96,6 +97,21 @@ async def download_badge(badge_id: int, member: ClaimingMember, state: State, se
         raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
     filename = f"{badge.kind}-badge-{badge.id}.json"
     return JSONResponse(credential, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+class WalletDid(BaseModel):
+    did: str = Field(pattern=WALLET_DID.pattern, description="An Ed25519 did:key the member's wallet holds")
+
+
+@router.put("/c/{token}/did", dependencies=[Depends(claim_limit)], summary="Declare the wallet DID badges are bound to")
+async def declare_did(body: WalletDid, member: ClaimingMember, session: Session) -> dict:
+    """For wallets that can only prove with a did:key they hold (stock ACA-Py): later badges name it as subject."""
+    try:
+        declare_wallet_did(member, body.did)
+    except InvalidMember as exc:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
+    await session.commit()
+    return {"did": member.did}
 
 
 class DoorRequest(BaseModel):
@@ -109,7 +125,7 @@ class DoorResponse(BaseModel):
 
 
 @router.post("/meetings/{meeting_id}/door", dependencies=[Organizer], response_model=DoorResponse, tags=["meetings"])
-async def create_door(meeting_id: int, state: State, session: Session, body: DoorRequest | None = None) -> DoorResponse:
+async def create_door(meeting_id: RowId, state: State, session: Session, body: DoorRequest | None = None) -> DoorResponse:
     """A door QR for the meeting room, valid for a window (default: the setting)."""
     meeting = await sig_meeting(session, state, meeting_id)
     minutes = (body.window_minutes if body else None) or state.settings.door_window_minutes
@@ -128,7 +144,8 @@ async def door_meeting(door_token: str, session: Session):
         raise HTTPException(status.HTTP_410_GONE, str(exc)) from exc
 
 
-@router.get("/d/{door_token}/qr.svg", summary="The door QR code")
+@router.get("/d/{door_token}/qr.svg", summary="The door QR code", response_class=Response,
+            responses=documented_content("image/svg+xml"))
 async def door_qr(door_token: str, state: State, meeting=Depends(door_meeting)) -> Response:
     return Response(qr_svg(f"{state.settings.base_url}/d/{door_token}", scale=10), media_type="image/svg+xml")
 

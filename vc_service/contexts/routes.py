@@ -2,11 +2,13 @@ from fastapi import APIRouter, HTTPException, status
 from fastapi.responses import JSONResponse
 
 from ..deps import State
+from ..web import documented_content
 
 router = APIRouter(tags=["contexts"])
 
 
-@router.get("/contexts/{name}", summary="The SIG's own JSON-LD contexts")
+@router.get("/contexts/{name}", summary="The SIG's own JSON-LD contexts", response_class=JSONResponse,
+            responses=documented_content("application/ld+json", {"type": "object"}))
 async def get_context(name: str, state: State) -> JSONResponse:
     contexts = state.sig_contexts
     if name not in contexts:

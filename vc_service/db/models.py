@@ -1,9 +1,12 @@
 """Every table, for alembic: import each capability's models here."""
 
+from ..anoncreds.models import AnonCredsCredential, AnonCredsDefinition
+from ..audit.models import AuditEvent
 from ..badges.models import Badge, IssuanceJob
 from ..issuer.models import IssuerDid
 from ..meetings.models import Attendance, Meeting, Talk
 from ..members.models import Member
+from ..organizers.models import OrganizerAccount, OrganizerApiKey
 from ..proofs.models import ProofRequest
 from ..sig.models import Sig
 from ..status.models import CredentialStatus, StatusChange, StatusList
@@ -11,6 +14,6 @@ from ..webhooks.models import WebhookEvent
 from .base import Base
 
 __all__ = [
-    "Attendance", "Badge", "Base", "CredentialStatus", "IssuanceJob", "IssuerDid", "Meeting", "Member", "ProofRequest", "Sig",
+    "AnonCredsCredential", "AnonCredsDefinition", "Attendance", "AuditEvent", "Badge", "Base", "CredentialStatus", "IssuanceJob", "IssuerDid", "Meeting", "Member", "OrganizerAccount", "OrganizerApiKey", "ProofRequest", "Sig",
     "StatusChange", "StatusList", "Talk", "WebhookEvent",
 ]  # fmt: skip

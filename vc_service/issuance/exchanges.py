@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ..anoncreds.credentials import on_anoncreds_exchange_event
 from ..badges.models import Badge
 from ..db.base import utcnow
 
@@ -66,8 +67,8 @@ def apply_exchange_record(badge: Badge, record: dict) -> None:
 async def on_credential_exchange_event(session: AsyncSession, agent, record: dict) -> bool:
     """Apply a webhook's record; False when no badge knows that exchange (yet)."""
     badge = await session.scalar(select(Badge).where(Badge.cred_ex_id == record.get("cred_ex_id")))
-    if badge is None:
-        return False
+    if badge is None:  # an AnonCreds badge's exchange, or one not recorded yet
+        return await on_anoncreds_exchange_event(session, agent, record)
     if record.get("state") == "credential-issued" and issued_credential(record) is None:
         record = await agent.get_credential_exchange(record["cred_ex_id"]) or record  # for the signed credential
     apply_exchange_record(badge, record)

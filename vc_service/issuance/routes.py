@@ -6,7 +6,8 @@ from pydantic import AwareDatetime, BaseModel
 from sqlalchemy import select
 
 from ..badges.models import BADGE_STATES, Badge
-from ..deps import Organizer, Session, State
+from ..audit.service import record
+from ..deps import CurrentOrganizer, Organizer, RowId, Session, State
 from ..contexts.service import sig_context_url
 from ..members.models import Member
 from ..status.service import status_allocator
@@ -30,15 +31,16 @@ class IssueResponse(BaseModel):
     "/credentials/issue",
     status_code=status.HTTP_201_CREATED,
     response_model=IssueResponse,
-    dependencies=[Organizer],
     summary="Sign a credential as the SIG (W3C VC-API)",
 )
-async def issue_credential(body: IssueRequest, state: State, session: Session) -> IssueResponse:
+async def issue_credential(body: IssueRequest, organizer: CurrentOrganizer, state: State, session: Session) -> IssueResponse:
     base_url = state.settings.base_url
     signed = await sign_credential(
         state.agent, body.credential, state.issuer, state.contexts, body.options,
         status_for=status_allocator(session, state.issuer.sig_id, base_url), status_context=sig_context_url(base_url),
     )  # fmt: skip
+    record(session, state.issuer.sig_id, organizer.actor, "credential.issued", signed.get("id") or "(no id)", delivery="api")
+    await session.commit()
     return IssueResponse(verifiableCredential=signed)
 
 
@@ -75,7 +77,7 @@ class MeetingProgress(BaseModel):
     tags=["meetings"],
     summary="Issue every badge of a meeting (safe to repeat)",
 )
-async def issue_meeting(meeting_id: int, state: State, session: Session) -> JobStarted:
+async def issue_meeting(meeting_id: RowId, state: State, session: Session) -> JobStarted:
     meeting = await sig_meeting(session, state, meeting_id)
     job, added = await start_meeting_job(session, meeting)
     state.worker.wake()
@@ -94,7 +96,7 @@ async def issue_meeting(meeting_id: int, state: State, session: Session) -> JobS
     tags=["meetings"],
     summary="Each badge of a meeting and its state",
 )
-async def meeting_badges(meeting_id: int, state: State, session: Session) -> MeetingProgress:
+async def meeting_badges(meeting_id: RowId, state: State, session: Session) -> MeetingProgress:
     await sig_meeting(session, state, meeting_id)
     rows = (
         await session.execute(
@@ -132,7 +134,7 @@ class MembershipBadge(BaseModel):
     tags=["members"],
     summary="Issue (or renew) a member's membership badge",
 )
-async def issue_membership(member_id: int, body: MembershipRequest, state: State, session: Session) -> MembershipBadge:
+async def issue_membership(member_id: RowId, body: MembershipRequest, state: State, session: Session) -> MembershipBadge:
     member = await session.get(Member, member_id)
     if member is None or member.sig_id != state.issuer.sig_id:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no member {member_id}")

@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 
 from ..agent.client import AgentClient
 from ..agent.errors import AgentFailed, AgentRejected
@@ -32,7 +32,26 @@ class IssueOptions(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    proofType: Literal["Ed25519Signature2020"] = "Ed25519Signature2020"
+    proofType: Literal["Ed25519Signature2020", "DataIntegrityProof"] = "Ed25519Signature2020"
+    cryptosuite: Literal["eddsa-jcs-2022"] | None = None
+
+    @model_validator(mode="after")
+    def cryptosuite_goes_with_data_integrity(self) -> "IssueOptions":
+        if (self.proofType == "DataIntegrityProof") != (self.cryptosuite is not None):
+            raise ValueError("a DataIntegrityProof needs cryptosuite eddsa-jcs-2022, and only it takes a cryptosuite")
+        return self
+
+
+def data_integrity_options(prepared: dict, options: IssueOptions) -> dict:
+    """The proof options of an ``eddsa-jcs-2022`` proof by the issuer's did:key."""
+    if vcdm_version(prepared) != "2.0":
+        # Only the VCDM 2.0 context defines DataIntegrityProof; a 1.1 credential would carry an undefined term.
+        raise InvalidCredential("a DataIntegrityProof (eddsa-jcs-2022) needs a VCDM 2.0 credential")
+    did = issuer_id(prepared)
+    return {
+        "type": "DataIntegrityProof", "cryptosuite": options.cryptosuite, "proofPurpose": "assertionMethod",
+        "verificationMethod": f"{did}#{did.removeprefix('did:key:')}",
+    }  # fmt: skip
 
 
 def xsd_now() -> str:
@@ -86,6 +105,8 @@ async def sign_credential(
 
 async def sign_prepared(agent: AgentClient, prepared: dict, pinned: PinnedContextSet, options: IssueOptions) -> dict:
     try:
+        if options.proofType == "DataIntegrityProof":
+            return await agent.add_data_integrity_proof(prepared, data_integrity_options(prepared, options))
         return await agent.issue_credential(prepared, {"proofType": options.proofType})
     except AgentRejected as exc:
         raise InvalidCredential(f"the agent refused to sign the credential: {exc}") from exc

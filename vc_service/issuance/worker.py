@@ -52,11 +52,21 @@ CredentialBuilder = Callable[[AsyncSession, Badge, Member], Awaitable[dict]]
 
 
 class IssuanceWorker:
+    """Several controllers may run one worker each on the same PostgreSQL database.
+
+    Rows are claimed with ``FOR UPDATE SKIP LOCKED`` (PostgreSQL; SQLite serves one controller),
+    so two workers never take the same badge or event; a claim whose worker died is released,
+    after the agent's records are checked, once it is older than ``claim_timeout``: longer than
+    any one call to the agent, so a live worker's offer is never mistaken for a dead one's.
+    """
+
     def __init__(
-        self, sessions: async_sessionmaker, agent: AgentClient, build_credential: CredentialBuilder, offer_timeout: float
-    ) -> None:
+        self, sessions: async_sessionmaker, agent: AgentClient, build_credential: CredentialBuilder,
+        offer_timeout: float, claim_timeout: float,
+    ) -> None:  # fmt: skip
         self._sessions = sessions
         self._offer_timeout = timedelta(seconds=offer_timeout)
+        self._claim_timeout = timedelta(seconds=claim_timeout)
         self._agent = agent
         self._build_credential = build_credential
         self._wake = asyncio.Event()
@@ -83,6 +93,7 @@ class IssuanceWorker:
                     reconciled = True
                 await self.process_events()
                 await self.resume_stale_exchanges()
+                await self.release_stale_claims()
                 while await self.offer_due_badges():
                     await self.process_events()
             except AgentError as exc:
@@ -97,7 +108,11 @@ class IssuanceWorker:
     async def process_events(self) -> None:
         async with self._sessions() as session:
             events = await session.scalars(
-                select(WebhookEvent).where(WebhookEvent.processed_at.is_(None)).order_by(WebhookEvent.id).limit(500)
+                select(WebhookEvent)
+                .where(WebhookEvent.processed_at.is_(None))
+                .order_by(WebhookEvent.id)
+                .limit(500)
+                .with_for_update(skip_locked=True)
             )
             now = utcnow()
             for event in events:
@@ -131,6 +146,7 @@ class IssuanceWorker:
                     )
                     .order_by(Badge.id)
                     .limit(BATCH_SIZE)
+                    .with_for_update(of=Badge, skip_locked=True)
                 )
             ).all()
             if not rows:
@@ -170,12 +186,20 @@ class IssuanceWorker:
             offered = await session.scalars(select(Badge).where(Badge.state == "offered", Badge.cred_ex_id.is_not(None)))
             for badge in offered:
                 await self._resume_exchange(badge, withdraw=False)
+            await session.commit()
 
+    async def release_stale_claims(self) -> None:
+        """Badges claimed by a worker that died before it recorded the agent's answer."""
+        async with self._sessions() as session:
             unconfirmed = (
                 await session.execute(
                     select(Badge, Member)
                     .join(Member, Badge.member_id == Member.id)
-                    .where(Badge.sending_since.is_not(None), Badge.cred_ex_id.is_(None))
+                    .where(
+                        Badge.sending_since < utcnow() - self._claim_timeout,
+                        Badge.cred_ex_id.is_(None),
+                    )
+                    .with_for_update(of=Badge, skip_locked=True)
                 )
             ).all()
             for badge, member in unconfirmed:
@@ -191,11 +215,13 @@ class IssuanceWorker:
         """Offers the wallet has not completed within the offer timeout."""
         async with self._sessions() as session:
             stale = await session.scalars(
-                select(Badge).where(
+                select(Badge)
+                .where(
                     Badge.state == "offered",
                     Badge.cred_ex_id.is_not(None),
                     Badge.updated_at < utcnow() - self._offer_timeout,
                 )
+                .with_for_update(skip_locked=True)
             )
             for badge in stale:
                 await self._resume_exchange(badge, withdraw=True)

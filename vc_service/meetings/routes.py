@@ -5,9 +5,8 @@ from fastapi import APIRouter, HTTPException, status
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, HttpUrl, model_validator
 from sqlalchemy import select
 
-from ..deps import Organizer, Session, State
-from .service import UnknownMeeting, find_meeting
-from ..members.models import Member
+from ..deps import MAX_ROW_ID, Organizer, RowId, Session, State
+from .service import UnknownMeeting, UnknownPresenter, add_talk, find_meeting
 from .models import Meeting, Talk
 
 router = APIRouter(tags=["meetings"], dependencies=[Organizer])
@@ -41,7 +40,7 @@ class MeetingOut(BaseModel):
 
 class TalkIn(BaseModel):
     title: str = Field(min_length=1, max_length=300)
-    presenter_id: int
+    presenter_id: int = Field(ge=1, le=MAX_ROW_ID)
     slides_url: HttpUrl | None = None
     recording_url: HttpUrl | None = None
 
@@ -81,27 +80,23 @@ async def list_meetings(state: State, session: Session) -> list[Meeting]:
 
 
 @router.get("/meetings/{meeting_id}", response_model=MeetingOut)
-async def get_meeting(meeting_id: int, state: State, session: Session) -> Meeting:
+async def get_meeting(meeting_id: RowId, state: State, session: Session) -> Meeting:
     return await sig_meeting(session, state, meeting_id)
 
 
 @router.post("/meetings/{meeting_id}/talks", status_code=status.HTTP_201_CREATED, response_model=TalkOut)
-async def create_talk(meeting_id: int, body: TalkIn, state: State, session: Session) -> Talk:
+async def create_talk(meeting_id: RowId, body: TalkIn, state: State, session: Session) -> Talk:
     meeting = await sig_meeting(session, state, meeting_id)
-    presenter = await session.get(Member, body.presenter_id)
-    if presenter is None or presenter.sig_id != state.issuer.sig_id:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, f"no member {body.presenter_id} to present the talk")
-    talk = Talk(
-        meeting_id=meeting.id, title=body.title, presenter_id=presenter.id,
-        slides_url=str(body.slides_url) if body.slides_url else None,
-        recording_url=str(body.recording_url) if body.recording_url else None,
-    )  # fmt: skip
-    session.add(talk)
-    await session.commit()
-    return talk
+    try:
+        return await add_talk(
+            session, meeting, body.title, body.presenter_id,
+            str(body.slides_url) if body.slides_url else None, str(body.recording_url) if body.recording_url else None,
+        )  # fmt: skip
+    except UnknownPresenter as exc:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
 
 
 @router.get("/meetings/{meeting_id}/talks", response_model=list[TalkOut])
-async def list_talks(meeting_id: int, state: State, session: Session) -> list[Talk]:
+async def list_talks(meeting_id: RowId, state: State, session: Session) -> list[Talk]:
     meeting = await sig_meeting(session, state, meeting_id)
     return list(await session.scalars(select(Talk).where(Talk.meeting_id == meeting.id).order_by(Talk.id)))

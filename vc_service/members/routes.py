@@ -4,7 +4,7 @@ from fastapi import APIRouter, HTTPException, Request, status
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
-from ..deps import Organizer, Session, State
+from ..deps import Organizer, RowId, Session, State
 from ..meetings.routes import sig_meeting
 from .models import Member
 from .roster import DID, RosterFormatError, decode_roster, parse_roster
@@ -54,7 +54,7 @@ async def list_members(state: State, session: Session) -> list[Member]:
 
 
 @router.get("/members/{member_id}", response_model=MemberOut)
-async def get_member(member_id: int, state: State, session: Session) -> Member:
+async def get_member(member_id: RowId, state: State, session: Session) -> Member:
     member = await session.get(Member, member_id)
     if member is None or member.sig_id != state.issuer.sig_id:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no member {member_id}")
@@ -79,7 +79,7 @@ async def roster_bytes(request: Request) -> bytes:
 
 
 @router.post("/meetings/{meeting_id}/roster", tags=["meetings"], summary="Import a meeting's attendance roster (CSV)")
-async def import_meeting_roster(meeting_id: int, request: Request, state: State, session: Session) -> RosterReport:
+async def import_meeting_roster(meeting_id: RowId, request: Request, state: State, session: Session) -> RosterReport:
     meeting = await sig_meeting(session, state, meeting_id)
     try:
         parsed = parse_roster(decode_roster(await roster_bytes(request)))

@@ -44,6 +44,17 @@ async def get_or_create_member(
     return member, True
 
 
+# The one holder binding a stock ACA-Py wallet can present: an Ed25519 did:key (README).
+WALLET_DID = re.compile(r"^did:key:z6Mk[1-9A-HJ-NP-Za-km-z]{44}$")
+
+
+def declare_wallet_did(member: Member, did: str) -> None:
+    """The member's own wallet DID, which later badges are bound to. Set once; an organizer changes it."""
+    if member.did and member.did != did:
+        raise InvalidMember(f"a different DID is on record for this member ({member.did}); ask an organizer to change it")
+    member.did = did
+
+
 @dataclass
 class RosterReport:
     members_created: int = 0

@@ -7,16 +7,18 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from ..deps import Organizer, Session, State
+from ..web import documented_content
+from ..deps import CurrentOrganizer, Organizer, RowId, Session, State
 from .models import STATUS_PURPOSES, CredentialStatus, StatusChange
-from .service import StatusError, change_status
-from .signing import UnknownStatusList, signed_status_list
+from .service import StatusError
+from .signing import UnknownStatusList, change_and_publish, signed_status_list
 
 router = APIRouter(tags=["status"])
 
 
-@router.get("/status/{purpose}/{number}", summary="A Bitstring Status List credential (public)")
-async def get_status_list(purpose: str, number: int, state: State, session: Session, request: Request) -> Response:
+@router.get("/status/{purpose}/{number}", summary="A Bitstring Status List credential (public)", response_class=Response,
+            responses=documented_content("application/vc+ld+json", {"type": "object"}))
+async def get_status_list(purpose: str, number: RowId, state: State, session: Session, request: Request) -> Response:
     if purpose not in STATUS_PURPOSES:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no status purpose {purpose!r}; known: {', '.join(STATUS_PURPOSES)}")
     try:
@@ -68,19 +70,18 @@ async def status_report(session, credential_status: CredentialStatus) -> Credent
 @router.post(
     "/credentials/status",
     response_model=CredentialStatusOut,
-    dependencies=[Organizer],
     summary="Revoke, suspend or unsuspend an issued credential",
 )
-async def update_status(body: StatusUpdate, state: State, session: Session) -> CredentialStatusOut:
+async def update_status(body: StatusUpdate, organizer: CurrentOrganizer, state: State, session: Session) -> CredentialStatusOut:
     try:
-        changed = await change_status(session, state.issuer.sig_id, body.credentialId, body.action, body.reason, actor="organizer")
+        changed = await change_and_publish(
+            session, state.agent, state.issuer, state.settings.base_url,
+            body.credentialId, body.action, body.reason, actor=organizer.actor,
+        )  # fmt: skip
     except LookupError as exc:
         raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
     except StatusError as exc:
         raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
-    purpose = "revocation" if body.action == "revoke" else "suspension"
-    # Sign the changed list now, so the next verifier that fetches it sees the change.
-    await signed_status_list(session, state.agent, state.issuer, state.settings.base_url, purpose, changed.list_number)
     return await status_report(session, changed)
 
 

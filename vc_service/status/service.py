@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from ..audit.service import record
 from ..db.base import utcnow
 from .bitstring import MIN_LIST_SIZE, empty_bitstring, encode_list, set_bit
 from .models import STATUS_PURPOSES, CredentialStatus, StatusChange, StatusList
@@ -114,6 +115,7 @@ async def change_status(
     status_list.credential = None  # re-signed before it is served again
     setattr(status, field, value)
     session.add(StatusChange(credential_id=credential_id, action=action, reason=reason, actor=actor, changed_at=utcnow()))
+    record(session, sig_id, actor, f"credential.{action}", credential_id, reason=reason)
     await session.commit()
     return status
 

@@ -6,8 +6,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ..agent.client import AgentClient
 from ..db.base import utcnow
 from ..issuer.identity import Issuer
-from .models import StatusList
-from .service import status_list_document
+from .models import CredentialStatus, StatusList
+from .service import change_status, status_list_document
 
 
 class UnknownStatusList(LookupError):
@@ -34,3 +34,14 @@ async def signed_status_list(
         status_list.signed_at = now
         await session.commit()
     return status_list
+
+
+async def change_and_publish(
+    session: AsyncSession, agent: AgentClient, issuer: Issuer, base_url: str,
+    credential_id: str, action: str, reason: str, actor: str,
+) -> CredentialStatus:  # fmt: skip
+    """Revoke, suspend or unsuspend, then sign the changed list now: the next verifier sees it."""
+    changed = await change_status(session, issuer.sig_id, credential_id, action, reason, actor)
+    purpose = "revocation" if action == "revoke" else "suspension"
+    await signed_status_list(session, agent, issuer, base_url, purpose, changed.list_number)
+    return changed

@@ -54,15 +54,33 @@ def _proof_failure(agent_result: dict) -> str:
     return "; ".join(reasons) or "the proof does not verify"
 
 
+def _data_integrity_failure(agent_result: dict) -> str:
+    problems = [
+        problem.get("detail") or problem.get("title") or "problem"
+        for outcome in agent_result.get("results") or []
+        for problem in outcome.get("problemDetails") or []
+    ]
+    return "; ".join(problems) or "the proof does not verify"
+
+
+def is_data_integrity(credential: dict) -> bool:
+    return any(isinstance(proof, dict) and proof.get("type") == "DataIntegrityProof" for proof in as_list(credential.get("proof")))
+
+
 async def check_proof(result: VerificationResult, agent: AgentClient, credential: dict) -> None:
+    """Through the agent: Linked Data proofs by its VC-API, Data Integrity (eddsa-jcs-2022) by its DI verifier."""
     result.checks.append("proof")
+    data_integrity = is_data_integrity(credential)
     try:
-        agent_result = await agent.verify_credential(credential)
+        if data_integrity:
+            agent_result = await agent.verify_data_integrity(credential)
+        else:
+            agent_result = await agent.verify_credential(credential)
     except AgentRejected as exc:
         result.fail("proof", f"the proof could not be checked: {exc}")
         return
     if not agent_result.get("verified"):
-        result.fail("proof", _proof_failure(agent_result))
+        result.fail("proof", _data_integrity_failure(agent_result) if data_integrity else _proof_failure(agent_result))
 
 
 def check_issuer(result: VerificationResult, credential: dict, known_issuers: set[str]) -> None:

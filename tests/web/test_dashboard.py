@@ -1,0 +1,96 @@
+"""An organizer runs a meeting from the browser: Debian's chromium, a real issuer agent, a second agent as the wallets."""
+
+import json
+
+from playwright.sync_api import expect
+
+from ..issuance.didcomm import connect_wallet, members_by_email
+from .browser import screenshot, sign_in
+
+ROSTER = (
+    "name,email\n"
+    "Ada Lovelace,ada@example.org\n"
+    "Grace Hopper,grace@example.org\n"
+    "Bad Row,not-an-email\n"
+    "Katherine Johnson,katherine@example.org\n"
+)
+LIVE = 60_000  # ms: badges travel over DIDComm to the wallet agent
+
+
+def test_an_organizer_issues_a_meeting_and_revokes_a_badge(service, wallet, browser, organizer_email, backend, tmp_path):
+    page = sign_in(browser, service, organizer_email)
+    expect(page.get_by_role("heading", name="Meetings")).to_be_visible()
+
+    page.get_by_label("Title").fill("Browser meeting")
+    page.get_by_label("Kind").select_option("general")
+    page.get_by_label("Starts (UTC)").fill("2026-11-20T17:00")
+    page.get_by_label("Ends (UTC)").fill("2026-11-20T18:00")
+    page.get_by_role("button", name="Create meeting").click()
+    expect(page.get_by_role("heading", name="Browser meeting")).to_be_visible()
+    screenshot(page, f"{backend}-meeting-new")
+
+    # The roster: the bad row is shown in the preview and not imported.
+    page.get_by_label("Attendance CSV").set_input_files(
+        files=[{"name": "roster.csv", "mimeType": "text/csv", "buffer": ROSTER.encode()}]
+    )
+    page.get_by_role("button", name="Preview roster").click()
+    expect(page.get_by_text("3 rows will be imported, 1 will not")).to_be_visible()
+    invalid = page.get_by_role("region", name="Rows that will not be imported")
+    expect(invalid).to_contain_text("4")
+    expect(invalid).to_contain_text("not-an-email")
+    screenshot(page, f"{backend}-roster-preview")
+    page.get_by_role("button", name="Import 3 rows").click()
+    expect(page.get_by_role("status")).to_contain_text("3 attendees added")
+    members = members_by_email(service)
+    assert "not-an-email" not in members and {"ada@example.org", "grace@example.org"} <= members.keys()
+
+    page.get_by_label("Talk title").fill("Compilers for everyone")
+    page.get_by_label("Presenter").select_option(label="Grace Hopper")
+    page.get_by_role("button", name="Add talk").click()
+    expect(page.get_by_text("Compilers for everyone — Grace Hopper")).to_be_visible()
+
+    for email in ("ada@example.org", "grace@example.org", "katherine@example.org"):
+        connect_wallet(service, wallet, members[email]["claim_token"])
+
+    # Issue all: the page follows the progress by itself until every badge is in its wallet.
+    page.get_by_role("button", name="Issue all badges").click()
+    expect(page.locator("#badges")).to_contain_text("4 of 4 issued", timeout=LIVE)
+    screenshot(page, f"{backend}-meeting-issued")
+    badge_ids = {int(row.get_attribute("id").removeprefix("badge-")) for row in page.locator("tr[id^=badge-]").all()}
+    audited = service.client(organizer=True).get("/audit", params={"limit": 1000}).json()
+    assert badge_ids <= {e["detail"]["badge_id"] for e in audited if e["action"] == "credential.issued" and e["detail"].get("delivery") == "didcomm"}
+
+    ada_row = page.locator("tr", has_text="Ada Lovelace")
+    ada_badge = ada_row.get_attribute("id").removeprefix("badge-")
+    ada_row.get_by_label("Reason").fill("issued by mistake")
+    ada_row.get_by_role("button", name="Revoke").click()
+    expect(page.get_by_role("status")).to_contain_text(f"Badge {ada_badge}: revoke done")
+    expect(page.locator("tr", has_text="Ada Lovelace")).to_contain_text("revoked")
+    screenshot(page, f"{backend}-meeting-revoked")
+
+    # A verifier drops the files on the public verify page.
+    grace_badge = page.locator("tr", has_text="Grace Hopper").filter(has_text="attendance").get_attribute("id").removeprefix("badge-")
+    verdicts = {}
+    for name, email, badge_id in (("grace", "grace@example.org", grace_badge), ("ada", "ada@example.org", ada_badge)):
+        credential = service.client().get(f"/c/{members[email]['claim_token']}/badges/{badge_id}.json").json()
+        path = tmp_path / f"{name}.json"
+        path.write_text(json.dumps(credential))
+        verify = browser.new_page()
+        verify.goto(f"{service.url}/verify")
+        verify.get_by_label("Credential file").set_input_files(path)
+        verify.get_by_role("button", name="Verify").click()
+        verdicts[name] = verify.locator("section[aria-labelledby=verdict]")
+        expect(verdicts[name]).to_be_visible()
+        screenshot(verify, f"{backend}-verify-{name}")
+        if name == "grace":
+            expect(verdicts[name]).to_contain_text("Valid: this badge checks out.")
+            expect(verdicts[name]).to_contain_text("The signature is valid")
+            expect(verdicts[name]).to_contain_text("It has not been revoked or suspended.")
+        else:
+            expect(verdicts[name]).to_contain_text("Not valid.")
+            expect(verdicts[name]).to_contain_text("Revocation or suspension: revoked")
+
+    page.get_by_role("button", name="Show the door QR").click()
+    expect(page.get_by_role("heading", name="Check in: Browser meeting")).to_be_visible()
+    expect(page.get_by_role("img", name="QR code of the check-in page")).to_be_visible()
+    screenshot(page, f"{backend}-door")

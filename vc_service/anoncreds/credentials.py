@@ -1,0 +1,141 @@
+"""AnonCreds badges into members' wallets: offer over their connection, follow, revoke, and ask
+a wallet for a proof. The agent does the cryptography; this module decides what a badge says."""
+
+import secrets
+import time
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ..agent.client import AgentClient
+from ..badges.templates import MeetingFacts, TalkFacts
+from ..db.base import utcnow
+from ..members.models import Member
+from .definitions import SCHEMA_ATTRIBUTES
+from .models import AnonCredsCredential, AnonCredsDefinition
+
+ROLES = {"membership": "member", "attendance": "attendee", "presenter": "presenter"}
+
+
+class NotConnected(Exception):
+    """The member's wallet has no active DIDComm connection yet."""
+
+
+def connection_of(member: Member) -> str:
+    if not member.connection_id or member.connection_state != "active":
+        raise NotConnected(f"member {member.id} has not connected a wallet yet (claim link)")
+    return member.connection_id
+
+
+def date_number(day: date) -> str:
+    """A date as the integer YYYYMMDD: AnonCreds predicates compare integers."""
+    return day.strftime("%Y%m%d")
+
+
+def credential_attributes(
+    kind: str, sig_name: str, member_name: str, *, meeting: MeetingFacts | None = None,
+    talk: TalkFacts | None = None, valid_until: date | None = None,
+) -> dict[str, str]:  # fmt: skip
+    """The values of the kind's schema attributes (AnonCreds values are strings)."""
+    values = {"sig": sig_name, "name": member_name, "role": ROLES[kind]}
+    if kind == "membership":
+        if valid_until is None:
+            raise ValueError("a membership badge needs the date it is valid until")
+        values |= {"valid_until": valid_until.isoformat(), "valid_until_number": date_number(valid_until)}
+    else:
+        if meeting is None:
+            raise ValueError(f"a {kind} badge needs its meeting")
+        day = meeting.starts_at.date()
+        values |= {"meeting": meeting.title, "meeting_kind": meeting.kind, "date": day.isoformat(), "date_number": date_number(day)}
+    if kind == "presenter":
+        if talk is None:
+            raise ValueError("a presenter badge needs its talk")
+        values["talk_title"] = talk.title
+    assert list(values) == SCHEMA_ATTRIBUTES[kind], "attributes must follow the registered schema"
+    return values
+
+
+async def offer_credential(
+    session: AsyncSession, agent: AgentClient, definition: AnonCredsDefinition, member: Member,
+    attributes: dict[str, str], *, meeting_id: int | None = None, talk_id: int | None = None,
+) -> AnonCredsCredential:  # fmt: skip
+    record = await agent.offer_anoncreds_credential(connection_of(member), definition.cred_def_id, attributes)
+    credential = AnonCredsCredential(
+        sig_id=definition.sig_id, kind=definition.kind, member_id=member.id, meeting_id=meeting_id, talk_id=talk_id,
+        cred_ex_id=record["cred_ex_id"], state="offered",
+    )  # fmt: skip
+    session.add(credential)
+    await session.commit()
+    return credential
+
+
+async def on_anoncreds_exchange_event(session: AsyncSession, agent: AgentClient, record: dict) -> bool:
+    """A webhook about an exchange: False when no AnonCreds credential knows it (yet)."""
+    credential = await session.scalar(select(AnonCredsCredential).where(AnonCredsCredential.cred_ex_id == record.get("cred_ex_id")))
+    if credential is None:
+        return False
+    await refresh_credential(agent, credential)
+    return True
+
+
+async def refresh_credential(agent: AgentClient, credential: AnonCredsCredential) -> None:
+    """Bring the state up to the agent's exchange record (the caller commits); issued ones learn
+    their revocation ids, which only the full record has."""
+    if credential.state != "offered":
+        return
+    body = await agent.get_anoncreds_exchange(credential.cred_ex_id)
+    record = (body or {}).get("cred_ex_record") or {}
+    if record.get("state") == "done":
+        details = body.get("anoncreds") or {}
+        credential.state = "issued"
+        credential.issued_at = utcnow()
+        credential.rev_reg_id = details.get("rev_reg_id")
+        credential.cred_rev_id = details.get("cred_rev_id")
+    elif body is None or record.get("state") == "abandoned":
+        credential.state = "failed"
+
+
+async def revoke_credential(session: AsyncSession, agent: AgentClient, credential: AnonCredsCredential) -> None:
+    """Revoke in the registry and publish the new registry state to the ledger."""
+    await agent.revoke_anoncreds_credential(credential.cred_ex_id)
+    credential.state = "revoked"
+    credential.revoked_at = utcnow()
+    await session.commit()
+
+
+def proof_request(kind: str, definition: AnonCredsDefinition, since: date | None) -> dict:
+    """Ask for a kind's badge from this SIG, not revoked now; with ``since``, for an activity on
+    or after that day (membership: valid until at least that day), proved by a predicate."""
+    restriction = [{"cred_def_id": definition.cred_def_id}]
+    now = int(time.time())
+    revealed = [name for name in SCHEMA_ATTRIBUTES[kind] if not name.endswith("_number")]
+    request = {
+        "name": f"{ROLES[kind]} of {definition.issuer_did}",
+        "version": "1.0",
+        "nonce": str(secrets.randbits(80)),
+        "requested_attributes": {"badge": {"names": revealed, "restrictions": restriction}},
+        "requested_predicates": {},
+        "non_revoked": {"from": now, "to": now},
+    }
+    if since is not None:
+        number = "valid_until_number" if kind == "membership" else "date_number"
+        request["requested_predicates"]["since"] = {
+            "name": number, "p_type": ">=", "p_value": int(date_number(since)), "restrictions": restriction,
+        }  # fmt: skip
+    return request
+
+
+def proof_result(record: dict) -> dict:
+    """State, verdict (None while the wallet has not answered) and the revealed attributes."""
+    proof = ((record.get("by_format") or {}).get("pres") or {}).get("anoncreds") or {}
+    groups = (proof.get("requested_proof") or {}).get("revealed_attr_groups") or {}
+    revealed = {name: value["raw"] for group in groups.values() for name, value in group["values"].items()}
+    verified = record.get("verified")
+    return {
+        "id": record.get("pres_ex_id"),
+        "state": record.get("state"),
+        "verified": None if verified is None else verified == "true",
+        "revealed": revealed,
+        "error": record.get("error_msg"),
+    }

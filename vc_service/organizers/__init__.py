@@ -1,0 +1,1 @@
+"""Organizer accounts: people who sign in to the dashboard of their SIG."""

@@ -1,0 +1,54 @@
+"""Organizer API keys: random, shown once, kept as SHA-256 hashes, revocable.
+
+A random 256-bit key needs no slow hash (unlike a password): SHA-256 makes a stolen database
+useless for calling the API, and lets a request find its key with one indexed lookup.
+"""
+
+import hashlib
+import secrets
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ..audit.service import record
+from ..db.base import utcnow
+from .models import OrganizerAccount, OrganizerApiKey
+
+KEY_PREFIX = "sigk_"  # recognisable in a leaked file or a secret scanner
+
+
+def key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+async def create_api_key(session: AsyncSession, account: OrganizerAccount, label: str, actor: str) -> tuple[OrganizerApiKey, str]:
+    """A new key for the account: the record, and the key itself, which is never stored. Commits."""
+    key = KEY_PREFIX + secrets.token_urlsafe(32)
+    api_key = OrganizerApiKey(account_id=account.id, sig_id=account.sig_id, label=label, key_hash=key_hash(key))
+    session.add(api_key)
+    await session.flush()
+    record(session, account.sig_id, actor, "organizer.key_created", f"api-key:{api_key.id}", email=account.email, label=label)
+    await session.commit()
+    return api_key, key
+
+
+async def active_api_key(session: AsyncSession, key: str) -> OrganizerApiKey | None:
+    """The unrevoked key with this value, its last use noted; None for anything else. Commits."""
+    api_key = await session.scalar(select(OrganizerApiKey).where(OrganizerApiKey.key_hash == key_hash(key)))
+    if api_key is None or api_key.revoked_at is not None:
+        return None
+    api_key.last_used_at = utcnow()
+    await session.commit()
+    return api_key
+
+
+async def revoke_api_key(session: AsyncSession, sig_id: int, key_id: int, actor: str) -> OrganizerApiKey:
+    """Revoke one of the SIG's keys (another SIG's key is as unknown as a missing one). Commits."""
+    api_key = await session.get(OrganizerApiKey, key_id)
+    if api_key is None or api_key.sig_id != sig_id:
+        raise LookupError(f"no API key {key_id}")
+    if api_key.revoked_at is None:
+        api_key.revoked_at = utcnow()
+        record(session, sig_id, actor, "organizer.key_revoked", f"api-key:{key_id}", label=api_key.label)
+        await session.commit()
+    return api_key

@@ -1,0 +1,126 @@
+"""The figures of a health report, computed from plain rows: no HTTP, no SQL.
+
+Definitions (also in the README):
+- a meeting is in the period when its start date (UTC) is within ``since``..``until``, both included,
+  and it has started (the query layer leaves out meetings still to come: they have no attendance yet);
+- a member is *new* at their first meeting ever (of this SIG), *returning* at every later one;
+  over the period, new members are those whose first meeting is in it, returning ones attended
+  in it and before it;
+- badge pickup rate: of the badges of the period's meetings that were offered to a wallet, the
+  share the wallet took (``issued`` over DIDComm). Offered to a wallet: now ``offered``, ``issued``
+  over DIDComm, or ``failed`` (only a connected member's badge is ever sent, and an offer the
+  wallet leaves unanswered is withdrawn and, once its retries run out, stays ``failed``: without
+  those the rate would near 100 %). Not counted: ``pending`` badges (no wallet connected yet, or
+  not sent yet) and badges issued as files (nothing picked up from a wallet). A badge failed
+  because the agent could not send it at all counts too (badges keep no history of their states);
+  the worker retries those;
+- regions: distinct attendees of the period by their self-declared region, "not stated" otherwise.
+"""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+NOT_STATED = "not stated"
+
+
+@dataclass(frozen=True)
+class MeetingRow:
+    id: int
+    title: str
+    kind: str
+    starts_at: datetime
+    attendee_ids: frozenset[int]
+
+
+@dataclass(frozen=True)
+class TalkRow:
+    meeting_id: int
+    title: str
+    presenter_id: int
+    presenter: str
+
+
+@dataclass(frozen=True)
+class BadgeRow:
+    meeting_id: int
+    state: str
+    delivery: str | None
+
+
+@dataclass(frozen=True)
+class MeetingFigures:
+    date: date
+    title: str
+    kind: str
+    attendees: int
+    new: int
+    returning: int
+
+
+@dataclass
+class HealthReport:
+    since: date
+    until: date | None
+    meetings: list[MeetingFigures] = field(default_factory=list)
+    average_by_kind: dict[str, float] = field(default_factory=dict)
+    new_members: int = 0
+    returning_members: int = 0
+    badges_offered: int = 0
+    badges_issued: int = 0
+    talks: list[dict] = field(default_factory=list)
+    presenters: int = 0
+    regions: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def pickup_rate(self) -> float | None:
+        return round(self.badges_issued / self.badges_offered, 3) if self.badges_offered else None
+
+
+def offered_to_wallet(badge: BadgeRow) -> bool:
+    """Sent to the member's wallet, taken or not (see the pickup rate above)."""
+    return badge.state in ("offered", "failed") or (badge.state == "issued" and badge.delivery == "didcomm")
+
+
+def health_report(
+    since: date, until: date | None, all_meetings: list[MeetingRow], talks: list[TalkRow], badges: list[BadgeRow],
+    regions: dict[int, str | None],
+) -> HealthReport:  # fmt: skip
+    """The report of the period; ``all_meetings`` is every meeting of the SIG (to tell new from returning)."""
+    ordered = sorted(all_meetings, key=lambda meeting: (meeting.starts_at, meeting.id))
+    first_meeting: dict[int, int] = {}
+    for meeting in ordered:
+        for member in meeting.attendee_ids:
+            first_meeting.setdefault(member, meeting.id)
+
+    def in_period(meeting: MeetingRow) -> bool:
+        day = meeting.starts_at.date()
+        return since <= day and (until is None or day <= until)
+
+    period = [meeting for meeting in ordered if in_period(meeting)]
+    report = HealthReport(since=since, until=until)
+    counts_by_kind: dict[str, list[int]] = defaultdict(list)
+    attendees: set[int] = set()
+    for meeting in period:
+        new = sum(1 for member in meeting.attendee_ids if first_meeting[member] == meeting.id)
+        report.meetings.append(
+            MeetingFigures(meeting.starts_at.date(), meeting.title, meeting.kind, len(meeting.attendee_ids), new,
+                           len(meeting.attendee_ids) - new)
+        )  # fmt: skip
+        counts_by_kind[meeting.kind].append(len(meeting.attendee_ids))
+        attendees |= meeting.attendee_ids
+    report.average_by_kind = {kind: round(sum(counts) / len(counts), 2) for kind, counts in sorted(counts_by_kind.items())}
+    period_ids = {meeting.id for meeting in period}
+    report.new_members = sum(1 for member in attendees if first_meeting[member] in period_ids)
+    report.returning_members = len(attendees) - report.new_members
+
+    offered = [badge for badge in badges if badge.meeting_id in period_ids and offered_to_wallet(badge)]
+    report.badges_offered = len(offered)
+    report.badges_issued = sum(1 for badge in offered if badge.state == "issued")
+
+    dates = {meeting.id: meeting.starts_at.date() for meeting in period}
+    period_talks = [talk for talk in talks if talk.meeting_id in period_ids]
+    report.talks = [{"date": dates[t.meeting_id], "title": t.title, "presenter": t.presenter} for t in period_talks]
+    report.presenters = len({talk.presenter_id for talk in period_talks})
+    report.regions = dict(Counter(regions.get(member) or NOT_STATED for member in attendees).most_common())
+    return report

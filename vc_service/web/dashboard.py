@@ -1,0 +1,263 @@
+"""The organizer dashboard: meetings, talks, rosters, "issue all" with live progress, revocation, door QR.
+
+Pages call the same domain functions as the API; each form carries the session's CSRF token.
+"""
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request, UploadFile, status
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+from sqlalchemy import func, select
+
+from ..badges.models import BADGE_STATES, Badge
+from ..claims.door import open_door
+from ..deps import RowId, Session, State
+from ..issuance.jobs import start_meeting_job
+from ..meetings.models import MEETING_KINDS, Attendance, Meeting, Talk
+from ..meetings.routes import MeetingIn
+from ..meetings.service import UnknownMeeting, UnknownPresenter, add_talk, find_meeting
+from ..members.models import Member
+from ..members.roster import RosterFormatError, decode_roster, parse_roster
+from ..members.routes import MAX_ROSTER_BYTES
+from ..members.service import import_roster
+from ..reports.charts import attendance_chart
+from ..reports.queries import sig_health_report
+from ..reports.routes import check_period, csv_response, period_report
+from ..status.models import CredentialStatus
+from ..status.service import StatusError
+from ..status.signing import change_and_publish
+from ..web.qr import qr_svg
+from .auth import CsrfChecked, SignedIn, WebSessionDep, page
+
+router = APIRouter(prefix="/dashboard", tags=["pages"], include_in_schema=False)
+STATUS_ACTIONS = ("revoke", "suspend", "unsuspend")
+
+
+def back_to(meeting_id: int, notice: str = "") -> RedirectResponse:
+    query = f"?notice={notice}" if notice else ""
+    return RedirectResponse(f"/dashboard/meetings/{meeting_id}{query}", status.HTTP_303_SEE_OTHER)
+
+
+async def organizer_meeting(meeting_id: RowId, organizer: SignedIn, db: Session) -> Meeting:
+    try:
+        return await find_meeting(db, organizer.sig_id, meeting_id)
+    except UnknownMeeting as exc:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
+
+
+OrganizerMeeting = Annotated[Meeting, Depends(organizer_meeting)]
+
+
+def utc_from_form(value: str) -> datetime:
+    """A ``datetime-local`` field, which the form labels as UTC."""
+    return datetime.fromisoformat(value).replace(tzinfo=UTC)
+
+
+@router.get("", response_class=HTMLResponse)
+async def meetings(request: Request, session: WebSessionDep, organizer: SignedIn, db: Session, error: str | None = None):
+    attendance = select(Attendance.meeting_id, func.count().label("people")).group_by(Attendance.meeting_id).subquery()
+    rows = (
+        await db.execute(
+            select(Meeting, func.coalesce(attendance.c.people, 0))
+            .outerjoin(attendance, attendance.c.meeting_id == Meeting.id)
+            .where(Meeting.sig_id == organizer.sig_id)
+            .order_by(Meeting.starts_at.desc(), Meeting.id.desc())
+        )
+    ).all()
+    context = {"meetings": rows, "kinds": MEETING_KINDS, "organizer": organizer, "error": error}
+    return page(request, session, "dashboard/meetings.html", context)
+
+
+@router.post("/meetings", dependencies=[CsrfChecked])
+async def create_meeting(
+    organizer: SignedIn,
+    db: Session,
+    kind: Annotated[str, Form()],
+    title: Annotated[str, Form()],
+    starts_at: Annotated[str, Form()],
+    ends_at: Annotated[str, Form()],
+    description: Annotated[str, Form()] = "",
+) -> Response:
+    try:
+        body = MeetingIn(
+            kind=kind, title=title, description=description, starts_at=utc_from_form(starts_at), ends_at=utc_from_form(ends_at)
+        )
+    except (ValidationError, ValueError) as exc:
+        problem = "; ".join(e["msg"] for e in exc.errors()) if isinstance(exc, ValidationError) else str(exc)
+        return RedirectResponse(f"/dashboard?error={problem}", status.HTTP_303_SEE_OTHER)
+    meeting = Meeting(sig_id=organizer.sig_id, **body.model_dump())
+    db.add(meeting)
+    await db.commit()
+    return back_to(meeting.id, "Meeting created. Next: upload its roster.")
+
+
+async def badge_rows(db: Session, meeting: Meeting) -> list[dict]:
+    rows = (
+        await db.execute(
+            select(Badge, Member, CredentialStatus)
+            .join(Member, Badge.member_id == Member.id)
+            .outerjoin(CredentialStatus, CredentialStatus.credential_id == Badge.credential_id)
+            .where(Badge.meeting_id == meeting.id)
+            .order_by(Member.name, Badge.id)
+        )
+    ).all()
+    return [
+        {
+            "badge": badge, "member": member,
+            "withdrawn": "revoked" if status_ and status_.revoked else "suspended" if status_ and status_.suspended else None,
+        }  # fmt: skip
+        for badge, member, status_ in rows
+    ]
+
+
+def progress(rows: list[dict]) -> dict:
+    counts = {state: sum(1 for row in rows if row["badge"].state == state) for state in BADGE_STATES}
+    return {"counts": counts, "total": len(rows), "active": bool(counts["pending"] or counts["offered"])}
+
+
+@router.get("/meetings/{meeting_id}", response_class=HTMLResponse)
+async def meeting_page(
+    request: Request, session: WebSessionDep, organizer: SignedIn, meeting: OrganizerMeeting, db: Session, notice: str = ""
+):
+    attendees = list(
+        await db.scalars(
+            select(Member).join(Attendance, Attendance.member_id == Member.id)
+            .where(Attendance.meeting_id == meeting.id).order_by(Member.name)
+        )
+    )  # fmt: skip
+    talks = (
+        await db.execute(
+            select(Talk, Member).join(Member, Talk.presenter_id == Member.id).where(Talk.meeting_id == meeting.id).order_by(Talk.id)
+        )
+    ).all()
+    rows = await badge_rows(db, meeting)
+    context = {
+        "meeting": meeting, "attendees": attendees, "talks": talks, "rows": rows, "progress": progress(rows),
+        "notice": notice, "organizer": organizer,
+    }  # fmt: skip
+    return page(request, session, "dashboard/meeting.html", context)
+
+
+@router.get("/meetings/{meeting_id}/badges", response_class=HTMLResponse)
+async def badges_fragment(request: Request, session: WebSessionDep, meeting: OrganizerMeeting, db: Session):
+    """The badge table alone: the meeting page polls it while badges are on their way."""
+    rows = await badge_rows(db, meeting)
+    return page(request, session, "dashboard/badges.html", {"meeting": meeting, "rows": rows, "progress": progress(rows)})
+
+
+@router.post("/meetings/{meeting_id}/talks", dependencies=[CsrfChecked])
+async def create_talk(
+    meeting: OrganizerMeeting, db: Session, title: Annotated[str, Form(min_length=1, max_length=300)],
+    presenter_id: Annotated[int, Form()],
+) -> Response:  # fmt: skip
+    try:
+        await add_talk(db, meeting, title.strip(), presenter_id)
+    except UnknownPresenter as exc:
+        return back_to(meeting.id, str(exc))
+    return back_to(meeting.id, "Talk added.")
+
+
+@router.post("/meetings/{meeting_id}/roster", response_class=HTMLResponse, dependencies=[CsrfChecked])
+async def roster_preview(request: Request, session: WebSessionDep, meeting: OrganizerMeeting, file: UploadFile):
+    """Nothing is stored yet: the organizer sees the rows that will be imported and those that will not."""
+    data = await file.read(MAX_ROSTER_BYTES + 1)
+    try:
+        if len(data) > MAX_ROSTER_BYTES:
+            raise RosterFormatError("the roster is larger than 5 MB")
+        text = decode_roster(data)
+        parsed = parse_roster(text)
+    except RosterFormatError as exc:
+        return back_to(meeting.id, f"The roster cannot be read: {exc}")
+    context = {"meeting": meeting, "parsed": parsed, "roster_text": text, "filename": file.filename}
+    return page(request, session, "dashboard/roster_preview.html", context)
+
+
+@router.post("/meetings/{meeting_id}/roster/import", dependencies=[CsrfChecked])
+async def roster_import(
+    meeting: OrganizerMeeting, organizer: SignedIn, db: Session, roster: Annotated[str, Form(max_length=MAX_ROSTER_BYTES)]
+) -> Response:
+    try:
+        parsed = parse_roster(roster)
+    except RosterFormatError as exc:
+        return back_to(meeting.id, f"The roster cannot be read: {exc}")
+    report = await import_roster(db, organizer.sig_id, meeting.id, parsed.entries, parsed.errors)
+    notice = (
+        f"Roster imported: {report.attendance_added} attendees added, {report.attendance_unchanged} already there, "
+        f"{len(report.errors)} rows skipped."
+    )
+    return back_to(meeting.id, notice)
+
+
+@router.post("/meetings/{meeting_id}/issue", dependencies=[CsrfChecked])
+async def issue_all(meeting: OrganizerMeeting, db: Session, state: State) -> Response:
+    _job, added = await start_meeting_job(db, meeting)
+    state.worker.wake()
+    return back_to(meeting.id, f"Issuing: {added} new badges on their way.")
+
+
+@router.post("/badges/{badge_id}/status", dependencies=[CsrfChecked])
+async def change_badge_status(
+    badge_id: RowId, organizer: SignedIn, db: Session, state: State,
+    action: Annotated[str, Form()], reason: Annotated[str, Form(max_length=1000)] = "",
+) -> Response:  # fmt: skip
+    badge = await db.get(Badge, badge_id)
+    if badge is None or badge.sig_id != organizer.sig_id or badge.meeting_id is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no badge {badge_id}")
+    if action not in STATUS_ACTIONS:
+        return back_to(badge.meeting_id, f"Unknown action {action!r}.")
+    if not reason.strip():
+        return back_to(badge.meeting_id, f"Say why you {action} the badge: the reason is kept in its history.")
+    try:
+        await change_and_publish(
+            db, state.agent, state.issuer, state.settings.base_url,
+            badge.credential_id, action, reason.strip(), actor=f"organizer:{organizer.email}",
+        )  # fmt: skip
+    except (LookupError, StatusError) as exc:
+        return back_to(badge.meeting_id, f"Not changed: {exc}")
+    return back_to(badge.meeting_id, f"Badge {badge_id}: {action} done.")
+
+
+@router.post("/meetings/{meeting_id}/door", dependencies=[CsrfChecked])
+async def open_door_screen(meeting: OrganizerMeeting, db: Session, state: State) -> Response:
+    open_door(meeting, timedelta(minutes=state.settings.door_window_minutes))
+    await db.commit()
+    return RedirectResponse(f"/dashboard/meetings/{meeting.id}/door", status.HTTP_303_SEE_OTHER)
+
+
+@router.get("/meetings/{meeting_id}/door", response_class=HTMLResponse)
+async def door_screen(request: Request, session: WebSessionDep, meeting: OrganizerMeeting, state: State):
+    """Full screen for the meeting room's projector: attendees scan it to check in."""
+    if not meeting.door_token or meeting.door_expires_at <= datetime.now(UTC):
+        return back_to(meeting.id, "The door QR is closed: open it again.")
+    door_url = f"{state.settings.base_url}/d/{meeting.door_token}"
+    context = {"meeting": meeting, "door_url": door_url, "qr_svg": qr_svg(door_url, scale=10)}
+    return page(request, session, "dashboard/door.html", context)
+
+
+@router.get("/report", response_class=HTMLResponse)
+async def report_page(
+    request: Request, session: WebSessionDep, organizer: SignedIn, db: Session, since: str = "", until: str = ""
+):
+    """The health report of a period (default: the last twelve months), its chart and its CSV."""
+    try:
+        first = date.fromisoformat(since) if since else datetime.now(UTC).date() - timedelta(days=365)
+        last = date.fromisoformat(until) if until else None
+        check_period(first, last)
+    except (ValueError, HTTPException) as exc:
+        problem = exc.detail if isinstance(exc, HTTPException) else f"dates are YYYY-MM-DD ({exc})"
+        context = {"report": None, "error": problem, "since": since, "until": until}
+        return page(request, session, "dashboard/report.html", context, status.HTTP_422_UNPROCESSABLE_CONTENT)
+    report = await sig_health_report(db, organizer.sig_id, first, last)
+    query = f"since={first}" + (f"&until={last}" if last else "")
+    context = {
+        "report": report, "chart": attendance_chart(report), "csv_url": f"/dashboard/report.csv?{query}",
+        "since": first.isoformat(), "until": last.isoformat() if last else "", "error": None,
+    }  # fmt: skip
+    return page(request, session, "dashboard/report.html", context)
+
+
+@router.get("/report.csv")
+async def report_csv_download(organizer: SignedIn, db: Session, since: date, until: date | None = None) -> Response:
+    return csv_response(await period_report(db, organizer.sig_id, since, until))

@@ -1,0 +1,83 @@
+"""The public verify page: drop a credential file or paste its JSON, read the verdict in plain words."""
+
+import json
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request, UploadFile, status
+from fastapi.responses import HTMLResponse
+
+from ..credentials.document import InvalidCredential
+from ..deps import State
+from ..verification.checks import verify_credential
+from .auth import page
+from .ratelimit import RateLimit
+
+router = APIRouter(tags=["pages"], include_in_schema=False)
+verify_limit = RateLimit(limit=60)
+MAX_FILE_BYTES = 1_000_000
+
+# What each named check means to someone holding a file, when it passes and when it does not.
+PLAIN_CHECKS = {
+    "proof": ("The signature is valid: nothing was changed since it was signed.", "The signature does not hold"),
+    "issuer": ("The issuer is known to this service.", "The issuer"),
+    "validity": ("It is within its validity period (not expired).", "Validity period"),
+    "status": ("It has not been revoked or suspended.", "Revocation or suspension"),
+    "shape": ("It is a complete Open Badge.", "Open Badge shape"),
+}
+
+
+def plain_verdict(result: dict) -> list[dict]:
+    """One line per check: passed, warning or failed, in plain words, with the reason when not passed."""
+    lines = []
+    for check in result["checks"]:
+        passed, failed = PLAIN_CHECKS.get(check, (f"{check}: passed", check))
+        errors = [p["message"] for p in result["errors"] if p["check"] == check]
+        warnings = [p["message"] for p in result["warnings"] if p["check"] == check]
+        if errors:
+            lines.append({"outcome": "failed", "text": f"{failed}: {'; '.join(errors)}"})
+        elif warnings:
+            lines.append({"outcome": "warning", "text": f"{failed}: {'; '.join(warnings)}"})
+        else:
+            lines.append({"outcome": "passed", "text": passed})
+    return lines
+
+
+@router.get("/verify", response_class=HTMLResponse)
+async def verify_form(request: Request):
+    return page(request, None, "verify.html", {"result": None, "error": None, "pasted": ""})
+
+
+@router.post("/verify", response_class=HTMLResponse, dependencies=[Depends(verify_limit)])
+async def verify_submitted(
+    request: Request,
+    state: State,
+    pasted: Annotated[str, Form(max_length=MAX_FILE_BYTES)] = "",
+    file: UploadFile | None = None,
+):
+    text = pasted
+    if file is not None and file.filename:
+        data = await file.read(MAX_FILE_BYTES + 1)
+        text = data.decode("utf-8", errors="replace") if len(data) <= MAX_FILE_BYTES else ""
+        if not text:
+            return _problem(request, pasted, "The file is empty or larger than 1 MB.")
+    if not text.strip():
+        return _problem(request, pasted, "Choose a credential file or paste its JSON.")
+    try:
+        credential = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return _problem(request, text, f"This is not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}).")
+    if not isinstance(credential, dict):
+        return _problem(request, text, "This JSON is not a credential (it is not an object).")
+    try:
+        result = (
+            await verify_credential(state.agent, credential, state.contexts, state.known_issuers, state.status_lists)
+        ).as_dict()
+    except InvalidCredential as exc:
+        return _problem(request, text, f"This is not a credential this service can check: {exc}.")
+    context = {"result": result, "lines": plain_verdict(result), "error": None, "pasted": text, "credential": credential}
+    return page(request, None, "verify.html", context)
+
+
+def _problem(request: Request, pasted: str, message: str):
+    context = {"result": None, "error": message, "pasted": pasted}
+    return page(request, None, "verify.html", context, status.HTTP_422_UNPROCESSABLE_CONTENT)
