@@ -47,10 +47,22 @@ def create_database(backend: str, directory: Path) -> str:
 
 
 def drop_database(url: str) -> None:
+    """The controller's database and those named after it: its agent's wallet, test wallets."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "postgresql":
-        for name in (parsed.database, f"{parsed.database}_wallet"):  # the controller's and its agent's wallet
+        for (name,) in query(POSTGRES_ADMIN_URL, "SELECT datname FROM pg_database WHERE starts_with(datname, :name)", name=parsed.database):
             asyncio.run(_postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def member_wallet(home: Path, service: "RunningService") -> "RunningAgent":
+    """A wallet agent for many members at once, its storage of the service's kind: on PostgreSQL
+    (``<database>_members_wallet``) beside a PostgreSQL service, so that dozens of concurrent
+    exchanges do not queue on one SQLite file."""
+    from vc_service.agent.supervisor import wallet_storage_environment
+
+    url = make_url(service.database_url)
+    storage = wallet_storage_environment(url.set(database=f"{url.database}_members").render_as_string(hide_password=False))
+    return RunningAgent(home=home, sig_base_url=service.url, extra_env=storage)
 
 
 def query(url: str, sql: str, **params) -> list[tuple]:
@@ -264,6 +276,12 @@ class RunningService:
     def client(self, organizer: bool = False) -> httpx.Client:
         headers = {"X-API-Key": self.api_key} if organizer else {}
         return httpx.Client(base_url=self.url, headers=headers, timeout=30)
+
+    def agent_admin(self) -> httpx.Client:
+        """The admin API of the agent this service started."""
+        return httpx.Client(
+            base_url=f"http://127.0.0.1:{self.agent_admin_port}", headers={"X-API-Key": self.secrets()["agent_admin_key"]}, timeout=30
+        )
 
     def query(self, sql: str, **params) -> list[tuple]:
         return query(self.database_url, sql, **params)

@@ -1,5 +1,9 @@
 """Helpers for end-to-end tests of badges delivered into a wallet agent."""
 
+from collections import Counter
+
+import httpx
+
 from ..support import RunningAgent, RunningService, wait_for  # noqa: F401 (re-exported for the tests)
 
 ROSTER_HEADER = "name,email,joined_at,left_at\n"
@@ -66,6 +70,23 @@ def subject_did(credential: dict) -> str:
 def stored_credentials(wallet: RunningAgent) -> list[dict]:
     with wallet.admin() as admin:
         return [record["cred_value"] for record in admin.post("/credentials/w3c", json={}).json()["results"]]
+
+
+def exchange_states(admin: "httpx.Client") -> dict[str, int]:
+    """How many of an agent's credential exchanges are in each state."""
+    records = admin.get("/issue-credential-2.0/records").json()["results"]
+    return dict(Counter(record["cred_ex_record"]["state"] for record in records))
+
+
+def wait_for_stored(wallet: RunningAgent, count: int, issuer_admin: "httpx.Client", timeout: float = 60) -> list[dict]:
+    """The wallet's stored credentials once it holds ``count``; if it never does, the failure
+    shows where each side's exchanges stopped."""
+    try:
+        return wait_for(lambda: len(stored := stored_credentials(wallet)) >= count and stored, f"the wallet to store {count} badges", timeout)
+    except AssertionError as missing:
+        with wallet.admin() as holder:
+            states = f"issuer {exchange_states(issuer_admin)}, wallet {exchange_states(holder)}"
+        raise AssertionError(f"{missing}; exchange states: {states}") from None
 
 
 def meeting_badges(service: RunningService, meeting_id: int) -> dict:

@@ -4,7 +4,7 @@ import signal
 
 import pytest
 
-from ..support import RunningAgent, RunningService
+from ..support import RunningService, member_wallet
 from .didcomm import (
     connect_wallet,
     create_meeting,
@@ -12,8 +12,8 @@ from .didcomm import (
     meeting_badges,
     members_by_email,
     roster_csv,
-    stored_credentials,
     wait_for,
+    wait_for_stored,
 )
 
 MEMBERS = 12
@@ -27,7 +27,7 @@ def interrupted(tmp_path, database_url):
         data_dir=tmp_path / "service", database_url=database_url, extra_env={"VC_SERVICE_OFFER_TIMEOUT_SECONDS": "45"}
     )
     service.start()
-    wallet = RunningAgent(home=tmp_path / "wallet", sig_base_url=service.url)
+    wallet = member_wallet(tmp_path / "wallet", service)
     wallet.start()
     yield service, wallet
     wallet.stop()
@@ -51,7 +51,8 @@ def test_killed_mid_batch_then_restarted(interrupted):
         150,
     )
     assert progress["total"] == MEMBERS
-    stored = wait_for(lambda: len(s := stored_credentials(wallet)) >= MEMBERS and s, "the wallet to store them", 30)
+    with service.agent_admin() as issuer_admin:
+        stored = wait_for_stored(wallet, MEMBERS, issuer_admin)
     assert len(stored) == MEMBERS == len({credential["id"] for credential in stored})
     # and a second run adds nothing
     assert service.client(organizer=True).post(f"/meetings/{meeting['id']}/issue").json()["badges_added"] == 0

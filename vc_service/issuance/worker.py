@@ -32,8 +32,10 @@ from .exchanges import (
 
 LOGGER = logging.getLogger(__name__)
 TICK_SECONDS = 2.0
-BATCH_SIZE = 50
 CONCURRENT_OFFERS = 8
+# Claimed per round: small enough that other controllers' workers take a share of a big batch
+# (and a dead worker's claims are few), large enough to keep the offers overlapping.
+BATCH_SIZE = 2 * CONCURRENT_OFFERS
 # An event about a record nobody knows yet (its webhook overtook our own commit) is kept
 # and retried for this long, then set aside.
 UNMATCHED_EVENT_PATIENCE = timedelta(minutes=5)
@@ -171,6 +173,7 @@ class IssuanceWorker:
 
             await asyncio.gather(*(offer(*entry) for entry in offers))
             await session.commit()
+            LOGGER.info("worker: offered %d badges", len(offers))
             return len(offers)
 
     async def reconcile(self) -> None:
