@@ -33,6 +33,7 @@ from .reports.queries import sig_health_report
 from .service_secrets import ServiceSecrets
 from .settings import get_settings
 from .sig.models import Sig
+from .web.access_log import redact_access_log
 
 app = typer.Typer(help="SIG Credentials: issue and verify a SIG's badges through ACA-Py.", no_args_is_help=True)
 console = Console(soft_wrap=True)
@@ -49,9 +50,11 @@ def up() -> None:
     settings = get_settings()
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per agent call is noise
+    logging.getLogger("aiosqlite").setLevel(logging.INFO)  # at debug: every statement's values, tokens included
     config = uvicorn.Config(
         create_app(settings), host=settings.host, port=settings.port, log_level=settings.log_level
     )
+    redact_access_log()  # after uvicorn has set up its loggers
     server = uvicorn.Server(config)
 
     async def serve() -> None:
