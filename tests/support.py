@@ -403,3 +403,65 @@ def attendance_credential(**overrides) -> dict:
     }
     credential.update(overrides)
     return credential
+
+
+class TlsFront:
+    """HTTPS in front of a service, as a production load balancer terminates TLS: a test CA's
+    certificate for ``localhost``, every connection piped to the service's plain HTTP port.
+    Agents and clients trust the CA through ``SSL_CERT_FILE``; ``requests`` keeps the first line
+    of each request, to show who fetched what."""
+
+    def __init__(self, directory: Path, target_port: int) -> None:
+        import ssl
+        import threading
+
+        import trustme
+
+        self.port = free_port()
+        self.target_port = target_port
+        self.ca_file = directory / "test-ca.pem"
+        self.requests: list[str] = []
+        authority = trustme.CA()
+        authority.cert_pem.write_to_path(str(self.ca_file))
+        self._context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        authority.issue_cert("localhost").configure_cert(self._context)
+        self._loop = asyncio.new_event_loop()
+        started = threading.Event()
+        threading.Thread(target=self._serve, args=(started,), daemon=True).start()
+        started.wait(10)
+
+    @property
+    def url(self) -> str:
+        return f"https://localhost:{self.port}"
+
+    def _serve(self, started) -> None:
+        asyncio.set_event_loop(self._loop)
+        self._server = self._loop.run_until_complete(asyncio.start_server(self._pipe, "127.0.0.1", self.port, ssl=self._context))
+        started.set()
+        self._loop.run_forever()
+
+    async def _pipe(self, client_reader, client_writer) -> None:
+        try:
+            service_reader, service_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
+        except OSError:
+            client_writer.close()
+            return
+
+        async def copy(reader, writer, first_line: bool) -> None:
+            try:
+                while data := await reader.read(65536):
+                    if first_line:
+                        self.requests.append(data.split(b"\r\n", 1)[0].decode(errors="replace"))
+                        first_line = False
+                    writer.write(data)
+                    await writer.drain()
+            except (ConnectionError, OSError):
+                pass
+            finally:
+                writer.close()
+
+        await asyncio.gather(copy(client_reader, service_writer, True), copy(service_reader, client_writer, False))
+
+    def close(self) -> None:
+        self._loop.call_soon_threadsafe(self._server.close)
+        self._loop.call_soon_threadsafe(self._loop.stop)

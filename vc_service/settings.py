@@ -2,8 +2,9 @@
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal, Self
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -64,6 +65,12 @@ class Settings(BaseSettings):
     agent_request_timeout: float = Field(
         15.0, description="Seconds for one call to the agent's admin API."
     )
+    issuer_did_method: Literal["key", "web"] | None = Field(
+        None,
+        description="How the SIG's issuer DID is made, once, at the first start: `key` (did:key) or "
+        "`web` (did:web of PUBLIC_URL, its DID document served by the controller; needs an https "
+        "PUBLIC_URL). Default: `web` when PUBLIC_URL is https, else `key`.",
+    )
     sig_name: str = Field("Special Interest Group", description="Issuer profile: name.")
     sig_url: str = Field("https://example.org/sig", description="Issuer profile: web page.")
     sig_description: str = Field(
@@ -107,6 +114,17 @@ class Settings(BaseSettings):
         9700,
         description="First port of the development Indy pool: its tails server; the 4 nodes take the next 8.",
     )
+
+    @model_validator(mode="after")
+    def _did_web_needs_https(self) -> Self:
+        if self.issuer_did_method == "web" and not self.base_url.startswith("https://"):
+            raise ValueError(f"VC_SERVICE_ISSUER_DID_METHOD=web needs an https VC_SERVICE_PUBLIC_URL, not {self.base_url}")
+        return self
+
+    @property
+    def did_method(self) -> str:
+        """The issuer DID method in effect (see ``issuer_did_method``)."""
+        return self.issuer_did_method or ("web" if self.base_url.startswith("https://") else "key")
 
     @property
     def base_url(self) -> str:

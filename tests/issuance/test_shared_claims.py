@@ -30,7 +30,7 @@ class RecordingAgent:
     def __init__(self) -> None:
         self.offered: list[str] = []
 
-    async def offer_ld_proof_credential(self, connection_id: str, credential: dict, proof_type: str) -> dict:
+    async def offer_ld_proof_credential(self, connection_id: str, credential: dict, proof_type: str, method: str) -> dict:
         await asyncio.sleep(0.01)
         self.offered.append(credential["id"])
         return {"cred_ex_id": str(uuid.uuid4()), "state": "offer-sent"}
@@ -41,7 +41,7 @@ class RecordingAgent:
 
 async def build(_session, badge: Badge, _member: Member) -> dict:
     await asyncio.sleep(0.001)  # the real builder allocates a status entry: the claim is open meanwhile
-    return {"id": badge.credential_id}
+    return {"id": badge.credential_id, "issuer": "did:key:z6MkIssuer"}
 
 
 async def seed(sessions) -> None:

@@ -4,6 +4,7 @@ from typing import Any, Self
 
 import httpx
 
+from ..issuer.dids import ed25519_multikey, verification_method
 from .errors import AgentFailed, AgentRejected, AgentUnavailable
 
 JSON = dict[str, Any]
@@ -69,9 +70,20 @@ class AgentClient:
         )
         return body["result"]["did"]
 
-    async def has_did(self, did: str) -> bool:
+    async def create_did_web(self, did: str) -> str:
+        """A did:web DID with a new Ed25519 key, its verification method bound to that key (so
+        the agent signs as ``DID#key-1`` without resolving its own DID); returns the verkey."""
+        body = await self._request(
+            "POST", "/wallet/did/create", json={"method": "web", "options": {"did": did, "key_type": "ed25519"}}
+        )
+        verkey = body["result"]["verkey"]
+        await self._request("PUT", "/wallet/keys", json={"multikey": ed25519_multikey(verkey), "kid": verification_method(did)})
+        return verkey
+
+    async def did_verkey(self, did: str) -> str | None:
+        """The public key (base58) of a DID in the agent's wallet; None if the wallet has no such DID."""
         body = await self._request("GET", "/wallet/did", params={"did": did})
-        return bool(body.get("results"))
+        return next((result["verkey"] for result in body.get("results") or []), None)
 
     async def issue_credential(self, credential: JSON, options: JSON) -> JSON:
         """Sign a credential (VC-API ``/vc/credentials/issue``)."""
@@ -118,9 +130,11 @@ class AgentClient:
         body = await self._request("GET", "/connections", params={"alias": alias})
         return body["results"]
 
-    async def offer_ld_proof_credential(self, connection_id: str, credential: JSON, proof_type: str) -> JSON:
+    async def offer_ld_proof_credential(
+        self, connection_id: str, credential: JSON, proof_type: str, verification_method: str
+    ) -> JSON:
         """Offer a JSON-LD credential over issue-credential 2.0; the exchange then runs itself."""
-        options: JSON = {"proofType": proof_type}
+        options: JSON = {"proofType": proof_type, "verificationMethod": verification_method}
         if isinstance(credential.get("credentialStatus"), dict):  # the holder checks it is announced
             options["credentialStatus"] = {"type": credential["credentialStatus"]["type"]}
         return await self._request(

@@ -21,6 +21,7 @@ from ..credentials.document import (
     undefined_properties,
     vcdm_version,
 )
+from ..issuer.dids import verification_method
 from ..issuer.identity import Issuer
 
 # Gives a credential id its ``credentialStatus`` entries (see status/service.py).
@@ -43,14 +44,13 @@ class IssueOptions(BaseModel):
 
 
 def data_integrity_options(prepared: dict, options: IssueOptions) -> dict:
-    """The proof options of an ``eddsa-jcs-2022`` proof by the issuer's did:key."""
+    """The proof options of an ``eddsa-jcs-2022`` proof by the issuer's key."""
     if vcdm_version(prepared) != "2.0":
         # Only the VCDM 2.0 context defines DataIntegrityProof; a 1.1 credential would carry an undefined term.
         raise InvalidCredential("a DataIntegrityProof (eddsa-jcs-2022) needs a VCDM 2.0 credential")
-    did = issuer_id(prepared)
     return {
         "type": "DataIntegrityProof", "cryptosuite": options.cryptosuite, "proofPurpose": "assertionMethod",
-        "verificationMethod": f"{did}#{did.removeprefix('did:key:')}",
+        "verificationMethod": verification_method(issuer_id(prepared)),
     }  # fmt: skip
 
 
@@ -107,7 +107,8 @@ async def sign_prepared(agent: AgentClient, prepared: dict, pinned: PinnedContex
     try:
         if options.proofType == "DataIntegrityProof":
             return await agent.add_data_integrity_proof(prepared, data_integrity_options(prepared, options))
-        return await agent.issue_credential(prepared, {"proofType": options.proofType})
+        method = verification_method(issuer_id(prepared))
+        return await agent.issue_credential(prepared, {"proofType": options.proofType, "verificationMethod": method})
     except AgentRejected as exc:
         raise InvalidCredential(f"the agent refused to sign the credential: {exc}") from exc
     except AgentFailed:

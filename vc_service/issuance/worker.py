@@ -16,7 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from ..agent.client import AgentClient
 from ..agent.errors import AgentError
 from ..badges.models import Badge
+from ..credentials.document import issuer_id
 from ..db.base import utcnow
+from ..issuer.dids import verification_method
 from ..members.connections import apply_connection_record, member_alias, on_connection_event
 from ..members.models import Member
 from ..proofs.service import on_presentation_event, on_problem_report
@@ -163,7 +165,9 @@ class IssuanceWorker:
             async def offer(badge: Badge, member: Member, credential: dict) -> None:
                 async with limit:
                     try:
-                        record = await self._agent.offer_ld_proof_credential(member.connection_id, credential, PROOF_TYPE)
+                        record = await self._agent.offer_ld_proof_credential(
+                            member.connection_id, credential, PROOF_TYPE, verification_method(issuer_id(credential))
+                        )
                     except AgentError as exc:
                         schedule_retry(badge, f"offer failed: {exc}")
                         return

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from ..agent.client import AgentClient
 from ..settings import Settings
 from ..sig.models import Sig
+from .dids import verification_method, web_did
 from .models import IssuerDid
 
 
@@ -23,6 +24,11 @@ class Issuer:
     url: str | None
     description: str
     image: str | None = None
+    verkey: str | None = None  # the DID's public key in the agent's wallet (base58)
+
+    @property
+    def verification_method(self) -> str:
+        return verification_method(self.did)
 
     @property
     def profile(self) -> dict:
@@ -45,14 +51,25 @@ async def ensure_issuer(sessions: async_sessionmaker, agent: AgentClient, settin
             await session.commit()
         did = await session.scalar(select(IssuerDid.did).order_by(IssuerDid.created_at).limit(1))
         if did is None:
-            did = await agent.create_did_key()
-            session.add(IssuerDid(did=did, method="key"))
+            did = await create_issuer_did(agent, settings)
+            session.add(IssuerDid(did=did, method=settings.did_method))
             await session.commit()
-        elif not await agent.has_did(did):
+        verkey = await agent.did_verkey(did)
+        if verkey is None:
             raise IssuerIdentityError(
                 f"issuer DID {did} is recorded in the database but missing from the agent's "
                 "wallet: restore the wallet (data directory) that belongs to this database"
             )
     return Issuer(
-        sig_id=sig.id, did=did, name=sig.name, url=sig.url, description=sig.description, image=sig.image
+        sig_id=sig.id, did=did, name=sig.name, url=sig.url, description=sig.description, image=sig.image, verkey=verkey
     )
+
+
+async def create_issuer_did(agent: AgentClient, settings: Settings) -> str:
+    """did:web of the public URL when it is https (or chosen), else did:key. Made once: a SIG
+    keeps its DID when the setting changes later, or its badges would stop verifying."""
+    if settings.did_method == "web":
+        did = web_did(settings.base_url)
+        await agent.create_did_web(did)
+        return did
+    return await agent.create_did_key()

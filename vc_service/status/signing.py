@@ -30,7 +30,9 @@ async def signed_status_list(
     if status_list.credential is None:
         now = utcnow()
         document = {**status_list_document(base_url, status_list), "issuer": issuer.did, "validFrom": xsd(now)}
-        status_list.credential = await agent.issue_credential(document, {"proofType": "Ed25519Signature2020"})
+        status_list.credential = await agent.issue_credential(
+            document, {"proofType": "Ed25519Signature2020", "verificationMethod": issuer.verification_method}
+        )
         status_list.signed_at = now
         await session.commit()
     return status_list
