@@ -20,9 +20,9 @@ from vc_service.state import ServiceState
 from .support import SHARED_CONTEXTS, attendance_credential
 
 
-async def app_with_agent(tmp_path, handler):
+async def app_with_agent(tmp_path, handler, client_address: str = "127.0.0.1", **settings_overrides):
     """The real app and routes, its agent replaced by a fake admin API (no lifespan runs)."""
-    settings = Settings(data_dir=tmp_path, contexts_dir=SHARED_CONTEXTS, admin_api_key="k")
+    settings = Settings(data_dir=tmp_path, contexts_dir=SHARED_CONTEXTS, admin_api_key="k", **settings_overrides)
     app = create_app(settings)
     engine = create_engine(settings.database)
     await upgrade_to_head(engine)
@@ -44,7 +44,8 @@ async def app_with_agent(tmp_path, handler):
         worker=IssuanceWorker(sessions, agent, didcomm_builder(issuer, settings.base_url), offer_timeout=120, claim_timeout=30),
         status_lists=StatusListResolver(sessions, agent, settings.base_url, issuer.sig_id, issuer.did, timeout=1.0),
     )
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test", headers={"X-API-Key": "k"})
+    transport = httpx.ASGITransport(app=app, client=(client_address, 123))
+    return httpx.AsyncClient(transport=transport, base_url="http://test", headers={"X-API-Key": "k"})
 
 
 def unreachable(request):
@@ -117,3 +118,13 @@ async def test_a_server_error_carries_the_security_headers_too(tmp_path):
         response = await client.get("/fails")
     assert response.status_code == 500
     assert (response.headers["x-content-type-options"], response.headers["x-frame-options"]) == ("nosniff", "DENY")
+
+
+async def test_verification_is_rate_limited_per_client(tmp_path):
+    # rate limits live in the process: a client address of its own, unseen by the other tests
+    async with await app_with_agent(tmp_path, broken, client_address="192.0.2.7", verify_rate_limit=2) as client:
+        body = {"verifiableCredential": attendance_credential()}
+        answers = [(await client.post("/credentials/verify", json=body)).status_code for _ in range(2)]
+        refused = await client.post("/presentations/verify", json={"verifiablePresentation": {}, "options": {"challenge": "c"}})
+    assert 429 not in answers
+    assert refused.status_code == 429 and "at most 2 per 60 s" in refused.json()["detail"] and refused.headers["retry-after"]

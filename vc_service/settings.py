@@ -88,6 +88,9 @@ class Settings(BaseSettings):
     )
     status_list_max_age: int = Field(300, description="Seconds verifiers may cache a status list (Cache-Control).")
     status_fetch_timeout: float = Field(5.0, description="Seconds to wait for another issuer's status list.")
+    verify_rate_limit: int = Field(
+        600, ge=1, description="Verifications a minute from one client address (API and verify page), 429 beyond."
+    )
     max_body_bytes: int = Field(1_000_000, description="Largest request body accepted (413 beyond).")
     proof_request_minutes: int = Field(15, description="How long a proof request waits for a wallet's answer.")
     door_window_minutes: int = Field(120, description="How long a meeting's door QR accepts check-ins.")

@@ -1,5 +1,7 @@
 import base64
 import json
+import time
+from types import SimpleNamespace
 
 import pytest
 import segno
@@ -9,6 +11,7 @@ from starlette.requests import Request
 from vc_service.claims.invitations import invitation_message
 from vc_service.members.connections import apply_connection_record, member_alias, member_id_from_alias
 from vc_service.members.models import Member
+from vc_service.settings import Settings
 from vc_service.web.ratelimit import RateLimit
 
 
@@ -39,8 +42,8 @@ def test_the_short_claim_url_makes_a_small_qr_code():
     assert short.version <= 4 < 15 <= long_invitation.version
 
 
-def request_from(host: str) -> Request:
-    return Request({"type": "http", "client": (host, 1234), "headers": [], "method": "POST", "path": "/"})
+def request_from(host: str, app=None) -> Request:
+    return Request({"type": "http", "client": (host, 1234), "headers": [], "method": "POST", "path": "/", "app": app})
 
 
 def test_rate_limit_refuses_past_the_limit_per_client():
@@ -51,3 +54,19 @@ def test_rate_limit_refuses_past_the_limit_per_client():
     with pytest.raises(HTTPException) as refused:
         limit(request_from("10.0.0.1"))
     assert refused.value.status_code == 429 and "Retry-After" in refused.value.headers
+
+
+def test_a_limit_named_by_a_setting_follows_it():
+    app = SimpleNamespace(state=SimpleNamespace(service=SimpleNamespace(settings=Settings(verify_rate_limit=1))))
+    limit = RateLimit("verify_rate_limit")
+    limit(request_from("10.0.0.1", app))
+    with pytest.raises(HTTPException, match="at most 1 per 60 s"):
+        limit(request_from("10.0.0.1", app))
+
+
+def test_quiet_clients_are_forgotten():
+    limit = RateLimit(limit=1, period=0.05)
+    limit(request_from("10.0.0.1"))
+    time.sleep(0.1)
+    limit(request_from("10.0.0.2"))
+    assert list(limit._hits) == ["10.0.0.2"]

@@ -1,9 +1,10 @@
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
 from ..deps import State
+from ..web.ratelimit import RateLimit
 from .checks import verify_credential, verify_presentation
 
 router = APIRouter(tags=["credentials"])
@@ -25,8 +26,13 @@ class VerifyResponse(BaseModel):
     errors: list[Problem]
 
 
+# Public and costly (the agent checks each proof): one limit for the API and the verify page.
+verify_limit = RateLimit("verify_rate_limit")
+
+
 @router.post(
-    "/credentials/verify", response_model=VerifyResponse, summary="Verify a credential (W3C VC-API)"
+    "/credentials/verify", response_model=VerifyResponse, summary="Verify a credential (W3C VC-API)",
+    dependencies=[Depends(verify_limit)],
 )
 async def verify(body: VerifyRequest, state: State) -> dict:
     result = await verify_credential(
@@ -48,6 +54,7 @@ class VerifyPresentationRequest(BaseModel):
 @router.post(
     "/presentations/verify",
     response_model=VerifyResponse,
+    dependencies=[Depends(verify_limit)],
     summary="Verify a presentation: holder proof, challenge, domain, holder binding, credentials (VC-API)",
 )
 async def verify_presentation_route(body: VerifyPresentationRequest, state: State) -> dict:

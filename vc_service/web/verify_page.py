@@ -10,10 +10,9 @@ from ..credentials.document import InvalidCredential
 from ..deps import State
 from ..verification.checks import verify_credential
 from .auth import page
-from .ratelimit import RateLimit
+from ..verification.routes import verify_limit
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
-verify_limit = RateLimit(limit=60)
 MAX_FILE_BYTES = 1_000_000
 
 # What each named check means to someone holding a file, when it passes and when it does not.
