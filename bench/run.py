@@ -265,7 +265,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         service = RunningService(
             data_dir=Path(scratch), database_url=create_database("sqlite", Path(scratch)),
-            extra_env={"VC_SERVICE_VERIFY_RATE_LIMIT": "1000000"},  # one client asks for thousands, on purpose
+            # One client asks for thousands of verifications and claims all the wallet invitations.
+            extra_env={"VC_SERVICE_VERIFY_RATE_LIMIT": "1000000", "VC_SERVICE_CLAIM_RATE_LIMIT": "1000000"},
         )  # fmt: skip
         service.start()
         try:

@@ -91,6 +91,14 @@ class Settings(BaseSettings):
     verify_rate_limit: int = Field(
         600, ge=1, description="Verifications a minute from one client address (API and verify page), 429 beyond."
     )
+    claim_rate_limit: int = Field(
+        60, ge=1, description="Claim-link requests a minute from one client address (wallet invitation, download, DID), 429 beyond."
+    )
+    door_rate_limit: int = Field(
+        120, ge=1,
+        description="Door check-ins a minute from one client address, 429 beyond: a meeting room's "
+        "phones often share one public address (Wi-Fi behind NAT).",
+    )
     max_body_bytes: int = Field(1_000_000, description="Largest request body accepted (413 beyond).")
     proof_request_minutes: int = Field(15, description="How long a proof request waits for a wallet's answer.")
     door_window_minutes: int = Field(120, description="How long a meeting's door QR accepts check-ins.")

@@ -20,8 +20,8 @@ from .invitations import invitation_message, invitation_url_for
 
 router = APIRouter(tags=["claims"])
 # Public endpoints that make the agent work or write rows are rate-limited per client.
-claim_limit = RateLimit(limit=60)
-door_limit = RateLimit(limit=20)
+claim_limit = RateLimit("claim_rate_limit")
+door_limit = RateLimit("door_rate_limit")
 
 
 async def member_by_token(session: Session, token: str) -> Member:
