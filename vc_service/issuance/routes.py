@@ -56,7 +56,9 @@ class BadgeProgress(BaseModel):
     member_id: int
     member_name: str
     kind: str
+    format: str  # ld_proof (Open Badge, JSON-LD) | anoncreds
     state: str
+    revoked_at: datetime | None  # AnonCreds; a JSON-LD badge's revocation is in GET /credentials/status
     failure_reason: str | None
     claim_url: str
     wallet_connected: bool
@@ -105,8 +107,8 @@ async def meeting_badges(meeting_id: RowId, state: State, session: Session) -> M
     ).all()
     badges = [
         BadgeProgress(
-            id=badge.id, member_id=member.id, member_name=member.name, kind=badge.kind, state=badge.state,
-            failure_reason=badge.failure_reason, claim_url=f"{state.settings.base_url}/c/{member.claim_token}",
+            id=badge.id, member_id=member.id, member_name=member.name, kind=badge.kind, format=badge.format,
+            state=badge.state, revoked_at=badge.revoked_at, failure_reason=badge.failure_reason, claim_url=f"{state.settings.base_url}/c/{member.claim_token}",
             wallet_connected=member.connection_state == "active",
         )  # fmt: skip
         for badge, member in rows
