@@ -5,19 +5,28 @@ import time
 
 import pytest
 
-from ..support import RunningAgent, RunningService, create_database
+from ..support import BACKENDS, RunningAgent, RunningService, create_database, drop_database
 
 
-@pytest.fixture(scope="package")
-def anoncreds_service(ledger, tmp_path_factory) -> RunningService:
-    """The service as the SIG's issuer on the pool (Steward1's seed), on SQLite."""
-    data_dir = tmp_path_factory.mktemp("anoncreds-service")
-    running = RunningService(data_dir=data_dir, database_url=create_database("sqlite", data_dir), extra_env=ledger.service_env())
+# One writer DID per backend: a schema's id is its issuer's DID, name and version, so a second
+# service writing with the same DID would find its registrations taken. The pool's stewards
+# (as in von-network) may all write.
+STEWARD_SEEDS = {"sqlite": "000000000000000000000000Steward1", "postgresql": "000000000000000000000000Steward2"}
+
+
+@pytest.fixture(scope="package", params=BACKENDS)
+def anoncreds_service(request, ledger, tmp_path_factory) -> RunningService:
+    """The service as the SIG's issuer on the pool, on each database backend."""
+    backend = request.param
+    data_dir = tmp_path_factory.mktemp(f"anoncreds-service-{backend}")
+    environment = {**ledger.service_env(), "VC_SERVICE_LEDGER_SEED": STEWARD_SEEDS[backend]}
+    running = RunningService(data_dir=data_dir, database_url=create_database(backend, data_dir), extra_env=environment)
     started = time.monotonic()
     running.start(timeout=240)  # the first start registers 4 schemas and 4 revocable definitions
-    print(f"\nservice start with registration: {time.monotonic() - started:.1f}s")
+    print(f"\nservice start with registration ({backend}): {time.monotonic() - started:.1f}s")
     yield running
     running.stop()
+    drop_database(running.database_url)
 
 
 @pytest.fixture(scope="package")
