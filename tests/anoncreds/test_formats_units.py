@@ -14,6 +14,7 @@ from vc_service.anoncreds.tally import Tally
 from vc_service.audit.models import AuditEvent
 from vc_service.badges.models import Badge
 from vc_service.claims.door import check_in
+from vc_service.claims.routes import badge_label
 from vc_service.db.base import utcnow
 from vc_service.issuance.badge_credentials import didcomm_builder
 from vc_service.issuance.jobs import start_meeting_job
@@ -214,3 +215,13 @@ def test_the_tally_proof_asks_two_predicates_and_needs_them_from_one_credential(
     assert proof_result(answered(0, 0))["verified"] is True
     mixed = proof_result(answered(0, 1))  # last year's high count with this year's window: refused
     assert mixed["verified"] is False and "different credentials" in mixed["error"]
+
+
+def test_the_claim_page_names_each_badge_with_its_format():
+    tally = Tally(date(2026, 1, 1), date(2026, 11, 5), 3)
+    assert badge_label(Badge(kind="participation", format="anoncreds", badge_key=tally.key, credential=tally.values())) == (
+        "Attendance tally (3 meetings since 2026-01-01) · AnonCreds"
+    )
+    assert badge_label(Badge(kind="presenter", format="anoncreds", badge_key="presenter:talk:4:anoncreds")) == "Presenter (talk:4) · AnonCreds"
+    assert badge_label(Badge(kind="presenter", format="ld_proof", badge_key="presenter:talk:4")) == "Presenter (talk:4)"
+    assert badge_label(Badge(kind="membership", format="ld_proof", badge_key="membership:2027-06-30")) == "Membership (2027-06-30)"

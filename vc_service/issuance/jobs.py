@@ -57,7 +57,10 @@ async def attendance_badges(session: AsyncSession, meeting: Meeting, member_ids:
     """The attendees' attendance badges in each of the SIG's formats and, with AnonCreds, their
     attendance tally up to this meeting (see anoncreds/tally.py)."""
     formats = await badge_formats(session, meeting.sig_id)
-    wanted = [WantedBadge(member_id, "attendance", attendance_key(meeting.id), format=f) for f in formats for member_id in member_ids]
+    wanted = [
+        WantedBadge(member_id, "attendance", attendance_key(meeting.id), format=badge_format)
+        for badge_format in formats for member_id in member_ids
+    ]  # fmt: skip
     if "anoncreds" in formats and member_ids:
         for member_id, tally in (await tallies_at(session, meeting, member_ids)).items():
             wanted.append(WantedBadge(member_id, "participation", tally.key, format="anoncreds", values=tally.values()))
@@ -69,7 +72,8 @@ async def wanted_badges(session: AsyncSession, meeting: Meeting) -> list[WantedB
     talks = list(await session.scalars(select(Talk).where(Talk.meeting_id == meeting.id)))
     formats = await badge_formats(session, meeting.sig_id)
     return await attendance_badges(session, meeting, attendees) + [
-        WantedBadge(talk.presenter_id, "presenter", presenter_key(talk.id), talk.id, format=f) for f in formats for talk in talks
+        WantedBadge(talk.presenter_id, "presenter", presenter_key(talk.id), talk.id, format=badge_format)
+        for badge_format in formats for talk in talks
     ]
 
 
@@ -81,13 +85,10 @@ async def add_missing_badges(
         (await session.execute(select(Badge.member_id, Badge.badge_key).where(Badge.meeting_id == meeting_id))).all()
     )
     # A tally is keyed by its year and count, not by meeting: look it up among all the member's badges.
-    tallies = {(badge.member_id, badge.key) for badge in wanted if badge.values is not None}
-    if tallies:
-        existing |= set(
-            (await session.execute(
-                select(Badge.member_id, Badge.badge_key).where(Badge.member_id.in_({member for member, _ in tallies}), Badge.kind == "participation")
-            )).all()
-        )  # fmt: skip
+    counted = {badge.member_id for badge in wanted if badge.kind == "participation"}
+    if counted:
+        tallies = select(Badge.member_id, Badge.badge_key).where(Badge.member_id.in_(counted), Badge.kind == "participation")
+        existing |= set((await session.execute(tallies)).all())
     missing = [badge for badge in wanted if (badge.member_id, badge.key) not in existing]
     session.add_all(
         Badge(
