@@ -1,15 +1,19 @@
 """A SIG that issues both formats, against real agents on the development pool: "issue all"
 gives each connected member one Open Badge and one AnonCreds credential per badge (and their
-attendance tally), once however often it is asked; a verifier's connectionless request proves
-"at least N meetings since a date" by zero-knowledge predicates; after revocation it fails."""
+attendance tally), once however often it is asked, a controller killed midway included; a
+verifier's connectionless request proves "at least N meetings since a date" by zero-knowledge
+predicates; after revocation it fails."""
+
+import signal
 
 import pytest
 
-from ..issuance.didcomm import connect_wallet, import_roster, meeting_badges, members_by_email, stored_credentials
+from ..issuance.didcomm import connect_wallet, import_roster, meeting_badges, members_by_email, roster_csv, stored_credentials
 from ..support import RunningService, wait_for
 from .conftest import ledger_wallet
 
 BOTH = ["ld_proof", "anoncreds"]
+RESTART_MEMBERS = 4
 MEETINGS = [("Journal club: triage", "2026-09-10"), ("Guest talk: sepsis", "2026-10-08"), ("Journal club: fluids", "2026-11-05")]
 
 
@@ -51,8 +55,8 @@ def ask(service: RunningService, wallet, **request) -> dict:
 
 
 def anoncreds_in(wallet) -> list[dict]:
-    with wallet.admin() as admin:
-        return admin.get("/credentials").json()["results"]
+    with wallet.admin() as admin:  # ACA-Py lists 10 unless asked for more
+        return admin.get("/credentials", params={"limit": 1000}).json()["results"]
 
 
 def test_both_formats_issued_once_then_a_counted_predicate_proved_and_revoked(anoncreds_service, wallets):
@@ -124,3 +128,33 @@ def test_anoncreds_needs_the_formats_choice_and_refuses_bad_input(anoncreds_serv
     assert none.status_code == 422, none.text
     missing = anoncreds_service.client().post("/proof-requests", json={"template": "attended-at-least", "min_meetings": 2})
     assert missing.status_code == 422 and "needs since and min_meetings" in missing.text
+
+
+def test_an_anoncreds_batch_killed_midway_finishes_after_a_restart_none_twice(anoncreds_service, holder):
+    """The controller dies (SIGKILL) while offering; its agent goes on, the next start adopts it and
+    reconciles: every AnonCreds badge reaches the wallet once, and "issue all" adds nothing."""
+    service, organizer = anoncreds_service, anoncreds_service.client(organizer=True)
+    assert organizer.put("/sig/badge-formats", json={"formats": ["anoncreds"]}).status_code == 200
+    meeting_id = new_meeting(service, "Subgroup: restart", "2026-08-13")
+    import_roster(service, meeting_id, roster_csv(RESTART_MEMBERS, prefix="restart"))
+    for email, member in members_by_email(service).items():
+        if email.startswith("restart"):
+            connect_wallet(service, holder, member["claim_token"])
+            wait_for(lambda m=member: organizer.get(f"/members/{m['id']}").json()["connection_state"] == "active", "the connection")
+
+    assert organizer.post(f"/meetings/{meeting_id}/issue").json()["badges_added"] == 2 * RESTART_MEMBERS  # attendance, tally
+    wait_for(lambda: meeting_badges(service, meeting_id)["counts"]["pending"] < 2 * RESTART_MEMBERS, "the batch to start", 30)
+    service.stop(signal.SIGKILL)  # no clean shutdown; the agent goes on with its exchanges
+    service.start()
+    wait_for(lambda: (b := meeting_badges(service, meeting_id))["counts"]["issued"] == b["total"], "every badge issued after the restart", 150)
+
+    def received() -> list[dict]:
+        return [
+            credential["attrs"] for credential in anoncreds_in(holder)
+            if credential["attrs"].get("meeting") == "Subgroup: restart" or credential["attrs"].get("counted_until") == "2026-08-13"
+        ]  # fmt: skip
+
+    stored = wait_for(lambda: len(r := received()) >= 2 * RESTART_MEMBERS and r, "the wallet to store them", 30)
+    kinds = sorted(("attendance" if "meeting" in attrs else "tally", attrs["name"]) for attrs in stored)
+    assert kinds == sorted((kind, f"Member {index:02d}") for kind in ("attendance", "tally") for index in range(RESTART_MEMBERS))
+    assert organizer.post(f"/meetings/{meeting_id}/issue").json()["badges_added"] == 0

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from vc_service.anoncreds.badges import NotRevocable, revoke_anoncreds_badge
 from vc_service.anoncreds.credentials import proof_request, proof_result
 from vc_service.anoncreds.models import AnonCredsDefinition
 from vc_service.anoncreds.tally import Tally
@@ -25,6 +26,7 @@ from vc_service.meetings.models import Attendance, Meeting, Talk
 from vc_service.members.models import Member
 from vc_service.sig.formats import FormatUnavailable, badge_formats, chosen_formats, set_badge_formats
 from vc_service.sig.models import Sig
+from vc_service.status.models import StatusChange
 
 DEFINITIONS = {
     kind: AnonCredsDefinition(kind=kind, issuer_did="Th7MpTaRZVRYnPiabds81Y", schema_id=f"s-{kind}", cred_def_id=f"cd-{kind}")
@@ -225,3 +227,33 @@ def test_the_claim_page_names_each_badge_with_its_format():
     assert badge_label(Badge(kind="presenter", format="anoncreds", badge_key="presenter:talk:4:anoncreds")) == "Presenter (talk:4) · AnonCreds"
     assert badge_label(Badge(kind="presenter", format="ld_proof", badge_key="presenter:talk:4")) == "Presenter (talk:4)"
     assert badge_label(Badge(kind="membership", format="ld_proof", badge_key="membership:2027-06-30")) == "Membership (2027-06-30)"
+
+
+class RevokingAgent:
+    def __init__(self) -> None:
+        self.revoked: list[str] = []
+
+    async def revoke_anoncreds_credential(self, cred_ex_id: str) -> None:
+        self.revoked.append(cred_ex_id)
+
+
+async def test_an_issued_anoncreds_badge_is_revoked_once_with_its_reason_kept(sessions):
+    ids = await seed(sessions, ["ld_proof", "anoncreds"])
+    agent = RevokingAgent()
+    async with sessions() as session:
+        await start_meeting_job(session, await session.get(Meeting, ids["meetings"][-1]))
+        badges = {(badge.kind, badge.format): badge for badge in await session.scalars(select(Badge).where(Badge.member_id == ids["ben"]))}
+        tally = badges[("participation", "anoncreds")]
+        with pytest.raises(NotRevocable, match="not issued"):
+            await revoke_anoncreds_badge(session, agent, tally, "too early", "organizer:a@example.org")
+        tally.state, tally.cred_ex_id = "issued", "ex-1"
+        await revoke_anoncreds_badge(session, agent, tally, "counted a meeting twice", "organizer:a@example.org")
+        assert agent.revoked == ["ex-1"] and tally.revoked_at is not None
+        with pytest.raises(NotRevocable, match="revoked already"):
+            await revoke_anoncreds_badge(session, agent, tally, "again", "organizer:a@example.org")
+        with pytest.raises(NotRevocable, match="Open Badge"):
+            await revoke_anoncreds_badge(session, agent, badges[("attendance", "ld_proof")], "wrong tool", "organizer:a@example.org")
+        change = await session.scalar(select(StatusChange).where(StatusChange.credential_id == tally.credential_id))
+        assert (change.action, change.reason, change.actor) == ("revoke", "counted a meeting twice", "organizer:a@example.org")
+        audit = await session.scalar(select(AuditEvent).where(AuditEvent.action == "credential.revoke"))
+        assert (audit.subject, audit.detail) == (tally.credential_id, {"reason": "counted a meeting twice", "format": "anoncreds"})

@@ -45,9 +45,12 @@ async def anoncreds_badge_offer(
 async def revoke_anoncreds_badge(session: AsyncSession, agent: AgentClient, badge: Badge, reason: str, actor: str) -> None:
     """Revoke in the registry, publish the registry's new state to the ledger, and keep who, when
     and why as for JSON-LD badges. Commits."""
-    if badge.format != "anoncreds" or badge.state != "issued" or badge.revoked_at is not None:
-        state = "revoked" if badge.revoked_at else badge.state
-        raise NotRevocable(f"badge {badge.id} is {'not an AnonCreds badge' if badge.format != 'anoncreds' else state}; only an issued AnonCreds badge can be revoked here")
+    if badge.format != "anoncreds":
+        raise NotRevocable(f"badge {badge.id} is an Open Badge: it is revoked in the SIG's status list")
+    if badge.revoked_at is not None:
+        raise NotRevocable(f"badge {badge.id} is revoked already; revocation is final")
+    if badge.state != "issued":
+        raise NotRevocable(f"badge {badge.id} is {badge.state}, not issued: there is nothing to revoke yet")
     await agent.revoke_anoncreds_credential(badge.cred_ex_id)
     badge.revoked_at = utcnow()
     session.add(StatusChange(credential_id=badge.credential_id, action="revoke", reason=reason, actor=actor, changed_at=badge.revoked_at))
