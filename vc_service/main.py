@@ -43,6 +43,7 @@ from .verification.status_lists import StatusListResolver
 from .webhooks import routes as webhook_routes
 from .organizers import routes as organizer_routes
 from .reports import routes as report_routes
+from .sig import format_routes as sig_format_routes
 from .web import STATIC_DIR, auth as web_auth, dashboard as web_dashboard, verify_page as web_verify
 
 LOGGER = logging.getLogger(__name__)
@@ -85,7 +86,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         issuer = await ensure_issuer(sessions, agent, settings)
         anoncreds = await ensure_definitions(sessions, agent, issuer.sig_id) if settings.ledger_genesis else None
         worker = IssuanceWorker(
-            sessions, agent, didcomm_builder(issuer, settings.base_url), settings.offer_timeout_seconds,
+            sessions, agent, didcomm_builder(issuer, settings.base_url, anoncreds), settings.offer_timeout_seconds,
             claim_timeout=2 * settings.agent_request_timeout,
         )
         worker.start()
@@ -150,6 +151,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         organizer_routes,
         report_routes,
         anoncreds_routes,
+        sig_format_routes,
         web_auth,
         web_dashboard,
         web_verify,

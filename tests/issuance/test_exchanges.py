@@ -5,7 +5,8 @@ from datetime import UTC, datetime
 import pytest
 
 from vc_service.badges.models import Badge
-from vc_service.issuance.exchanges import RETRY_DELAYS, apply_exchange_record, offered_credential_id, schedule_retry
+from vc_service.issuance.exchanges import RETRY_DELAYS, apply_exchange_record, schedule_retry
+from vc_service.issuance.offers import offered_credential_id
 
 
 def badge(**fields) -> Badge:

@@ -14,6 +14,7 @@ from vc_service.badges.models import Badge
 from vc_service.db.base import utcnow
 from vc_service.db.engine import create_engine, session_factory
 from vc_service.db.migrate import upgrade_to_head
+from vc_service.issuance.offers import PreparedOffer
 from vc_service.issuance.worker import IssuanceWorker
 from vc_service.meetings.models import Meeting
 from vc_service.members.models import Member
@@ -39,9 +40,9 @@ class RecordingAgent:
         return []
 
 
-async def build(_session, badge: Badge, _member: Member) -> dict:
+async def build(_session, badge: Badge, _member: Member) -> PreparedOffer:
     await asyncio.sleep(0.001)  # the real builder allocates a status entry: the claim is open meanwhile
-    return {"id": badge.credential_id, "issuer": "did:key:z6MkIssuer"}
+    return PreparedOffer(credential={"id": badge.credential_id, "issuer": "did:key:z6MkIssuer"})
 
 
 async def seed(sessions) -> None:

@@ -94,3 +94,22 @@ def test_an_organizer_issues_a_meeting_and_revokes_a_badge(service, wallet, brow
     expect(page.get_by_role("heading", name="Check in: Browser meeting")).to_be_visible()
     expect(page.get_by_role("img", name="QR code of the check-in page")).to_be_visible()
     screenshot(page, f"{backend}-door")
+
+
+def test_badge_formats_are_chosen_on_the_meetings_page(service, browser, organizer_email, backend):
+    """Without a ledger, AnonCreds cannot be chosen, on the page as through the API."""
+    page = sign_in(browser, service, organizer_email)
+    expect(page.get_by_label("AnonCreds")).to_be_disabled()
+    expect(page.get_by_label("Open Badges 3.0")).to_be_checked()
+    page.get_by_label("Open Badges 3.0").uncheck()
+    page.get_by_role("button", name="Save formats").click()
+    expect(page.get_by_role("status")).to_contain_text("Badge formats not changed: choose at least one badge format")
+    page.get_by_role("button", name="Save formats").click()
+    expect(page.get_by_role("status")).to_contain_text("Badges are now issued as Open Badges (JSON-LD).")
+    screenshot(page, f"{backend}-badge-formats")
+
+    organizer = service.client(organizer=True)
+    refused = organizer.put("/sig/badge-formats", json={"formats": ["ld_proof", "anoncreds"]})
+    assert refused.status_code == 409 and "VC_SERVICE_LEDGER_GENESIS" in refused.json()["detail"]
+    assert organizer.get("/sig/badge-formats").json() == {"formats": ["ld_proof"], "available": ["ld_proof"]}
+    assert service.client().put("/sig/badge-formats", json={"formats": ["ld_proof"]}).status_code == 401

@@ -250,7 +250,9 @@ class AgentClient:
         body = await self._request("GET", f"/anoncreds/revocation/active-registry/{cred_def_id}", missing_ok=True)
         return bool(body and body.get("result"))
 
-    async def offer_anoncreds_credential(self, connection_id: str, cred_def_id: str, attributes: dict[str, str]) -> JSON:
+    async def offer_anoncreds_credential(
+        self, connection_id: str, cred_def_id: str, attributes: dict[str, str], comment: str | None = None
+    ) -> JSON:
         """Offer an AnonCreds credential over issue-credential 2.0; the agent issues on the request."""
         preview = {
             "@type": "issue-credential/2.0/credential-preview",
@@ -261,6 +263,7 @@ class AgentClient:
             json={
                 "connection_id": connection_id, "credential_preview": preview,
                 "filter": {"anoncreds": {"cred_def_id": cred_def_id}}, "auto_remove": False,
+                **({"comment": comment} if comment else {}),
             },
         )  # fmt: skip
 
@@ -274,6 +277,13 @@ class AgentClient:
             "POST", "/anoncreds/revocation/revoke", json={"cred_ex_id": cred_ex_id, "publish": True, "notify": False},
             timeout=LEDGER_WRITE_TIMEOUT,
         )
+
+    async def create_anoncreds_proof_request(self, request: JSON) -> JSON:
+        """An AnonCreds present-proof 2.0 request bound to no connection (sent out of band)."""
+        return await self._request(
+            "POST", "/present-proof-2.0/create-request",
+            json={"presentation_request": {"anoncreds": request}, "auto_verify": True, "auto_remove": False},
+        )  # fmt: skip
 
     async def send_anoncreds_proof_request(self, connection_id: str, request: JSON) -> JSON:
         return await self._request(

@@ -14,6 +14,7 @@ from ..db.base import utcnow
 from ..members.models import Member
 from .definitions import SCHEMA_ATTRIBUTES
 from .models import AnonCredsCredential, AnonCredsDefinition
+from .tally import Tally
 
 ROLES = {"membership": "member", "attendance": "attendee", "presenter": "presenter"}
 
@@ -35,9 +36,19 @@ def date_number(day: date) -> str:
 
 def credential_attributes(
     kind: str, sig_name: str, member_name: str, *, meeting: MeetingFacts | None = None,
-    talk: TalkFacts | None = None, valid_until: date | None = None,
+    talk: TalkFacts | None = None, valid_until: date | None = None, tally: Tally | None = None,
 ) -> dict[str, str]:  # fmt: skip
     """The values of the kind's schema attributes (AnonCreds values are strings)."""
+    if kind == "participation":
+        if tally is None:
+            raise ValueError("an attendance tally needs its count")
+        values = {
+            "sig": sig_name, "name": member_name, "meetings_attended": str(tally.meetings_attended),
+            "counted_since": tally.counted_since.isoformat(), "counted_since_number": date_number(tally.counted_since),
+            "counted_until": tally.counted_until.isoformat(), "counted_until_number": date_number(tally.counted_until),
+        }  # fmt: skip
+        assert list(values) == SCHEMA_ATTRIBUTES[kind], "attributes must follow the registered schema"
+        return values
     values = {"sig": sig_name, "name": member_name, "role": ROLES[kind]}
     if kind == "membership":
         if valid_until is None:
@@ -104,26 +115,44 @@ async def revoke_credential(session: AsyncSession, agent: AgentClient, credentia
     await session.commit()
 
 
-def proof_request(kind: str, definition: AnonCredsDefinition, since: date | None) -> dict:
+def proof_request(kind: str, definition: AnonCredsDefinition, since: date | None, min_meetings: int | None = None) -> dict:
     """Ask for a kind's badge from this SIG, not revoked now; with ``since``, for an activity on
-    or after that day (membership: valid until at least that day), proved by a predicate."""
+    or after that day (membership: valid until at least that day), proved by a predicate. The
+    attendance tally (``participation``) proves "at least ``min_meetings`` meetings since
+    ``since``" by two predicates and shows only the member's name (see tally.py)."""
     restriction = [{"cred_def_id": definition.cred_def_id}]
     now = int(time.time())
-    revealed = [name for name in SCHEMA_ATTRIBUTES[kind] if not name.endswith("_number")]
-    request = {
-        "name": f"{ROLES[kind]} of {definition.issuer_did}",
+    if kind == "participation":
+        if since is None or min_meetings is None:
+            raise ValueError("an attendance tally proof needs since and min_meetings")
+        revealed = ["name"]
+        predicates = {
+            "meetings": {"name": "meetings_attended", "p_type": ">=", "p_value": min_meetings, "restrictions": restriction},
+            "since": {"name": "counted_since_number", "p_type": ">=", "p_value": int(date_number(since)), "restrictions": restriction},
+        }  # fmt: skip
+    else:
+        revealed = [name for name in SCHEMA_ATTRIBUTES[kind] if not name.endswith("_number")]
+        predicates = {}
+        if since is not None:
+            number = "valid_until_number" if kind == "membership" else "date_number"
+            predicates["since"] = {"name": number, "p_type": ">=", "p_value": int(date_number(since)), "restrictions": restriction}
+    return {
+        "name": f"{ROLES.get(kind, kind)} of {definition.issuer_did}",
         "version": "1.0",
         "nonce": str(secrets.randbits(80)),
         "requested_attributes": {"badge": {"names": revealed, "restrictions": restriction}},
-        "requested_predicates": {},
+        "requested_predicates": predicates,
         "non_revoked": {"from": now, "to": now},
     }
-    if since is not None:
-        number = "valid_until_number" if kind == "membership" else "date_number"
-        request["requested_predicates"]["since"] = {
-            "name": number, "p_type": ">=", "p_value": int(date_number(since)), "restrictions": restriction,
-        }  # fmt: skip
-    return request
+
+
+def unbound_predicates(proof: dict) -> str | None:
+    """The predicates of one request must come from one credential: AnonCreds lets a wallet take
+    each from another of its credentials, and ACA-Py's verifier does not check, so a wallet
+    holding last year's high tally and this year's low one could prove "many meetings since
+    January" from the two. Each predicate names the sub-proof (credential) it comes from."""
+    sources = {item.get("sub_proof_index") for item in ((proof.get("requested_proof") or {}).get("predicates") or {}).values()}
+    return "the proof's predicates come from different credentials" if len(sources) > 1 else None
 
 
 def proof_result(record: dict) -> dict:
@@ -132,10 +161,11 @@ def proof_result(record: dict) -> dict:
     groups = (proof.get("requested_proof") or {}).get("revealed_attr_groups") or {}
     revealed = {name: value["raw"] for group in groups.values() for name, value in group["values"].items()}
     verified = record.get("verified")
+    problem = unbound_predicates(proof)
     return {
         "id": record.get("pres_ex_id"),
         "state": record.get("state"),
-        "verified": None if verified is None else verified == "true",
+        "verified": None if verified is None else verified == "true" and problem is None,
         "revealed": revealed,
-        "error": record.get("error_msg"),
+        "error": problem or record.get("error_msg"),
     }

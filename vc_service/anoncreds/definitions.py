@@ -23,7 +23,11 @@ SCHEMA_ATTRIBUTES = {
     "membership": ["sig", "name", "role", "valid_until", "valid_until_number"],
     "attendance": ["sig", "name", "role", "meeting", "meeting_kind", "date", "date_number"],
     "presenter": ["sig", "name", "role", "meeting", "meeting_kind", "date", "date_number", "talk_title"],
-}
+    # The attendance tally (tally.py): a count a wallet can prove a lower bound of.
+    "participation": [
+        "sig", "name", "meetings_attended", "counted_since", "counted_since_number", "counted_until", "counted_until_number",
+    ],
+}  # fmt: skip
 CRED_DEF_TAG = "badge"
 # Credentials per revocation registry; ACA-Py opens the next registry when one is full. A
 # holder downloads the whole tails file (about 256 bytes per entry) to prove non-revocation.

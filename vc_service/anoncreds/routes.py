@@ -8,13 +8,15 @@ from fastapi import APIRouter, HTTPException, status
 from pydantic import BaseModel, Field
 
 from ..badges.templates import MeetingFacts, TalkFacts
-from ..deps import MAX_ROW_ID, Organizer, RowId, Session, State
+from ..badges.models import Badge
+from ..deps import MAX_ROW_ID, CurrentOrganizer, Organizer, RowId, Session, State
 from ..meetings.models import Meeting, Talk
 from ..members.models import Member
 from .credentials import (
     NotConnected, connection_of, credential_attributes, offer_credential, proof_request, proof_result,
     refresh_credential, revoke_credential,
 )  # fmt: skip
+from .badges import NotRevocable, revoke_anoncreds_badge
 from .models import AnonCredsCredential, AnonCredsDefinition
 
 router = APIRouter(prefix="/anoncreds", tags=["anoncreds"], dependencies=[Organizer])
@@ -29,9 +31,12 @@ class CredentialIn(BaseModel):
 
 
 class ProofRequestIn(BaseModel):
-    kind: Literal["membership", "attendance", "presenter"]
+    kind: Literal["membership", "attendance", "presenter", "participation"]
     member_id: int = Field(ge=1, le=MAX_ROW_ID, description="Whose wallet is asked, over its DIDComm connection.")
     since: date | None = Field(None, description="Activity on or after this day (membership: valid until at least this day), proved by a predicate.")
+    min_meetings: int | None = Field(
+        None, ge=1, le=10_000, description="participation (the attendance tally): at least this many meetings since `since`."
+    )
 
 
 def definitions(state: State) -> dict[str, AnonCredsDefinition]:
@@ -107,6 +112,22 @@ async def post_revoke(credential_id: RowId, state: State, session: Session) -> d
     return credential_out(credential)
 
 
+class RevokeIn(BaseModel):
+    reason: str = Field(min_length=1, max_length=1000, description="Kept in the badge's history and the audit log.")
+
+
+@router.post("/badges/{badge_id}/revoke", summary="Revoke an AnonCreds badge of a meeting (batch or door) on the ledger")
+async def post_revoke_badge(badge_id: RowId, body: RevokeIn, organizer: CurrentOrganizer, state: State, session: Session) -> dict:
+    badge = await session.get(Badge, badge_id)
+    if badge is None or badge.sig_id != organizer.sig_id:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no badge {badge_id}")
+    try:
+        await revoke_anoncreds_badge(session, state.agent, badge, body.reason, organizer.actor)
+    except NotRevocable as exc:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
+    return {"id": badge.id, "credential_id": badge.credential_id, "state": badge.state, "revoked_at": badge.revoked_at}
+
+
 @router.post("/proof-requests", status_code=status.HTTP_202_ACCEPTED, summary="Ask a member's wallet to prove a badge")
 async def post_proof_request(body: ProofRequestIn, state: State, session: Session) -> dict:
     member = await _get(session, Member, body.member_id, "member")
@@ -114,7 +135,10 @@ async def post_proof_request(body: ProofRequestIn, state: State, session: Sessio
         connection_id = connection_of(member)
     except NotConnected as exc:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
-    request = proof_request(body.kind, definitions(state)[body.kind], body.since)
+    try:
+        request = proof_request(body.kind, definitions(state)[body.kind], body.since, body.min_meetings)
+    except ValueError as exc:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
     return proof_result(await state.agent.send_anoncreds_proof_request(connection_id, request))
 
 

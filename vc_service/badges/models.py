@@ -7,6 +7,7 @@ from ..db.base import Base, utcnow
 
 BADGE_KINDS = ("membership", "attendance", "presenter")
 BADGE_STATES = ("pending", "offered", "issued", "failed")
+BADGE_FORMATS = ("ld_proof", "anoncreds")  # an Open Badge (JSON-LD VC), or an AnonCreds credential
 
 
 class IssuanceJob(Base):
@@ -23,7 +24,9 @@ class Badge(Base):
     """One credential for one member. ``badge_key`` makes it exist once, however often asked.
 
     ``badge_key`` is ``attendance:meeting:<id>``, ``presenter:talk:<id>`` or
-    ``membership:<valid-until date>``.
+    ``membership:<valid-until date>``; an AnonCreds badge's key ends in ``:anoncreds`` (the
+    same member gets both when the SIG issues both formats), and ``participation:<year>:<count>``
+    is the AnonCreds attendance tally (anoncreds/tally.py).
     """
 
     __tablename__ = "badges"
@@ -33,6 +36,7 @@ class Badge(Base):
     sig_id: Mapped[int] = mapped_column(ForeignKey("sigs.id"))
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
     kind: Mapped[str] = mapped_column(String(20))
+    format: Mapped[str] = mapped_column(String(20), default="ld_proof")
     badge_key: Mapped[str] = mapped_column(String(100))
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"))
     talk_id: Mapped[int | None] = mapped_column(ForeignKey("talks.id"))
@@ -48,7 +52,12 @@ class Badge(Base):
     sending_since: Mapped[datetime | None]
     cred_ex_id: Mapped[str | None] = mapped_column(String(100), index=True)
     delivery: Mapped[str | None] = mapped_column(String(20))  # didcomm | file, once issued
-    credential: Mapped[dict | None] = mapped_column(JSON)  # the signed credential, once issued
+    # JSON-LD: the signed credential, once issued. AnonCreds: the attribute values offered (the
+    # issuer never sees the wallet's credential).
+    credential: Mapped[dict | None] = mapped_column(JSON)
+    # AnonCreds badges are revoked in the ledger's revocation registry (JSON-LD ones in the
+    # status lists, see status/): when that happened.
+    revoked_at: Mapped[datetime | None]
     issued_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..db.base import utcnow
-from ..issuance.jobs import WantedBadge, add_missing_badges, attendance_key
+from ..issuance.jobs import add_missing_badges, attendance_badges
 from ..meetings.models import Attendance, Meeting
 from ..members.models import Member
 from ..members.service import get_or_create_member
@@ -46,7 +46,8 @@ async def check_in(session: AsyncSession, meeting: Meeting, name: str, email: st
         )
         if already is None:
             session.add(Attendance(meeting_id=meeting.id, member_id=member.id, source="door", joined_at=utcnow()))
-        wanted = [WantedBadge(member.id, "attendance", attendance_key(meeting.id))]
+        await session.flush()  # the attendance counts in the member's AnonCreds tally
+        wanted = await attendance_badges(session, meeting, [member.id])
         await add_missing_badges(session, meeting.sig_id, meeting.id, wanted, job_id=None)
         await session.commit()
     except IntegrityError:

@@ -10,6 +10,7 @@ from ..badges.models import Badge
 from ..deps import Organizer, RowId, Session, State
 from ..meetings.routes import sig_meeting
 from ..members.models import Member
+from ..sig.formats import badge_formats
 from ..members.service import WALLET_DID, InvalidMember, declare_wallet_did
 from ..web import documented_content, templates
 from ..web.qr import qr_svg
@@ -58,7 +59,18 @@ async def claim_qr(token: str, member: ClaimingMember, state: State) -> Response
     return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "private, max-age=3600"})
 
 
-BADGE_LABELS = {"membership": "Membership", "attendance": "Attendance", "presenter": "Presenter"}
+BADGE_LABELS = {"membership": "Membership", "attendance": "Attendance", "presenter": "Presenter", "participation": "Attendance tally"}
+
+
+def badge_label(badge: Badge) -> str:
+    """What the member reads: the kind, what it is about, and its format."""
+    if badge.kind == "participation":
+        detail = f" ({badge.credential['meetings_attended']} meetings since {badge.credential['counted_since']})"
+    elif badge.kind == "attendance":
+        detail = ""
+    else:
+        detail = f" ({badge.badge_key.removesuffix(':anoncreds').split(':', 1)[1]})"
+    return BADGE_LABELS[badge.kind] + detail + (" · AnonCreds" if badge.format == "anoncreds" else "")
 
 
 @router.get("/c/{token}", response_class=HTMLResponse, summary="The member's claim page")
@@ -67,9 +79,10 @@ async def claim_page(token: str, member: ClaimingMember, state: State, session: 
     urls = claim_urls(state.settings.base_url, token)
     rows = [
         {
-            "label": BADGE_LABELS[badge.kind] + (f" ({badge.badge_key.split(':', 1)[1]})" if badge.kind != "attendance" else ""),
-            "state": badge.state,
-            "download_url": f"{urls['claim_url']}/badges/{badge.id}.json",
+            "label": badge_label(badge),
+            "state": "revoked" if badge.revoked_at else badge.state,
+            # An AnonCreds credential exists only in the wallet that asked for it: there is no file.
+            "download_url": f"{urls['claim_url']}/badges/{badge.id}.json" if badge.format == "ld_proof" else None,
         }
         for badge in badges
     ]
@@ -82,6 +95,7 @@ async def claim_page(token: str, member: ClaimingMember, state: State, session: 
             "badges": rows,
             "qr_svg": qr_svg(urls["invitation_short_url"]),
             "wallet_link": urls["invitation_short_url"],
+            "formats": await badge_formats(session, member.sig_id),
         },
     )
 
@@ -91,6 +105,8 @@ async def download_badge(badge_id: RowId, member: ClaimingMember, state: State, 
     badge = await session.get(Badge, badge_id)
     if badge is None or badge.member_id != member.id:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no badge {badge_id} for this claim link")
+    if badge.format != "ld_proof":
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"badge {badge_id} is an AnonCreds credential: it exists only in your wallet, not as a file")
     try:
         credential = await badge_file(session, state, badge, member)
     except BadgeBusy as exc:

@@ -2,6 +2,8 @@
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ..anoncreds.badges import anoncreds_badge_offer
+from ..anoncreds.models import AnonCredsDefinition
 from ..badges.models import Badge
 from ..contexts.service import sig_context_url
 from ..status.service import allocate_status, status_entries
@@ -9,6 +11,7 @@ from ..badges.templates import MeetingFacts, Recipient, TalkFacts, build_badge
 from ..issuer.identity import Issuer
 from ..meetings.models import Meeting, Talk
 from ..members.models import Member
+from .offers import PreparedOffer
 
 
 async def badge_credential(
@@ -48,15 +51,20 @@ async def badge_credential(
     )
 
 
-def didcomm_builder(issuer: Issuer, base_url: str):
-    """For the worker: badges offered over DIDComm are bound to the DID the member gave us, or
-    else to their connection's DID. (A stock ACA-Py holder signs presentations for a did:peer
-    subject with a relative key id that ACA-Py verifiers refuse; a did:key subject works.)"""
+def didcomm_builder(issuer: Issuer, base_url: str, anoncreds: dict[str, AnonCredsDefinition] | None = None):
+    """For the worker: a badge's offer in its format. JSON-LD badges offered over DIDComm are
+    bound to the DID the member gave us, or else to their connection's DID. (A stock ACA-Py
+    holder signs presentations for a did:peer subject with a relative key id that ACA-Py
+    verifiers refuse; a did:key subject works.) AnonCreds badges are bound to the wallet's link
+    secret instead; ``anoncreds`` is the SIG's definitions by kind, None without a ledger."""
 
-    async def build(session: AsyncSession, badge: Badge, member: Member) -> dict:
-        return await badge_credential(
+    async def build(session: AsyncSession, badge: Badge, member: Member) -> PreparedOffer:
+        if badge.format == "anoncreds":
+            return await anoncreds_badge_offer(session, badge, member, issuer.name, anoncreds)
+        credential = await badge_credential(
             session, badge, member, issuer=issuer, base_url=base_url, subject_did=member.did or member.wallet_did,
             for_didcomm=True,
         )  # fmt: skip
+        return PreparedOffer(credential=credential)
 
     return build

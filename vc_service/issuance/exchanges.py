@@ -15,7 +15,6 @@ from ..badges.models import Badge
 from ..db.base import utcnow
 
 LOGGER = logging.getLogger(__name__)
-PROOF_TYPE = "Ed25519Signature2020"
 RETRY_DELAYS = (timedelta(seconds=5), timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10))
 # Issued means the wallet acknowledged storing it ("done"), not merely that it was sent.
 ISSUED_STATES = {"done"}
@@ -31,11 +30,6 @@ def schedule_retry(badge: Badge, reason: str, now: datetime | None = None) -> No
     badge.sending_since = None
     badge.cred_ex_id = None
     badge.next_attempt_at = now + RETRY_DELAYS[badge.attempts - 1] if badge.attempts <= len(RETRY_DELAYS) else None
-
-
-def offered_credential_id(record: dict) -> str | None:
-    offer = ((record.get("by_format") or {}).get("cred_offer") or {}).get("ld_proof") or {}
-    return (offer.get("credential") or {}).get("id")
 
 
 def issued_credential(record: dict) -> dict | None:
@@ -69,7 +63,7 @@ async def on_credential_exchange_event(session: AsyncSession, agent, record: dic
     badge = await session.scalar(select(Badge).where(Badge.cred_ex_id == record.get("cred_ex_id")))
     if badge is None:  # an AnonCreds badge's exchange, or one not recorded yet
         return await on_anoncreds_exchange_event(session, agent, record)
-    if record.get("state") == "credential-issued" and issued_credential(record) is None:
+    if badge.format == "ld_proof" and record.get("state") == "credential-issued" and issued_credential(record) is None:
         record = await agent.get_credential_exchange(record["cred_ex_id"]) or record  # for the signed credential
     apply_exchange_record(badge, record)
     return True

@@ -12,8 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ..anoncreds.tally import tallies_at
 from ..badges.models import Badge, IssuanceJob
 from ..meetings.models import Attendance, Meeting, Talk
+from ..sig.formats import badge_formats
 
 
 def attendance_key(meeting_id: int) -> str:
@@ -28,6 +30,11 @@ def membership_key(valid_until: datetime) -> str:
     return f"membership:{valid_until.date().isoformat()}"
 
 
+def in_format(badge_key: str, badge_format: str) -> str:
+    """JSON-LD badges keep their key; the same badge in AnonCreds is a second row of its own."""
+    return badge_key if badge_format == "ld_proof" else f"{badge_key}:{badge_format}"
+
+
 def new_credential_id() -> str:
     return f"urn:uuid:{uuid.uuid4()}"
 
@@ -36,15 +43,37 @@ def new_credential_id() -> str:
 class WantedBadge:
     member_id: int
     kind: str
-    badge_key: str
+    badge_key: str  # without the format: see in_format
     talk_id: int | None = None
+    format: str = "ld_proof"
+    values: dict | None = None  # what an AnonCreds tally says, fixed when its row is made
+
+    @property
+    def key(self) -> str:
+        return in_format(self.badge_key, self.format)
+
+
+async def attendance_badges(session: AsyncSession, meeting: Meeting, member_ids: list[int]) -> list[WantedBadge]:
+    """The attendees' attendance badges in each of the SIG's formats and, with AnonCreds, their
+    attendance tally up to this meeting (see anoncreds/tally.py)."""
+    formats = await badge_formats(session, meeting.sig_id)
+    wanted = [
+        WantedBadge(member_id, "attendance", attendance_key(meeting.id), format=badge_format)
+        for badge_format in formats for member_id in member_ids
+    ]  # fmt: skip
+    if "anoncreds" in formats and member_ids:
+        for member_id, tally in (await tallies_at(session, meeting, member_ids)).items():
+            wanted.append(WantedBadge(member_id, "participation", tally.key, format="anoncreds", values=tally.values()))
+    return wanted
 
 
 async def wanted_badges(session: AsyncSession, meeting: Meeting) -> list[WantedBadge]:
-    attendees = await session.scalars(select(Attendance.member_id).where(Attendance.meeting_id == meeting.id))
-    talks = await session.scalars(select(Talk).where(Talk.meeting_id == meeting.id))
-    return [WantedBadge(member_id, "attendance", attendance_key(meeting.id)) for member_id in attendees] + [
-        WantedBadge(talk.presenter_id, "presenter", presenter_key(talk.id), talk.id) for talk in talks
+    attendees = list(await session.scalars(select(Attendance.member_id).where(Attendance.meeting_id == meeting.id)))
+    talks = list(await session.scalars(select(Talk).where(Talk.meeting_id == meeting.id)))
+    formats = await badge_formats(session, meeting.sig_id)
+    return await attendance_badges(session, meeting, attendees) + [
+        WantedBadge(talk.presenter_id, "presenter", presenter_key(talk.id), talk.id, format=badge_format)
+        for badge_format in formats for talk in talks
     ]
 
 
@@ -55,11 +84,17 @@ async def add_missing_badges(
     existing = set(
         (await session.execute(select(Badge.member_id, Badge.badge_key).where(Badge.meeting_id == meeting_id))).all()
     )
-    missing = [badge for badge in wanted if (badge.member_id, badge.badge_key) not in existing]
+    # A tally is keyed by its year and count, not by meeting: look it up among all the member's badges.
+    counted = {badge.member_id for badge in wanted if badge.kind == "participation"}
+    if counted:
+        tallies = select(Badge.member_id, Badge.badge_key).where(Badge.member_id.in_(counted), Badge.kind == "participation")
+        existing |= set((await session.execute(tallies)).all())
+    missing = [badge for badge in wanted if (badge.member_id, badge.key) not in existing]
     session.add_all(
         Badge(
-            sig_id=sig_id, member_id=badge.member_id, kind=badge.kind, badge_key=badge.badge_key,
+            sig_id=sig_id, member_id=badge.member_id, kind=badge.kind, format=badge.format, badge_key=badge.key,
             meeting_id=meeting_id, talk_id=badge.talk_id, job_id=job_id, credential_id=new_credential_id(),
+            credential=badge.values,
         )  # fmt: skip
         for badge in missing
     )

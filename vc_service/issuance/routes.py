@@ -53,10 +53,13 @@ class JobStarted(BaseModel):
 
 class BadgeProgress(BaseModel):
     id: int
+    meeting_id: int | None
     member_id: int
     member_name: str
     kind: str
+    format: str  # ld_proof (Open Badge, JSON-LD) | anoncreds
     state: str
+    revoked_at: datetime | None  # AnonCreds; a JSON-LD badge's revocation is in GET /credentials/status
     failure_reason: str | None
     claim_url: str
     wallet_connected: bool
@@ -89,6 +92,29 @@ async def issue_meeting(meeting_id: RowId, state: State, session: Session) -> Jo
     )
 
 
+def badge_progress(state, badge: Badge, member: Member) -> BadgeProgress:
+    return BadgeProgress(
+        id=badge.id, meeting_id=badge.meeting_id, member_id=member.id, member_name=member.name, kind=badge.kind,
+        format=badge.format, state=badge.state, revoked_at=badge.revoked_at, failure_reason=badge.failure_reason,
+        claim_url=f"{state.settings.base_url}/c/{member.claim_token}", wallet_connected=member.connection_state == "active",
+    )  # fmt: skip
+
+
+@router.get(
+    "/members/{member_id}/badges",
+    response_model=list[BadgeProgress],
+    dependencies=[Organizer],
+    tags=["members"],
+    summary="Every badge of a member, in each format, and its state",
+)
+async def member_badges(member_id: RowId, state: State, session: Session) -> list[BadgeProgress]:
+    member = await session.get(Member, member_id)
+    if member is None or member.sig_id != state.issuer.sig_id:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no member {member_id}")
+    badges = await session.scalars(select(Badge).where(Badge.member_id == member.id).order_by(Badge.id))
+    return [badge_progress(state, badge, member) for badge in badges]
+
+
 @router.get(
     "/meetings/{meeting_id}/badges",
     response_model=MeetingProgress,
@@ -103,14 +129,7 @@ async def meeting_badges(meeting_id: RowId, state: State, session: Session) -> M
             select(Badge, Member).join(Member, Badge.member_id == Member.id).where(Badge.meeting_id == meeting_id).order_by(Badge.id)
         )
     ).all()
-    badges = [
-        BadgeProgress(
-            id=badge.id, member_id=member.id, member_name=member.name, kind=badge.kind, state=badge.state,
-            failure_reason=badge.failure_reason, claim_url=f"{state.settings.base_url}/c/{member.claim_token}",
-            wallet_connected=member.connection_state == "active",
-        )  # fmt: skip
-        for badge, member in rows
-    ]
+    badges = [badge_progress(state, badge, member) for badge, member in rows]
     counts = {name: sum(1 for badge in badges if badge.state == name) for name in BADGE_STATES}
     return MeetingProgress(meeting_id=meeting_id, total=len(badges), counts=counts, badges=badges)
 

@@ -16,21 +16,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from ..agent.client import AgentClient
 from ..agent.errors import AgentError
 from ..badges.models import Badge
-from ..credentials.document import issuer_id
 from ..db.base import utcnow
-from ..issuer.dids import verification_method
 from ..members.connections import apply_connection_record, member_alias, on_connection_event
 from ..members.models import Member
 from ..proofs.service import on_presentation_event, on_problem_report
 from ..webhooks.models import WebhookEvent
-from .exchanges import (
-    PROOF_TYPE,
-    apply_exchange_record,
-    mark_issued,
-    offered_credential_id,
-    on_credential_exchange_event,
-    schedule_retry,
-)
+from .exchanges import apply_exchange_record, mark_issued, on_credential_exchange_event, schedule_retry
+from .offers import CannotOffer, PreparedOffer, offered_credential_id, send_offer
 
 LOGGER = logging.getLogger(__name__)
 TICK_SECONDS = 2.0
@@ -51,8 +43,8 @@ EVENT_HANDLERS: dict[str, EventHandler] = {
     "present_proof_v2_0": on_presentation_event,
     "problem_report": on_problem_report,
 }
-# Builds the unsigned credential of a badge for a member (see issuance/badge_credentials.py).
-CredentialBuilder = Callable[[AsyncSession, Badge, Member], Awaitable[dict]]
+# Prepares a badge's offer to a member, in the badge's format (see issuance/badge_credentials.py).
+OfferBuilder = Callable[[AsyncSession, Badge, Member], Awaitable[PreparedOffer]]
 
 
 class IssuanceWorker:
@@ -65,14 +57,14 @@ class IssuanceWorker:
     """
 
     def __init__(
-        self, sessions: async_sessionmaker, agent: AgentClient, build_credential: CredentialBuilder,
+        self, sessions: async_sessionmaker, agent: AgentClient, build_offer: OfferBuilder,
         offer_timeout: float, claim_timeout: float,
     ) -> None:  # fmt: skip
         self._sessions = sessions
         self._offer_timeout = timedelta(seconds=offer_timeout)
         self._claim_timeout = timedelta(seconds=claim_timeout)
         self._agent = agent
-        self._build_credential = build_credential
+        self._build_offer = build_offer
         self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None
 
@@ -155,19 +147,22 @@ class IssuanceWorker:
             ).all()
             if not rows:
                 return 0
-            offers = [(badge, member, await self._build_credential(session, badge, member)) for badge, member in rows]
-            for badge, _member, _credential in offers:
+            offers = []
+            for badge, member in rows:
+                try:
+                    offers.append((badge, member, await self._build_offer(session, badge, member)))
+                except CannotOffer as exc:
+                    schedule_retry(badge, str(exc))
+            for badge, _member, _offer in offers:
                 badge.sending_since = now
             await session.commit()  # from here a crash is resolved by reconcile(), not by resending
 
             limit = asyncio.Semaphore(CONCURRENT_OFFERS)
 
-            async def offer(badge: Badge, member: Member, credential: dict) -> None:
+            async def offer(badge: Badge, member: Member, prepared: PreparedOffer) -> None:
                 async with limit:
                     try:
-                        record = await self._agent.offer_ld_proof_credential(
-                            member.connection_id, credential, PROOF_TYPE, verification_method(issuer_id(credential))
-                        )
+                        record = await send_offer(self._agent, member.connection_id, badge, prepared)
                     except AgentError as exc:
                         schedule_retry(badge, f"offer failed: {exc}")
                         return

@@ -17,6 +17,7 @@ class ProofRequest(Base):
     sig_id: Mapped[int] = mapped_column(ForeignKey("sigs.id"))
     template: Mapped[str] = mapped_column(String(40))
     since: Mapped[datetime | None]
+    min_meetings: Mapped[int | None]  # attended-at-least (AnonCreds tally)
     challenge: Mapped[str] = mapped_column(String(100))
     pres_ex_id: Mapped[str] = mapped_column(String(100), unique=True)
     thread_id: Mapped[str] = mapped_column(String(100), index=True)

@@ -12,15 +12,19 @@ from ..verification.checks import VerificationResult, check_status
 from ..web.qr import qr_svg
 from ..web.ratelimit import RateLimit
 from .models import ProofRequest
-from .service import create_proof_request, expire_if_due
+from .service import TemplateUnavailable, create_proof_request, expire_if_due
 
 router = APIRouter(tags=["proof requests"])
 request_limit = RateLimit(limit=30)
 
 
 class ProofRequestIn(BaseModel):
-    template: Literal["attended", "presented", "member"]
-    since: AwareDatetime | None = Field(None, description="Only badges for activities from this instant on (attended, presented).")
+    template: Literal["attended", "presented", "member", "attended-at-least"] = Field(
+        description="attended, presented, member: an Open Badge (JSON-LD, DIF Presentation Exchange). attended-at-least: "
+        "the AnonCreds attendance tally proves at least `min_meetings` meetings since `since` by zero-knowledge predicates.",
+    )
+    since: AwareDatetime | None = Field(None, description="Only badges for activities from this instant on (attended, presented, attended-at-least).")
+    min_meetings: int | None = Field(None, ge=1, le=10_000, description="attended-at-least: how many meetings at least.")
     domain: str | None = Field(None, max_length=300, description="The verifier's domain, bound into the proof.")
 
 
@@ -37,6 +41,7 @@ class ProofRequestOut(BaseModel):
     id: str
     template: str
     since: datetime | None
+    min_meetings: int | None
     state: str
     verified: bool
     reason: str | None
@@ -45,6 +50,7 @@ class ProofRequestOut(BaseModel):
     invitation_short_url: str
     qr_url: str
     credentials: list[DisclosedCredential]
+    revealed: dict[str, str] = Field(description="AnonCreds templates: the attributes the wallet revealed (the rest is proved, not shown).")
 
 
 async def disclosed(state, presentation: dict | None) -> list[DisclosedCredential]:
@@ -70,10 +76,10 @@ async def disclosed(state, presentation: dict | None) -> list[DisclosedCredentia
 async def proof_request_out(state, request: ProofRequest) -> ProofRequestOut:
     short = f"{state.settings.base_url}/p/{request.id}"
     return ProofRequestOut(
-        id=request.id, template=request.template, since=request.since, state=request.state,
+        id=request.id, template=request.template, since=request.since, min_meetings=request.min_meetings, state=request.state,
         verified=request.state == "verified", reason=request.reason, expires_at=request.expires_at,
         answered_at=request.answered_at, invitation_short_url=short, qr_url=f"{short}/qr.svg",
-        credentials=await disclosed(state, request.presentation),
+        credentials=await disclosed(state, request.presentation), revealed=(request.presentation or {}).get("revealed") or {},
     )  # fmt: skip
 
 
@@ -94,10 +100,18 @@ async def find_request(request_id: str, session: Session) -> ProofRequest:
 async def new_proof_request(body: ProofRequestIn, state: State, session: Session) -> ProofRequestOut:
     if body.since is not None and body.template == "member":
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "since applies to attended and presented, not member")
-    created = await create_proof_request(
-        session, state.agent, state.issuer, body.template, body.since, body.domain or state.settings.base_url,
-        timedelta(minutes=state.settings.proof_request_minutes),
-    )  # fmt: skip
+    counted = body.template == "attended-at-least"
+    if counted and (body.since is None or body.min_meetings is None):
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "attended-at-least needs since and min_meetings")
+    if not counted and body.min_meetings is not None:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "min_meetings applies to attended-at-least only")
+    try:
+        created = await create_proof_request(
+            session, state.agent, state.issuer, body.template, body.since, body.domain or state.settings.base_url,
+            timedelta(minutes=state.settings.proof_request_minutes), min_meetings=body.min_meetings, anoncreds=state.anoncreds,
+        )  # fmt: skip
+    except TemplateUnavailable as exc:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
     return await proof_request_out(state, created)
 
 

@@ -8,24 +8,42 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..agent.client import AgentClient
+from ..anoncreds.credentials import proof_request, proof_result
+from ..anoncreds.models import AnonCredsDefinition
 from ..credentials.document import as_list, same_did, subject_ids
 from ..db.base import utcnow
 from ..issuer.identity import Issuer
 from .models import ProofRequest
-from .templates import presentation_definition
+from .templates import ANONCREDS_TEMPLATES, presentation_definition
+
+
+class TemplateUnavailable(Exception):
+    """An AnonCreds template on a service without a ledger."""
 
 
 async def create_proof_request(
     session: AsyncSession, agent: AgentClient, issuer: Issuer, template: str, since: datetime | None,
-    domain: str, lifetime: timedelta,
+    domain: str, lifetime: timedelta, *, min_meetings: int | None = None,
+    anoncreds: dict[str, AnonCredsDefinition] | None = None,
 ) -> ProofRequest:  # fmt: skip
+    """A connectionless request (out-of-band, the request attached) from a template: DIF
+    Presentation Exchange for the Open Badges, or an AnonCreds proof request with predicates."""
     now = utcnow()
-    challenge = str(uuid.uuid4())
-    definition = presentation_definition(template, issuer.did, since, now)
-    record = await agent.create_proof_request(definition, challenge, domain)
+    if template in ANONCREDS_TEMPLATES:
+        if anoncreds is None:
+            raise TemplateUnavailable(f"the {template} template asks for AnonCreds badges: this service has no ledger")
+        kind = ANONCREDS_TEMPLATES[template]
+        anoncreds_request = proof_request(kind, anoncreds[kind], since and since.date(), min_meetings)
+        record = await agent.create_anoncreds_proof_request(anoncreds_request)
+        challenge = anoncreds_request["nonce"]
+    else:
+        challenge = str(uuid.uuid4())
+        definition = presentation_definition(template, issuer.did, since, now)
+        record = await agent.create_proof_request(definition, challenge, domain)
     invitation = await agent.create_connectionless_invitation(record["pres_ex_id"], issuer.name)
     request = ProofRequest(
-        id=secrets.token_urlsafe(12), sig_id=issuer.sig_id, template=template, since=since, challenge=challenge,
+        id=secrets.token_urlsafe(12), sig_id=issuer.sig_id, template=template, since=since, min_meetings=min_meetings,
+        challenge=challenge,
         pres_ex_id=record["pres_ex_id"], thread_id=record["thread_id"], invitation_url=invitation["invitation_url"],
         expires_at=now + lifetime,
     )  # fmt: skip
@@ -58,7 +76,11 @@ async def on_presentation_event(session: AsyncSession, agent: AgentClient, recor
     if state == "done":
         full = await agent.get_presentation_exchange(record["pres_ex_id"]) or record  # the webhook lacks the presentation
         presentation = ((full.get("by_format") or {}).get("pres") or {}).get("dif")
-        if record.get("verified") != "true":
+        if presentation is None:  # AnonCreds: what the wallet revealed; the predicates are the template's
+            result = proof_result({**full, "verified": record.get("verified")})
+            reason = None if result["verified"] else result["error"] or "the agent found the proof invalid (or a credential revoked)"
+            answer(request, "verified" if result["verified"] else "not-verified", reason, {"revealed": result["revealed"]})
+        elif record.get("verified") != "true":
             answer(request, "not-verified", "the agent found the presentation's proofs invalid", presentation)
         elif problem := holder_binding_problem(presentation or {}):
             answer(request, "not-verified", problem, presentation)

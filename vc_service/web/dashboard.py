@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy import func, select
 
+from ..anoncreds.badges import NotRevocable, revoke_anoncreds_badge
 from ..badges.models import BADGE_STATES, Badge
 from ..claims.door import open_door
 from ..deps import RowId, Session, State
@@ -23,6 +24,7 @@ from ..members.roster import RosterFormatError, decode_roster, parse_roster
 from ..members.routes import MAX_ROSTER_BYTES
 from ..members.service import import_roster
 from ..reports.charts import attendance_chart
+from ..sig.formats import FormatUnavailable, badge_formats, set_badge_formats
 from ..reports.queries import sig_health_report
 from ..reports.routes import check_period, csv_response, period_report
 from ..status.models import CredentialStatus
@@ -33,6 +35,7 @@ from .auth import CsrfChecked, SignedIn, WebSessionDep, page
 
 router = APIRouter(prefix="/dashboard", tags=["pages"], include_in_schema=False)
 STATUS_ACTIONS = ("revoke", "suspend", "unsuspend")
+FORMAT_NAMES = {"ld_proof": "Open Badges (JSON-LD)", "anoncreds": "AnonCreds"}
 
 
 def back_to(meeting_id: int, notice: str = "") -> RedirectResponse:
@@ -56,7 +59,10 @@ def utc_from_form(value: str) -> datetime:
 
 
 @router.get("", response_class=HTMLResponse)
-async def meetings(request: Request, session: WebSessionDep, organizer: SignedIn, db: Session, error: str | None = None):
+async def meetings(
+    request: Request, session: WebSessionDep, organizer: SignedIn, db: Session, state: State, error: str | None = None,
+    notice: str = "",
+):  # fmt: skip
     attendance = select(Attendance.meeting_id, func.count().label("people")).group_by(Attendance.meeting_id).subquery()
     rows = (
         await db.execute(
@@ -66,8 +72,23 @@ async def meetings(request: Request, session: WebSessionDep, organizer: SignedIn
             .order_by(Meeting.starts_at.desc(), Meeting.id.desc())
         )
     ).all()
-    context = {"meetings": rows, "kinds": MEETING_KINDS, "organizer": organizer, "error": error}
+    context = {
+        "meetings": rows, "kinds": MEETING_KINDS, "organizer": organizer, "error": error, "notice": notice,
+        "formats": await badge_formats(db, organizer.sig_id), "ledger": state.anoncreds is not None,
+    }  # fmt: skip
     return page(request, session, "dashboard/meetings.html", context)
+
+
+@router.post("/badge-formats", dependencies=[CsrfChecked])
+async def change_badge_formats(
+    organizer: SignedIn, db: Session, state: State, formats: Annotated[list[str] | None, Form()] = None,
+) -> Response:  # fmt: skip
+    try:
+        chosen = await set_badge_formats(db, organizer.sig_id, formats or [], state.anoncreds is not None, f"organizer:{organizer.email}")
+    except (ValueError, FormatUnavailable) as exc:
+        return RedirectResponse(f"/dashboard?notice=Badge formats not changed: {exc}", status.HTTP_303_SEE_OTHER)
+    names = " and ".join(FORMAT_NAMES[name] for name in chosen)
+    return RedirectResponse(f"/dashboard?notice=Badges are now issued as {names}.", status.HTTP_303_SEE_OTHER)
 
 
 @router.post("/meetings", dependencies=[CsrfChecked])
@@ -106,7 +127,8 @@ async def badge_rows(db: Session, meeting: Meeting) -> list[dict]:
     return [
         {
             "badge": badge, "member": member,
-            "withdrawn": "revoked" if status_ and status_.revoked else "suspended" if status_ and status_.suspended else None,
+            "withdrawn": "revoked" if badge.revoked_at or (status_ and status_.revoked)
+            else "suspended" if status_ and status_.suspended else None,
         }  # fmt: skip
         for badge, member, status_ in rows
     ]
@@ -209,12 +231,17 @@ async def change_badge_status(
         return back_to(badge.meeting_id, f"Unknown action {action!r}.")
     if not reason.strip():
         return back_to(badge.meeting_id, f"Say why you {action} the badge: the reason is kept in its history.")
+    actor = f"organizer:{organizer.email}"
     try:
-        await change_and_publish(
-            db, state.agent, state.issuer, state.settings.base_url,
-            badge.credential_id, action, reason.strip(), actor=f"organizer:{organizer.email}",
-        )  # fmt: skip
-    except (LookupError, StatusError) as exc:
+        if badge.format == "anoncreds":  # in the ledger's revocation registry, which knows no suspension
+            if action != "revoke":
+                return back_to(badge.meeting_id, "AnonCreds badges can be revoked, not suspended.")
+            await revoke_anoncreds_badge(db, state.agent, badge, reason.strip(), actor)
+        else:
+            await change_and_publish(
+                db, state.agent, state.issuer, state.settings.base_url, badge.credential_id, action, reason.strip(), actor=actor
+            )
+    except (LookupError, StatusError, NotRevocable) as exc:
         return back_to(badge.meeting_id, f"Not changed: {exc}")
     return back_to(badge.meeting_id, f"Badge {badge_id}: {action} done.")
 

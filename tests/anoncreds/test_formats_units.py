@@ -1,0 +1,259 @@
+"""The SIG's badge formats and what they make: badge rows per format, the attendance tally,
+the worker's AnonCreds offers and their recovery after a crash. On both databases; the agent is
+a stand-in that records what it is asked (tests/anoncreds/test_formats_end_to_end.py uses real ones)."""
+
+import uuid
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from vc_service.anoncreds.badges import NotRevocable, revoke_anoncreds_badge
+from vc_service.anoncreds.credentials import proof_request, proof_result
+from vc_service.anoncreds.models import AnonCredsDefinition
+from vc_service.anoncreds.tally import Tally
+from vc_service.audit.models import AuditEvent
+from vc_service.badges.models import Badge
+from vc_service.claims.door import check_in
+from vc_service.claims.routes import badge_label
+from vc_service.db.base import utcnow
+from vc_service.issuance.badge_credentials import didcomm_builder
+from vc_service.issuance.jobs import start_meeting_job
+from vc_service.issuance.offers import offered_credential_id
+from vc_service.issuance.worker import IssuanceWorker
+from vc_service.issuer.identity import Issuer
+from vc_service.meetings.models import Attendance, Meeting, Talk
+from vc_service.members.models import Member
+from vc_service.sig.formats import FormatUnavailable, badge_formats, chosen_formats, set_badge_formats
+from vc_service.sig.models import Sig
+from vc_service.status.models import StatusChange
+
+DEFINITIONS = {
+    kind: AnonCredsDefinition(kind=kind, issuer_did="Th7MpTaRZVRYnPiabds81Y", schema_id=f"s-{kind}", cred_def_id=f"cd-{kind}")
+    for kind in ("membership", "attendance", "presenter", "participation")
+}
+
+
+def test_formats_are_checked_and_put_in_order():
+    assert chosen_formats(["anoncreds", "ld_proof", "anoncreds"], ledger_configured=True) == ["ld_proof", "anoncreds"]
+    with pytest.raises(FormatUnavailable, match="VC_SERVICE_LEDGER_GENESIS"):
+        chosen_formats(["ld_proof", "anoncreds"], ledger_configured=False)
+    with pytest.raises(ValueError, match="unknown badge format jwt"):
+        chosen_formats(["jwt"], ledger_configured=True)
+    with pytest.raises(ValueError, match="at least one"):
+        chosen_formats([], ledger_configured=True)
+
+
+def at(day: str) -> datetime:
+    return datetime.fromisoformat(f"{day}T17:00:00+00:00")
+
+
+async def seed(sessions, formats: list[str]) -> dict:
+    """Ada attended a 2025 meeting and three of 2026, presenting at the last; Ben only the last."""
+    async with sessions() as session:
+        sig = Sig(name="Healthcare SIG", badge_formats=formats)
+        session.add(sig)
+        await session.flush()
+        meetings = [
+            Meeting(sig_id=sig.id, kind="general", title=f"Meeting {day}", starts_at=at(day), ends_at=at(day) + timedelta(hours=1))
+            for day in ("2025-12-04", "2026-09-10", "2026-10-08", "2026-11-05")
+        ]
+        ada = Member(sig_id=sig.id, name="Ada", email="ada@example.org", claim_token="ada", connection_id="c-ada", connection_state="active")
+        ben = Member(sig_id=sig.id, name="Ben", email="ben@example.org", claim_token="ben", connection_id="c-ben", connection_state="active")
+        session.add_all([*meetings, ada, ben])
+        await session.flush()
+        session.add_all(Attendance(meeting_id=meeting.id, member_id=ada.id, source="roster") for meeting in meetings)
+        session.add(Attendance(meeting_id=meetings[-1].id, member_id=ben.id, source="roster"))
+        session.add(Talk(meeting_id=meetings[-1].id, title="Fluids", presenter_id=ada.id))
+        await session.commit()
+        return {"sig": sig.id, "meetings": [meeting.id for meeting in meetings], "ada": ada.id, "ben": ben.id}
+
+
+async def badges_of(session, meeting_id: int | None = None) -> list[tuple]:
+    query = select(Badge.member_id, Badge.kind, Badge.format, Badge.badge_key).order_by(Badge.member_id, Badge.kind, Badge.format)
+    if meeting_id is not None:
+        query = query.where(Badge.meeting_id == meeting_id)
+    return [tuple(row) for row in (await session.execute(query)).all()]
+
+
+async def test_issue_all_makes_each_badge_once_per_format_with_the_tally(sessions):
+    ids = await seed(sessions, ["ld_proof", "anoncreds"])
+    last = ids["meetings"][-1]
+    async with sessions() as session:
+        meeting = await session.get(Meeting, last)
+        _job, added = await start_meeting_job(session, meeting)
+        assert added == 8
+        ada, ben = ids["ada"], ids["ben"]
+        assert await badges_of(session, last) == [
+            (ada, "attendance", "anoncreds", f"attendance:meeting:{last}:anoncreds"),
+            (ada, "attendance", "ld_proof", f"attendance:meeting:{last}"),
+            (ada, "participation", "anoncreds", "participation:2026:3:anoncreds"),  # the 2025 meeting is another year
+            (ada, "presenter", "anoncreds", "presenter:talk:1:anoncreds"),
+            (ada, "presenter", "ld_proof", "presenter:talk:1"),
+            (ben, "attendance", "anoncreds", f"attendance:meeting:{last}:anoncreds"),
+            (ben, "attendance", "ld_proof", f"attendance:meeting:{last}"),
+            (ben, "participation", "anoncreds", "participation:2026:1:anoncreds"),
+        ]
+        tally = await session.scalar(select(Badge).where(Badge.member_id == ada, Badge.kind == "participation"))
+        assert Tally.from_values(tally.credential) == Tally(date(2026, 1, 1), date(2026, 11, 5), 3)
+
+        assert (await start_meeting_job(session, meeting))[1] == 0  # a second "issue all" adds nothing
+        earlier = await session.get(Meeting, ids["meetings"][1])
+        assert (await start_meeting_job(session, earlier))[1] == 3  # Ada: both attendance formats, tally of 1
+        assert (await start_meeting_job(session, earlier))[1] == 0
+
+
+async def test_json_ld_only_is_the_default_and_changes_are_audited(sessions):
+    ids = await seed(sessions, ["ld_proof"])
+    async with sessions() as session:
+        _job, added = await start_meeting_job(session, await session.get(Meeting, ids["meetings"][-1]))
+        assert added == 3 and {row[2] for row in await badges_of(session)} == {"ld_proof"}
+        with pytest.raises(FormatUnavailable):
+            await set_badge_formats(session, ids["sig"], ["anoncreds"], ledger_configured=False, actor="organizer:a@example.org")
+        assert await set_badge_formats(session, ids["sig"], ["anoncreds"], ledger_configured=True, actor="organizer:a@example.org") == ["anoncreds"]
+    async with sessions() as session:
+        assert await badge_formats(session, ids["sig"]) == ["anoncreds"]
+        event = await session.scalar(select(AuditEvent).where(AuditEvent.action == "sig.badge_formats"))
+        assert (event.actor, event.detail) == ("organizer:a@example.org", {"formats": ["anoncreds"]})
+    async with sessions() as session:
+        sig = Sig(name="Fresh SIG")  # a SIG made without a choice issues Open Badges
+        session.add(sig)
+        await session.commit()
+        assert await badge_formats(session, sig.id) == ["ld_proof"]
+
+
+async def test_door_check_in_gives_both_formats_and_the_tally_once(sessions):
+    ids = await seed(sessions, ["ld_proof", "anoncreds"])
+    async with sessions() as session:
+        meeting = await session.get(Meeting, ids["meetings"][2])
+        for _scan in range(2):
+            member = await check_in(session, meeting, "Cy Door", "cy@example.org")
+        assert [row[1:3] for row in await badges_of(session, meeting.id)] == [
+            ("attendance", "anoncreds"), ("attendance", "ld_proof"), ("participation", "anoncreds"),
+        ]  # fmt: skip
+        tally = await session.scalar(select(Badge).where(Badge.member_id == member.id, Badge.kind == "participation"))
+        assert tally.credential["meetings_attended"] == "1"
+
+
+class RecordingAgent:
+    """Answers AnonCreds offers like an agent and lists the exchanges it made."""
+
+    def __init__(self) -> None:
+        self.records: list[dict] = []
+
+    async def offer_anoncreds_credential(self, connection_id, cred_def_id, attributes, comment=None) -> dict:
+        record = {
+            "cred_ex_id": str(uuid.uuid4()), "state": "offer-sent", "connection_id": connection_id,
+            "cred_offer": {"comment": comment}, "by_format": {"cred_offer": {"anoncreds": {"cred_def_id": cred_def_id}}},
+            "attributes": attributes,
+        }  # fmt: skip
+        self.records.append(record)
+        return record
+
+    async def list_credential_exchanges(self, connection_id: str) -> list[dict]:
+        return [record for record in self.records if record["connection_id"] == connection_id]
+
+
+def worker(sessions, agent, sig_id: int, definitions) -> IssuanceWorker:
+    issuer = Issuer(sig_id=sig_id, did="did:key:z6MkSig", name="Healthcare SIG", url=None, description="")
+    return IssuanceWorker(sessions, agent, didcomm_builder(issuer, "http://sig.test", definitions), offer_timeout=120, claim_timeout=30)
+
+
+async def test_the_worker_offers_anoncreds_badges_with_their_values_and_adopts_an_offer_after_a_crash(sessions):
+    ids = await seed(sessions, ["anoncreds"])
+    async with sessions() as session:
+        await start_meeting_job(session, await session.get(Meeting, ids["meetings"][-1]))
+        crashed = await session.scalar(select(Badge).where(Badge.member_id == ids["ben"], Badge.kind == "attendance"))
+        crashed.sending_since = utcnow() - timedelta(seconds=31)  # claimed by a worker that died after offering
+        await session.commit()
+    agent = RecordingAgent()
+    sent_before_crash = await agent.offer_anoncreds_credential("c-ben", "cd-attendance", {}, comment=f"Badge {crashed.credential_id}")
+    assert offered_credential_id(sent_before_crash) == crashed.credential_id
+
+    running = worker(sessions, agent, ids["sig"], DEFINITIONS)
+    await running.release_stale_claims()
+    while await running.offer_due_badges():
+        pass
+    async with sessions() as session:
+        badges = list(await session.scalars(select(Badge).order_by(Badge.id)))
+        assert {badge.state for badge in badges} == {"offered"} and len(badges) == 5
+        assert (await session.get(Badge, crashed.id)).cred_ex_id == sent_before_crash["cred_ex_id"]  # adopted, not resent
+        assert len(agent.records) == 5
+        for badge in badges:
+            record = next(record for record in agent.records if record["cred_ex_id"] == badge.cred_ex_id)
+            assert offered_credential_id(record) == badge.credential_id
+            assert record["by_format"]["cred_offer"]["anoncreds"]["cred_def_id"] == f"cd-{badge.kind}"
+        presenter = next(badge for badge in badges if badge.kind == "presenter")
+        offered = next(record for record in agent.records if record["cred_ex_id"] == presenter.cred_ex_id)["attributes"]
+        assert (offered["talk_title"], offered["date_number"], offered["role"]) == ("Fluids", "20261105", "presenter")
+        assert presenter.credential == offered  # the organizer sees what the wallet was offered
+
+
+async def test_without_a_ledger_anoncreds_badges_wait_with_the_reason(sessions):
+    ids = await seed(sessions, ["anoncreds"])
+    async with sessions() as session:
+        await start_meeting_job(session, await session.get(Meeting, ids["meetings"][-1]))
+    agent = RecordingAgent()
+    await worker(sessions, agent, ids["sig"], None).offer_due_badges()
+    async with sessions() as session:
+        badges = list(await session.scalars(select(Badge)))
+        assert {badge.state for badge in badges} == {"failed"} and not agent.records
+        assert "need a ledger" in badges[0].failure_reason and badges[0].next_attempt_at is not None
+
+
+def test_the_tally_proof_asks_two_predicates_and_needs_them_from_one_credential():
+    request = proof_request("participation", DEFINITIONS["participation"], date(2026, 3, 1), min_meetings=3)
+    assert request["requested_attributes"]["badge"]["names"] == ["name"]
+    predicates = request["requested_predicates"]
+    assert (predicates["meetings"]["name"], predicates["meetings"]["p_value"]) == ("meetings_attended", 3)
+    assert (predicates["since"]["name"], predicates["since"]["p_value"]) == ("counted_since_number", 20260301)
+    with pytest.raises(ValueError, match="since and min_meetings"):
+        proof_request("participation", DEFINITIONS["participation"], None, min_meetings=3)
+
+    def answered(first: int, second: int) -> dict:
+        proof = {"requested_proof": {"predicates": {"meetings": {"sub_proof_index": first}, "since": {"sub_proof_index": second}}}}
+        return {"pres_ex_id": "p", "state": "done", "verified": "true", "by_format": {"pres": {"anoncreds": proof}}}
+
+    assert proof_result(answered(0, 0))["verified"] is True
+    mixed = proof_result(answered(0, 1))  # last year's high count with this year's window: refused
+    assert mixed["verified"] is False and "different credentials" in mixed["error"]
+
+
+def test_the_claim_page_names_each_badge_with_its_format():
+    tally = Tally(date(2026, 1, 1), date(2026, 11, 5), 3)
+    assert badge_label(Badge(kind="participation", format="anoncreds", badge_key=tally.key, credential=tally.values())) == (
+        "Attendance tally (3 meetings since 2026-01-01) · AnonCreds"
+    )
+    assert badge_label(Badge(kind="presenter", format="anoncreds", badge_key="presenter:talk:4:anoncreds")) == "Presenter (talk:4) · AnonCreds"
+    assert badge_label(Badge(kind="presenter", format="ld_proof", badge_key="presenter:talk:4")) == "Presenter (talk:4)"
+    assert badge_label(Badge(kind="membership", format="ld_proof", badge_key="membership:2027-06-30")) == "Membership (2027-06-30)"
+
+
+class RevokingAgent:
+    def __init__(self) -> None:
+        self.revoked: list[str] = []
+
+    async def revoke_anoncreds_credential(self, cred_ex_id: str) -> None:
+        self.revoked.append(cred_ex_id)
+
+
+async def test_an_issued_anoncreds_badge_is_revoked_once_with_its_reason_kept(sessions):
+    ids = await seed(sessions, ["ld_proof", "anoncreds"])
+    agent = RevokingAgent()
+    async with sessions() as session:
+        await start_meeting_job(session, await session.get(Meeting, ids["meetings"][-1]))
+        badges = {(badge.kind, badge.format): badge for badge in await session.scalars(select(Badge).where(Badge.member_id == ids["ben"]))}
+        tally = badges[("participation", "anoncreds")]
+        with pytest.raises(NotRevocable, match="not issued"):
+            await revoke_anoncreds_badge(session, agent, tally, "too early", "organizer:a@example.org")
+        tally.state, tally.cred_ex_id = "issued", "ex-1"
+        await revoke_anoncreds_badge(session, agent, tally, "counted a meeting twice", "organizer:a@example.org")
+        assert agent.revoked == ["ex-1"] and tally.revoked_at is not None
+        with pytest.raises(NotRevocable, match="revoked already"):
+            await revoke_anoncreds_badge(session, agent, tally, "again", "organizer:a@example.org")
+        with pytest.raises(NotRevocable, match="Open Badge"):
+            await revoke_anoncreds_badge(session, agent, badges[("attendance", "ld_proof")], "wrong tool", "organizer:a@example.org")
+        change = await session.scalar(select(StatusChange).where(StatusChange.credential_id == tally.credential_id))
+        assert (change.action, change.reason, change.actor) == ("revoke", "counted a meeting twice", "organizer:a@example.org")
+        audit = await session.scalar(select(AuditEvent).where(AuditEvent.action == "credential.revoke"))
+        assert (audit.subject, audit.detail) == (tally.credential_id, {"reason": "counted a meeting twice", "format": "anoncreds"})

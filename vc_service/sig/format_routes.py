@@ -1,0 +1,48 @@
+"""The SIG's badge formats over HTTP (organizer): thin; the rules are in formats.py."""
+
+from typing import Literal
+
+from fastapi import APIRouter, HTTPException, status
+from pydantic import BaseModel, Field
+
+from ..badges.models import BADGE_FORMATS
+from ..deps import CurrentOrganizer, Organizer, Session, State
+from .formats import FormatUnavailable, badge_formats, set_badge_formats
+
+router = APIRouter(prefix="/sig", tags=["sig"])
+
+
+class BadgeFormatsIn(BaseModel):
+    formats: list[Literal["ld_proof", "anoncreds"]] = Field(
+        min_length=1, max_length=len(BADGE_FORMATS),
+        description='"ld_proof": Open Badges 3.0 (JSON-LD); "anoncreds": AnonCreds on the ledger (needs one).',
+    )  # fmt: skip
+
+
+class BadgeFormatsOut(BaseModel):
+    formats: list[str]
+    available: list[str] = Field(description="The formats this service can issue in (AnonCreds only with a ledger).")
+
+
+def formats_out(state, formats: list[str]) -> BadgeFormatsOut:
+    available = [name for name in BADGE_FORMATS if name != "anoncreds" or state.anoncreds is not None]
+    return BadgeFormatsOut(formats=formats, available=available)
+
+
+@router.get("/badge-formats", response_model=BadgeFormatsOut, dependencies=[Organizer], summary="The formats the SIG's badges are issued in")
+async def get_badge_formats(state: State, session: Session) -> BadgeFormatsOut:
+    return formats_out(state, await badge_formats(session, state.issuer.sig_id))
+
+
+@router.put(
+    "/badge-formats", response_model=BadgeFormatsOut,
+    summary="Choose the formats of the SIG's badges: Open Badges (JSON-LD), AnonCreds, or both",
+)  # fmt: skip
+async def put_badge_formats(body: BadgeFormatsIn, organizer: CurrentOrganizer, state: State, session: Session) -> BadgeFormatsOut:
+    try:
+        formats = await set_badge_formats(session, organizer.sig_id, body.formats, state.anoncreds is not None, organizer.actor)
+    except FormatUnavailable as exc:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
+    except ValueError as exc:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
+    return formats_out(state, formats)

@@ -1,0 +1,50 @@
+"""Which formats a SIG issues its badges in: Open Badges (JSON-LD, "ld_proof"), AnonCreds, or both.
+
+JSON-LD badges work everywhere (files, DIDComm, the verify page); AnonCreds badges are what most
+Aries mobile wallets hold and allow zero-knowledge predicates, but need an Indy ledger. With
+both, a member gets each badge twice, side by side, one per format.
+"""
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ..audit.service import record
+from ..badges.models import BADGE_FORMATS
+from .models import Sig
+
+DEFAULT_FORMATS = ["ld_proof"]
+
+
+class FormatUnavailable(Exception):
+    """A format this service cannot issue in (AnonCreds without a ledger)."""
+
+
+def chosen_formats(requested: list[str], ledger_configured: bool) -> list[str]:
+    """The formats in their canonical order, once each; refuses an unknown or unavailable one."""
+    unknown = sorted(set(requested) - set(BADGE_FORMATS))
+    if unknown:
+        raise ValueError(f"unknown badge format {', '.join(unknown)}; known: {', '.join(BADGE_FORMATS)}")
+    if not requested:
+        raise ValueError("choose at least one badge format")
+    if "anoncreds" in requested and not ledger_configured:
+        raise FormatUnavailable(
+            "AnonCreds badges need a Hyperledger Indy ledger: set VC_SERVICE_LEDGER_GENESIS (and "
+            "VC_SERVICE_LEDGER_SEED, VC_SERVICE_TAILS_SERVER_URL) and restart the service"
+        )
+    return [name for name in BADGE_FORMATS if name in requested]
+
+
+async def badge_formats(session: AsyncSession, sig_id: int) -> list[str]:
+    sig = await session.get(Sig, sig_id)
+    return list(sig.badge_formats or DEFAULT_FORMATS)
+
+
+async def set_badge_formats(
+    session: AsyncSession, sig_id: int, requested: list[str], ledger_configured: bool, actor: str
+) -> list[str]:
+    """Later badges are issued in these formats; badges already recorded keep theirs. Commits."""
+    formats = chosen_formats(requested, ledger_configured)
+    sig = await session.get(Sig, sig_id)
+    sig.badge_formats = formats
+    record(session, sig_id, actor, "sig.badge_formats", str(sig_id), formats=formats)
+    await session.commit()
+    return formats
