@@ -29,6 +29,16 @@ def test_an_active_connection_binds_the_member_to_its_did():
     assert member.connection_state == "active"
 
 
+def test_a_handshake_event_arriving_after_active_changes_nothing():
+    member = Member(name="A", connection_id="c1", connection_state="request")
+    apply_connection_record(member, {"state": "active", "connection_id": "c1", "their_did": "did:peer:4zQm"})
+    for late in ("invitation", "request", "response"):  # measured: a 200-member batch had one such
+        apply_connection_record(member, {"state": late, "connection_id": "c1"})
+    assert member.connection_state == "active"
+    apply_connection_record(member, {"state": "abandoned", "connection_id": "c1"})  # a real change still counts
+    assert member.connection_state == "abandoned"
+
+
 def test_invitation_message_is_decoded_from_the_url():
     message = {"@type": "https://didcomm.org/out-of-band/1.1/invitation", "@id": "x"}
     encoded = base64.urlsafe_b64encode(json.dumps(message).encode()).decode().rstrip("=")

@@ -6,6 +6,9 @@ from .models import Member
 
 ALIAS_PREFIX = "member:"
 ACTIVE_STATES = {"active", "completed"}
+# DID Exchange's steps before active. The agent posts its webhooks concurrently, so a step's
+# event can arrive after the connection's "active" one: it must not move the member back.
+HANDSHAKE_STATES = {"start", "invitation", "request", "response"}
 
 
 def member_alias(member_id: int) -> str:
@@ -26,7 +29,8 @@ def apply_connection_record(member: Member, record: dict) -> None:
         member.connection_state = "active"
         member.wallet_did = record.get("their_did")
     elif record.get("connection_id") == member.connection_id:
-        member.connection_state = state
+        if not (member.connection_state in ACTIVE_STATES and state in HANDSHAKE_STATES):
+            member.connection_state = state
 
 
 async def on_connection_event(session: AsyncSession, _agent, record: dict) -> bool:
