@@ -9,7 +9,8 @@ from vc_service.db.engine import create_engine, session_factory
 from vc_service.db.migrate import upgrade_to_head
 from vc_service.issuance.badge_credentials import didcomm_builder
 from vc_service.issuance.worker import IssuanceWorker
-from vc_service.issuer.identity import Issuer
+from vc_service.issuer.identity import Issuer, Issuers
+from vc_service.issuer.models import IssuerDid
 from vc_service.verification.status_lists import StatusListResolver
 from vc_service.main import create_app
 from vc_service.service_secrets import ServiceSecrets
@@ -27,11 +28,14 @@ async def app_with_agent(tmp_path, handler):
     engine = create_engine(settings.database)
     await upgrade_to_head(engine)
     agent = AgentClient("http://agent.test", "x", 1.0, transport=httpx.MockTransport(handler))
-    issuer = Issuer(sig_id=1, did="did:key:z6Mk1", name="SIG", url="https://sig.example", description="d")
+    issuer = Issuer(sig_id=1, slug="sig", did="did:key:z6Mk1", name="SIG", url="https://sig.example", description="d")
     sessions = session_factory(engine)
     async with sessions() as session:  # the SIG the issuer stands for
-        session.add(Sig(id=issuer.sig_id, name=issuer.name, description=issuer.description))
+        session.add(Sig(id=issuer.sig_id, slug=issuer.slug, name=issuer.name, description=issuer.description))
+        await session.flush()
+        session.add(IssuerDid(did=issuer.did, sig_id=issuer.sig_id, method="key"))
         await session.commit()
+    issuers = Issuers(sessions, agent, [issuer])
     app.state.service = ServiceState(
         settings=settings,
         secrets=ServiceSecrets.load_or_create(tmp_path),
@@ -40,9 +44,9 @@ async def app_with_agent(tmp_path, handler):
         agent=agent,
         contexts=accepted_contexts(settings),
         sig_contexts=sig_contexts(settings),
-        issuer=issuer,
-        worker=IssuanceWorker(sessions, agent, didcomm_builder(issuer, settings.base_url), offer_timeout=120, claim_timeout=30),
-        status_lists=StatusListResolver(sessions, agent, settings.base_url, issuer.sig_id, issuer.did, timeout=1.0),
+        issuers=issuers,
+        worker=IssuanceWorker(sessions, agent, didcomm_builder(issuers, settings.base_url), offer_timeout=120, claim_timeout=30),
+        status_lists=StatusListResolver(sessions, agent, settings.base_url, issuers, timeout=1.0),
     )
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test", headers={"X-API-Key": "k"})
 

@@ -6,7 +6,7 @@ from ..badges.models import Badge
 from ..contexts.service import sig_context_url
 from ..status.service import allocate_status, status_entries
 from ..badges.templates import MeetingFacts, Recipient, TalkFacts, build_badge
-from ..issuer.identity import Issuer
+from ..issuer.identity import Issuer, Issuers
 from ..meetings.models import Meeting, Talk
 from ..members.models import Member
 
@@ -23,7 +23,7 @@ async def badge_credential(
 ) -> dict:
     """``for_didcomm``: one status entry (revocation) as an object, since a stock ACA-Py holder
     rejects a credential whose ``credentialStatus`` is a list; files carry both purposes."""
-    ref = await allocate_status(session.bind, issuer.sig_id, badge.credential_id)
+    ref = await allocate_status(session.bind, issuer.sig_id, issuer.slug, badge.credential_id)
     status = status_entries(base_url, ref, ("revocation",))[0] if for_didcomm else status_entries(base_url, ref)
     meeting = await session.get(Meeting, badge.meeting_id) if badge.meeting_id else None
     talk = await session.get(Talk, badge.talk_id) if badge.talk_id else None
@@ -48,14 +48,15 @@ async def badge_credential(
     )
 
 
-def didcomm_builder(issuer: Issuer, base_url: str):
-    """For the worker: badges offered over DIDComm are bound to the DID the member gave us, or
+def didcomm_builder(issuers: Issuers, base_url: str):
+    """For the worker: each badge is signed by its SIG's issuer. Badges offered over DIDComm are
+    bound to the DID the member gave us, or
     else to their connection's DID. (A stock ACA-Py holder signs presentations for a did:peer
     subject with a relative key id that ACA-Py verifiers refuse; a did:key subject works.)"""
 
     async def build(session: AsyncSession, badge: Badge, member: Member) -> dict:
         return await badge_credential(
-            session, badge, member, issuer=issuer, base_url=base_url, subject_did=member.did or member.wallet_did,
+            session, badge, member, issuer=await issuers.of(badge.sig_id), base_url=base_url, subject_did=member.did or member.wallet_did,
             for_didcomm=True,
         )  # fmt: skip
 

@@ -8,6 +8,7 @@ from pydantic import AwareDatetime, BaseModel, Field
 from ..claims.invitations import invitation_message
 from ..credentials.document import as_list
 from ..deps import Session, State
+from ..sig.service import UnknownSig, choose_sig
 from ..verification.checks import VerificationResult, check_status
 from ..web.qr import qr_svg
 from ..web.ratelimit import RateLimit
@@ -22,6 +23,7 @@ class ProofRequestIn(BaseModel):
     template: Literal["attended", "presented", "member"]
     since: AwareDatetime | None = Field(None, description="Only badges for activities from this instant on (attended, presented).")
     domain: str | None = Field(None, max_length=300, description="The verifier's domain, bound into the proof.")
+    sig: str | None = Field(None, max_length=40, description="Slug of the SIG whose badge is asked for (GET /sigs); needed when the service has several.")
 
 
 class DisclosedCredential(BaseModel):
@@ -94,8 +96,12 @@ async def find_request(request_id: str, session: Session) -> ProofRequest:
 async def new_proof_request(body: ProofRequestIn, state: State, session: Session) -> ProofRequestOut:
     if body.since is not None and body.template == "member":
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "since applies to attended and presented, not member")
+    try:
+        sig = await choose_sig(session, body.sig, "in the field sig")
+    except UnknownSig as exc:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
     created = await create_proof_request(
-        session, state.agent, state.issuer, body.template, body.since, body.domain or state.settings.base_url,
+        session, state.agent, await state.issuers.of(sig.id), body.template, body.since, body.domain or state.settings.base_url,
         timedelta(minutes=state.settings.proof_request_minutes),
     )  # fmt: skip
     return await proof_request_out(state, created)
