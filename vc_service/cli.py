@@ -38,7 +38,7 @@ from .settings import get_settings
 from .sig.service import InvalidSig, all_sigs, choose_sig, create_sig
 
 app = typer.Typer(help="SIG Credentials: issue and verify a SIG's badges through ACA-Py.", no_args_is_help=True)
-console = Console(soft_wrap=True)
+console = Console(soft_wrap=True, emoji=False)  # a DID holds ":key:", which is no emoji here
 
 
 @app.callback()
@@ -164,11 +164,9 @@ async def _add_sig(name: str, description: str, url: str | None, slug: str | Non
 
 @sig_app.command("list")
 def list_sigs() -> None:
-    """Every SIG: id, slug, name, issuer DID and organizers."""
-    table = Table("id", "slug", "name", "issuer DID", "organizers")
+    """Every SIG, one a line (whole, for scripts): id, slug, issuer DID, organizers, name."""
     for sig, did, organizers in asyncio.run(_list_sigs()):
-        table.add_row(str(sig.id), sig.slug, Text(sig.name), did or "(made when the service next starts)", str(organizers))
-    console.print(table)
+        console.print(Text(f"{sig.id}\t{sig.slug}\t{did or '(DID made when the service next starts)'}\t{organizers} organizers\t{sig.name}"))
 
 
 async def _list_sigs():
