@@ -2,6 +2,7 @@
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
 from vc_service.agent.client import AgentClient
 from vc_service.contexts.service import accepted_contexts, sig_contexts
@@ -22,17 +23,25 @@ from .support import SHARED_CONTEXTS, attendance_credential
 
 
 async def app_with_agent(tmp_path, handler):
-    """The real app and routes, its agent replaced by a fake admin API (no lifespan runs)."""
-    settings = Settings(data_dir=tmp_path, contexts_dir=SHARED_CONTEXTS, admin_api_key="k")
+    """The real app and routes, its agent replaced by a fake admin API (no lifespan runs); a
+    client with the admin key."""
+    app = await app_with_fake_agent(tmp_path, handler)
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test", headers={"X-API-Key": "k"})
+
+
+async def app_with_fake_agent(tmp_path, handler, database_url: str | None = None) -> FastAPI:
+    """The app, its state built as at start-up around one SIG, the agent a fake admin API."""
+    settings = Settings(data_dir=tmp_path, contexts_dir=SHARED_CONTEXTS, admin_api_key="k", database_url=database_url)
     app = create_app(settings)
     engine = create_engine(settings.database)
     await upgrade_to_head(engine)
     agent = AgentClient("http://agent.test", "x", 1.0, transport=httpx.MockTransport(handler))
-    issuer = Issuer(sig_id=1, slug="sig", did="did:key:z6Mk1", name="SIG", url="https://sig.example", description="d")
     sessions = session_factory(engine)
-    async with sessions() as session:  # the SIG the issuer stands for
-        session.add(Sig(id=issuer.sig_id, slug=issuer.slug, name=issuer.name, description=issuer.description))
+    async with sessions() as session:  # the SIG and its recorded DID
+        sig = Sig(slug="sig", name="SIG", description="d", url="https://sig.example")
+        session.add(sig)
         await session.flush()
+        issuer = Issuer(sig_id=sig.id, slug=sig.slug, did="did:key:z6Mk1", name=sig.name, url=sig.url, description=sig.description)
         session.add(IssuerDid(did=issuer.did, sig_id=issuer.sig_id, method="key"))
         await session.commit()
     issuers = Issuers(sessions, agent, [issuer])
@@ -48,7 +57,7 @@ async def app_with_agent(tmp_path, handler):
         worker=IssuanceWorker(sessions, agent, didcomm_builder(issuers, settings.base_url), offer_timeout=120, claim_timeout=30),
         status_lists=StatusListResolver(sessions, agent, settings.base_url, issuers, timeout=1.0),
     )
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test", headers={"X-API-Key": "k"})
+    return app
 
 
 def unreachable(request):
