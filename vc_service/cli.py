@@ -153,7 +153,7 @@ def add_sig(
 async def _add_sig(name: str, description: str, url: str | None, slug: str | None):
     settings = get_settings()
     async with database_session() as session:
-        sig = await create_sig(session, name, description, url, slug)
+        sig = await create_sig(session, name, description, url, slug, actor="cli")
         agent_key = ServiceSecrets.load_or_create(settings.data_dir, {"agent_admin_key": settings.agent_admin_key}).agent_admin_key
         try:
             async with AgentClient(settings.agent_admin_url, agent_key, settings.agent_request_timeout) as agent:

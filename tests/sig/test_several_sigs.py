@@ -6,10 +6,11 @@ from contextlib import closing
 import re
 
 import httpx
+from playwright.sync_api import expect
 
 from ..issuance.didcomm import connect_wallet, stored_credentials
 from ..support import RunningAgent, attendance_credential, wait_for
-from ..web.browser import ORGANIZER_PASSWORD
+from ..web.browser import ORGANIZER_PASSWORD, screenshot
 from .conftest import SeededSig, csrf_token, sign_in
 
 
@@ -113,6 +114,9 @@ def test_the_command_line_asks_which_sig_when_there_are_several(sigs_service, tw
     assert "betamarker meeting" in report and "alphamarker" not in report
     taken = sigs_service.run_command("sig", "add", "Another", "--slug", "beta")
     assert taken.returncode == 1 and "the slug 'beta' is taken" in taken.stdout
+    with beta.client(sigs_service) as organizer:
+        (created,) = [event for event in organizer.get("/audit").json() if event["action"] == "sig.created"]
+    assert (created["actor"], created["subject"], created["detail"]) == ("cli", "beta", {"name": "Beta Imaging SIG"})
 
 
 def test_proof_requests_name_the_sig_whose_badge_is_asked_for(sigs_service, two_sigs):
@@ -156,3 +160,20 @@ def test_urls_from_before_sigs_had_their_own_still_answer(sigs_service, two_sigs
     achievement = public.get("/achievements/attendance").json()
     assert achievement["id"] == f"{sigs_service.url}/achievements/attendance"
     assert achievement["name"] == public.get(f"/sigs/{alpha.slug}/achievements/attendance").json()["name"]
+
+
+def test_in_the_browser_the_sign_in_asks_for_the_sig_and_the_dashboard_shows_only_it(sigs_service, two_sigs, browser, backend):
+    _alpha, beta = two_sigs
+    page = browser.new_page(viewport={"width": 1000, "height": 900})
+    page.goto(f"{sigs_service.url}/dashboard")
+    page.get_by_label("SIG").select_option(label="Beta Imaging SIG")
+    page.get_by_label("Email").fill(beta.email)
+    page.get_by_label("Password").fill(ORGANIZER_PASSWORD)
+    screenshot(page, f"{backend}-sign-in-several-sigs")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{sigs_service.url}/dashboard")
+    expect(page.locator("header")).to_contain_text("Beta Imaging SIG")
+    expect(page.get_by_role("main")).to_contain_text("betamarker meeting")
+    expect(page.get_by_role("main")).not_to_contain_text("alphamarker")
+    screenshot(page, f"{backend}-dashboard-second-sig")
+    page.close()

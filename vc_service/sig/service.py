@@ -3,6 +3,7 @@
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ..audit.service import record
 from .models import Sig
 from .slugs import InvalidSlug, check_slug, slug_from_name
 
@@ -16,9 +17,10 @@ class InvalidSig(ValueError):
 
 
 async def create_sig(
-    session: AsyncSession, name: str, description: str = "", url: str | None = None, slug: str | None = None
+    session: AsyncSession, name: str, description: str = "", url: str | None = None, slug: str | None = None,
+    actor: str = "service",
 ) -> Sig:
-    """A new SIG; its slug is given or made from its name. Commits."""
+    """A new SIG; its slug is given or made from its name. The first line of its audit log. Commits."""
     if not name.strip():
         raise InvalidSig("a SIG needs a name")
     taken = set(await session.scalars(select(Sig.slug)))
@@ -33,6 +35,8 @@ async def create_sig(
             raise InvalidSig(f"the slug {slug!r} is taken: choose another with --slug")
     sig = Sig(slug=slug, name=name.strip(), description=description, url=url)
     session.add(sig)
+    await session.flush()
+    record(session, sig.id, actor, "sig.created", slug, name=sig.name)
     await session.commit()
     return sig
 
