@@ -292,11 +292,15 @@ class RunningService:
     def secrets(self) -> dict:
         return json.loads((self.data_dir / "secrets.json").read_text())
 
-    def command(self, *args: str, input: str | None = None) -> str:
-        """Run ``vc-service ARGS`` beside the running service (same settings); its output."""
-        done = subprocess.run(
+    def run_command(self, *args: str, input: str | None = None) -> subprocess.CompletedProcess:
+        """Run ``vc-service ARGS`` beside the running service (same settings)."""
+        return subprocess.run(
             [str(VENV_BIN / "vc-service"), *args], input=input, env=self.env, capture_output=True, text=True, cwd=PROJECT_DIR
         )
+
+    def command(self, *args: str, input: str | None = None) -> str:
+        """``run_command``, which must succeed; its output."""
+        done = self.run_command(*args, input=input)
         assert done.returncode == 0, done.stdout + done.stderr
         return done.stdout
 

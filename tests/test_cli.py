@@ -11,6 +11,9 @@ def test_issue_follows_the_batch_until_it_settles(service, wallet):
     meeting = create_meeting(service, title="CLI meeting")
     import_roster(service, meeting["id"], "name,email\nCli One,cli1@example.org\nCli Two,cli2@example.org\n")
     connect_wallet(service, wallet, members_by_email(service)["cli1@example.org"]["claim_token"])
+    # The wallet's side is active; the service learns it from a webhook a moment later, and a batch
+    # started before would rightly count this member as one without a wallet.
+    wait_for(lambda: members_by_email(service)["cli1@example.org"]["connection_state"] == "active", "the service to see the connection")
     before = len(stored_credentials(wallet))
 
     result = CliRunner().invoke(

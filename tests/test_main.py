@@ -2,6 +2,7 @@
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
 from vc_service.agent.client import AgentClient
 from vc_service.contexts.service import accepted_contexts, sig_contexts
@@ -9,7 +10,8 @@ from vc_service.db.engine import create_engine, session_factory
 from vc_service.db.migrate import upgrade_to_head
 from vc_service.issuance.badge_credentials import didcomm_builder
 from vc_service.issuance.worker import IssuanceWorker
-from vc_service.issuer.identity import Issuer
+from vc_service.issuer.identity import Issuer, Issuers
+from vc_service.issuer.models import IssuerDid
 from vc_service.verification.status_lists import StatusListResolver
 from vc_service.main import create_app
 from vc_service.service_secrets import ServiceSecrets
@@ -21,17 +23,31 @@ from .support import SHARED_CONTEXTS, attendance_credential
 
 
 async def app_with_agent(tmp_path, handler, client_address: str = "127.0.0.1", **settings_overrides):
-    """The real app and routes, its agent replaced by a fake admin API (no lifespan runs)."""
-    settings = Settings(data_dir=tmp_path, contexts_dir=SHARED_CONTEXTS, admin_api_key="k", **settings_overrides)
+    """The real app and routes, its agent replaced by a fake admin API (no lifespan runs); a
+    client with the admin key, calling from ``client_address``."""
+    app = await app_with_fake_agent(tmp_path, handler, **settings_overrides)
+    transport = httpx.ASGITransport(app=app, client=(client_address, 123))
+    return httpx.AsyncClient(transport=transport, base_url="http://test", headers={"X-API-Key": "k"})
+
+
+async def app_with_fake_agent(tmp_path, handler, database_url: str | None = None, **settings_overrides) -> FastAPI:
+    """The app, its state built as at start-up around one SIG, the agent a fake admin API."""
+    settings = Settings(
+        data_dir=tmp_path, contexts_dir=SHARED_CONTEXTS, admin_api_key="k", database_url=database_url, **settings_overrides
+    )
     app = create_app(settings)
     engine = create_engine(settings.database)
     await upgrade_to_head(engine)
     agent = AgentClient("http://agent.test", "x", 1.0, transport=httpx.MockTransport(handler))
-    issuer = Issuer(sig_id=1, did="did:key:z6Mk1", name="SIG", url="https://sig.example", description="d")
     sessions = session_factory(engine)
-    async with sessions() as session:  # the SIG the issuer stands for
-        session.add(Sig(id=issuer.sig_id, name=issuer.name, description=issuer.description))
+    async with sessions() as session:  # the SIG and its recorded DID
+        sig = Sig(slug="sig", name="SIG", description="d", url="https://sig.example")
+        session.add(sig)
+        await session.flush()
+        issuer = Issuer(sig_id=sig.id, slug=sig.slug, did="did:key:z6Mk1", name=sig.name, url=sig.url, description=sig.description)
+        session.add(IssuerDid(did=issuer.did, sig_id=issuer.sig_id, method="key"))
         await session.commit()
+    issuers = Issuers(sessions, agent, settings, [issuer])
     app.state.service = ServiceState(
         settings=settings,
         secrets=ServiceSecrets.load_or_create(tmp_path),
@@ -40,12 +56,11 @@ async def app_with_agent(tmp_path, handler, client_address: str = "127.0.0.1", *
         agent=agent,
         contexts=accepted_contexts(settings),
         sig_contexts=sig_contexts(settings),
-        issuer=issuer,
-        worker=IssuanceWorker(sessions, agent, didcomm_builder(issuer, settings.base_url), offer_timeout=120, claim_timeout=30),
-        status_lists=StatusListResolver(sessions, agent, settings.base_url, issuer.sig_id, issuer.did, timeout=1.0),
+        issuers=issuers,
+        worker=IssuanceWorker(sessions, agent, didcomm_builder(issuers, settings.base_url), offer_timeout=120, claim_timeout=30),
+        status_lists=StatusListResolver(sessions, agent, settings.base_url, issuers, timeout=1.0),
     )
-    transport = httpx.ASGITransport(app=app, client=(client_address, 123))
-    return httpx.AsyncClient(transport=transport, base_url="http://test", headers={"X-API-Key": "k"})
+    return app
 
 
 def unreachable(request):

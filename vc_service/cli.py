@@ -16,15 +16,18 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Column, Table
 from rich.text import Text
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from .agent.client import AgentClient
+from .agent.errors import AgentError
 from .db.engine import create_engine, session_factory
 from .db.migrate import upgrade_to_head
 from .issuance.progress import batch_settled
 from .ledger.pool import DevLedger, LedgerError
+from .issuer.identity import oldest_did, sig_issuer
 from .main import create_app
-from .members.service import InvalidMember
+from .members.service import InvalidMember, normalise_email
 from .organizers.keys import create_api_key
 from .organizers.models import OrganizerAccount
 from .organizers.service import InvalidAccount, create_account
@@ -32,11 +35,11 @@ from .reports.export import report_csv
 from .reports.queries import sig_health_report
 from .service_secrets import ServiceSecrets
 from .settings import get_settings
-from .sig.models import Sig
+from .sig.service import InvalidSig, all_sigs, choose_sig, create_sig
 from .web.access_log import redact_access_log
 
 app = typer.Typer(help="SIG Credentials: issue and verify a SIG's badges through ACA-Py.", no_args_is_help=True)
-console = Console(soft_wrap=True)
+console = Console(soft_wrap=True, emoji=False)  # a DID holds ":key:", which is no emoji here
 
 
 @app.callback()
@@ -129,23 +132,76 @@ def issue(
         console.print(f"{len(waiting)} members have no wallet connected yet: send them their claim links.")
 
 
+sig_app = typer.Typer(help="The SIGs this service issues for: each has its own issuer DID, members, meetings and organizers.", no_args_is_help=True)
+app.add_typer(sig_app, name="sig")
+
+
+@sig_app.command("add")
+def add_sig(
+    name: str = typer.Argument(..., help="The SIG's name, as its badges' issuer profile shows it."),
+    description: str = typer.Option("", help="Issuer profile: description."),
+    url: str = typer.Option(None, help="Issuer profile: the SIG's web page."),
+    slug: str = typer.Option(None, help="Short URL-safe name (default: made from the name)."),
+) -> None:
+    """Add a SIG; its issuer DID is made by the agent now if it runs, else at the service's next start."""
+    try:
+        sig, did = asyncio.run(_add_sig(name, description, url, slug))
+    except InvalidSig as exc:
+        console.print(f"[red]{exc}[/]")
+        raise typer.Exit(code=1) from exc
+    console.print(f"SIG {sig.id} {sig.name}: slug {sig.slug}, issuer DID {did or '(made when the service next starts)'}")
+    console.print(f"Next: vc-service organizer add EMAIL --sig {sig.slug}")
+
+
+async def _add_sig(name: str, description: str, url: str | None, slug: str | None):
+    settings = get_settings()
+    async with database_session() as session:
+        sig = await create_sig(session, name, description, url, slug, actor="cli")
+        agent_key = ServiceSecrets.load_or_create(settings.data_dir, {"agent_admin_key": settings.agent_admin_key}).agent_admin_key
+        try:
+            async with AgentClient(settings.agent_admin_url, agent_key, settings.agent_request_timeout) as agent:
+                return sig, (await sig_issuer(session, agent, sig, settings)).did
+        except AgentError:
+            return sig, None  # the service makes it at its start, or at the SIG's first use
+
+
+@sig_app.command("list")
+def list_sigs() -> None:
+    """Every SIG, one a line (whole, for scripts): id, slug, issuer DID, organizers, name."""
+    for sig, did, organizers in asyncio.run(_list_sigs()):
+        console.print(Text(f"{sig.id}\t{sig.slug}\t{did or '(DID made when the service next starts)'}\t{organizers} organizers\t{sig.name}"))
+
+
+async def _list_sigs():
+    async with database_session() as session:
+        return [
+            (sig, await oldest_did(session, sig.id),
+             await session.scalar(select(func.count()).select_from(OrganizerAccount).where(OrganizerAccount.sig_id == sig.id)))
+            for sig in await all_sigs(session)
+        ]  # fmt: skip
+
+
 organizer_app = typer.Typer(help="Organizer accounts of the dashboard.", no_args_is_help=True)
 app.add_typer(organizer_app, name="organizer")
+
+
+SIG_OPTION = typer.Option(None, "--sig", help="Slug of the SIG (vc-service sig list); needed when there are several.")
 
 
 @organizer_app.command("add")
 def add_organizer(
     email: str = typer.Argument(..., help="The organizer's email: their sign-in name."),
     password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the password from standard input."),
+    sig: str = SIG_OPTION,
 ) -> None:
-    """Create an organizer account for the SIG (asks for the password)."""
+    """Create an organizer account for a SIG (asks for the password)."""
     password = sys.stdin.readline().rstrip("\n") if password_stdin else typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
-        account = asyncio.run(_add_organizer(email, password))
+        account, chosen = asyncio.run(_add_organizer(email, password, sig))
     except (InvalidAccount, InvalidMember, LookupError) as exc:
         console.print(f"[red]{exc}[/]")
         raise typer.Exit(code=1) from exc
-    console.print(f"Organizer {account.email} can sign in at {get_settings().base_url}/login")
+    console.print(f"Organizer {account.email} of {chosen.name} ({chosen.slug}) can sign in at {get_settings().base_url}/login")
 
 
 @asynccontextmanager
@@ -160,39 +216,37 @@ async def database_session() -> AsyncIterator[AsyncSession]:
         await engine.dispose()
 
 
-async def first_sig(session: AsyncSession) -> Sig:
-    """The service's SIG (the one its issuer was set up for)."""
-    sig = await session.scalar(select(Sig).order_by(Sig.id).limit(1))
-    if sig is None:
-        raise LookupError("no SIG yet: start the service once (make run) so it sets up its issuer")
-    return sig
-
-
-async def _add_organizer(email: str, password: str):
+async def _add_organizer(email: str, password: str, slug: str | None):
     async with database_session() as session:
-        return await create_account(session, (await first_sig(session)).id, email, password, actor="cli")
+        sig = await choose_sig(session, slug)
+        return await create_account(session, sig.id, email, password, actor="cli"), sig
 
 
 @organizer_app.command("key")
 def create_organizer_key(
     email: str = typer.Argument(..., help="The organizer whose key it is."),
     label: str = typer.Option("api", help="What the key is for (shown in GET /organizer-keys)."),
+    sig: str = SIG_OPTION,
 ) -> None:
-    """Create an API key (X-API-Key) for an organizer; it is shown once, only its hash is kept."""
+    """Create an API key (X-API-Key) for an organizer; it is shown once, only its hash is kept.
+    The key works for the organizer's SIG only."""
     try:
-        api_key, key = asyncio.run(_create_organizer_key(email, label))
-    except LookupError as exc:
+        api_key, key = asyncio.run(_create_organizer_key(email, label, sig))
+    except (LookupError, InvalidMember) as exc:
         console.print(f"[red]{exc}[/]")
         raise typer.Exit(code=1) from exc
     console.print(f"API key {api_key.id} for {email} (shown once, keep it safe):")
     print(key)
 
 
-async def _create_organizer_key(email: str, label: str):
+async def _create_organizer_key(email: str, label: str, slug: str | None):
     async with database_session() as session:
-        account = await session.scalar(select(OrganizerAccount).where(OrganizerAccount.email == email.strip().lower()))
+        sig = await choose_sig(session, slug)
+        account = await session.scalar(
+            select(OrganizerAccount).where(OrganizerAccount.sig_id == sig.id, OrganizerAccount.email == normalise_email(email))
+        )
         if account is None:
-            raise LookupError(f"no organizer {email}: create the account first (vc-service organizer add)")
+            raise LookupError(f"no organizer {email} in {sig.slug}: create the account first (vc-service organizer add)")
         return await create_api_key(session, account, label, actor="cli")
 
 
@@ -201,6 +255,7 @@ def report(
     since: datetime = typer.Option(..., formats=["%Y-%m-%d"], help="First day of the period (YYYY-MM-DD)."),
     until: datetime = typer.Option(None, formats=["%Y-%m-%d"], help="Last day of the period (default: none; meetings still to come are never counted)."),
     csv_file: Path = typer.Option(None, "--csv", help="Also write the figures to this CSV file."),
+    sig: str = SIG_OPTION,
 ) -> None:
     """The SIG's health report for a period: attendance, newcomers, badge pickup, talks, regions."""
     first, last = since.date(), until.date() if until else None
@@ -208,7 +263,7 @@ def report(
         console.print(f"[red]--until ({last}) is before --since ({first})[/]")
         raise typer.Exit(code=2)
     try:
-        figures = asyncio.run(_health_report(first, last))
+        figures = asyncio.run(_health_report(first, last, sig))
     except LookupError as exc:
         console.print(f"[red]{exc}[/]")
         raise typer.Exit(code=1) from exc
@@ -235,9 +290,9 @@ def report(
         console.print(f"CSV written to {csv_file}")
 
 
-async def _health_report(since, until):
+async def _health_report(since, until, slug: str | None):
     async with database_session() as session:
-        return await sig_health_report(session, (await first_sig(session)).id, since, until)
+        return await sig_health_report(session, (await choose_sig(session, slug)).id, since, until)
 
 
 ledger_app = typer.Typer(help="The development Indy ledger: a 4-node pool and a tails server on loopback.", no_args_is_help=True)

@@ -1,4 +1,4 @@
-"""FastAPI dependencies: the service state, a database session, the organizer check."""
+"""FastAPI dependencies: the service state, a database session, the organizer check and their SIG."""
 
 import secrets
 from collections.abc import AsyncIterator
@@ -9,7 +9,9 @@ from fastapi import Depends, HTTPException, Path, Request, Security, status
 from fastapi.security import APIKeyHeader
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from .issuer.identity import Issuer
 from .organizers.keys import active_api_key
+from .sig.service import UnknownSig
 from .state import ServiceState
 
 # Ids are PostgreSQL ``integer`` columns: a larger number names no row, and must not reach the database.
@@ -43,18 +45,40 @@ class OrganizerIdentity:
 async def require_organizer(
     state: State, session: Session, api_key: Annotated[str | None, Security(api_key_header)]
 ) -> OrganizerIdentity:
-    """An organizer's own API key (hashed, revocable), or the service's admin key for its first SIG."""
+    """An organizer's own API key (hashed, revocable) for their SIG, or the service's admin key
+    for its first SIG. Every organizer route works on the SIG of ``sig_id`` only."""
     if api_key is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "missing X-API-Key header (organizer key)")
     if secrets.compare_digest(api_key.encode(), state.organizer_key.encode()):
-        return OrganizerIdentity(sig_id=state.issuer.sig_id, actor="service-admin")
+        return OrganizerIdentity(sig_id=(await state.issuers.first()).sig_id, actor="service-admin")
     found = await active_api_key(session, api_key)
     if found is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "X-API-Key is not a valid organizer key (unknown or revoked)")
-    if found.sig_id != state.issuer.sig_id:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "this organizer key belongs to another SIG")
     return OrganizerIdentity(sig_id=found.sig_id, actor=f"api-key:{found.id}")
 
 
 Organizer = Depends(require_organizer)
 CurrentOrganizer = Annotated[OrganizerIdentity, Organizer]
+
+
+async def organizer_issuer(organizer: CurrentOrganizer, state: State) -> Issuer:
+    return await state.issuers.of(organizer.sig_id)
+
+
+OrganizerIssuer = Annotated[Issuer, Depends(organizer_issuer)]
+
+
+async def sig_row[Row](session: AsyncSession, model: type[Row], row_id: int, sig_id: int, what: str) -> Row:
+    """The SIG's row with that id: another SIG's is as unknown as a missing one (404, never its data)."""
+    row = await session.get(model, row_id)
+    if row is None or row.sig_id != sig_id:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no {what} {row_id}")
+    return row
+
+
+async def public_sig(state: ServiceState, slug: str) -> Issuer:
+    """The issuer of the SIG a public URL names by its slug (404 for none)."""
+    try:
+        return await state.issuers.by_slug(slug)
+    except UnknownSig as exc:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc

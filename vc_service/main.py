@@ -25,7 +25,7 @@ from .issuance import routes as issuance_routes
 from .issuer import routes as issuer_routes
 from .issuance.badge_credentials import didcomm_builder
 from .issuance.worker import IssuanceWorker
-from .issuer.identity import ensure_issuer
+from .issuer.identity import ensure_issuers
 from .claims import routes as claim_routes
 from .meetings import routes as meeting_routes
 from .members import routes as member_routes
@@ -83,17 +83,17 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             stack.push_async_callback(supervisor.stop)
             await supervisor.start()
             agent_pid = supervisor.pid
-        issuer = await ensure_issuer(sessions, agent, settings)
-        anoncreds = await ensure_definitions(sessions, agent, issuer.sig_id) if settings.ledger_genesis else None
+        issuers = await ensure_issuers(sessions, agent, settings)
+        # AnonCreds definitions are the first SIG's: the agent has one public DID on the ledger.
+        first = await issuers.first()
+        anoncreds = await ensure_definitions(sessions, agent, first.sig_id) if settings.ledger_genesis else None
         worker = IssuanceWorker(
-            sessions, agent, didcomm_builder(issuer, settings.base_url, anoncreds), settings.offer_timeout_seconds,
+            sessions, agent, didcomm_builder(issuers, settings.base_url, anoncreds), settings.offer_timeout_seconds,
             claim_timeout=2 * settings.agent_request_timeout,
         )
         worker.start()
         stack.push_async_callback(worker.stop)
-        status_lists = StatusListResolver(
-            sessions, agent, settings.base_url, issuer.sig_id, issuer.did, settings.status_fetch_timeout
-        )
+        status_lists = StatusListResolver(sessions, agent, settings.base_url, issuers, settings.status_fetch_timeout)
         stack.push_async_callback(status_lists.aclose)
         app.state.service = ServiceState(
             settings=settings,
@@ -103,12 +103,14 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             agent=agent,
             contexts=contexts,
             sig_contexts=sig_contexts(settings),
-            issuer=issuer,
+            issuers=issuers,
             worker=worker,
             status_lists=status_lists,
             anoncreds=anoncreds,
         )
-        LOGGER.info("issuer DID %s; agent %s", issuer.did, f"pid {agent_pid}" if agent_pid else settings.agent_admin_url)
+        for issuer in await issuers.all():
+            LOGGER.info("SIG %s: issuer DID %s", issuer.slug, issuer.did)
+        LOGGER.info("agent %s", f"pid {agent_pid}" if agent_pid else settings.agent_admin_url)
         yield
 
 

@@ -21,9 +21,10 @@ from vc_service.issuance.badge_credentials import didcomm_builder
 from vc_service.issuance.jobs import start_meeting_job
 from vc_service.issuance.offers import offered_credential_id
 from vc_service.issuance.worker import IssuanceWorker
-from vc_service.issuer.identity import Issuer
+from vc_service.issuer.identity import Issuer, Issuers
 from vc_service.meetings.models import Attendance, Meeting, Talk
 from vc_service.members.models import Member
+from vc_service.settings import Settings
 from vc_service.sig.formats import FormatUnavailable, badge_formats, chosen_formats, set_badge_formats
 from vc_service.sig.models import Sig
 from vc_service.status.models import StatusChange
@@ -35,13 +36,14 @@ DEFINITIONS = {
 
 
 def test_formats_are_checked_and_put_in_order():
-    assert chosen_formats(["anoncreds", "ld_proof", "anoncreds"], ledger_configured=True) == ["ld_proof", "anoncreds"]
-    with pytest.raises(FormatUnavailable, match="VC_SERVICE_LEDGER_GENESIS"):
-        chosen_formats(["ld_proof", "anoncreds"], ledger_configured=False)
+    assert chosen_formats(["anoncreds", "ld_proof", "anoncreds"], anoncreds_problem=None) == ["ld_proof", "anoncreds"]
+    with pytest.raises(FormatUnavailable, match="no ledger here"):
+        chosen_formats(["ld_proof", "anoncreds"], anoncreds_problem="no ledger here")
+    assert chosen_formats(["ld_proof"], anoncreds_problem="no ledger here") == ["ld_proof"]
     with pytest.raises(ValueError, match="unknown badge format jwt"):
-        chosen_formats(["jwt"], ledger_configured=True)
+        chosen_formats(["jwt"], anoncreds_problem=None)
     with pytest.raises(ValueError, match="at least one"):
-        chosen_formats([], ledger_configured=True)
+        chosen_formats([], anoncreds_problem=None)
 
 
 def at(day: str) -> datetime:
@@ -51,7 +53,7 @@ def at(day: str) -> datetime:
 async def seed(sessions, formats: list[str]) -> dict:
     """Ada attended a 2025 meeting and three of 2026, presenting at the last; Ben only the last."""
     async with sessions() as session:
-        sig = Sig(name="Healthcare SIG", badge_formats=formats)
+        sig = Sig(name="Healthcare SIG", slug="healthcare-sig", badge_formats=formats)
         session.add(sig)
         await session.flush()
         meetings = [
@@ -109,14 +111,14 @@ async def test_json_ld_only_is_the_default_and_changes_are_audited(sessions):
         _job, added = await start_meeting_job(session, await session.get(Meeting, ids["meetings"][-1]))
         assert added == 3 and {row[2] for row in await badges_of(session)} == {"ld_proof"}
         with pytest.raises(FormatUnavailable):
-            await set_badge_formats(session, ids["sig"], ["anoncreds"], ledger_configured=False, actor="organizer:a@example.org")
-        assert await set_badge_formats(session, ids["sig"], ["anoncreds"], ledger_configured=True, actor="organizer:a@example.org") == ["anoncreds"]
+            await set_badge_formats(session, ids["sig"], ["anoncreds"], anoncreds_problem="no ledger", actor="organizer:a@example.org")
+        assert await set_badge_formats(session, ids["sig"], ["anoncreds"], anoncreds_problem=None, actor="organizer:a@example.org") == ["anoncreds"]
     async with sessions() as session:
         assert await badge_formats(session, ids["sig"]) == ["anoncreds"]
         event = await session.scalar(select(AuditEvent).where(AuditEvent.action == "sig.badge_formats"))
         assert (event.actor, event.detail) == ("organizer:a@example.org", {"formats": ["anoncreds"]})
     async with sessions() as session:
-        sig = Sig(name="Fresh SIG")  # a SIG made without a choice issues Open Badges
+        sig = Sig(name="Fresh SIG", slug="fresh-sig")  # a SIG made without a choice issues Open Badges
         session.add(sig)
         await session.commit()
         assert await badge_formats(session, sig.id) == ["ld_proof"]
@@ -155,8 +157,9 @@ class RecordingAgent:
 
 
 def worker(sessions, agent, sig_id: int, definitions) -> IssuanceWorker:
-    issuer = Issuer(sig_id=sig_id, did="did:key:z6MkSig", name="Healthcare SIG", url=None, description="")
-    return IssuanceWorker(sessions, agent, didcomm_builder(issuer, "http://sig.test", definitions), offer_timeout=120, claim_timeout=30)
+    issuer = Issuer(sig_id=sig_id, slug="healthcare-sig", did="did:key:z6MkSig", name="Healthcare SIG", url=None, description="")
+    issuers = Issuers(sessions, agent, Settings(), [issuer])
+    return IssuanceWorker(sessions, agent, didcomm_builder(issuers, "http://sig.test", definitions), offer_timeout=120, claim_timeout=30)
 
 
 async def test_the_worker_offers_anoncreds_badges_with_their_values_and_adopts_an_offer_after_a_crash(sessions):

@@ -19,7 +19,7 @@ MEETING = MeetingFacts(
     starts_at=datetime(2026, 11, 20, 17, tzinfo=UTC), ends_at=datetime(2026, 11, 20, 18, tzinfo=UTC),
 )  # fmt: skip
 TALK = TalkFacts(title="Reading the guidelines", presenter="Ada", slides_url="https://slides.example.org/s1")
-ISSUER = Issuer(sig_id=1, did="did:key:z6MkIssuer", name="Health SIG", url="https://sig.example.org", description="d")
+ISSUER = Issuer(sig_id=1, slug="health", did="did:key:z6MkIssuer", name="Health SIG", url="https://sig.example.org", description="d")
 
 
 def build(kind: str, recipient: Recipient, issuer: Issuer = ISSUER, vcdm: str = "1.1") -> dict:
@@ -36,7 +36,7 @@ def test_attendance_badge_shape():
     assert credential["@context"][0] == "https://www.w3.org/2018/credentials/v1"
     assert credential["issuer"]["id"] == ISSUER.did and "issuanceDate" in credential
     assert subject["id"] == "did:key:z6MkAda"
-    assert subject["achievement"]["id"] == "https://sig.example.org/achievements/attendance"
+    assert subject["achievement"]["id"] == "https://sig.example.org/sigs/health/achievements/attendance"
     assert subject["achievement"]["achievementType"] == "ext:Attendance"
     assert (subject["activityStartDate"], subject["activityEndDate"]) == ("2026-11-20T17:00:00Z", "2026-11-20T18:00:00Z")
 

@@ -47,7 +47,7 @@ async def build(_session, badge: Badge, _member: Member) -> PreparedOffer:
 
 async def seed(sessions) -> None:
     async with sessions() as session:
-        sig = Sig(name="SIG")
+        sig = Sig(slug="sig", name="SIG")
         session.add(sig)
         await session.flush()
         start = datetime(2026, 11, 20, 17, tzinfo=UTC)

@@ -67,4 +67,4 @@ def test_did_web_issuer_verified_by_an_independent_agent(did_web_service):
 
 def test_no_did_document_for_a_did_key_issuer(service):
     missing = service.client().get("/.well-known/did.json")
-    assert missing.status_code == 404 and "did:key:" in missing.json()["detail"]
+    assert missing.status_code == 404 and "no SIG issues under a did:web DID here" in missing.json()["detail"]

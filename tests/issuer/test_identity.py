@@ -1,9 +1,10 @@
-"""The issuer DID is created once and found again, on SQLite and PostgreSQL."""
+"""Each SIG's issuer DID is created once and found again, on SQLite and PostgreSQL."""
 
 import pytest
 
-from vc_service.issuer.identity import IssuerIdentityError, ensure_issuer
+from vc_service.issuer.identity import IssuerIdentityError, ensure_issuers
 from vc_service.settings import Settings
+from vc_service.sig.service import InvalidSig, UnknownSig, choose_sig, create_sig
 
 
 class FakeWallet:
@@ -24,10 +25,10 @@ class FakeWallet:
 
 async def test_created_once_then_reused(sessions):
     wallet, settings = FakeWallet(), Settings(sig_name="Health SIG")
-    first = await ensure_issuer(sessions, wallet, settings)
-    again = await ensure_issuer(sessions, wallet, settings)
+    first = await (await ensure_issuers(sessions, wallet, settings)).first()
+    again = await (await ensure_issuers(sessions, wallet, settings)).first()
     assert first.did == again.did == "did:key:z6MkFake0"
-    assert wallet.dids == [first.did]
+    assert wallet.dids == [first.did] and first.slug == "health-sig"
     assert first.profile == {
         "id": first.did, "type": ["Profile"], "name": "Health SIG", "url": settings.sig_url,
         "description": settings.sig_description,
@@ -35,23 +36,58 @@ async def test_created_once_then_reused(sessions):
 
 
 async def test_a_replaced_wallet_is_reported_not_papered_over(sessions):
-    await ensure_issuer(sessions, FakeWallet(), Settings())
+    await ensure_issuers(sessions, FakeWallet(), Settings())
     with pytest.raises(IssuerIdentityError, match="missing from the agent's wallet"):
-        await ensure_issuer(sessions, FakeWallet(), Settings())
+        await ensure_issuers(sessions, FakeWallet(), Settings())
+
+
+async def test_each_sig_has_its_own_did_also_when_added_while_running(sessions):
+    wallet = FakeWallet()
+    issuers = await ensure_issuers(sessions, wallet, Settings(sig_name="Health SIG"))
+    async with sessions() as session:  # as `vc-service sig add` does beside the running service
+        later = await create_sig(session, "Data Science SIG", url="https://ds.example.org")
+    second = await issuers.of(later.id)
+    assert (second.slug, second.name, second.did) == ("data-science-sig", "Data Science SIG", "did:key:z6MkFake1")
+    assert await issuers.by_slug("data-science-sig") == second
+    assert await issuers.dids() == {"did:key:z6MkFake0", "did:key:z6MkFake1"}
+    restarted = await ensure_issuers(sessions, wallet, Settings())
+    assert [issuer.did for issuer in await restarted.all()] == ["did:key:z6MkFake0", "did:key:z6MkFake1"]
+    with pytest.raises(UnknownSig, match="no SIG 'nope'"):
+        await issuers.by_slug("nope")
+
+
+async def test_slugs_are_unique_and_url_safe_and_the_choice_is_explicit(sessions):
+    async with sessions() as session:
+        first = await create_sig(session, "Santé & Soins")
+        assert first.slug == "sante-soins"
+        assert (await choose_sig(session, None)).id == first.id  # the only one
+        assert (await create_sig(session, "Santé & Soins")).slug == "sante-soins-2"
+        with pytest.raises(InvalidSig, match="slug 'sante-soins' is taken"):
+            await create_sig(session, "Other", slug="sante-soins")
+        with pytest.raises(InvalidSig, match="lower-case letters"):
+            await create_sig(session, "Other", slug="Not A Slug")
+        with pytest.raises(UnknownSig, match=r"several SIGs: name one with --sig \(sante-soins, sante-soins-2\)"):
+            await choose_sig(session, None)
+        with pytest.raises(UnknownSig, match="no SIG 'x': choose one of sante-soins, sante-soins-2"):
+            await choose_sig(session, "x")
 
 
 async def test_an_https_public_url_makes_a_did_web_issuer(sessions):
     wallet = FakeWallet()
-    issuer = await ensure_issuer(sessions, wallet, Settings(public_url="https://sig.example.org:8443/health"))
+    issuers = await ensure_issuers(sessions, wallet, Settings(public_url="https://sig.example.org:8443/health"))
+    issuer = await issuers.first()
     assert issuer.did == "did:web:sig.example.org%3A8443:health"
     assert issuer.verification_method == "did:web:sig.example.org%3A8443:health#key-1"
     assert issuer.verkey == f"verkey-of-{issuer.did}"
+    async with sessions() as session:  # another SIG's did:web lies below the public URL, at /sigs/<slug>
+        later = await create_sig(session, "Data Science SIG")
+    assert (await issuers.of(later.id)).did == "did:web:sig.example.org%3A8443:health:sigs:data-science-sig"
 
 
 async def test_the_first_did_stays_when_the_public_url_changes(sessions):
     wallet = FakeWallet()
-    first = await ensure_issuer(sessions, wallet, Settings())
-    later = await ensure_issuer(sessions, wallet, Settings(public_url="https://sig.example.org"))
+    first = await (await ensure_issuers(sessions, wallet, Settings())).first()
+    later = await (await ensure_issuers(sessions, wallet, Settings(public_url="https://sig.example.org"))).first()
     assert later.did == first.did  # credentials already issued keep verifying
     assert wallet.dids == [first.did]
 

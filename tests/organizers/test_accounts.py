@@ -12,7 +12,7 @@ PASSWORD = "correct horse battery"
 @pytest.fixture
 async def sig_id(sessions) -> int:
     async with sessions() as session:
-        sig = Sig(name="Test SIG")
+        sig = Sig(slug="test-sig", name="Test SIG")
         session.add(sig)
         await session.commit()
         return sig.id
@@ -32,7 +32,7 @@ async def test_an_account_keeps_a_hash_and_signs_in(sessions, sig_id):
 
 async def test_accounts_are_per_sig_and_unique(sessions, sig_id):
     async with sessions() as session:
-        other = Sig(name="Other SIG")
+        other = Sig(slug="other-sig", name="Other SIG")
         session.add(other)
         await session.commit()
         await create_account(session, sig_id, "sam@example.org", PASSWORD, "cli")

@@ -56,7 +56,7 @@ def at(day: date) -> datetime:
 
 
 async def seed(session) -> int:
-    sig = Sig(name="Seeded SIG")
+    sig = Sig(slug="seeded-sig", name="Seeded SIG")
     session.add(sig)
     await session.flush()
     people = {}

@@ -1,30 +1,36 @@
-"""Status list entries: random, unique, stable per credential; on SQLite and PostgreSQL."""
+"""Status list entries: random, unique, stable per credential, per SIG; on SQLite and PostgreSQL."""
 
+import pytest
 from sqlalchemy import select
 
-from vc_service.status.models import StatusList
-from vc_service.status.service import allocate_status, change_status, status_entries
-from vc_service.status.bitstring import get_bit
+from vc_service.status.models import STATUS_PURPOSES, StatusList
+from vc_service.status.service import StatusEntryRef, StatusError, allocate_status, change_status, status_entries
+from vc_service.status.bitstring import MIN_LIST_SIZE, empty_bitstring, get_bit
 
 from ..issuer.test_identity import FakeWallet
-from vc_service.issuer.identity import ensure_issuer
+from vc_service.issuer.identity import ensure_issuers
 from vc_service.settings import Settings
+from vc_service.sig.service import create_sig
+
+
+async def first_issuer(sessions):
+    return await (await ensure_issuers(sessions, FakeWallet(), Settings())).first()
 
 
 async def test_entries_are_unique_random_and_stable(sessions):
+    issuer = await first_issuer(sessions)
     async with sessions() as session:
-        issuer = await ensure_issuer(sessions, FakeWallet(), Settings())
         bind = session.bind
-    refs = [await allocate_status(bind, issuer.sig_id, f"urn:uuid:{n}") for n in range(40)]
+    refs = [await allocate_status(bind, issuer.sig_id, issuer.slug, f"urn:uuid:{n}") for n in range(40)]
     assert len({ref.list_index for ref in refs}) == 40
     assert sorted(ref.list_index for ref in refs) != [ref.list_index for ref in refs]  # not handed out in order
-    assert await allocate_status(bind, issuer.sig_id, "urn:uuid:7") == refs[7]
+    assert await allocate_status(bind, issuer.sig_id, issuer.slug, "urn:uuid:7") == refs[7]
 
 
 async def test_a_revocation_flips_its_bit_and_is_recorded(sessions):
-    issuer = await ensure_issuer(sessions, FakeWallet(), Settings())
+    issuer = await first_issuer(sessions)
     async with sessions() as session:
-        ref = await allocate_status(session.bind, issuer.sig_id, "urn:uuid:r")
+        ref = await allocate_status(session.bind, issuer.sig_id, issuer.slug, "urn:uuid:r")
         await change_status(session, issuer.sig_id, "urn:uuid:r", "revoke", "issued by mistake", "organizer")
         lists = {
             row.purpose: row for row in await session.scalars(select(StatusList).where(StatusList.number == ref.list_number))
@@ -33,11 +39,42 @@ async def test_a_revocation_flips_its_bit_and_is_recorded(sessions):
     assert not get_bit(lists["suspension"].bits, ref.list_index)
 
 
-def test_entries_name_both_purposes():
-    from vc_service.status.service import StatusEntryRef
+async def test_each_sig_numbers_its_own_lists_and_keeps_its_credential_ids(sessions):
+    issuer = await first_issuer(sessions)
+    async with sessions() as session:
+        other = await create_sig(session, "Other SIG")
+        bind = session.bind
+    mine = await allocate_status(bind, issuer.sig_id, issuer.slug, "urn:uuid:mine")
+    theirs = await allocate_status(bind, other.id, other.slug, "urn:uuid:theirs")
+    assert (mine.list_number, mine.scope, theirs.list_number, theirs.scope) == (1, issuer.slug, 1, "other-sig")
+    with pytest.raises(StatusError, match="urn:uuid:mine is another SIG's"):
+        await allocate_status(bind, other.id, other.slug, "urn:uuid:mine")
+    async with sessions() as session:
+        with pytest.raises(LookupError):  # one SIG cannot revoke another's credential
+            await change_status(session, other.id, "urn:uuid:mine", "revoke", "not mine", "organizer")
 
-    entries = status_entries("https://sig.example.org", StatusEntryRef(1, 42))
+
+async def test_lists_published_before_sigs_had_urls_keep_them_and_take_no_new_entries(sessions):
+    issuer = await first_issuer(sessions)
+    async with sessions() as session:  # what migration 0008 leaves of a single-SIG database's list 1
+        session.add_all(
+            StatusList(sig_id=issuer.sig_id, purpose=purpose, number=1, bits=bytes(empty_bitstring()), unscoped_url=True)
+            for purpose in STATUS_PURPOSES
+        )
+        await session.commit()
+        bind = session.bind
+    new = await allocate_status(bind, issuer.sig_id, issuer.slug, "urn:uuid:new")
+    assert (new.list_number, new.scope) == (2, issuer.slug)  # numbers are never reused
+    async with sessions() as session:
+        sizes = {len(bits) * 8 for bits in await session.scalars(select(StatusList.bits))}
+    assert sizes == {MIN_LIST_SIZE}
+
+
+def test_entries_name_both_purposes_at_their_lists_url():
+    entries = status_entries("https://sig.example.org", StatusEntryRef(1, 42, "health"))
     assert [(e["statusPurpose"], e["statusListIndex"], e["statusListCredential"]) for e in entries] == [
-        ("revocation", "42", "https://sig.example.org/status/revocation/1"),
-        ("suspension", "42", "https://sig.example.org/status/suspension/1"),
+        ("revocation", "42", "https://sig.example.org/status/health/revocation/1"),
+        ("suspension", "42", "https://sig.example.org/status/health/suspension/1"),
     ]
+    unscoped = status_entries("https://sig.example.org", StatusEntryRef(1, 42, None), ("revocation",))
+    assert unscoped[0]["id"] == "https://sig.example.org/status/revocation/1#42"

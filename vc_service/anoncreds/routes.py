@@ -6,10 +6,11 @@ from pydantic import UUID4
 
 from fastapi import APIRouter, HTTPException, status
 from pydantic import BaseModel, Field
+from sqlalchemy import select
 
 from ..badges.templates import MeetingFacts, TalkFacts
 from ..badges.models import Badge
-from ..deps import MAX_ROW_ID, CurrentOrganizer, Organizer, RowId, Session, State
+from ..deps import MAX_ROW_ID, CurrentOrganizer, Organizer, RowId, Session, State, sig_row
 from ..meetings.models import Meeting, Talk
 from ..members.models import Member
 from .credentials import (
@@ -39,9 +40,10 @@ class ProofRequestIn(BaseModel):
     )
 
 
-def definitions(state: State) -> dict[str, AnonCredsDefinition]:
-    if state.anoncreds is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "AnonCreds badges need a ledger: set VC_SERVICE_LEDGER_GENESIS")
+def definitions(state: State, organizer: CurrentOrganizer) -> dict[str, AnonCredsDefinition]:
+    problem = state.anoncreds_problem(organizer.sig_id)
+    if problem:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, problem)
     return state.anoncreds
 
 
@@ -50,37 +52,43 @@ def credential_out(credential: AnonCredsCredential) -> dict:
     return {name: getattr(credential, name) for name in fields}
 
 
-async def _get(session: Session, model, object_id: int | None, what: str):
-    found = await session.get(model, object_id) if object_id is not None else None
-    if found is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no {what} {object_id}")
-    return found
+async def _get(session: Session, model, object_id: int | None, sig_id: int, what: str):
+    """The SIG's row (a member, meeting or credential); another SIG's is a 404, as a missing one."""
+    if object_id is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no {what} given")
+    return await sig_row(session, model, object_id, sig_id, what)
+
+
+async def _talk(session: Session, talk_id: int | None, sig_id: int) -> tuple[Talk, Meeting]:
+    talk = await session.get(Talk, talk_id) if talk_id is not None else None
+    meeting = await session.get(Meeting, talk.meeting_id) if talk else None
+    if meeting is None or meeting.sig_id != sig_id:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no talk {talk_id}")
+    return talk, meeting
 
 
 @router.get("/definitions", summary="The SIG's schema and credential definition of each badge kind")
-async def get_definitions(state: State) -> dict:
+async def get_definitions(state: State, organizer: CurrentOrganizer) -> dict:
     return {
         kind: {"issuer_did": item.issuer_did, "schema_id": item.schema_id, "cred_def_id": item.cred_def_id}
-        for kind, item in definitions(state).items()
+        for kind, item in definitions(state, organizer).items()
     }
 
 
 @router.post("/credentials", status_code=status.HTTP_202_ACCEPTED, summary="Offer an AnonCreds badge to a member's wallet")
-async def post_credential(body: CredentialIn, state: State, session: Session) -> dict:
-    definition = definitions(state)[body.kind]
-    member = await _get(session, Member, body.member_id, "member")
+async def post_credential(body: CredentialIn, organizer: CurrentOrganizer, state: State, session: Session) -> dict:
+    definition = definitions(state, organizer)[body.kind]
+    member = await _get(session, Member, body.member_id, organizer.sig_id, "member")
     meeting = talk = None
     if body.kind == "presenter":
-        talk = await _get(session, Talk, body.talk_id, "talk")
-        meeting = await _get(session, Meeting, talk.meeting_id, "meeting")
-        presenter = await _get(session, Member, talk.presenter_id, "member")
-        if presenter.id != member.id:
+        talk, meeting = await _talk(session, body.talk_id, organizer.sig_id)
+        if talk.presenter_id != member.id:
             raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, f"member {member.id} did not give talk {talk.id}")
     elif body.kind == "attendance":
-        meeting = await _get(session, Meeting, body.meeting_id, "meeting")
+        meeting = await _get(session, Meeting, body.meeting_id, organizer.sig_id, "meeting")
     try:
         attributes = credential_attributes(
-            body.kind, state.issuer.name, member.name, valid_until=body.valid_until,
+            body.kind, (await state.issuers.of(organizer.sig_id)).name, member.name, valid_until=body.valid_until,
             meeting=meeting and MeetingFacts(meeting.title, meeting.kind, meeting.starts_at, meeting.ends_at),
             talk=talk and TalkFacts(talk.title, member.name),
         )  # fmt: skip
@@ -94,16 +102,16 @@ async def post_credential(body: CredentialIn, state: State, session: Session) ->
 
 
 @router.get("/credentials/{credential_id}", summary="An AnonCreds badge: offered, issued, revoked or failed")
-async def get_credential(credential_id: RowId, state: State, session: Session) -> dict:
-    credential = await _get(session, AnonCredsCredential, credential_id, "AnonCreds credential")
+async def get_credential(credential_id: RowId, organizer: CurrentOrganizer, state: State, session: Session) -> dict:
+    credential = await _get(session, AnonCredsCredential, credential_id, organizer.sig_id, "AnonCreds credential")
     await refresh_credential(state.agent, credential)
     await session.commit()
     return credential_out(credential)
 
 
 @router.post("/credentials/{credential_id}/revoke", summary="Revoke an issued AnonCreds badge and publish it on the ledger")
-async def post_revoke(credential_id: RowId, state: State, session: Session) -> dict:
-    credential = await _get(session, AnonCredsCredential, credential_id, "AnonCreds credential")
+async def post_revoke(credential_id: RowId, organizer: CurrentOrganizer, state: State, session: Session) -> dict:
+    credential = await _get(session, AnonCredsCredential, credential_id, organizer.sig_id, "AnonCreds credential")
     await refresh_credential(state.agent, credential)
     await session.commit()
     if credential.state != "issued":
@@ -118,9 +126,7 @@ class RevokeIn(BaseModel):
 
 @router.post("/badges/{badge_id}/revoke", summary="Revoke an AnonCreds badge of a meeting (batch or door) on the ledger")
 async def post_revoke_badge(badge_id: RowId, body: RevokeIn, organizer: CurrentOrganizer, state: State, session: Session) -> dict:
-    badge = await session.get(Badge, badge_id)
-    if badge is None or badge.sig_id != organizer.sig_id:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no badge {badge_id}")
+    badge = await sig_row(session, Badge, badge_id, organizer.sig_id, "badge")
     try:
         await revoke_anoncreds_badge(session, state.agent, badge, body.reason, organizer.actor)
     except NotRevocable as exc:
@@ -129,22 +135,26 @@ async def post_revoke_badge(badge_id: RowId, body: RevokeIn, organizer: CurrentO
 
 
 @router.post("/proof-requests", status_code=status.HTTP_202_ACCEPTED, summary="Ask a member's wallet to prove a badge")
-async def post_proof_request(body: ProofRequestIn, state: State, session: Session) -> dict:
-    member = await _get(session, Member, body.member_id, "member")
+async def post_proof_request(body: ProofRequestIn, organizer: CurrentOrganizer, state: State, session: Session) -> dict:
+    member = await _get(session, Member, body.member_id, organizer.sig_id, "member")
     try:
         connection_id = connection_of(member)
     except NotConnected as exc:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
     try:
-        request = proof_request(body.kind, definitions(state)[body.kind], body.since, body.min_meetings)
+        request = proof_request(body.kind, definitions(state, organizer)[body.kind], body.since, body.min_meetings)
     except ValueError as exc:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
     return proof_result(await state.agent.send_anoncreds_proof_request(connection_id, request))
 
 
 @router.get("/proof-requests/{pres_ex_id}", summary="A proof request's state and verdict")
-async def get_proof_request(pres_ex_id: UUID4, state: State) -> dict:
+async def get_proof_request(pres_ex_id: UUID4, organizer: CurrentOrganizer, state: State, session: Session) -> dict:
     record = await state.agent.get_presentation_exchange(str(pres_ex_id))
-    if record is None:
+    # The agent's record names the connection it went over: it must be a member of the organizer's SIG.
+    asked = record and record.get("connection_id") and await session.scalar(
+        select(Member.id).where(Member.connection_id == record["connection_id"], Member.sig_id == organizer.sig_id)
+    )
+    if not asked:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no proof request {pres_ex_id}")
     return proof_result(record)

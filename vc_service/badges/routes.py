@@ -1,7 +1,7 @@
 from fastapi import APIRouter, HTTPException, status
 from fastapi.responses import JSONResponse
 
-from ..deps import State
+from ..deps import State, public_sig
 from .templates import BADGE_KINDS, achievement, subject_schema
 
 router = APIRouter(tags=["badges"])
@@ -15,9 +15,17 @@ def known_kind(kind: str) -> str:
     return kind
 
 
-@router.get("/achievements/{kind}", summary="The Open Badges Achievement of a badge kind")
+@router.get("/sigs/{sig}/achievements/{kind}", summary="A SIG's Open Badges Achievement of a badge kind")
+async def get_sig_achievement(sig: str, kind: str, state: State) -> JSONResponse:
+    issuer = await public_sig(state, sig)
+    return JSONResponse(achievement(known_kind(kind), issuer, state.settings.base_url), headers=CACHE_HEADERS)
+
+
+@router.get("/achievements/{kind}", summary="The first SIG's Achievement, at the URL it had before SIGs had their own")
 async def get_achievement(kind: str, state: State) -> JSONResponse:
-    return JSONResponse(achievement(known_kind(kind), state.issuer, state.settings.base_url), headers=CACHE_HEADERS)
+    """Badges issued before achievements were per SIG name this URL as their achievement's id."""
+    found = achievement(known_kind(kind), await state.issuers.first(), state.settings.base_url)
+    return JSONResponse({**found, "id": f"{state.settings.base_url}/achievements/{kind}"}, headers=CACHE_HEADERS)
 
 
 @router.get("/schemas/subjects/{kind}.schema.json", summary="JSON Schema of a badge's subject")

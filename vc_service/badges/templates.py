@@ -50,13 +50,17 @@ def xsd_datetime(value: datetime) -> str:
     return value.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
+def achievement_url(base_url: str, sig_slug: str, kind: str) -> str:
+    return f"{base_url}/sigs/{sig_slug}/achievements/{kind}"
+
+
 def achievement(kind: str, issuer: Issuer, base_url: str) -> dict:
-    """The Achievement of a kind, with its stable id under this service's URL."""
+    """The SIG's Achievement of a kind, with its stable id under this service's URL."""
     if kind not in BADGE_KINDS:
         raise KeyError(kind)
     template = json.loads((SCHEMAS_DIR / "achievements" / f"{kind}.json").read_text())
     filled = json.loads(json.dumps(template).replace("{sig}", issuer.name.replace('"', '\\"')))
-    return {"id": f"{base_url}/achievements/{kind}", **filled}
+    return {"id": achievement_url(base_url, issuer.slug, kind), **filled}
 
 
 @cache

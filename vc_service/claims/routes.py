@@ -7,7 +7,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from ..badges.models import Badge
-from ..deps import Organizer, RowId, Session, State
+from ..deps import CurrentOrganizer, RowId, Session, State
 from ..meetings.routes import sig_meeting
 from ..members.models import Member
 from ..sig.formats import badge_formats
@@ -46,7 +46,7 @@ def claim_urls(base_url: str, token: str) -> dict[str, str]:
 @router.get("/i/{token}", dependencies=[Depends(claim_limit)], summary="The member's wallet invitation (short URL)")
 async def invitation(token: str, member: ClaimingMember, state: State, session: Session, request: Request) -> Response:
     """RFC 0434 URL shortening: JSON for a wallet that asks for it, otherwise a redirect."""
-    url = await invitation_url_for(session, state.agent, member, state.issuer.name)
+    url = await invitation_url_for(session, state.agent, member, (await state.issuers.of(member.sig_id)).name)
     if "application/json" in request.headers.get("accept", ""):
         return JSONResponse(invitation_message(url))
     return RedirectResponse(url, status_code=status.HTTP_302_FOUND)
@@ -91,7 +91,7 @@ async def claim_page(token: str, member: ClaimingMember, state: State, session: 
         "claim.html",
         {
             "member": member,
-            "sig_name": state.issuer.name,
+            "sig_name": (await state.issuers.of(member.sig_id)).name,
             "badges": rows,
             "qr_svg": qr_svg(urls["invitation_short_url"]),
             "wallet_link": urls["invitation_short_url"],
@@ -140,10 +140,12 @@ class DoorResponse(BaseModel):
     expires_at: str
 
 
-@router.post("/meetings/{meeting_id}/door", dependencies=[Organizer], response_model=DoorResponse, tags=["meetings"])
-async def create_door(meeting_id: RowId, state: State, session: Session, body: DoorRequest | None = None) -> DoorResponse:
+@router.post("/meetings/{meeting_id}/door", response_model=DoorResponse, tags=["meetings"])
+async def create_door(
+    meeting_id: RowId, organizer: CurrentOrganizer, state: State, session: Session, body: DoorRequest | None = None
+) -> DoorResponse:
     """A door QR for the meeting room, valid for a window (default: the setting)."""
-    meeting = await sig_meeting(session, state, meeting_id)
+    meeting = await sig_meeting(session, organizer, meeting_id)
     minutes = (body.window_minutes if body else None) or state.settings.door_window_minutes
     open_door(meeting, timedelta(minutes=minutes))
     await session.commit()
@@ -168,7 +170,8 @@ async def door_qr(door_token: str, state: State, meeting=Depends(door_meeting)) 
 
 @router.get("/d/{door_token}", response_class=HTMLResponse, summary="Door check-in form")
 async def door_form(request: Request, state: State, meeting=Depends(door_meeting)):
-    return templates.TemplateResponse(request, "door.html", {"meeting": meeting, "sig_name": state.issuer.name})
+    sig_name = (await state.issuers.of(meeting.sig_id)).name
+    return templates.TemplateResponse(request, "door.html", {"meeting": meeting, "sig_name": sig_name})
 
 
 @router.post("/d/{door_token}", dependencies=[Depends(door_limit)], summary="Check in at the door")

@@ -8,7 +8,7 @@ from ..badges.models import Badge
 from ..contexts.service import sig_context_url
 from ..status.service import allocate_status, status_entries
 from ..badges.templates import MeetingFacts, Recipient, TalkFacts, build_badge
-from ..issuer.identity import Issuer
+from ..issuer.identity import Issuer, Issuers
 from ..meetings.models import Meeting, Talk
 from ..members.models import Member
 from .offers import PreparedOffer
@@ -26,7 +26,7 @@ async def badge_credential(
 ) -> dict:
     """``for_didcomm``: one status entry (revocation) as an object, since a stock ACA-Py holder
     rejects a credential whose ``credentialStatus`` is a list; files carry both purposes."""
-    ref = await allocate_status(session.bind, issuer.sig_id, badge.credential_id)
+    ref = await allocate_status(session.bind, issuer.sig_id, issuer.slug, badge.credential_id)
     status = status_entries(base_url, ref, ("revocation",))[0] if for_didcomm else status_entries(base_url, ref)
     meeting = await session.get(Meeting, badge.meeting_id) if badge.meeting_id else None
     talk = await session.get(Talk, badge.talk_id) if badge.talk_id else None
@@ -51,14 +51,16 @@ async def badge_credential(
     )
 
 
-def didcomm_builder(issuer: Issuer, base_url: str, anoncreds: dict[str, AnonCredsDefinition] | None = None):
-    """For the worker: a badge's offer in its format. JSON-LD badges offered over DIDComm are
-    bound to the DID the member gave us, or else to their connection's DID. (A stock ACA-Py
-    holder signs presentations for a did:peer subject with a relative key id that ACA-Py
-    verifiers refuse; a did:key subject works.) AnonCreds badges are bound to the wallet's link
-    secret instead; ``anoncreds`` is the SIG's definitions by kind, None without a ledger."""
+def didcomm_builder(issuers: Issuers, base_url: str, anoncreds: dict[str, AnonCredsDefinition] | None = None):
+    """For the worker: a badge's offer in its format, signed by its SIG's issuer. JSON-LD badges
+    offered over DIDComm are bound to the DID the member gave us, or else to their connection's
+    DID. (A stock ACA-Py holder signs presentations for a did:peer subject with a relative key id
+    that ACA-Py verifiers refuse; a did:key subject works.) AnonCreds badges are bound to the
+    wallet's link secret instead; ``anoncreds`` is the first SIG's definitions by kind, None
+    without a ledger."""
 
     async def build(session: AsyncSession, badge: Badge, member: Member) -> PreparedOffer:
+        issuer = await issuers.of(badge.sig_id)
         if badge.format == "anoncreds":
             return await anoncreds_badge_offer(session, badge, member, issuer.name, anoncreds)
         credential = await badge_credential(

@@ -7,10 +7,10 @@ from sqlalchemy import select
 
 from ..badges.models import BADGE_STATES, Badge
 from ..audit.service import record
-from ..deps import CurrentOrganizer, Organizer, RowId, Session, State
+from ..deps import CurrentOrganizer, OrganizerIssuer, RowId, Session, State, sig_row
 from ..contexts.service import sig_context_url
 from ..members.models import Member
-from ..status.service import status_allocator
+from ..status.service import StatusError, status_allocator
 from ..meetings.routes import sig_meeting
 from .jobs import add_membership_badge, start_meeting_job
 from .signing import IssueOptions, sign_credential
@@ -33,13 +33,18 @@ class IssueResponse(BaseModel):
     response_model=IssueResponse,
     summary="Sign a credential as the SIG (W3C VC-API)",
 )
-async def issue_credential(body: IssueRequest, organizer: CurrentOrganizer, state: State, session: Session) -> IssueResponse:
+async def issue_credential(
+    body: IssueRequest, organizer: CurrentOrganizer, issuer: OrganizerIssuer, state: State, session: Session
+) -> IssueResponse:
     base_url = state.settings.base_url
-    signed = await sign_credential(
-        state.agent, body.credential, state.issuer, state.contexts, body.options,
-        status_for=status_allocator(session, state.issuer.sig_id, base_url), status_context=sig_context_url(base_url),
-    )  # fmt: skip
-    record(session, state.issuer.sig_id, organizer.actor, "credential.issued", signed.get("id") or "(no id)", delivery="api")
+    try:
+        signed = await sign_credential(
+            state.agent, body.credential, issuer, state.contexts, body.options,
+            status_for=status_allocator(session, issuer.sig_id, issuer.slug, base_url), status_context=sig_context_url(base_url),
+        )  # fmt: skip
+    except StatusError as exc:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
+    record(session, issuer.sig_id, organizer.actor, "credential.issued", signed.get("id") or "(no id)", delivery="api")
     await session.commit()
     return IssueResponse(verifiableCredential=signed)
 
@@ -76,12 +81,11 @@ class MeetingProgress(BaseModel):
     "/meetings/{meeting_id}/issue",
     status_code=status.HTTP_202_ACCEPTED,
     response_model=JobStarted,
-    dependencies=[Organizer],
     tags=["meetings"],
     summary="Issue every badge of a meeting (safe to repeat)",
 )
-async def issue_meeting(meeting_id: RowId, state: State, session: Session) -> JobStarted:
-    meeting = await sig_meeting(session, state, meeting_id)
+async def issue_meeting(meeting_id: RowId, organizer: CurrentOrganizer, state: State, session: Session) -> JobStarted:
+    meeting = await sig_meeting(session, organizer, meeting_id)
     job, added = await start_meeting_job(session, meeting)
     state.worker.wake()
     return JobStarted(
@@ -103,14 +107,11 @@ def badge_progress(state, badge: Badge, member: Member) -> BadgeProgress:
 @router.get(
     "/members/{member_id}/badges",
     response_model=list[BadgeProgress],
-    dependencies=[Organizer],
     tags=["members"],
     summary="Every badge of a member, in each format, and its state",
 )
-async def member_badges(member_id: RowId, state: State, session: Session) -> list[BadgeProgress]:
-    member = await session.get(Member, member_id)
-    if member is None or member.sig_id != state.issuer.sig_id:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no member {member_id}")
+async def member_badges(member_id: RowId, organizer: CurrentOrganizer, state: State, session: Session) -> list[BadgeProgress]:
+    member = await sig_row(session, Member, member_id, organizer.sig_id, "member")
     badges = await session.scalars(select(Badge).where(Badge.member_id == member.id).order_by(Badge.id))
     return [badge_progress(state, badge, member) for badge in badges]
 
@@ -118,12 +119,11 @@ async def member_badges(member_id: RowId, state: State, session: Session) -> lis
 @router.get(
     "/meetings/{meeting_id}/badges",
     response_model=MeetingProgress,
-    dependencies=[Organizer],
     tags=["meetings"],
     summary="Each badge of a meeting and its state",
 )
-async def meeting_badges(meeting_id: RowId, state: State, session: Session) -> MeetingProgress:
-    await sig_meeting(session, state, meeting_id)
+async def meeting_badges(meeting_id: RowId, organizer: CurrentOrganizer, state: State, session: Session) -> MeetingProgress:
+    await sig_meeting(session, organizer, meeting_id)
     rows = (
         await session.execute(
             select(Badge, Member).join(Member, Badge.member_id == Member.id).where(Badge.meeting_id == meeting_id).order_by(Badge.id)
@@ -149,17 +149,16 @@ class MembershipBadge(BaseModel):
     "/members/{member_id}/membership",
     status_code=status.HTTP_202_ACCEPTED,
     response_model=MembershipBadge,
-    dependencies=[Organizer],
     tags=["members"],
     summary="Issue (or renew) a member's membership badge",
 )
-async def issue_membership(member_id: RowId, body: MembershipRequest, state: State, session: Session) -> MembershipBadge:
-    member = await session.get(Member, member_id)
-    if member is None or member.sig_id != state.issuer.sig_id:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no member {member_id}")
+async def issue_membership(
+    member_id: RowId, body: MembershipRequest, organizer: CurrentOrganizer, state: State, session: Session
+) -> MembershipBadge:
+    member = await sig_row(session, Member, member_id, organizer.sig_id, "member")
     if body.valid_until <= datetime.now(UTC):
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "valid_until must be in the future")
-    badge, created = await add_membership_badge(session, state.issuer.sig_id, member.id, body.valid_until)
+    badge, created = await add_membership_badge(session, member.sig_id, member.id, body.valid_until)
     state.worker.wake()
     return MembershipBadge(
         badge_id=badge.id, state=badge.state, created=created, claim_url=f"{state.settings.base_url}/c/{member.claim_token}"

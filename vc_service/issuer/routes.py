@@ -2,25 +2,48 @@ import json
 
 from fastapi import APIRouter, HTTPException, Request, Response, status
 
-from ..deps import State
+from ..deps import State, public_sig
 from .dids import did_document, document_path
+from .identity import Issuer
 
 router = APIRouter(tags=["issuer"])
 DID_DOCUMENT_MAX_AGE = 300  # seconds a resolver may cache the document
 
 
-@router.get("/issuer", summary="The SIG's issuer DID and Open Badges profile")
+def issuer_out(issuer: Issuer) -> dict:
+    return {"slug": issuer.slug, "did": issuer.did, "profile": issuer.profile}
+
+
+@router.get("/sigs", summary="Every SIG of this service: slug, issuer DID and Open Badges profile")
+async def list_sigs(state: State) -> list[dict]:
+    return [issuer_out(issuer) for issuer in await state.issuers.all()]
+
+
+@router.get("/sigs/{sig}", summary="A SIG's issuer DID and Open Badges profile")
+async def get_sig(sig: str, state: State) -> dict:
+    return issuer_out(await public_sig(state, sig))
+
+
+@router.get("/issuer", summary="The first SIG's issuer DID and Open Badges profile")
 async def get_issuer(state: State) -> dict:
-    return {"did": state.issuer.did, "profile": state.issuer.profile}
+    return issuer_out(await state.issuers.first())
 
 
-@router.get("/.well-known/did.json", summary="The issuer's did:web DID document (public URL without a path)")
-@router.get("/did.json", summary="The issuer's did:web DID document (public URL with a path)")
+@router.get("/.well-known/did.json", summary="The first SIG's did:web DID document (public URL without a path)")
+@router.get("/did.json", summary="The first SIG's did:web DID document (public URL with a path)")
+@router.get("/sigs/{sig}/did.json", summary="Another SIG's did:web DID document")
 async def get_did_document(request: Request, state: State) -> Response:
     """Built from the agent's key each time, so it always says what the wallet holds."""
-    issuer = state.issuer
-    if not issuer.did.startswith("did:web:") or document_path(issuer.did, state.settings.base_url) != request.url.path:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no did:web DID document here: the SIG's issuer is {issuer.did}")
+    path = request.url.path
+    issuer = next(
+        (
+            issuer for issuer in await state.issuers.all()
+            if issuer.did.startswith("did:web:") and document_path(issuer.did, state.settings.base_url) == path
+        ),
+        None,
+    )  # fmt: skip
+    if issuer is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no did:web DID document at {path}: no SIG issues under a did:web DID here")
     return Response(
         content=json.dumps(did_document(issuer.did, issuer.verkey)),
         media_type="application/did+ld+json",

@@ -5,7 +5,7 @@ from fastapi import APIRouter, HTTPException, status
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, HttpUrl, model_validator
 from sqlalchemy import select
 
-from ..deps import MAX_ROW_ID, Organizer, RowId, Session, State
+from ..deps import MAX_ROW_ID, CurrentOrganizer, Organizer, RowId, Session
 from .service import UnknownMeeting, UnknownPresenter, add_talk, find_meeting
 from .models import Meeting, Talk
 
@@ -56,37 +56,38 @@ class TalkOut(BaseModel):
     recording_url: str | None
 
 
-async def sig_meeting(session: Session, state: State, meeting_id: int) -> Meeting:
+async def sig_meeting(session: Session, organizer: CurrentOrganizer, meeting_id: int) -> Meeting:
+    """The organizer's SIG's meeting; another SIG's is a 404, as a missing one."""
     try:
-        return await find_meeting(session, state.issuer.sig_id, meeting_id)
+        return await find_meeting(session, organizer.sig_id, meeting_id)
     except UnknownMeeting as exc:
         raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
 
 
 @router.post("/meetings", status_code=status.HTTP_201_CREATED, response_model=MeetingOut)
-async def create_meeting(body: MeetingIn, state: State, session: Session) -> Meeting:
-    meeting = Meeting(sig_id=state.issuer.sig_id, **body.model_dump())
+async def create_meeting(body: MeetingIn, organizer: CurrentOrganizer, session: Session) -> Meeting:
+    meeting = Meeting(sig_id=organizer.sig_id, **body.model_dump())
     session.add(meeting)
     await session.commit()
     return meeting
 
 
 @router.get("/meetings", response_model=list[MeetingOut])
-async def list_meetings(state: State, session: Session) -> list[Meeting]:
+async def list_meetings(organizer: CurrentOrganizer, session: Session) -> list[Meeting]:
     meetings = await session.scalars(
-        select(Meeting).where(Meeting.sig_id == state.issuer.sig_id).order_by(Meeting.starts_at.desc(), Meeting.id.desc())
+        select(Meeting).where(Meeting.sig_id == organizer.sig_id).order_by(Meeting.starts_at.desc(), Meeting.id.desc())
     )
     return list(meetings)
 
 
 @router.get("/meetings/{meeting_id}", response_model=MeetingOut)
-async def get_meeting(meeting_id: RowId, state: State, session: Session) -> Meeting:
-    return await sig_meeting(session, state, meeting_id)
+async def get_meeting(meeting_id: RowId, organizer: CurrentOrganizer, session: Session) -> Meeting:
+    return await sig_meeting(session, organizer, meeting_id)
 
 
 @router.post("/meetings/{meeting_id}/talks", status_code=status.HTTP_201_CREATED, response_model=TalkOut)
-async def create_talk(meeting_id: RowId, body: TalkIn, state: State, session: Session) -> Talk:
-    meeting = await sig_meeting(session, state, meeting_id)
+async def create_talk(meeting_id: RowId, body: TalkIn, organizer: CurrentOrganizer, session: Session) -> Talk:
+    meeting = await sig_meeting(session, organizer, meeting_id)
     try:
         return await add_talk(
             session, meeting, body.title, body.presenter_id,
@@ -97,6 +98,6 @@ async def create_talk(meeting_id: RowId, body: TalkIn, state: State, session: Se
 
 
 @router.get("/meetings/{meeting_id}/talks", response_model=list[TalkOut])
-async def list_talks(meeting_id: RowId, state: State, session: Session) -> list[Talk]:
-    meeting = await sig_meeting(session, state, meeting_id)
+async def list_talks(meeting_id: RowId, organizer: CurrentOrganizer, session: Session) -> list[Talk]:
+    meeting = await sig_meeting(session, organizer, meeting_id)
     return list(await session.scalars(select(Talk).where(Talk.meeting_id == meeting.id).order_by(Talk.id)))

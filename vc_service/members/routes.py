@@ -4,7 +4,7 @@ from fastapi import APIRouter, HTTPException, Request, status
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
-from ..deps import Organizer, RowId, Session, State
+from ..deps import CurrentOrganizer, Organizer, RowId, Session, sig_row
 from ..meetings.routes import sig_meeting
 from .models import Member
 from .roster import DID, RosterFormatError, decode_roster, parse_roster
@@ -36,9 +36,9 @@ class MemberOut(BaseModel):
 
 
 @router.post("/members", status_code=status.HTTP_201_CREATED, response_model=MemberOut)
-async def create_member(body: MemberIn, state: State, session: Session) -> Member:
+async def create_member(body: MemberIn, organizer: CurrentOrganizer, session: Session) -> Member:
     try:
-        member, created = await get_or_create_member(session, state.issuer.sig_id, body.name, body.email, body.did)
+        member, created = await get_or_create_member(session, organizer.sig_id, body.name, body.email, body.did)
     except InvalidMember as exc:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
     if not created:
@@ -49,16 +49,13 @@ async def create_member(body: MemberIn, state: State, session: Session) -> Membe
 
 
 @router.get("/members", response_model=list[MemberOut])
-async def list_members(state: State, session: Session) -> list[Member]:
-    return list(await session.scalars(select(Member).where(Member.sig_id == state.issuer.sig_id).order_by(Member.id)))
+async def list_members(organizer: CurrentOrganizer, session: Session) -> list[Member]:
+    return list(await session.scalars(select(Member).where(Member.sig_id == organizer.sig_id).order_by(Member.id)))
 
 
 @router.get("/members/{member_id}", response_model=MemberOut)
-async def get_member(member_id: RowId, state: State, session: Session) -> Member:
-    member = await session.get(Member, member_id)
-    if member is None or member.sig_id != state.issuer.sig_id:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no member {member_id}")
-    return member
+async def get_member(member_id: RowId, organizer: CurrentOrganizer, session: Session) -> Member:
+    return await sig_row(session, Member, member_id, organizer.sig_id, "member")
 
 
 async def roster_bytes(request: Request) -> bytes:
@@ -79,10 +76,10 @@ async def roster_bytes(request: Request) -> bytes:
 
 
 @router.post("/meetings/{meeting_id}/roster", tags=["meetings"], summary="Import a meeting's attendance roster (CSV)")
-async def import_meeting_roster(meeting_id: RowId, request: Request, state: State, session: Session) -> RosterReport:
-    meeting = await sig_meeting(session, state, meeting_id)
+async def import_meeting_roster(meeting_id: RowId, request: Request, organizer: CurrentOrganizer, session: Session) -> RosterReport:
+    meeting = await sig_meeting(session, organizer, meeting_id)
     try:
         parsed = parse_roster(decode_roster(await roster_bytes(request)))
     except RosterFormatError as exc:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
-    return await import_roster(session, state.issuer.sig_id, meeting.id, parsed.entries, parsed.errors)
+    return await import_roster(session, organizer.sig_id, meeting.id, parsed.entries, parsed.errors)

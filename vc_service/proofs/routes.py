@@ -8,6 +8,7 @@ from pydantic import AwareDatetime, BaseModel, Field
 from ..claims.invitations import invitation_message
 from ..credentials.document import as_list
 from ..deps import Session, State
+from ..sig.service import UnknownSig, choose_sig
 from ..verification.checks import VerificationResult, check_status
 from ..web.qr import qr_svg
 from ..web.ratelimit import RateLimit
@@ -26,6 +27,7 @@ class ProofRequestIn(BaseModel):
     since: AwareDatetime | None = Field(None, description="Only badges for activities from this instant on (attended, presented, attended-at-least).")
     min_meetings: int | None = Field(None, ge=1, le=10_000, description="attended-at-least: how many meetings at least.")
     domain: str | None = Field(None, max_length=300, description="The verifier's domain, bound into the proof.")
+    sig: str | None = Field(None, max_length=40, description="Slug of the SIG whose badge is asked for (GET /sigs); needed when the service has several.")
 
 
 class DisclosedCredential(BaseModel):
@@ -106,9 +108,14 @@ async def new_proof_request(body: ProofRequestIn, state: State, session: Session
     if not counted and body.min_meetings is not None:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "min_meetings applies to attended-at-least only")
     try:
+        sig = await choose_sig(session, body.sig, "in the field sig")
+    except UnknownSig as exc:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
+    try:
         created = await create_proof_request(
-            session, state.agent, state.issuer, body.template, body.since, body.domain or state.settings.base_url,
-            timedelta(minutes=state.settings.proof_request_minutes), min_meetings=body.min_meetings, anoncreds=state.anoncreds,
+            session, state.agent, await state.issuers.of(sig.id), body.template, body.since,
+            body.domain or state.settings.base_url, timedelta(minutes=state.settings.proof_request_minutes),
+            min_meetings=body.min_meetings, anoncreds=None if state.anoncreds_problem(sig.id) else state.anoncreds,
         )  # fmt: skip
     except TemplateUnavailable as exc:
         raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc

@@ -6,7 +6,7 @@ from fastapi import APIRouter, HTTPException, status
 from pydantic import BaseModel, Field
 
 from ..badges.models import BADGE_FORMATS
-from ..deps import CurrentOrganizer, Organizer, Session, State
+from ..deps import CurrentOrganizer, Session, State
 from .formats import FormatUnavailable, badge_formats, set_badge_formats
 
 router = APIRouter(prefix="/sig", tags=["sig"])
@@ -24,14 +24,14 @@ class BadgeFormatsOut(BaseModel):
     available: list[str] = Field(description="The formats this service can issue in (AnonCreds only with a ledger).")
 
 
-def formats_out(state, formats: list[str]) -> BadgeFormatsOut:
-    available = [name for name in BADGE_FORMATS if name != "anoncreds" or state.anoncreds is not None]
+def formats_out(state, sig_id: int, formats: list[str]) -> BadgeFormatsOut:
+    available = [name for name in BADGE_FORMATS if name != "anoncreds" or state.anoncreds_problem(sig_id) is None]
     return BadgeFormatsOut(formats=formats, available=available)
 
 
-@router.get("/badge-formats", response_model=BadgeFormatsOut, dependencies=[Organizer], summary="The formats the SIG's badges are issued in")
-async def get_badge_formats(state: State, session: Session) -> BadgeFormatsOut:
-    return formats_out(state, await badge_formats(session, state.issuer.sig_id))
+@router.get("/badge-formats", response_model=BadgeFormatsOut, summary="The formats the SIG's badges are issued in")
+async def get_badge_formats(organizer: CurrentOrganizer, state: State, session: Session) -> BadgeFormatsOut:
+    return formats_out(state, organizer.sig_id, await badge_formats(session, organizer.sig_id))
 
 
 @router.put(
@@ -40,9 +40,9 @@ async def get_badge_formats(state: State, session: Session) -> BadgeFormatsOut:
 )  # fmt: skip
 async def put_badge_formats(body: BadgeFormatsIn, organizer: CurrentOrganizer, state: State, session: Session) -> BadgeFormatsOut:
     try:
-        formats = await set_badge_formats(session, organizer.sig_id, body.formats, state.anoncreds is not None, organizer.actor)
+        formats = await set_badge_formats(session, organizer.sig_id, body.formats, state.anoncreds_problem(organizer.sig_id), organizer.actor)
     except FormatUnavailable as exc:
         raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
     except ValueError as exc:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
-    return formats_out(state, formats)
+    return formats_out(state, organizer.sig_id, formats)

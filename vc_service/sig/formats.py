@@ -18,18 +18,16 @@ class FormatUnavailable(Exception):
     """A format this service cannot issue in (AnonCreds without a ledger)."""
 
 
-def chosen_formats(requested: list[str], ledger_configured: bool) -> list[str]:
-    """The formats in their canonical order, once each; refuses an unknown or unavailable one."""
+def chosen_formats(requested: list[str], anoncreds_problem: str | None) -> list[str]:
+    """The formats in their canonical order, once each; refuses an unknown one, and AnonCreds
+    when ``anoncreds_problem`` says why the SIG cannot issue them."""
     unknown = sorted(set(requested) - set(BADGE_FORMATS))
     if unknown:
         raise ValueError(f"unknown badge format {', '.join(unknown)}; known: {', '.join(BADGE_FORMATS)}")
     if not requested:
         raise ValueError("choose at least one badge format")
-    if "anoncreds" in requested and not ledger_configured:
-        raise FormatUnavailable(
-            "AnonCreds badges need a Hyperledger Indy ledger: set VC_SERVICE_LEDGER_GENESIS (and "
-            "VC_SERVICE_LEDGER_SEED, VC_SERVICE_TAILS_SERVER_URL) and restart the service"
-        )
+    if "anoncreds" in requested and anoncreds_problem:
+        raise FormatUnavailable(anoncreds_problem)
     return [name for name in BADGE_FORMATS if name in requested]
 
 
@@ -39,10 +37,10 @@ async def badge_formats(session: AsyncSession, sig_id: int) -> list[str]:
 
 
 async def set_badge_formats(
-    session: AsyncSession, sig_id: int, requested: list[str], ledger_configured: bool, actor: str
+    session: AsyncSession, sig_id: int, requested: list[str], anoncreds_problem: str | None, actor: str
 ) -> list[str]:
     """Later badges are issued in these formats; badges already recorded keep theirs. Commits."""
-    formats = chosen_formats(requested, ledger_configured)
+    formats = chosen_formats(requested, anoncreds_problem)
     sig = await session.get(Sig, sig_id)
     sig.badge_formats = formats
     record(session, sig_id, actor, "sig.badge_formats", str(sig_id), formats=formats)

@@ -12,6 +12,8 @@ class Sig(Base):
     __tablename__ = "sigs"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Short, URL-safe and unique: names the SIG in URLs (status lists, achievements) and in the CLI.
+    slug: Mapped[str] = mapped_column(String(40), unique=True, index=True)
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     url: Mapped[str | None] = mapped_column(String(500))

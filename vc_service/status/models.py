@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db.base import Base, utcnow
@@ -9,7 +9,11 @@ STATUS_PURPOSES = ("revocation", "suspension")
 
 
 class StatusList(Base):
-    """One bitstring of one purpose; ``number`` is its place in the URL /status/<purpose>/<number>."""
+    """One bitstring of one purpose of one SIG, served at /status/<sig slug>/<purpose>/<number>.
+
+    ``unscoped_url``: a list published before status lists were per SIG, at /status/<purpose>/<number>.
+    Credentials carry that URL, so it stays there; it takes no new entries (see service.py).
+    """
 
     __tablename__ = "status_lists"
     __table_args__ = (UniqueConstraint("sig_id", "purpose", "number", name="uq_status_list"),)
@@ -19,6 +23,7 @@ class StatusList(Base):
     purpose: Mapped[str] = mapped_column(String(20))
     number: Mapped[int]
     bits: Mapped[bytes] = mapped_column(LargeBinary)
+    unscoped_url: Mapped[bool] = mapped_column(default=False, server_default=false())
     credential: Mapped[dict | None] = mapped_column(JSON)  # signed for the current bits
     signed_at: Mapped[datetime | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -8,29 +8,53 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from ..web import documented_content
-from ..deps import CurrentOrganizer, Organizer, RowId, Session, State
+from ..deps import CurrentOrganizer, OrganizerIssuer, RowId, Session, State, public_sig
+from ..issuer.identity import Issuer
 from .models import STATUS_PURPOSES, CredentialStatus, StatusChange
 from .service import StatusError
-from .signing import UnknownStatusList, change_and_publish, signed_status_list
+from .signing import UnknownStatusList, change_and_publish, published_status_list, signed_status_list
 
 router = APIRouter(tags=["status"])
 
 
-@router.get("/status/{purpose}/{number}", summary="A Bitstring Status List credential (public)", response_class=Response,
-            responses=documented_content("application/vc+ld+json", {"type": "object"}))
-async def get_status_list(purpose: str, number: RowId, state: State, session: Session, request: Request) -> Response:
+STATUS_LIST_RESPONSES = documented_content("application/vc+ld+json", {"type": "object"})
+
+
+def known_purpose(purpose: str) -> str:
     if purpose not in STATUS_PURPOSES:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no status purpose {purpose!r}; known: {', '.join(STATUS_PURPOSES)}")
+    return purpose
+
+
+async def status_list_response(
+    state: State, session: Session, request: Request, purpose: str, number: int, issuer: Issuer | None
+) -> Response:
+    """The signed list, cacheable; ``issuer`` None: a list at the URL it had before lists were per SIG."""
     try:
-        status_list = await signed_status_list(session, state.agent, state.issuer, state.settings.base_url, purpose, number)
+        found = await published_status_list(session, known_purpose(purpose), number, issuer and issuer.sig_id)
     except UnknownStatusList as exc:
         raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
+    issuer = issuer or await state.issuers.of(found.sig_id)
+    status_list = await signed_status_list(session, state.agent, issuer, state.settings.base_url, found)
     body = json.dumps(status_list.credential, separators=(",", ":"))
     etag = '"' + hashlib.sha256(body.encode()).hexdigest()[:32] + '"'
     headers = {"Cache-Control": f"public, max-age={state.settings.status_list_max_age}", "ETag": etag}
     if request.headers.get("if-none-match") == etag:
         return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers=headers)
     return Response(body, media_type="application/vc+ld+json", headers=headers)
+
+
+@router.get("/status/{sig}/{purpose}/{number}", summary="A SIG's Bitstring Status List credential (public)",
+            response_class=Response, responses=STATUS_LIST_RESPONSES)
+async def get_status_list(sig: str, purpose: str, number: RowId, state: State, session: Session, request: Request) -> Response:
+    return await status_list_response(state, session, request, purpose, number, await public_sig(state, sig))
+
+
+@router.get("/status/{purpose}/{number}", summary="A status list published before lists were per SIG (public)",
+            response_class=Response, responses=STATUS_LIST_RESPONSES)
+async def get_unscoped_status_list(purpose: str, number: RowId, state: State, session: Session, request: Request) -> Response:
+    """Credentials issued before status lists were per SIG name this URL: it keeps serving their list."""
+    return await status_list_response(state, session, request, purpose, number, None)
 
 
 class StatusUpdate(BaseModel):
@@ -72,10 +96,12 @@ async def status_report(session, credential_status: CredentialStatus) -> Credent
     response_model=CredentialStatusOut,
     summary="Revoke, suspend or unsuspend an issued credential",
 )
-async def update_status(body: StatusUpdate, organizer: CurrentOrganizer, state: State, session: Session) -> CredentialStatusOut:
+async def update_status(
+    body: StatusUpdate, organizer: CurrentOrganizer, issuer: OrganizerIssuer, state: State, session: Session
+) -> CredentialStatusOut:
     try:
         changed = await change_and_publish(
-            session, state.agent, state.issuer, state.settings.base_url,
+            session, state.agent, issuer, state.settings.base_url,
             body.credentialId, body.action, body.reason, actor=organizer.actor,
         )  # fmt: skip
     except LookupError as exc:
@@ -88,13 +114,12 @@ async def update_status(body: StatusUpdate, organizer: CurrentOrganizer, state: 
 @router.get(
     "/credentials/status",
     response_model=CredentialStatusOut,
-    dependencies=[Organizer],
     summary="An issued credential's status and its history",
 )
-async def read_status(credentialId: str, state: State, session: Session) -> CredentialStatusOut:
+async def read_status(credentialId: str, organizer: CurrentOrganizer, session: Session) -> CredentialStatusOut:
     found = await session.scalar(
         select(CredentialStatus).where(
-            CredentialStatus.sig_id == state.issuer.sig_id, CredentialStatus.credential_id == credentialId
+            CredentialStatus.sig_id == organizer.sig_id, CredentialStatus.credential_id == credentialId
         )
     )
     if found is None:

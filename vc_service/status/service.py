@@ -26,35 +26,43 @@ class StatusError(Exception):
 class StatusEntryRef:
     list_number: int
     list_index: int
+    scope: str | None  # the slug of the SIG in the list's URL; None for a list at an unscoped URL
 
 
-def status_list_url(base_url: str, purpose: str, number: int) -> str:
-    return f"{base_url}/status/{purpose}/{number}"
+def status_list_url(base_url: str, scope: str | None, purpose: str, number: int) -> str:
+    return f"{base_url}/status/{scope}/{purpose}/{number}" if scope else f"{base_url}/status/{purpose}/{number}"
+
+
+def list_scope(status_list: StatusList, sig_slug: str) -> str | None:
+    return None if status_list.unscoped_url else sig_slug
 
 
 def status_entries(base_url: str, ref: StatusEntryRef, purposes: tuple[str, ...] = STATUS_PURPOSES) -> list[dict]:
     """The credential's ``credentialStatus``: one BitstringStatusListEntry per purpose."""
     return [
         {
-            "id": f"{status_list_url(base_url, purpose, ref.list_number)}#{ref.list_index}",
+            "id": f"{status_list_url(base_url, ref.scope, purpose, ref.list_number)}#{ref.list_index}",
             "type": "BitstringStatusListEntry",
             "statusPurpose": purpose,
             "statusListIndex": str(ref.list_index),
-            "statusListCredential": status_list_url(base_url, purpose, ref.list_number),
+            "statusListCredential": status_list_url(base_url, ref.scope, purpose, ref.list_number),
         }
         for purpose in purposes
     ]
 
 
 async def _current_list_number(session: AsyncSession, sig_id: int) -> int:
-    number = await session.scalar(select(func.max(StatusList.number)).where(StatusList.sig_id == sig_id)) or 0
-    used = await session.scalar(
+    """The SIG's list taking new entries: never one at an unscoped URL; a new one, numbered after
+    every list the SIG ever had, once the last is full."""
+    of_sig = StatusList.sig_id == sig_id
+    number = await session.scalar(select(func.max(StatusList.number)).where(of_sig, StatusList.unscoped_url.is_(False)))
+    full = number is not None and LIST_FILL_LIMIT <= await session.scalar(
         select(func.count()).select_from(CredentialStatus).where(
             CredentialStatus.sig_id == sig_id, CredentialStatus.list_number == number
         )
     )
-    if number == 0 or used >= LIST_FILL_LIMIT:
-        number += 1
+    if number is None or full:
+        number = (await session.scalar(select(func.max(StatusList.number)).where(of_sig)) or 0) + 1
         session.add_all(
             StatusList(sig_id=sig_id, purpose=purpose, number=number, bits=bytes(empty_bitstring()))
             for purpose in STATUS_PURPOSES
@@ -63,8 +71,15 @@ async def _current_list_number(session: AsyncSession, sig_id: int) -> int:
     return number
 
 
-async def allocate_status(bind: AsyncEngine, sig_id: int, credential_id: str) -> StatusEntryRef:
-    """The credential's place in the status lists: drawn at random, never given out twice.
+async def _entry_ref(session: AsyncSession, status: CredentialStatus, sig_slug: str) -> StatusEntryRef:
+    status_list = await session.scalar(
+        select(StatusList).where(StatusList.sig_id == status.sig_id, StatusList.number == status.list_number).limit(1)
+    )
+    return StatusEntryRef(status.list_number, status.list_index, list_scope(status_list, sig_slug))
+
+
+async def allocate_status(bind: AsyncEngine, sig_id: int, sig_slug: str, credential_id: str) -> StatusEntryRef:
+    """The credential's place in the SIG's status lists: drawn at random, never given out twice.
 
     Idempotent per credential id, so a re-offered badge keeps its entry. Runs in a session
     of its own, so a collision's rollback (a retry) touches nothing of the caller's.
@@ -75,7 +90,9 @@ async def allocate_status(bind: AsyncEngine, sig_id: int, credential_id: str) ->
                 select(CredentialStatus).where(CredentialStatus.credential_id == credential_id)
             )
             if existing is not None:
-                return StatusEntryRef(existing.list_number, existing.list_index)
+                if existing.sig_id != sig_id:
+                    raise StatusError(f"the credential id {credential_id} is another SIG's: give the credential an id of its own")
+                return await _entry_ref(session, existing, sig_slug)
             number = await _current_list_number(session, sig_id)
             status = CredentialStatus(
                 sig_id=sig_id, credential_id=credential_id, list_number=number,
@@ -87,7 +104,7 @@ async def allocate_status(bind: AsyncEngine, sig_id: int, credential_id: str) ->
             except IntegrityError:
                 await session.rollback()  # index or list number taken meanwhile: draw again
                 continue
-            return StatusEntryRef(status.list_number, status.list_index)
+            return StatusEntryRef(status.list_number, status.list_index, sig_slug)
     raise StatusError("could not find a free status list entry")
 
 
@@ -120,9 +137,9 @@ async def change_status(
     return status
 
 
-def status_list_document(base_url: str, status_list: StatusList) -> dict:
+def status_list_document(base_url: str, sig_slug: str, status_list: StatusList) -> dict:
     """The unsigned BitstringStatusListCredential (VCDM 2.0) for the list's current bits."""
-    url = status_list_url(base_url, status_list.purpose, status_list.number)
+    url = status_list_url(base_url, list_scope(status_list, sig_slug), status_list.purpose, status_list.number)
     return {
         "@context": ["https://www.w3.org/ns/credentials/v2"],
         "id": url,
@@ -136,10 +153,10 @@ def status_list_document(base_url: str, status_list: StatusList) -> dict:
     }
 
 
-def status_allocator(session: AsyncSession, sig_id: int, base_url: str):
+def status_allocator(session: AsyncSession, sig_id: int, sig_slug: str, base_url: str):
     """For signing: a credential id in, its ``credentialStatus`` entries out."""
 
     async def allocate(credential_id: str) -> list[dict]:
-        return status_entries(base_url, await allocate_status(session.bind, sig_id, credential_id))
+        return status_entries(base_url, await allocate_status(session.bind, sig_id, sig_slug, credential_id))
 
     return allocate

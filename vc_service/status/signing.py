@@ -1,4 +1,4 @@
-"""Status list credentials signed by the SIG, re-signed whenever a bit changed."""
+"""Status list credentials signed by their SIG, re-signed whenever a bit changed."""
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,18 +18,23 @@ def xsd(value) -> str:
     return value.replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-async def signed_status_list(
-    session: AsyncSession, agent: AgentClient, issuer: Issuer, base_url: str, purpose: str, number: int
-) -> StatusList:
-    """The list with a signature over its current bits (signing it now if a change cleared it)."""
-    status_list = await session.scalar(
-        select(StatusList).where(StatusList.sig_id == issuer.sig_id, StatusList.purpose == purpose, StatusList.number == number)
-    )
+async def published_status_list(session: AsyncSession, purpose: str, number: int, sig_id: int | None) -> StatusList:
+    """The list served at /status/<SIG's slug>/<purpose>/<number>, or with no ``sig_id`` at the
+    unscoped /status/<purpose>/<number> it was published at before lists were per SIG."""
+    scope = StatusList.unscoped_url.is_(True) if sig_id is None else (StatusList.sig_id == sig_id) & StatusList.unscoped_url.is_(False)
+    status_list = await session.scalar(select(StatusList).where(scope, StatusList.purpose == purpose, StatusList.number == number))
     if status_list is None:
         raise UnknownStatusList(f"no {purpose} status list {number}")
+    return status_list
+
+
+async def signed_status_list(
+    session: AsyncSession, agent: AgentClient, issuer: Issuer, base_url: str, status_list: StatusList
+) -> StatusList:
+    """The SIG's list with a signature over its current bits (signing it now if a change cleared it)."""
     if status_list.credential is None:
         now = utcnow()
-        document = {**status_list_document(base_url, status_list), "issuer": issuer.did, "validFrom": xsd(now)}
+        document = {**status_list_document(base_url, issuer.slug, status_list), "issuer": issuer.did, "validFrom": xsd(now)}
         status_list.credential = await agent.issue_credential(
             document, {"proofType": "Ed25519Signature2020", "verificationMethod": issuer.verification_method}
         )
@@ -42,8 +47,12 @@ async def change_and_publish(
     session: AsyncSession, agent: AgentClient, issuer: Issuer, base_url: str,
     credential_id: str, action: str, reason: str, actor: str,
 ) -> CredentialStatus:  # fmt: skip
-    """Revoke, suspend or unsuspend, then sign the changed list now: the next verifier sees it."""
+    """Revoke, suspend or unsuspend one of the issuer's SIG's credentials, then sign the changed
+    list now: the next verifier sees it."""
     changed = await change_status(session, issuer.sig_id, credential_id, action, reason, actor)
     purpose = "revocation" if action == "revoke" else "suspension"
-    await signed_status_list(session, agent, issuer, base_url, purpose, changed.list_number)
+    status_list = await session.scalar(
+        select(StatusList).where(StatusList.sig_id == issuer.sig_id, StatusList.purpose == purpose, StatusList.number == changed.list_number)
+    )
+    await signed_status_list(session, agent, issuer, base_url, status_list)
     return changed

@@ -10,12 +10,13 @@ import time
 from dataclasses import dataclass
 
 import httpx
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from ..agent.client import AgentClient
+from ..issuer.identity import Issuers
+from ..sig.service import UnknownSig
 from ..status.bitstring import BitstringError, decode_list
-from ..status.models import StatusList
+from ..status.signing import UnknownStatusList, published_status_list
 
 MAX_LIST_BYTES = 1_000_000
 DEFAULT_MAX_AGE = 300.0
@@ -34,13 +35,13 @@ class FetchedList:
 
 class StatusListResolver:
     def __init__(
-        self, sessions: async_sessionmaker, agent: AgentClient, base_url: str, sig_id: int, own_issuer: str, timeout: float
+        self, sessions: async_sessionmaker, agent: AgentClient, base_url: str, issuers: Issuers, timeout: float
     ) -> None:
         self._sessions = sessions
         self._agent = agent
-        self._own = re.compile(re.escape(base_url) + r"/status/(revocation|suspension)/(\d+)$")
-        self._sig_id = sig_id
-        self._own_issuer = own_issuer
+        # A SIG's list, or one at the unscoped URL it was published at before lists were per SIG.
+        self._own = re.compile(re.escape(base_url) + r"/status/(?:([a-z0-9-]+)/)?(revocation|suspension)/(\d+)$")
+        self._issuers = issuers
         self._http = httpx.AsyncClient(timeout=timeout, follow_redirects=False)
         self._cache: dict[str, tuple[float, FetchedList]] = {}
 
@@ -50,7 +51,7 @@ class StatusListResolver:
     async def fetch(self, url: str) -> FetchedList:
         own = self._own.match(url)
         if own:
-            return await self._own_list(own.group(1), int(own.group(2)))
+            return await self._own_list(own.group(1), own.group(2), int(own.group(3)))
         cached = self._cache.get(url)
         if cached and cached[0] > time.monotonic():
             return cached[1]
@@ -58,16 +59,16 @@ class StatusListResolver:
         self._cache[url] = (time.monotonic() + max_age, fetched)
         return fetched
 
-    async def _own_list(self, purpose: str, number: int) -> FetchedList:
-        async with self._sessions() as session:
-            bits = await session.scalar(
-                select(StatusList.bits).where(
-                    StatusList.sig_id == self._sig_id, StatusList.purpose == purpose, StatusList.number == number
-                )
-            )
-        if bits is None:
-            raise StatusListUnavailable(f"this service has no status list at {purpose}/{number}")
-        return FetchedList(issuer=self._own_issuer, purpose=purpose, bits=bits)
+    async def _own_list(self, slug: str | None, purpose: str, number: int) -> FetchedList:
+        try:
+            sig_id = (await self._issuers.by_slug(slug)).sig_id if slug else None
+            async with self._sessions() as session:
+                status_list = await published_status_list(session, purpose, number, sig_id)
+        except (UnknownSig, UnknownStatusList) as exc:
+            place = "/".join(str(part) for part in (slug, purpose, number) if part)
+            raise StatusListUnavailable(f"this service has no status list at {place}") from exc
+        issuer = await self._issuers.of(status_list.sig_id)
+        return FetchedList(issuer=issuer.did, purpose=purpose, bits=status_list.bits)
 
     async def _foreign_list(self, url: str) -> tuple[FetchedList, float]:
         if not url.startswith(("https://", "http://")):

@@ -16,10 +16,13 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from ..deps import Session, State
 from ..organizers.models import OrganizerAccount
 from ..organizers.service import authenticate
+from ..sig.service import UnknownSig, all_sigs, choose_sig
+from ..state import ServiceState
 from . import templates
 from .ratelimit import RateLimit
 
 COOKIE = "sig_session"
+SERVICE_TITLE = "SIG Credentials"  # pages not about one SIG, on a service of several
 MAX_AGE_SECONDS = 12 * 3600  # an evening's meeting, then sign in again
 login_limit = RateLimit(limit=10)
 
@@ -59,10 +62,16 @@ def keep_session(request: Request, response: Response, session: WebSession) -> R
     return response
 
 
+async def service_title(state: ServiceState) -> str:
+    """What pages not about one SIG are headed with: the SIG's name while there is one."""
+    issuers = await state.issuers.all()
+    return issuers[0].name if len(issuers) == 1 else SERVICE_TITLE
+
+
 def page(request: Request, session: WebSession | None, template: str, context: dict, status_code: int = 200) -> Response:
-    """A rendered page; with a session, it knows the CSRF token and keeps the session cookie."""
-    state = request.app.state.service
-    shared = {"sig_name": state.issuer.name, "signed_in": bool(session and session.organizer_id)}
+    """A rendered page, headed with ``context["sig_name"]``; with a session, it knows the CSRF
+    token and keeps the session cookie."""
+    shared = {"sig_name": SERVICE_TITLE, "signed_in": bool(session and session.organizer_id)}
     if session is not None:
         shared["csrf_token"] = session.csrf
     response = templates.TemplateResponse(request, template, {**shared, **context}, status_code=status_code)
@@ -80,15 +89,26 @@ async def check_csrf(request: Request, session: WebSessionDep) -> None:
 CsrfChecked = Depends(check_csrf)
 
 
-async def signed_in_organizer(request: Request, session: WebSessionDep, db: Session, state: State) -> OrganizerAccount:
+@dataclass(frozen=True)
+class SignedInOrganizer:
+    """The organizer of the session: every dashboard page shows and changes their SIG's data only."""
+
+    id: int
+    sig_id: int
+    sig_name: str
+    email: str
+
+
+async def signed_in_organizer(request: Request, session: WebSessionDep, db: Session, state: State) -> SignedInOrganizer:
     account = await db.get(OrganizerAccount, session.organizer_id) if session.organizer_id else None
-    if account is None or account.sig_id != state.issuer.sig_id:
+    if account is None:
         target = quote(request.url.path)
         raise HTTPException(status.HTTP_303_SEE_OTHER, "sign in first", headers={"Location": f"/login?next={target}"})
-    return account
+    sig_name = (await state.issuers.of(account.sig_id)).name
+    return SignedInOrganizer(id=account.id, sig_id=account.sig_id, sig_name=sig_name, email=account.email)
 
 
-SignedIn = Annotated[OrganizerAccount, Depends(signed_in_organizer)]
+SignedIn = Annotated[SignedInOrganizer, Depends(signed_in_organizer)]
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
@@ -98,9 +118,22 @@ def _safe_next(target: str | None) -> str:
     return target if target and target.startswith("/") and not target.startswith("//") else "/dashboard"
 
 
+async def login_page(
+    request: Request, session: WebSession, db: Session, state: State, next: str | None, error: str | None = None,
+    status_code: int = 200,
+) -> Response:  # fmt: skip
+    """The sign-in form; on a service of several SIGs it asks which SIG the organizer signs in to."""
+    sigs = await all_sigs(db)
+    context = {
+        "next": _safe_next(next), "error": error, "sig_name": await service_title(state),
+        "sigs": sigs if len(sigs) > 1 else [],
+    }  # fmt: skip
+    return page(request, session, "login.html", context, status_code)
+
+
 @router.get("/login", response_class=HTMLResponse)
-async def login_form(request: Request, session: WebSessionDep, next: str | None = None) -> Response:
-    return page(request, session, "login.html", {"next": _safe_next(next), "error": None})
+async def login_form(request: Request, session: WebSessionDep, db: Session, state: State, next: str | None = None) -> Response:
+    return await login_page(request, session, db, state, next)
 
 
 @router.post("/login", dependencies=[Depends(login_limit), CsrfChecked])
@@ -112,11 +145,16 @@ async def login(
     email: Annotated[str, Form(max_length=320)],
     password: Annotated[str, Form(max_length=1000)],
     next: Annotated[str | None, Form()] = None,
+    sig: Annotated[str | None, Form(max_length=40)] = None,
 ) -> Response:
-    account = await authenticate(db, state.issuer.sig_id, email, password)
+    try:
+        chosen = await choose_sig(db, sig or None, "in the form")
+    except UnknownSig as exc:
+        return await login_page(request, session, db, state, next, f"Choose your SIG: {exc}.", status.HTTP_422_UNPROCESSABLE_CONTENT)
+    account = await authenticate(db, chosen.id, email, password)
     if account is None:
-        context = {"next": _safe_next(next), "error": "That email and password do not match an organizer account."}
-        return page(request, session, "login.html", context, status.HTTP_401_UNAUTHORIZED)
+        problem = f"That email and password do not match an organizer account of {chosen.name}."
+        return await login_page(request, session, db, state, next, problem, status.HTTP_401_UNAUTHORIZED)
     # A new token at sign-in: a token planted before it is worth nothing afterwards.
     signed_in = WebSession(csrf=secrets.token_urlsafe(24), organizer_id=account.id, changed=True)
     return keep_session(request, RedirectResponse(_safe_next(next), status.HTTP_303_SEE_OTHER), signed_in)

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from ..anoncreds.badges import NotRevocable, revoke_anoncreds_badge
 from ..badges.models import BADGE_STATES, Badge
 from ..claims.door import open_door
-from ..deps import RowId, Session, State
+from ..deps import RowId, Session, State, sig_row
 from ..issuance.jobs import start_meeting_job
 from ..meetings.models import MEETING_KINDS, Attendance, Meeting, Talk
 from ..meetings.routes import MeetingIn
@@ -31,11 +31,18 @@ from ..status.models import CredentialStatus
 from ..status.service import StatusError
 from ..status.signing import change_and_publish
 from ..web.qr import qr_svg
-from .auth import CsrfChecked, SignedIn, WebSessionDep, page
+from .auth import CsrfChecked, SignedIn, SignedInOrganizer, WebSession, WebSessionDep, page
 
 router = APIRouter(prefix="/dashboard", tags=["pages"], include_in_schema=False)
 STATUS_ACTIONS = ("revoke", "suspend", "unsuspend")
 FORMAT_NAMES = {"ld_proof": "Open Badges (JSON-LD)", "anoncreds": "AnonCreds"}
+
+
+def organizer_page(
+    request: Request, session: WebSession, organizer: SignedInOrganizer, template: str, context: dict, status_code: int = 200
+) -> Response:
+    """A dashboard page, headed with the organizer's SIG."""
+    return page(request, session, template, {"sig_name": organizer.sig_name, **context}, status_code)
 
 
 def back_to(meeting_id: int, notice: str = "") -> RedirectResponse:
@@ -74,9 +81,9 @@ async def meetings(
     ).all()
     context = {
         "meetings": rows, "kinds": MEETING_KINDS, "organizer": organizer, "error": error, "notice": notice,
-        "formats": await badge_formats(db, organizer.sig_id), "ledger": state.anoncreds is not None,
+        "formats": await badge_formats(db, organizer.sig_id), "ledger": state.anoncreds_problem(organizer.sig_id) is None,
     }  # fmt: skip
-    return page(request, session, "dashboard/meetings.html", context)
+    return organizer_page(request, session, organizer, "dashboard/meetings.html", context)
 
 
 @router.post("/badge-formats", dependencies=[CsrfChecked])
@@ -84,7 +91,9 @@ async def change_badge_formats(
     organizer: SignedIn, db: Session, state: State, formats: Annotated[list[str] | None, Form()] = None,
 ) -> Response:  # fmt: skip
     try:
-        chosen = await set_badge_formats(db, organizer.sig_id, formats or [], state.anoncreds is not None, f"organizer:{organizer.email}")
+        chosen = await set_badge_formats(
+            db, organizer.sig_id, formats or [], state.anoncreds_problem(organizer.sig_id), f"organizer:{organizer.email}"
+        )
     except (ValueError, FormatUnavailable) as exc:
         return RedirectResponse(f"/dashboard?notice=Badge formats not changed: {exc}", status.HTTP_303_SEE_OTHER)
     names = " and ".join(FORMAT_NAMES[name] for name in chosen)
@@ -159,14 +168,14 @@ async def meeting_page(
         "meeting": meeting, "attendees": attendees, "talks": talks, "rows": rows, "progress": progress(rows),
         "notice": notice, "organizer": organizer,
     }  # fmt: skip
-    return page(request, session, "dashboard/meeting.html", context)
+    return organizer_page(request, session, organizer, "dashboard/meeting.html", context)
 
 
 @router.get("/meetings/{meeting_id}/badges", response_class=HTMLResponse)
-async def badges_fragment(request: Request, session: WebSessionDep, meeting: OrganizerMeeting, db: Session):
+async def badges_fragment(request: Request, session: WebSessionDep, organizer: SignedIn, meeting: OrganizerMeeting, db: Session):
     """The badge table alone: the meeting page polls it while badges are on their way."""
     rows = await badge_rows(db, meeting)
-    return page(request, session, "dashboard/badges.html", {"meeting": meeting, "rows": rows, "progress": progress(rows)})
+    return organizer_page(request, session, organizer, "dashboard/badges.html", {"meeting": meeting, "rows": rows, "progress": progress(rows)})
 
 
 @router.post("/meetings/{meeting_id}/talks", dependencies=[CsrfChecked])
@@ -182,7 +191,9 @@ async def create_talk(
 
 
 @router.post("/meetings/{meeting_id}/roster", response_class=HTMLResponse, dependencies=[CsrfChecked])
-async def roster_preview(request: Request, session: WebSessionDep, meeting: OrganizerMeeting, file: UploadFile):
+async def roster_preview(
+    request: Request, session: WebSessionDep, organizer: SignedIn, meeting: OrganizerMeeting, file: UploadFile
+):
     """Nothing is stored yet: the organizer sees the rows that will be imported and those that will not."""
     data = await file.read(MAX_ROSTER_BYTES + 1)
     try:
@@ -193,7 +204,7 @@ async def roster_preview(request: Request, session: WebSessionDep, meeting: Orga
     except RosterFormatError as exc:
         return back_to(meeting.id, f"The roster cannot be read: {exc}")
     context = {"meeting": meeting, "parsed": parsed, "roster_text": text, "filename": file.filename}
-    return page(request, session, "dashboard/roster_preview.html", context)
+    return organizer_page(request, session, organizer, "dashboard/roster_preview.html", context)
 
 
 @router.post("/meetings/{meeting_id}/roster/import", dependencies=[CsrfChecked])
@@ -224,9 +235,9 @@ async def change_badge_status(
     badge_id: RowId, organizer: SignedIn, db: Session, state: State,
     action: Annotated[str, Form()], reason: Annotated[str, Form(max_length=1000)] = "",
 ) -> Response:  # fmt: skip
-    badge = await db.get(Badge, badge_id)
-    if badge is None or badge.sig_id != organizer.sig_id or badge.meeting_id is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no badge {badge_id}")
+    badge = await sig_row(db, Badge, badge_id, organizer.sig_id, "badge")
+    if badge.meeting_id is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no meeting badge {badge_id}")
     if action not in STATUS_ACTIONS:
         return back_to(badge.meeting_id, f"Unknown action {action!r}.")
     if not reason.strip():
@@ -239,8 +250,9 @@ async def change_badge_status(
             await revoke_anoncreds_badge(db, state.agent, badge, reason.strip(), actor)
         else:
             await change_and_publish(
-                db, state.agent, state.issuer, state.settings.base_url, badge.credential_id, action, reason.strip(), actor=actor
-            )
+                db, state.agent, await state.issuers.of(organizer.sig_id), state.settings.base_url,
+                badge.credential_id, action, reason.strip(), actor=actor,
+            )  # fmt: skip
     except (LookupError, StatusError, NotRevocable) as exc:
         return back_to(badge.meeting_id, f"Not changed: {exc}")
     return back_to(badge.meeting_id, f"Badge {badge_id}: {action} done.")
@@ -254,13 +266,13 @@ async def open_door_screen(meeting: OrganizerMeeting, db: Session, state: State)
 
 
 @router.get("/meetings/{meeting_id}/door", response_class=HTMLResponse)
-async def door_screen(request: Request, session: WebSessionDep, meeting: OrganizerMeeting, state: State):
+async def door_screen(request: Request, session: WebSessionDep, organizer: SignedIn, meeting: OrganizerMeeting, state: State):
     """Full screen for the meeting room's projector: attendees scan it to check in."""
     if not meeting.door_token or meeting.door_expires_at <= datetime.now(UTC):
         return back_to(meeting.id, "The door QR is closed: open it again.")
     door_url = f"{state.settings.base_url}/d/{meeting.door_token}"
     context = {"meeting": meeting, "door_url": door_url, "qr_svg": qr_svg(door_url, scale=10)}
-    return page(request, session, "dashboard/door.html", context)
+    return organizer_page(request, session, organizer, "dashboard/door.html", context)
 
 
 @router.get("/report", response_class=HTMLResponse)
@@ -275,14 +287,14 @@ async def report_page(
     except (ValueError, HTTPException) as exc:
         problem = exc.detail if isinstance(exc, HTTPException) else f"dates are YYYY-MM-DD ({exc})"
         context = {"report": None, "error": problem, "since": since, "until": until}
-        return page(request, session, "dashboard/report.html", context, status.HTTP_422_UNPROCESSABLE_CONTENT)
+        return organizer_page(request, session, organizer, "dashboard/report.html", context, status.HTTP_422_UNPROCESSABLE_CONTENT)
     report = await sig_health_report(db, organizer.sig_id, first, last)
     query = f"since={first}" + (f"&until={last}" if last else "")
     context = {
         "report": report, "chart": attendance_chart(report), "csv_url": f"/dashboard/report.csv?{query}",
         "since": first.isoformat(), "until": last.isoformat() if last else "", "error": None,
     }  # fmt: skip
-    return page(request, session, "dashboard/report.html", context)
+    return organizer_page(request, session, organizer, "dashboard/report.html", context)
 
 
 @router.get("/report.csv")

@@ -9,8 +9,8 @@ from fastapi.responses import HTMLResponse
 from ..credentials.document import InvalidCredential
 from ..deps import State
 from ..verification.checks import verify_credential
-from .auth import page
 from ..verification.routes import verify_limit
+from .auth import page, service_title
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 MAX_FILE_BYTES = 1_000_000
@@ -42,8 +42,8 @@ def plain_verdict(result: dict) -> list[dict]:
 
 
 @router.get("/verify", response_class=HTMLResponse)
-async def verify_form(request: Request):
-    return page(request, None, "verify.html", {"result": None, "error": None, "pasted": ""})
+async def verify_form(request: Request, state: State):
+    return await verify_page(request, state, {"result": None, "error": None, "pasted": ""})
 
 
 @router.post("/verify", response_class=HTMLResponse, dependencies=[Depends(verify_limit)])
@@ -58,25 +58,29 @@ async def verify_submitted(
         data = await file.read(MAX_FILE_BYTES + 1)
         text = data.decode("utf-8", errors="replace") if len(data) <= MAX_FILE_BYTES else ""
         if not text:
-            return _problem(request, pasted, "The file is empty or larger than 1 MB.")
+            return await _problem(request, state, pasted, "The file is empty or larger than 1 MB.")
     if not text.strip():
-        return _problem(request, pasted, "Choose a credential file or paste its JSON.")
+        return await _problem(request, state, pasted, "Choose a credential file or paste its JSON.")
     try:
         credential = json.loads(text)
     except json.JSONDecodeError as exc:
-        return _problem(request, text, f"This is not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}).")
+        return await _problem(request, state, text, f"This is not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}).")
     if not isinstance(credential, dict):
-        return _problem(request, text, "This JSON is not a credential (it is not an object).")
+        return await _problem(request, state, text, "This JSON is not a credential (it is not an object).")
     try:
         result = (
-            await verify_credential(state.agent, credential, state.contexts, state.known_issuers, state.status_lists)
+            await verify_credential(state.agent, credential, state.contexts, await state.known_issuers(), state.status_lists)
         ).as_dict()
     except InvalidCredential as exc:
-        return _problem(request, text, f"This is not a credential this service can check: {exc}.")
+        return await _problem(request, state, text, f"This is not a credential this service can check: {exc}.")
     context = {"result": result, "lines": plain_verdict(result), "error": None, "pasted": text, "credential": credential}
-    return page(request, None, "verify.html", context)
+    return await verify_page(request, state, context)
 
 
-def _problem(request: Request, pasted: str, message: str):
+async def verify_page(request: Request, state: State, context: dict, status_code: int = status.HTTP_200_OK):
+    return page(request, None, "verify.html", {"sig_name": await service_title(state), **context}, status_code)
+
+
+async def _problem(request: Request, state: State, pasted: str, message: str):
     context = {"result": None, "error": message, "pasted": pasted}
-    return page(request, None, "verify.html", context, status.HTTP_422_UNPROCESSABLE_CONTENT)
+    return await verify_page(request, state, context, status.HTTP_422_UNPROCESSABLE_CONTENT)

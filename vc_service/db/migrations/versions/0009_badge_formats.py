@@ -2,7 +2,7 @@
 AnonCreds proof requests for a number of meetings
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-11-29 18:40:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = '0009'
-down_revision = '0007'  # 0008 is on the multi-SIG branch: re-chained when both are merged
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 

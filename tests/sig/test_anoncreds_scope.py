@@ -1,0 +1,51 @@
+"""AnonCreds routes answer an organizer for their own SIG only. The agent is a fake admin API:
+no ledger is needed to see whose member a proof request went to, nor whose definitions these are."""
+
+import httpx
+
+from vc_service.anoncreds.models import AnonCredsDefinition
+from vc_service.members.models import Member
+from vc_service.organizers.keys import create_api_key
+from vc_service.organizers.service import create_account
+from vc_service.sig.service import create_sig
+
+from ..test_main import app_with_fake_agent
+
+PROOF_REQUEST = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
+
+
+def agent_with_a_proof_request(request: httpx.Request) -> httpx.Response:
+    """The first SIG's member's wallet answered this proof request over its connection."""
+    if request.url.path == "/wallet/did/create":  # the other SIG's issuer DID, made at its first use
+        return httpx.Response(200, json={"result": {"did": "did:key:z6MkOther", "verkey": "other-verkey"}})
+    if request.url.path == "/wallet/did":  # and found in the wallet
+        return httpx.Response(200, json={"results": [{"did": request.url.params["did"], "verkey": "other-verkey"}]})
+    if request.url.path == f"/present-proof-2.0/records/{PROOF_REQUEST}":
+        return httpx.Response(200, json={"pres_ex_id": PROOF_REQUEST, "connection_id": "conn-first", "state": "done", "verified": "true"})
+    return httpx.Response(404, json={"detail": "not found"})
+
+
+async def test_anoncreds_answers_only_the_first_sigs_organizers(tmp_path, database_url):
+    app = await app_with_fake_agent(tmp_path, agent_with_a_proof_request, database_url)
+    state = app.state.service
+    first_sig = (await state.issuers.first()).sig_id
+    async with state.sessions() as session:
+        session.add(Member(sig_id=first_sig, name="First", email="first@example.org", claim_token="t-first", connection_id="conn-first"))
+        other = await create_sig(session, "Other SIG")
+        account = await create_account(session, other.id, "other@example.org", "a long enough password", actor="test")
+        _record, other_key = await create_api_key(session, account, "test", actor="test")
+    state.anoncreds = {
+        "attendance": AnonCredsDefinition(sig_id=first_sig, kind="attendance", issuer_did="did:sov:x", schema_id="s", cred_def_id="c")
+    }
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        httpx.AsyncClient(transport=transport, base_url="http://test", headers={"X-API-Key": "k"}) as first,
+        httpx.AsyncClient(transport=transport, base_url="http://test", headers={"X-API-Key": other_key}) as second,
+    ):
+        assert (await first.get(f"/anoncreds/proof-requests/{PROOF_REQUEST}")).json()["verified"] is True
+        assert (await first.get("/anoncreds/definitions")).json()["attendance"]["cred_def_id"] == "c"
+        for path in (f"/anoncreds/proof-requests/{PROOF_REQUEST}", "/anoncreds/definitions"):
+            refused = await second.get(path)
+            assert refused.status_code == 404 and "did:sov" not in refused.text and "conn-first" not in refused.text, path
+        assert "first SIG only" in (await second.get("/anoncreds/definitions")).json()["detail"]
+    await state.engine.dispose()
