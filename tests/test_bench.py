@@ -18,7 +18,7 @@ def test_bench_smoke_run_writes_its_results(tmp_path):
         "sign/service", "sign/agent", "verify/service+status", "verify/service", "verify/agent",
         "sign-eddsa-jcs/service", "sign-eddsa-jcs/agent", "verify-eddsa-jcs/service", "verify-eddsa-jcs/agent",
     }  # fmt: skip
-    assert [(batch["members"], batch["badges_per_minute"] > 0) for batch in report["batches"]] == [(3, True)]
+    assert [(batch["members"], batch["unfinished"], batch["badges_per_minute"] > 0) for batch in report["batches"]] == [(3, None, True)]
     assert [row["concurrency"] for row in report["results"]["sign/service"]] == [1, 4, 16]
     assert report["peak_memory_mb"]["agent"] > 0 and report["machine"]["acapy_agent"].startswith("1.7")
     assert "| sign/agent | 16 |" in (tmp_path / "results.md").read_text()

@@ -68,8 +68,11 @@ def subject_did(credential: dict) -> str:
 
 
 def stored_credentials(wallet: RunningAgent) -> list[dict]:
+    # Without max_results the agent answers one page of its store (100): a 200-member batch
+    # looked unfinished for ever.
     with wallet.admin() as admin:
-        return [record["cred_value"] for record in admin.post("/credentials/w3c", json={}).json()["results"]]
+        found = admin.post("/credentials/w3c", json={"max_results": 100_000}).json()["results"]
+    return [record["cred_value"] for record in found]
 
 
 def exchange_states(admin: "httpx.Client") -> dict[str, int]:
