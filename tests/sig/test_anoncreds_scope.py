@@ -48,4 +48,9 @@ async def test_anoncreds_answers_only_the_first_sigs_organizers(tmp_path, databa
             refused = await second.get(path)
             assert refused.status_code == 404 and "did:sov" not in refused.text and "conn-first" not in refused.text, path
         assert "first SIG only" in (await second.get("/anoncreds/definitions")).json()["detail"]
+        # The first SIG may issue AnonCreds badges; the other is told why not, and keeps its formats.
+        assert (await first.put("/sig/badge-formats", json={"formats": ["ld_proof", "anoncreds"]})).json()["formats"] == ["ld_proof", "anoncreds"]
+        refused = await second.put("/sig/badge-formats", json={"formats": ["anoncreds"]})
+        assert refused.status_code == 409 and "first SIG only" in refused.json()["detail"]
+        assert (await second.get("/sig/badge-formats")).json() == {"formats": ["ld_proof"], "available": ["ld_proof"]}
     await state.engine.dispose()

@@ -101,19 +101,22 @@ async def post_credential(body: CredentialIn, organizer: CurrentOrganizer, state
     return credential_out(credential)
 
 
-@router.get("/credentials/{credential_id}", summary="An AnonCreds badge: offered, issued, revoked or failed")
-async def get_credential(credential_id: RowId, organizer: CurrentOrganizer, state: State, session: Session) -> dict:
-    credential = await _get(session, AnonCredsCredential, credential_id, organizer.sig_id, "AnonCreds credential")
+async def current_credential(session: Session, state: State, organizer_sig_id: int, credential_id: int) -> AnonCredsCredential:
+    """The SIG's AnonCreds credential, its state brought up to date from the agent's record."""
+    credential = await _get(session, AnonCredsCredential, credential_id, organizer_sig_id, "AnonCreds credential")
     await refresh_credential(state.agent, credential)
     await session.commit()
-    return credential_out(credential)
+    return credential
+
+
+@router.get("/credentials/{credential_id}", summary="An AnonCreds badge: offered, issued, revoked or failed")
+async def get_credential(credential_id: RowId, organizer: CurrentOrganizer, state: State, session: Session) -> dict:
+    return credential_out(await current_credential(session, state, organizer.sig_id, credential_id))
 
 
 @router.post("/credentials/{credential_id}/revoke", summary="Revoke an issued AnonCreds badge and publish it on the ledger")
 async def post_revoke(credential_id: RowId, organizer: CurrentOrganizer, state: State, session: Session) -> dict:
-    credential = await _get(session, AnonCredsCredential, credential_id, organizer.sig_id, "AnonCreds credential")
-    await refresh_credential(state.agent, credential)
-    await session.commit()
+    credential = await current_credential(session, state, organizer.sig_id, credential_id)
     if credential.state != "issued":
         raise HTTPException(status.HTTP_409_CONFLICT, f"the credential is {credential.state}, not issued")
     await revoke_credential(session, state.agent, credential)

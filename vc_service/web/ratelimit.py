@@ -10,15 +10,16 @@ class RateLimit:
     """At most ``limit`` requests per ``period`` seconds from one client address. ``limit`` is a
     number, or the name of the setting that holds it (read at each request)."""
 
-    def __init__(self, limit: int | str, period: float = 60.0) -> None:
+    def __init__(self, limit: int | str, period: float = 60.0, clock=time.monotonic) -> None:
         self.limit = limit
         self.period = period
+        self._clock = clock
         self._hits: dict[str, deque[float]] = defaultdict(deque)
 
     def __call__(self, request: Request) -> None:
         limit = self.limit if isinstance(self.limit, int) else getattr(request.app.state.service.settings, self.limit)
         client = request.client.host if request.client else "unknown"
-        now = time.monotonic()
+        now = self._clock()
         for address in [address for address, hits in self._hits.items() if now - hits[-1] > self.period]:
             del self._hits[address]  # clients gone quiet: the table stays as small as the traffic
         hits = self._hits[client]
