@@ -30,7 +30,7 @@ from pathlib import Path
 import httpx
 
 from tests.issuance.didcomm import connect_wallet, create_meeting, import_roster, members_by_email, roster_csv, stored_credentials
-from tests.support import RunningAgent, RunningService, attendance_credential, create_database, drop_database, wait_for
+from tests.support import MEMBER_WALLET_CONNECTIONS, RunningAgent, RunningService, attendance_credential, create_database, drop_database, wait_for
 from vc_service.agent.supervisor import wallet_storage_environment
 
 RESULTS_DIR = Path(__file__).parent / "results"
@@ -181,7 +181,7 @@ def batch_issuance(service: RunningService, members: int, scratch: Path) -> dict
     """
     wallet_database = create_database("postgresql", scratch)
     wallet = RunningAgent(home=scratch / f"wallet-{members}", sig_base_url=service.url,
-                          extra_env=wallet_storage_environment(wallet_database))  # fmt: skip
+                          extra_env=wallet_storage_environment(wallet_database, MEMBER_WALLET_CONNECTIONS))  # fmt: skip
     wallet.start()
     try:
         meeting = create_meeting(service, title=f"Benchmark meeting ({members} members)")

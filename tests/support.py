@@ -54,6 +54,11 @@ def drop_database(url: str) -> None:
             asyncio.run(_postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
+# Concurrent exchanges of one wallet that stands in for a meeting's members, under a loaded CI
+# machine, outwait ACA-Py's 10 s session timeout on the default pool of 10.
+MEMBER_WALLET_CONNECTIONS = 40
+
+
 def member_wallet(home: Path, service: "RunningService") -> "RunningAgent":
     """A wallet agent for many members at once, its storage of the service's kind: on PostgreSQL
     (``<database>_members_wallet``) beside a PostgreSQL service, so that dozens of concurrent
@@ -61,7 +66,8 @@ def member_wallet(home: Path, service: "RunningService") -> "RunningAgent":
     from vc_service.agent.supervisor import wallet_storage_environment
 
     url = make_url(service.database_url)
-    storage = wallet_storage_environment(url.set(database=f"{url.database}_members").render_as_string(hide_password=False))
+    members_database = url.set(database=f"{url.database}_members").render_as_string(hide_password=False)
+    storage = wallet_storage_environment(members_database, max_connections=MEMBER_WALLET_CONNECTIONS)
     return RunningAgent(home=home, sig_base_url=service.url, extra_env=storage)
 
 

@@ -54,12 +54,14 @@ def agent_command(settings: Settings, arg_file: str = ARG_FILE) -> list[str]:
     ]  # fmt: skip
 
 
-def wallet_storage_environment(database_url: str) -> dict[str, str]:
+def wallet_storage_environment(database_url: str, max_connections: int = 10) -> dict[str, str]:
     """With a PostgreSQL controller database, the agent's askar wallet lives on the same server.
 
     Askar names the wallet's database after the wallet: ``<controller database>_wallet``, so
     several services share one server without sharing a wallet. Credentials go through the
-    environment, never the command line (which ``ps`` shows).
+    environment, never the command line (which ``ps`` shows). ACA-Py gives up on a wallet
+    session it cannot open within 10 s, so an agent that takes many exchanges at once (a test
+    wallet standing in for a whole meeting's members) needs a larger pool.
     """
     url = make_url(database_url)
     if url.get_backend_name() != "postgresql":
@@ -69,7 +71,7 @@ def wallet_storage_environment(database_url: str) -> dict[str, str]:
     return {
         "ACAPY_WALLET_NAME": f"{url.database}_wallet",
         "ACAPY_WALLET_STORAGE_TYPE": "postgres_storage",
-        "ACAPY_WALLET_STORAGE_CONFIG": json.dumps({"url": f"{url.host or 'localhost'}:{url.port or 5432}", "max_connections": 10}),
+        "ACAPY_WALLET_STORAGE_CONFIG": json.dumps({"url": f"{url.host or 'localhost'}:{url.port or 5432}", "max_connections": max_connections}),
         "ACAPY_WALLET_STORAGE_CREDS": json.dumps(creds),
     }
 
