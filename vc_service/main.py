@@ -14,7 +14,7 @@ from .agent.errors import AgentError, AgentUnavailable
 from .badges import routes as badge_routes
 from .agent.supervisor import AgentSupervisor, agent_command, agent_environment, wait_until_ready
 from .anoncreds import routes as anoncreds_routes
-from .anoncreds.definitions import ensure_definitions
+from .anoncreds.definitions import SigDefinitions
 from .contexts import routes as context_routes
 from .contexts.service import accepted_contexts, sig_contexts
 from .credentials.document import InvalidCredential
@@ -84,9 +84,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             await supervisor.start()
             agent_pid = supervisor.pid
         issuers = await ensure_issuers(sessions, agent, settings)
-        # AnonCreds definitions are the first SIG's: the agent has one public DID on the ledger.
-        first = await issuers.first()
-        anoncreds = await ensure_definitions(sessions, agent, first.sig_id) if settings.ledger_genesis else None
+        anoncreds = SigDefinitions(sessions, agent) if settings.ledger_genesis else None
+        if anoncreds is not None:
+            await anoncreds.ensure_in_use(await issuers.all())
         worker = IssuanceWorker(
             sessions, agent, didcomm_builder(issuers, settings.base_url, anoncreds), settings.offer_timeout_seconds,
             claim_timeout=2 * settings.agent_request_timeout,

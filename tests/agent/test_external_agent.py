@@ -28,7 +28,8 @@ def test_the_controller_uses_an_agent_it_did_not_start(tmp_path, database_url):
         }
         service.start()
         assert not (service.data_dir / "agent.pid").exists()  # it started no agent of its own
-        assert f"admin API on {settings.agent_admin_url} (run elsewhere)" in (service.data_dir / "service.log").read_text()
+        banner = f"admin API on {settings.agent_admin_url} (run elsewhere)"  # printed once ready, maybe after start() returned
+        wait_for(lambda: banner in (service.data_dir / "service.log").read_text(), "the start banner", 10)
         assert service.client().get("/issuer").json()["did"].startswith("did:key:")
         issued = service.client(organizer=True).post("/credentials/issue", json={"credential": attendance_credential()})
         assert issued.status_code == 201, issued.text

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from vc_service.anoncreds.badges import NotRevocable, revoke_anoncreds_badge
 from vc_service.anoncreds.credentials import proof_request, proof_result
+from vc_service.anoncreds.definitions import SCHEMA_ATTRIBUTES, SigDefinitions
 from vc_service.anoncreds.models import AnonCredsDefinition
 from vc_service.anoncreds.tally import Tally
 from vc_service.audit.models import AuditEvent
@@ -110,9 +111,11 @@ async def test_json_ld_only_is_the_default_and_changes_are_audited(sessions):
     async with sessions() as session:
         _job, added = await start_meeting_job(session, await session.get(Meeting, ids["meetings"][-1]))
         assert added == 3 and {row[2] for row in await badges_of(session)} == {"ld_proof"}
-        with pytest.raises(FormatUnavailable):
-            await set_badge_formats(session, ids["sig"], ["anoncreds"], anoncreds_problem="no ledger", actor="organizer:a@example.org")
-        assert await set_badge_formats(session, ids["sig"], ["anoncreds"], anoncreds_problem=None, actor="organizer:a@example.org") == ["anoncreds"]
+        with pytest.raises(FormatUnavailable, match="need a Hyperledger Indy ledger"):
+            await set_badge_formats(session, ids["sig"], ["anoncreds"], None, actor="organizer:a@example.org")
+        definitions = SigDefinitions(sessions, RecordingAgent())
+        assert await set_badge_formats(session, ids["sig"], ["anoncreds"], definitions, actor="organizer:a@example.org") == ["anoncreds"]
+        assert set(await definitions.of(ids["sig"])) == set(SCHEMA_ATTRIBUTES)  # registered before the choice is kept
     async with sessions() as session:
         assert await badge_formats(session, ids["sig"]) == ["anoncreds"]
         event = await session.scalar(select(AuditEvent).where(AuditEvent.action == "sig.badge_formats"))
@@ -138,10 +141,34 @@ async def test_door_check_in_gives_both_formats_and_the_tally_once(sessions):
 
 
 class RecordingAgent:
-    """Answers AnonCreds offers like an agent and lists the exchanges it made."""
+    """Answers AnonCreds offers like an agent and lists the exchanges it made; registers schemas
+    and credential definitions as on a ledger (ids shaped as Indy's)."""
 
     def __init__(self) -> None:
         self.records: list[dict] = []
+        self.schema_ids: list[str] = []
+        self.cred_def_ids: list[str] = []
+
+    async def public_did(self) -> str:
+        return "Th7MpTaRZVRYnPiabds81Y"
+
+    async def find_schema_ids(self, issuer_id, name, version) -> list[str]:
+        return [schema_id for schema_id in self.schema_ids if schema_id == f"{issuer_id}:2:{name}:{version}"]
+
+    async def register_schema(self, issuer_id, name, version, attributes) -> str:
+        self.schema_ids.append(f"{issuer_id}:2:{name}:{version}")
+        return self.schema_ids[-1]
+
+    async def find_credential_definition_ids(self, issuer_id, schema_id) -> list[str]:
+        sequence = self.schema_ids.index(schema_id) + 1
+        return [found for found in self.cred_def_ids if found.startswith(f"{issuer_id}:3:CL:{sequence}:")]
+
+    async def register_credential_definition(self, issuer_id, schema_id, tag, registry_size) -> str:
+        self.cred_def_ids.append(f"{issuer_id}:3:CL:{self.schema_ids.index(schema_id) + 1}:{tag}")
+        return self.cred_def_ids[-1]
+
+    async def has_active_revocation_registry(self, cred_def_id) -> bool:
+        return True
 
     async def offer_anoncreds_credential(self, connection_id, cred_def_id, attributes, comment=None) -> dict:
         record = {
@@ -170,10 +197,14 @@ async def test_the_worker_offers_anoncreds_badges_with_their_values_and_adopts_a
         crashed.sending_since = utcnow() - timedelta(seconds=31)  # claimed by a worker that died after offering
         await session.commit()
     agent = RecordingAgent()
-    sent_before_crash = await agent.offer_anoncreds_credential("c-ben", "cd-attendance", {}, comment=f"Badge {crashed.credential_id}")
+    definitions = SigDefinitions(sessions, agent)
+    registered = await definitions.ensure(ids["sig"], "healthcare-sig")
+    sent_before_crash = await agent.offer_anoncreds_credential(
+        "c-ben", registered["attendance"].cred_def_id, {}, comment=f"Badge {crashed.credential_id}"
+    )
     assert offered_credential_id(sent_before_crash) == crashed.credential_id
 
-    running = worker(sessions, agent, ids["sig"], DEFINITIONS)
+    running = worker(sessions, agent, ids["sig"], definitions)
     await running.release_stale_claims()
     while await running.offer_due_badges():
         pass
@@ -185,11 +216,42 @@ async def test_the_worker_offers_anoncreds_badges_with_their_values_and_adopts_a
         for badge in badges:
             record = next(record for record in agent.records if record["cred_ex_id"] == badge.cred_ex_id)
             assert offered_credential_id(record) == badge.credential_id
-            assert record["by_format"]["cred_offer"]["anoncreds"]["cred_def_id"] == f"cd-{badge.kind}"
+            assert record["by_format"]["cred_offer"]["anoncreds"]["cred_def_id"] == registered[badge.kind].cred_def_id
         presenter = next(badge for badge in badges if badge.kind == "presenter")
         offered = next(record for record in agent.records if record["cred_ex_id"] == presenter.cred_ex_id)["attributes"]
         assert (offered["talk_title"], offered["date_number"], offered["role"]) == ("Fluids", "20261105", "presenter")
         assert presenter.credential == offered  # the organizer sees what the wallet was offered
+
+
+def ids_of(definitions: dict[str, AnonCredsDefinition]) -> dict[str, str]:
+    return {kind: definition.cred_def_id for kind, definition in definitions.items()}
+
+
+async def test_each_sig_has_its_own_definitions_under_the_shared_schemas_registered_once(sessions):
+    agent = RecordingAgent()
+    async with sessions() as session:
+        first, second = Sig(name="First SIG", slug="first-sig"), Sig(name="Second SIG", slug="second-sig")
+        session.add_all([first, second])
+        await session.commit()
+    definitions = SigDefinitions(sessions, agent)
+    assert await definitions.of(first.id) is None  # nothing registered by reading
+    firsts = await definitions.ensure(first.id, "first-sig")
+    seconds = await definitions.ensure(second.id, "second-sig")
+    assert len(agent.schema_ids) == len(SCHEMA_ATTRIBUTES) and len(agent.cred_def_ids) == 2 * len(SCHEMA_ATTRIBUTES)
+    for kind in SCHEMA_ATTRIBUTES:
+        assert firsts[kind].schema_id == seconds[kind].schema_id
+        assert (firsts[kind].cred_def_id.rsplit(":", 1)[1], seconds[kind].cred_def_id.rsplit(":", 1)[1]) == ("first-sig", "second-sig")
+    assert ids_of(await definitions.ensure(second.id, "second-sig")) == ids_of(seconds)
+    assert len(agent.cred_def_ids) == 2 * len(SCHEMA_ATTRIBUTES)
+    # Another controller reads them from the database, without writing to the ledger.
+    assert ids_of(await SigDefinitions(sessions, RecordingAgent()).of(second.id)) == ids_of(seconds)
+    # A database restored without its rows finds the SIG's definitions among the agent's, by tag.
+    async with sessions() as session:
+        for row in await session.scalars(select(AnonCredsDefinition)):
+            await session.delete(row)
+        await session.commit()
+    assert ids_of(await SigDefinitions(sessions, agent).ensure(first.id, "first-sig")) == ids_of(firsts)
+    assert len(agent.cred_def_ids) == 2 * len(SCHEMA_ATTRIBUTES)
 
 
 async def test_without_a_ledger_anoncreds_badges_wait_with_the_reason(sessions):
@@ -201,7 +263,7 @@ async def test_without_a_ledger_anoncreds_badges_wait_with_the_reason(sessions):
     async with sessions() as session:
         badges = list(await session.scalars(select(Badge)))
         assert {badge.state for badge in badges} == {"failed"} and not agent.records
-        assert "need a ledger" in badges[0].failure_reason and badges[0].next_attempt_at is not None
+        assert "need a Hyperledger Indy ledger" in badges[0].failure_reason and badges[0].next_attempt_at is not None
 
 
 def test_the_tally_proof_asks_two_predicates_and_needs_them_from_one_credential():

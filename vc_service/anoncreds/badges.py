@@ -14,7 +14,7 @@ from ..meetings.models import Meeting, Talk
 from ..members.models import Member
 from ..status.models import StatusChange
 from .credentials import credential_attributes
-from .models import AnonCredsDefinition
+from .definitions import NO_LEDGER, SigDefinitions
 from .tally import Tally
 
 
@@ -23,12 +23,15 @@ class NotRevocable(Exception):
 
 
 async def anoncreds_badge_offer(
-    session: AsyncSession, badge: Badge, member: Member, sig_name: str, definitions: dict[str, AnonCredsDefinition] | None
+    session: AsyncSession, badge: Badge, member: Member, sig_name: str, definitions: SigDefinitions | None
 ) -> PreparedOffer:
     """The values of the badge's schema for the worker to offer; they are recorded on the badge
     (the issuer never sees the wallet's copy), a tally's since its row was made."""
     if definitions is None:
-        raise CannotOffer("AnonCreds badges need a ledger: this service runs without VC_SERVICE_LEDGER_GENESIS")
+        raise CannotOffer(NO_LEDGER)
+    sig_definitions = await definitions.of(badge.sig_id)
+    if sig_definitions is None:
+        raise CannotOffer(f"{sig_name} has no AnonCreds definitions: its organizers choose the AnonCreds format first")
     meeting = await session.get(Meeting, badge.meeting_id) if badge.meeting_id else None
     talk = await session.get(Talk, badge.talk_id) if badge.talk_id else None
     attributes = credential_attributes(
@@ -39,7 +42,7 @@ async def anoncreds_badge_offer(
         tally=Tally.from_values(badge.credential) if badge.kind == "participation" else None,
     )  # fmt: skip
     badge.credential = attributes
-    return PreparedOffer(cred_def_id=definitions[badge.kind].cred_def_id, attributes=attributes)
+    return PreparedOffer(cred_def_id=sig_definitions[badge.kind].cred_def_id, attributes=attributes)
 
 
 async def revoke_anoncreds_badge(session: AsyncSession, agent: AgentClient, badge: Badge, reason: str, actor: str) -> None:

@@ -18,6 +18,7 @@ from .credentials import (
     refresh_credential, revoke_credential,
 )  # fmt: skip
 from .badges import NotRevocable, revoke_anoncreds_badge
+from .definitions import NO_LEDGER
 from .models import AnonCredsCredential, AnonCredsDefinition
 
 router = APIRouter(prefix="/anoncreds", tags=["anoncreds"], dependencies=[Organizer])
@@ -40,11 +41,16 @@ class ProofRequestIn(BaseModel):
     )
 
 
-def definitions(state: State, organizer: CurrentOrganizer) -> dict[str, AnonCredsDefinition]:
-    problem = state.anoncreds_problem(organizer.sig_id)
-    if problem:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, problem)
-    return state.anoncreds
+async def definitions(state: State, organizer: CurrentOrganizer) -> dict[str, AnonCredsDefinition]:
+    """The organizer's SIG's definitions; a 404 saying why when it has none."""
+    if state.anoncreds is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, NO_LEDGER)
+    found = await state.anoncreds.of(organizer.sig_id)
+    if found is None:
+        raise HTTPException(
+            status.HTTP_404_NOT_FOUND, "the SIG has no AnonCreds definitions: choose the AnonCreds format (PUT /sig/badge-formats)"
+        )
+    return found
 
 
 def credential_out(credential: AnonCredsCredential) -> dict:
@@ -71,13 +77,13 @@ async def _talk(session: Session, talk_id: int | None, sig_id: int) -> tuple[Tal
 async def get_definitions(state: State, organizer: CurrentOrganizer) -> dict:
     return {
         kind: {"issuer_did": item.issuer_did, "schema_id": item.schema_id, "cred_def_id": item.cred_def_id}
-        for kind, item in definitions(state, organizer).items()
+        for kind, item in (await definitions(state, organizer)).items()
     }
 
 
 @router.post("/credentials", status_code=status.HTTP_202_ACCEPTED, summary="Offer an AnonCreds badge to a member's wallet")
 async def post_credential(body: CredentialIn, organizer: CurrentOrganizer, state: State, session: Session) -> dict:
-    definition = definitions(state, organizer)[body.kind]
+    definition = (await definitions(state, organizer))[body.kind]
     member = await _get(session, Member, body.member_id, organizer.sig_id, "member")
     meeting = talk = None
     if body.kind == "presenter":
@@ -145,7 +151,7 @@ async def post_proof_request(body: ProofRequestIn, organizer: CurrentOrganizer, 
     except NotConnected as exc:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
     try:
-        request = proof_request(body.kind, definitions(state, organizer)[body.kind], body.since, body.min_meetings)
+        request = proof_request(body.kind, (await definitions(state, organizer))[body.kind], body.since, body.min_meetings)
     except ValueError as exc:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
     return proof_result(await state.agent.send_anoncreds_proof_request(connection_id, request))

@@ -3,7 +3,7 @@
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..anoncreds.badges import anoncreds_badge_offer
-from ..anoncreds.models import AnonCredsDefinition
+from ..anoncreds.definitions import SigDefinitions
 from ..badges.models import Badge
 from ..contexts.service import sig_context_url
 from ..status.service import allocate_status, status_entries
@@ -51,13 +51,13 @@ async def badge_credential(
     )
 
 
-def didcomm_builder(issuers: Issuers, base_url: str, anoncreds: dict[str, AnonCredsDefinition] | None = None):
+def didcomm_builder(issuers: Issuers, base_url: str, anoncreds: SigDefinitions | None = None):
     """For the worker: a badge's offer in its format, signed by its SIG's issuer. JSON-LD badges
     offered over DIDComm are bound to the DID the member gave us, or else to their connection's
     DID. (A stock ACA-Py holder signs presentations for a did:peer subject with a relative key id
     that ACA-Py verifiers refuse; a did:key subject works.) AnonCreds badges are bound to the
-    wallet's link secret instead; ``anoncreds`` is the first SIG's definitions by kind, None
-    without a ledger."""
+    wallet's link secret instead, under their SIG's definitions (``anoncreds``, None without a
+    ledger)."""
 
     async def build(session: AsyncSession, badge: Badge, member: Member) -> PreparedOffer:
         issuer = await issuers.of(badge.sig_id)

@@ -115,7 +115,7 @@ async def new_proof_request(body: ProofRequestIn, state: State, session: Session
         created = await create_proof_request(
             session, state.agent, await state.issuers.of(sig.id), body.template, body.since,
             body.domain or state.settings.base_url, timedelta(minutes=state.settings.proof_request_minutes),
-            min_meetings=body.min_meetings, anoncreds=None if state.anoncreds_problem(sig.id) else state.anoncreds,
+            min_meetings=body.min_meetings, anoncreds=state.anoncreds and await state.anoncreds.of(sig.id),
         )  # fmt: skip
     except TemplateUnavailable as exc:
         raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc

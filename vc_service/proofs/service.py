@@ -18,7 +18,7 @@ from .templates import ANONCREDS_TEMPLATES, presentation_definition
 
 
 class TemplateUnavailable(Exception):
-    """An AnonCreds template on a service without a ledger."""
+    """An AnonCreds template for a SIG that issues no AnonCreds badges."""
 
 
 async def create_proof_request(
@@ -31,7 +31,10 @@ async def create_proof_request(
     now = utcnow()
     if template in ANONCREDS_TEMPLATES:
         if anoncreds is None:
-            raise TemplateUnavailable(f"the {template} template asks for AnonCreds badges: this service has no ledger")
+            raise TemplateUnavailable(
+                f"the {template} template asks for AnonCreds badges, which {issuer.name} does not issue: the service "
+                "needs a ledger, and the SIG the AnonCreds badge format"
+            )
         kind = ANONCREDS_TEMPLATES[template]
         anoncreds_request = proof_request(kind, anoncreds[kind], since and since.date(), min_meetings)
         record = await agent.create_anoncreds_proof_request(anoncreds_request)

@@ -5,6 +5,7 @@ from typing import Literal
 from fastapi import APIRouter, HTTPException, status
 from pydantic import BaseModel, Field
 
+from ..anoncreds.definitions import AnonCredsSetupError
 from ..badges.models import BADGE_FORMATS
 from ..deps import CurrentOrganizer, Session, State
 from .formats import FormatUnavailable, badge_formats, set_badge_formats
@@ -24,25 +25,27 @@ class BadgeFormatsOut(BaseModel):
     available: list[str] = Field(description="The formats this service can issue in (AnonCreds only with a ledger).")
 
 
-def formats_out(state, sig_id: int, formats: list[str]) -> BadgeFormatsOut:
-    available = [name for name in BADGE_FORMATS if name != "anoncreds" or state.anoncreds_problem(sig_id) is None]
+def formats_out(state, formats: list[str]) -> BadgeFormatsOut:
+    available = [name for name in BADGE_FORMATS if name != "anoncreds" or state.anoncreds is not None]
     return BadgeFormatsOut(formats=formats, available=available)
 
 
 @router.get("/badge-formats", response_model=BadgeFormatsOut, summary="The formats the SIG's badges are issued in")
 async def get_badge_formats(organizer: CurrentOrganizer, state: State, session: Session) -> BadgeFormatsOut:
-    return formats_out(state, organizer.sig_id, await badge_formats(session, organizer.sig_id))
+    return formats_out(state, await badge_formats(session, organizer.sig_id))
 
 
 @router.put(
     "/badge-formats", response_model=BadgeFormatsOut,
     summary="Choose the formats of the SIG's badges: Open Badges (JSON-LD), AnonCreds, or both",
+    description="Choosing AnonCreds for the first time registers the SIG's credential definitions on the "
+    "ledger first, which takes some tens of seconds.",
 )  # fmt: skip
 async def put_badge_formats(body: BadgeFormatsIn, organizer: CurrentOrganizer, state: State, session: Session) -> BadgeFormatsOut:
     try:
-        formats = await set_badge_formats(session, organizer.sig_id, body.formats, state.anoncreds_problem(organizer.sig_id), organizer.actor)
-    except FormatUnavailable as exc:
+        formats = await set_badge_formats(session, organizer.sig_id, body.formats, state.anoncreds, organizer.actor)
+    except (FormatUnavailable, AnonCredsSetupError) as exc:
         raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
     except ValueError as exc:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
-    return formats_out(state, organizer.sig_id, formats)
+    return formats_out(state, formats)

@@ -7,6 +7,7 @@ both, a member gets each badge twice, side by side, one per format.
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ..anoncreds.definitions import NO_LEDGER, SigDefinitions
 from ..audit.service import record
 from ..badges.models import BADGE_FORMATS
 from .models import Sig
@@ -37,11 +38,15 @@ async def badge_formats(session: AsyncSession, sig_id: int) -> list[str]:
 
 
 async def set_badge_formats(
-    session: AsyncSession, sig_id: int, requested: list[str], anoncreds_problem: str | None, actor: str
+    session: AsyncSession, sig_id: int, requested: list[str], anoncreds: SigDefinitions | None, actor: str
 ) -> list[str]:
-    """Later badges are issued in these formats; badges already recorded keep theirs. Commits."""
-    formats = chosen_formats(requested, anoncreds_problem)
+    """Later badges are issued in these formats; badges already recorded keep theirs. The SIG's
+    AnonCreds definitions are registered on the ledger first when it has none yet (some tens
+    of seconds: a revocation registry per badge kind). Commits."""
+    formats = chosen_formats(requested, NO_LEDGER if anoncreds is None else None)
     sig = await session.get(Sig, sig_id)
+    if "anoncreds" in formats:
+        await anoncreds.ensure(sig_id, sig.slug)
     sig.badge_formats = formats
     record(session, sig_id, actor, "sig.badge_formats", str(sig_id), formats=formats)
     await session.commit()

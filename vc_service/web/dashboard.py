@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from sqlalchemy import func, select
 
 from ..anoncreds.badges import NotRevocable, revoke_anoncreds_badge
+from ..anoncreds.definitions import AnonCredsSetupError
 from ..badges.models import BADGE_STATES, Badge
 from ..claims.door import open_door
 from ..deps import RowId, Session, State, sig_row
@@ -81,7 +82,7 @@ async def meetings(
     ).all()
     context = {
         "meetings": rows, "kinds": MEETING_KINDS, "organizer": organizer, "error": error, "notice": notice,
-        "formats": await badge_formats(db, organizer.sig_id), "ledger": state.anoncreds_problem(organizer.sig_id) is None,
+        "formats": await badge_formats(db, organizer.sig_id), "ledger": state.anoncreds is not None,
     }  # fmt: skip
     return organizer_page(request, session, organizer, "dashboard/meetings.html", context)
 
@@ -91,10 +92,8 @@ async def change_badge_formats(
     organizer: SignedIn, db: Session, state: State, formats: Annotated[list[str] | None, Form()] = None,
 ) -> Response:  # fmt: skip
     try:
-        chosen = await set_badge_formats(
-            db, organizer.sig_id, formats or [], state.anoncreds_problem(organizer.sig_id), f"organizer:{organizer.email}"
-        )
-    except (ValueError, FormatUnavailable) as exc:
+        chosen = await set_badge_formats(db, organizer.sig_id, formats or [], state.anoncreds, f"organizer:{organizer.email}")
+    except (ValueError, FormatUnavailable, AnonCredsSetupError) as exc:
         return RedirectResponse(f"/dashboard?notice=Badge formats not changed: {exc}", status.HTTP_303_SEE_OTHER)
     names = " and ".join(FORMAT_NAMES[name] for name in chosen)
     return RedirectResponse(f"/dashboard?notice=Badges are now issued as {names}.", status.HTTP_303_SEE_OTHER)
