@@ -30,8 +30,7 @@ from pathlib import Path
 import httpx
 
 from tests.issuance.didcomm import connect_wallet, create_meeting, import_roster, members_by_email, roster_csv, stored_credentials
-from tests.support import MEMBER_WALLET_CONNECTIONS, RunningAgent, RunningService, attendance_credential, create_database, drop_database, wait_for
-from vc_service.agent.supervisor import wallet_storage_environment
+from tests.support import RunningAgent, RunningService, attendance_credential, create_database, drop_database, member_wallet, wait_for
 
 RESULTS_DIR = Path(__file__).parent / "results"
 CONCURRENCY = (1, 4, 16)
@@ -179,11 +178,7 @@ def batch_issuance(service: RunningService, members: int, scratch: Path) -> dict
     The members' wallets are one second ACA-Py agent (one connection per member), its askar
     wallet on PostgreSQL: an askar SQLite wallet times out under dozens of concurrent exchanges.
     """
-    wallet_database = create_database("postgresql", scratch)
-    wallet = RunningAgent(home=scratch / f"wallet-{members}", sig_base_url=service.url,
-                          extra_env=wallet_storage_environment(wallet_database, MEMBER_WALLET_CONNECTIONS))  # fmt: skip
-    wallet.start()
-    try:
+    with member_wallet(scratch / f"wallet-{members}", service) as wallet:
         meeting = create_meeting(service, title=f"Benchmark meeting ({members} members)")
         import_roster(service, meeting["id"], roster_csv(members, prefix=f"bench{members}-"))
         started = time.perf_counter()
@@ -199,9 +194,6 @@ def batch_issuance(service: RunningService, members: int, scratch: Path) -> dict
             counts = service.client(organizer=True).get(f"/meetings/{meeting['id']}/badges").json()["counts"]
             unfinished = f"{timeout}: {stored_count(wallet)} stored; badge states {counts}"
         elapsed = time.perf_counter() - connected
-    finally:
-        wallet.stop()
-        drop_database(wallet_database)
     return {
         "members": members, "connect_seconds": round(connected - started, 1), "issue_seconds": round(elapsed, 1),
         "badges_per_minute": None if unfinished else round(members / elapsed * 60), "unfinished": unfinished,

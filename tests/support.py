@@ -8,6 +8,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,16 +61,23 @@ def drop_database(url: str) -> None:
 MEMBER_WALLET_CONNECTIONS = 40
 
 
-def member_wallet(home: Path, service: "RunningService") -> "RunningAgent":
-    """A wallet agent for many members at once, its storage of the service's kind: on PostgreSQL
-    (``<database>_members_wallet``) beside a PostgreSQL service, so that dozens of concurrent
-    exchanges do not queue on one SQLite file."""
+@contextmanager
+def member_wallet(home: Path, service: "RunningService") -> Iterator["RunningAgent"]:
+    """A started wallet agent for many members at once, its askar wallet on PostgreSQL whatever
+    the service's backend; stopped and dropped afterwards. Dozens of concurrent exchanges
+    outwait ACA-Py's 10 s session timeout on askar SQLite (ACA-Py gives it no pool options)."""
     from vc_service.agent.supervisor import wallet_storage_environment
 
-    url = make_url(service.database_url)
-    members_database = url.set(database=f"{url.database}_members").render_as_string(hide_password=False)
-    storage = wallet_storage_environment(members_database, max_connections=MEMBER_WALLET_CONNECTIONS)
-    return RunningAgent(home=home, sig_base_url=service.url, extra_env=storage)
+    database = create_database("postgresql", home)  # the wallet's database is named after it
+    wallet = RunningAgent(
+        home=home, sig_base_url=service.url, extra_env=wallet_storage_environment(database, MEMBER_WALLET_CONNECTIONS)
+    )
+    try:
+        wallet.start()
+        yield wallet
+    finally:
+        wallet.stop()
+        drop_database(database)
 
 
 def query(url: str, sql: str, **params) -> list[tuple]:

@@ -27,11 +27,11 @@ def interrupted(tmp_path, database_url):
         data_dir=tmp_path / "service", database_url=database_url, extra_env={"VC_SERVICE_OFFER_TIMEOUT_SECONDS": "45"}
     )
     service.start()
-    wallet = member_wallet(tmp_path / "wallet", service)
-    wallet.start()
-    yield service, wallet
-    wallet.stop()
-    service.close()
+    try:
+        with member_wallet(tmp_path / "wallet", service) as wallet:
+            yield service, wallet
+    finally:
+        service.close()
 
 
 def test_killed_mid_batch_then_restarted(interrupted):

@@ -63,14 +63,12 @@ def cluster(tmp_path, database_url):
             "VC_SERVICE_SESSION_KEY": SECRETS.session_key,
             "VC_SERVICE_OFFER_TIMEOUT_SECONDS": "45",
         }
-    wallet = member_wallet(tmp_path / "wallet", controllers[0])
     try:
         for service in controllers:
             service.start()
-        wallet.start()
-        yield controllers, wallet, settings
+        with member_wallet(tmp_path / "wallet", controllers[0]) as wallet:
+            yield controllers, wallet, settings
     finally:
-        wallet.stop()
         for service in controllers:
             if service.process is not None:
                 service.close()
