@@ -37,7 +37,8 @@ def test_a_badge_without_its_facts_is_refused(kind, facts):
 
 
 def test_a_proof_request_reveals_the_facts_and_proves_the_date_by_a_predicate():
-    request = proof_request("attendance", DEFINITION, since=date(2026, 11, 1))
+    request = proof_request("attendance", DEFINITION, since=date(2026, 11, 1), sig_name="Healthcare SIG")
+    assert request["name"] == "Attendee of Healthcare SIG"  # what the wallet shows: the SIG, not the shared DID
     restriction = [{"cred_def_id": DEFINITION.cred_def_id}]
     assert request["requested_attributes"]["badge"] == {
         "names": ["sig", "name", "role", "meeting", "meeting_kind", "date"], "restrictions": restriction,
@@ -46,7 +47,7 @@ def test_a_proof_request_reveals_the_facts_and_proves_the_date_by_a_predicate():
         "name": "date_number", "p_type": ">=", "p_value": 20261101, "restrictions": restriction,
     }  # fmt: skip
     assert request["non_revoked"]["to"] >= request["non_revoked"]["from"] > 0
-    assert proof_request("attendance", DEFINITION, since=None)["requested_predicates"] == {}
+    assert proof_request("attendance", DEFINITION, since=None, sig_name="Healthcare SIG")["requested_predicates"] == {}
 
 
 def test_proof_result_reads_the_verdict_and_the_revealed_values():

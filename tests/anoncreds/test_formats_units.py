@@ -267,13 +267,13 @@ async def test_without_a_ledger_anoncreds_badges_wait_with_the_reason(sessions):
 
 
 def test_the_tally_proof_asks_two_predicates_and_needs_them_from_one_credential():
-    request = proof_request("participation", DEFINITIONS["participation"], date(2026, 3, 1), min_meetings=3)
+    request = proof_request("participation", DEFINITIONS["participation"], date(2026, 3, 1), min_meetings=3, sig_name="SIG")
     assert request["requested_attributes"]["badge"]["names"] == ["name"]
     predicates = request["requested_predicates"]
     assert (predicates["meetings"]["name"], predicates["meetings"]["p_value"]) == ("meetings_attended", 3)
     assert (predicates["since"]["name"], predicates["since"]["p_value"]) == ("counted_since_number", 20260301)
     with pytest.raises(ValueError, match="since and min_meetings"):
-        proof_request("participation", DEFINITIONS["participation"], None, min_meetings=3)
+        proof_request("participation", DEFINITIONS["participation"], None, min_meetings=3, sig_name="SIG")
 
     def answered(first: int, second: int) -> dict:
         proof = {"requested_proof": {"predicates": {"meetings": {"sub_proof_index": first}, "since": {"sub_proof_index": second}}}}

@@ -115,11 +115,14 @@ async def revoke_credential(session: AsyncSession, agent: AgentClient, credentia
     await session.commit()
 
 
-def proof_request(kind: str, definition: AnonCredsDefinition, since: date | None, min_meetings: int | None = None) -> dict:
+def proof_request(
+    kind: str, definition: AnonCredsDefinition, since: date | None, min_meetings: int | None = None, *, sig_name: str
+) -> dict:
     """Ask for a kind's badge from this SIG, not revoked now; with ``since``, for an activity on
     or after that day (membership: valid until at least that day), proved by a predicate. The
     attendance tally (``participation``) proves "at least ``min_meetings`` meetings since
-    ``since``" by two predicates and shows only the member's name (see tally.py)."""
+    ``since``" by two predicates and shows only the member's name (see tally.py). The wallet
+    shows the request's name: the SIG's, since every SIG's definitions share the service's DID."""
     restriction = [{"cred_def_id": definition.cred_def_id}]
     now = int(time.time())
     if kind == "participation":
@@ -137,7 +140,7 @@ def proof_request(kind: str, definition: AnonCredsDefinition, since: date | None
             number = "valid_until_number" if kind == "membership" else "date_number"
             predicates["since"] = {"name": number, "p_type": ">=", "p_value": int(date_number(since)), "restrictions": restriction}
     return {
-        "name": f"{ROLES.get(kind, kind)} of {definition.issuer_did}",
+        "name": f"{ROLES.get(kind, 'participant').capitalize()} of {sig_name}",
         "version": "1.0",
         "nonce": str(secrets.randbits(80)),
         "requested_attributes": {"badge": {"names": revealed, "restrictions": restriction}},

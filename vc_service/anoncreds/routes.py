@@ -151,7 +151,10 @@ async def post_proof_request(body: ProofRequestIn, organizer: CurrentOrganizer, 
     except NotConnected as exc:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
     try:
-        request = proof_request(body.kind, (await definitions(state, organizer))[body.kind], body.since, body.min_meetings)
+        request = proof_request(
+            body.kind, (await definitions(state, organizer))[body.kind], body.since, body.min_meetings,
+            sig_name=(await state.issuers.of(organizer.sig_id)).name,
+        )  # fmt: skip
     except ValueError as exc:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
     return proof_result(await state.agent.send_anoncreds_proof_request(connection_id, request))

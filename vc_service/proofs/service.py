@@ -36,7 +36,7 @@ async def create_proof_request(
                 "needs a ledger, and the SIG the AnonCreds badge format"
             )
         kind = ANONCREDS_TEMPLATES[template]
-        anoncreds_request = proof_request(kind, anoncreds[kind], since and since.date(), min_meetings)
+        anoncreds_request = proof_request(kind, anoncreds[kind], since and since.date(), min_meetings, sig_name=issuer.name)
         record = await agent.create_anoncreds_proof_request(anoncreds_request)
         challenge = anoncreds_request["nonce"]
     else:
