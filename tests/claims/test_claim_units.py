@@ -11,6 +11,7 @@ from vc_service.claims.invitations import invitation_message
 from vc_service.members.connections import apply_connection_record, member_alias, member_id_from_alias
 from vc_service.members.models import Member
 from vc_service.settings import Settings
+from vc_service.web.qr import qr_svg
 from vc_service.web.ratelimit import RateLimit
 
 
@@ -49,6 +50,14 @@ def test_the_short_claim_url_makes_a_small_qr_code():
     short = segno.make("https://sig.example.org/i/AbCdEfGhIjKl", error="m")
     long_invitation = segno.make("https://agent.example.org?oob=" + "e" * 600, error="m")
     assert short.version <= 4 < 15 <= long_invitation.version
+
+
+def test_a_page_qr_code_takes_its_size_from_the_page_and_a_file_keeps_its_own():
+    """Fixed width and height on an inline SVG that CSS resizes leave blank space below the code."""
+    url = "https://sig.example.org/i/AbCdEfGhIjKl"
+    page, file = qr_svg(url, fluid=True), qr_svg(url)
+    assert "viewBox=" in page and "width=" not in page.split(">")[0]
+    assert 'width="' in file.split(">")[0]
 
 
 def request_from(host: str, app=None) -> Request:

@@ -93,7 +93,7 @@ async def claim_page(token: str, member: ClaimingMember, state: State, session: 
             "member": member,
             "sig_name": (await state.issuers.of(member.sig_id)).name,
             "badges": rows,
-            "qr_svg": qr_svg(urls["invitation_short_url"]),
+            "qr_svg": qr_svg(urls["invitation_short_url"], fluid=True),
             "wallet_link": urls["invitation_short_url"],
             "formats": await badge_formats(session, member.sig_id),
         },

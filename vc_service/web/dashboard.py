@@ -270,7 +270,7 @@ async def door_screen(request: Request, session: WebSessionDep, organizer: Signe
     if not meeting.door_token or meeting.door_expires_at <= datetime.now(UTC):
         return back_to(meeting.id, "The door QR is closed: open it again.")
     door_url = f"{state.settings.base_url}/d/{meeting.door_token}"
-    context = {"meeting": meeting, "door_url": door_url, "qr_svg": qr_svg(door_url, scale=10)}
+    context = {"meeting": meeting, "door_url": door_url, "qr_svg": qr_svg(door_url, fluid=True)}
     return organizer_page(request, session, organizer, "dashboard/door.html", context)
 
 
