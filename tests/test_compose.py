@@ -89,7 +89,7 @@ def test_the_agent_command_and_its_arg_file_parse_with_acapys_own_parser(monkeyp
     assert settings["admin.admin_api_key"] == "x" and not settings.get("admin.admin_insecure_mode")
     assert (settings["admin.host"], int(settings["admin.port"])) == ("0.0.0.0", 8031)
     assert settings["default_endpoint"] == ENV["AGENT_ENDPOINT"]
-    assert "vc_service.contexts.acapy_plugin" in settings["external_plugins"]
+    assert {"vc_service.contexts.acapy_plugin", "vc_service.agent.acapy_plugin"} <= set(settings["external_plugins"])
     assert Path(settings["log.config"]).is_file()  # the one that keeps the webhook key out of the log
     assert settings["plugin_config"]["pinned_contexts"]["directories"] == [
         {"path": "/contexts/sig", "base_url": "https://sig.example/"}, {"path": "/contexts/shared"}

@@ -63,6 +63,26 @@ def test_attended_is_proved_with_the_badge_and_its_status(service, member_wallet
     assert credential["issuer"] == service.client().get("/issuer").json()["did"]
 
 
+def test_an_answer_the_agent_refuses_ends_not_verified_with_what_the_member_can_do(service, tmp_path):
+    """A stock ACA-Py wallet whose member declared no did:key: its badge is bound to its did:peer
+    connection DID, and it signs the presentation with a relative key id (#key-0), which the SIG's
+    agent refuses while parsing the message, recording nothing. The request must not stay pending."""
+    wallet = RunningAgent(home=tmp_path / "undeclared-wallet", sig_base_url=service.url)
+    wallet.start()
+    try:
+        meeting = create_meeting(service, title="Peer meeting")
+        import_roster(service, meeting["id"], "name,email\nPeer Member,peer@example.org\n")
+        connect_wallet(service, wallet, members_by_email(service)["peer@example.org"]["claim_token"])
+        service.client(organizer=True).post(f"/meetings/{meeting['id']}/issue")
+        wait_for(lambda: meeting_badges(service, meeting["id"])["counts"]["issued"] == 1, "the badge in the wallet")
+        result = ask(service, wallet, template="attended")
+    finally:
+        wallet.stop()
+    assert (result["state"], result["verified"]) == ("not-verified", False), result
+    assert "V20Pres schema validation failed" in result["reason"] and "(#key-0)" in result["reason"], result
+    assert "PUT /c/{token}/did" in result["reason"], result
+
+
 def test_a_request_the_wallet_cannot_satisfy_ends_not_satisfied(service, member_wallet):
     result = ask(service, member_wallet, template="presented")
     assert (result["state"], result["verified"]) == ("not-satisfied", False), result

@@ -19,7 +19,7 @@ from ..badges.models import Badge
 from ..db.base import utcnow
 from ..members.connections import apply_connection_record, member_alias, on_connection_event
 from ..members.models import Member
-from ..proofs.service import on_presentation_event, on_problem_report
+from ..proofs.service import on_presentation_event, on_problem_report, on_refused_message
 from ..webhooks.models import WebhookEvent
 from .exchanges import apply_exchange_record, mark_issued, on_credential_exchange_event, schedule_retry
 from .offers import CannotOffer, PreparedOffer, offered_credential_id, send_offer
@@ -42,6 +42,7 @@ EVENT_HANDLERS: dict[str, EventHandler] = {
     "issue_credential_v2_0": on_credential_exchange_event,
     "present_proof_v2_0": on_presentation_event,
     "problem_report": on_problem_report,
+    "message_refused": on_refused_message,
 }
 # Prepares a badge's offer to a member, in the badge's format (see issuance/badge_credentials.py).
 OfferBuilder = Callable[[AsyncSession, Badge, Member], Awaitable[PreparedOffer]]

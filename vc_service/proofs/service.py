@@ -94,14 +94,36 @@ async def on_presentation_event(session: AsyncSession, agent: AgentClient, recor
     return True
 
 
+async def request_on_thread(session: AsyncSession, report: dict) -> ProofRequest | None:
+    """The proof request a problem report is about, if it is about one of ours."""
+    thread = (report.get("~thread") or {}).get("thid")
+    return await session.scalar(select(ProofRequest).where(ProofRequest.thread_id == thread)) if thread else None
+
+
 async def on_problem_report(session: AsyncSession, _agent: AgentClient, report: dict) -> bool:
     """A wallet that holds nothing matching answers only with a generic problem report."""
-    thread = (report.get("~thread") or {}).get("thid")
-    request = await session.scalar(select(ProofRequest).where(ProofRequest.thread_id == thread)) if thread else None
-    if request is not None:
+    if (request := await request_on_thread(session, report)) is not None:
         description = (report.get("description") or {}).get("en") or "no matching credential"
         answer(request, "not-satisfied", f"the wallet could not satisfy the request: {description}")
     return True
+
+
+async def on_refused_message(session: AsyncSession, _agent: AgentClient, report: dict) -> bool:
+    """The agent refused to read a wallet's answer (see vc_service/agent/acapy_plugin)."""
+    if (request := await request_on_thread(session, report)) is not None:
+        answer(request, "not-verified", refusal_reason((report.get("description") or {}).get("en") or "no reason given"))
+    return True
+
+
+def refusal_reason(description: str) -> str:
+    reason = f"the wallet answered, but the SIG's agent could not read the answer ({description})"
+    if "V20Pres" in description:  # ACA-Py's report names the message class, not the field at fault
+        reason += (
+            ". A known cause, measured with ACA-Py 1.7 wallets: for a badge bound to their did:peer connection DID "
+            "they sign with a key id that is not a URL (#key-0). The member can give a did:key of their wallet on "
+            "their claim link (PUT /c/{token}/did): badges issued after that can be proved"
+        )
+    return reason
 
 
 def expire_if_due(request: ProofRequest, now: datetime | None = None) -> bool:
