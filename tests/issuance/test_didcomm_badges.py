@@ -111,6 +111,25 @@ def test_a_member_without_wallet_downloads_a_signed_file(service, issued_meeting
     assert service.client().get(f"/c/{member['claim_token']}/badges/{badge['id']}.json").json() == credential
 
 
+def test_a_downloaded_badge_carries_both_entries_and_can_be_suspended(service, issued_meeting):
+    member = issued_meeting["members"]["member11@example.org"]
+    badge = next(b for b in meeting_badges(service, issued_meeting["meeting"]["id"])["badges"] if b["member_id"] == member["id"])
+    credential = service.client().get(f"/c/{member['claim_token']}/badges/{badge['id']}.json").json()
+    assert sorted(entry["statusPurpose"] for entry in credential["credentialStatus"]) == ["revocation", "suspension"]
+
+    def change(action: str) -> None:
+        body = {"credentialId": credential["id"], "action": action, "reason": "checking"}
+        assert service.client(organizer=True).post("/credentials/status", json=body).status_code == 200
+
+    def verified() -> bool:
+        return service.client().post("/credentials/verify", json={"verifiableCredential": credential}).json()["verified"]
+
+    change("suspend")
+    assert not verified()
+    change("unsuspend")
+    assert verified()
+
+
 def test_claim_link_errors(service, issued_meeting):
     assert service.client().get("/c/not-a-token").status_code == 404
     assert service.client().get("/i/not-a-token").status_code == 404
@@ -163,6 +182,11 @@ def test_a_badge_in_a_wallet_can_be_revoked(service, wallet, issued_meeting):
     subject = wallet_did(wallet, issued_meeting["connections"][CONNECTED[1]])
     badge = next(c for c in stored_credentials(wallet) if subject_did(c) == subject)
     assert badge["credentialStatus"]["statusPurpose"] == "revocation"  # one entry: what ACA-Py holders accept
+    suspended = service.client(organizer=True).post(
+        "/credentials/status", json={"credentialId": badge["id"], "action": "suspend", "reason": "checking"}
+    )
+    assert suspended.status_code == 409 and "carries no suspension entry" in suspended.json()["detail"], suspended.text
+    assert service.client(organizer=True).get("/credentials/status", params={"credentialId": badge["id"]}).json()["changes"] == []
     revoked = service.client(organizer=True).post(
         "/credentials/status", json={"credentialId": badge["id"], "action": "revoke", "reason": "wrong meeting"}
     )

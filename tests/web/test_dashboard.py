@@ -61,6 +61,9 @@ def test_an_organizer_issues_a_meeting_and_revokes_a_badge(service, wallet, brow
     assert badge_ids <= {e["detail"]["badge_id"] for e in audited if e["action"] == "credential.issued" and e["detail"].get("delivery") == "didcomm"}
 
     ada_row = page.locator("tr", has_text="Ada Lovelace")
+    # Badges in wallets carry the revocation entry only: no Suspend button that would change nothing.
+    expect(page.locator("#badges").get_by_role("button", name="Suspend")).to_have_count(0)
+    expect(ada_row).to_contain_text("it can be revoked, not suspended")
     ada_badge = ada_row.get_attribute("id").removeprefix("badge-")
     ada_row.get_by_label("Reason").fill("issued by mistake")
     ada_row.get_by_role("button", name="Revoke").click()

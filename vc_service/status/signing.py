@@ -4,10 +4,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..agent.client import AgentClient
+from ..badges.models import Badge
+from ..credentials.document import as_list
 from ..db.base import utcnow
 from ..issuer.identity import Issuer
 from .models import CredentialStatus, StatusList
-from .service import change_status, status_list_document
+from .service import StatusError, change_status, status_list_document
 
 
 class UnknownStatusList(LookupError):
@@ -49,6 +51,8 @@ async def change_and_publish(
 ) -> CredentialStatus:  # fmt: skip
     """Revoke, suspend or unsuspend one of the issuer's SIG's credentials, then sign the changed
     list now: the next verifier sees it."""
+    if action == "suspend":
+        await refuse_a_suspension_nobody_would_see(session, issuer.sig_id, credential_id)
     changed = await change_status(session, issuer.sig_id, credential_id, action, reason, actor)
     purpose = "revocation" if action == "revoke" else "suspension"
     status_list = await session.scalar(
@@ -56,3 +60,26 @@ async def change_and_publish(
     )
     await signed_status_list(session, agent, issuer, base_url, status_list)
     return changed
+
+
+async def refuse_a_suspension_nobody_would_see(session: AsyncSession, sig_id: int, credential_id: str) -> None:
+    """A badge offered over DIDComm carries the revocation entry only (stock ACA-Py wallets refuse a
+    list of entries): flipping its suspension bit would change nothing a verifier checks."""
+    badge = await session.scalar(
+        select(Badge).where(Badge.sig_id == sig_id, Badge.credential_id == credential_id, Badge.format == "ld_proof")
+    )
+    if badge is None:  # signed through POST /credentials/issue: it carries both entries
+        return
+    if badge.credential is None:
+        lacks_suspension = badge.cred_ex_id is not None  # on its way to a wallet
+    else:
+        lacks_suspension = not any(
+            isinstance(entry, dict) and entry.get("statusPurpose") == "suspension"
+            for entry in as_list(badge.credential.get("credentialStatus") or [])
+        )
+    if lacks_suspension:
+        raise StatusError(
+            f"credential {credential_id} carries no suspension entry, so suspending it would change nothing a "
+            "verifier checks: it went to a wallet over DIDComm, and those badges carry the revocation entry only "
+            "(stock ACA-Py wallets refuse a credential with several). Revoke it instead"
+        )
