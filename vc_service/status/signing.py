@@ -62,22 +62,25 @@ async def change_and_publish(
     return changed
 
 
+def carries_suspension(badge: Badge) -> bool:
+    """Whether the badge's credential carries a suspension entry. A badge offered over DIDComm
+    carries the revocation entry only (stock ACA-Py wallets refuse a list of entries)."""
+    if badge.credential is None:
+        return badge.cred_ex_id is None  # not signed yet, or signed for a file now; else on its way to a wallet
+    return any(
+        isinstance(entry, dict) and entry.get("statusPurpose") == "suspension"
+        for entry in as_list(badge.credential.get("credentialStatus") or [])
+    )
+
+
 async def refuse_a_suspension_nobody_would_see(session: AsyncSession, sig_id: int, credential_id: str) -> None:
-    """A badge offered over DIDComm carries the revocation entry only (stock ACA-Py wallets refuse a
-    list of entries): flipping its suspension bit would change nothing a verifier checks."""
+    """Flipping the suspension bit of a credential that carries no suspension entry would change
+    nothing a verifier checks."""
     badge = await session.scalar(
         select(Badge).where(Badge.sig_id == sig_id, Badge.credential_id == credential_id, Badge.format == "ld_proof")
     )
-    if badge is None:  # signed through POST /credentials/issue: it carries both entries
-        return
-    if badge.credential is None:
-        lacks_suspension = badge.cred_ex_id is not None  # on its way to a wallet
-    else:
-        lacks_suspension = not any(
-            isinstance(entry, dict) and entry.get("statusPurpose") == "suspension"
-            for entry in as_list(badge.credential.get("credentialStatus") or [])
-        )
-    if lacks_suspension:
+    # No badge: signed through POST /credentials/issue, which always carries both entries.
+    if badge is not None and not carries_suspension(badge):
         raise StatusError(
             f"credential {credential_id} carries no suspension entry, so suspending it would change nothing a "
             "verifier checks: it went to a wallet over DIDComm, and those badges carry the revocation entry only "

@@ -30,7 +30,7 @@ from ..reports.queries import sig_health_report
 from ..reports.routes import check_period, csv_response, period_report
 from ..status.models import CredentialStatus
 from ..status.service import StatusError
-from ..status.signing import change_and_publish
+from ..status.signing import carries_suspension, change_and_publish
 from ..web.qr import qr_svg
 from .auth import CsrfChecked, SignedIn, SignedInOrganizer, WebSession, WebSessionDep, page
 
@@ -137,6 +137,7 @@ async def badge_rows(db: Session, meeting: Meeting) -> list[dict]:
             "badge": badge, "member": member,
             "withdrawn": "revoked" if badge.revoked_at or (status_ and status_.revoked)
             else "suspended" if status_ and status_.suspended else None,
+            "suspendable": badge.format == "ld_proof" and carries_suspension(badge),
         }  # fmt: skip
         for badge, member, status_ in rows
     ]
