@@ -3,9 +3,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 # Pinned contexts that are not the project's own (Open Badges 3.0): the workplace's shared set,
-# when it is there and nothing else was chosen.
-ifneq ($(wildcard ../shared/contexts/manifest.json),)
-VC_SERVICE_CONTEXTS_DIR ?= $(abspath ../shared/contexts)
+# beside this checkout or, for a local clone made elsewhere, beside the repository it was cloned
+# from; when it is there and nothing else was chosen.
+CLONED_FROM := $(shell git config --get remote.origin.url 2>/dev/null)
+SHARED_MANIFEST := $(firstword $(wildcard ../shared/contexts/manifest.json $(CLONED_FROM)/../shared/contexts/manifest.json))
+ifneq ($(SHARED_MANIFEST),)
+VC_SERVICE_CONTEXTS_DIR ?= $(abspath $(dir $(SHARED_MANIFEST)))
 export VC_SERVICE_CONTEXTS_DIR
 endif
 
