@@ -18,7 +18,7 @@ LEDGER_STAMP := .ledger-venv/.installed
 # The page tests drive Debian's chromium (never a browser a test tool downloads).
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test bench venv ledger ledger-down clean
+.PHONY: run test test-fast bench venv ledger ledger-down clean
 
 $(STAMP): pyproject.toml
 	@python=$$(scripts/find-python.sh) || exit 1; \
@@ -51,6 +51,10 @@ $(CHROMIUM):
 
 test: $(STAMP) $(LEDGER_STAMP) $(CHROMIUM)
 	$(VENV)/bin/pytest
+
+# The inner loop: every test that starts no service, agent, ledger or browser (both databases).
+test-fast: $(STAMP)
+	$(VENV)/bin/pytest --fast -q
 
 # Timing lives here, never in the tests: service vs agent, signing and verifying.
 bench: $(STAMP)

@@ -3,8 +3,35 @@ import pytest
 from vc_service.db.engine import create_engine, session_factory
 from vc_service.db.migrate import upgrade_to_head
 
+from . import support
 from .support import BACKENDS, RunningAgent, RunningLedger, RunningService, create_database, drop_database, running_service
 from .web.browser import add_organizer, launch_chromium
+
+# Fixtures that start the service, an agent, the ledger or a browser: a test that uses one (even
+# through another fixture) is in the slow tier. Tests that start such processes themselves carry
+# the `agents` mark; in the fast tier support.py refuses to start any, so a missing mark fails loudly.
+PROCESS_FIXTURES = {"service", "wallet", "browser", "ledger"}
+
+
+def pytest_addoption(parser):
+    parser.addoption("--fast", action="store_true", help="only the tests that start no agent, ledger or browser")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "agents: the test starts the service, an ACA-Py agent, the ledger or a browser")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if PROCESS_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.agents)
+    if not config.getoption("--fast"):
+        return
+    support.PROCESSES_ALLOWED = False
+    slow = [item for item in items if item.get_closest_marker("agents")]
+    if slow:
+        config.hook.pytest_deselected(items=slow)
+        items[:] = [item for item in items if not item.get_closest_marker("agents")]
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

@@ -30,6 +30,12 @@ POSTGRES_ADMIN_URL = os.environ.get(
     "VC_SERVICE_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 )
 BACKENDS = ("sqlite", "postgresql")
+PROCESSES_ALLOWED = True  # the fast tier (pytest --fast) sets it False: see tests/conftest.py
+
+
+def allow_processes(what: str) -> None:
+    if not PROCESSES_ALLOWED:
+        raise RuntimeError(f"the fast tier starts no {what}: mark this test (or its module) with pytest.mark.agents")
 
 
 async def _postgres_admin(statement: str) -> None:
@@ -152,6 +158,7 @@ class RunningLedger:
 
     def up(self, owner_pid: int | None = None) -> None:
         """Start the pool, which stops by itself when the owner (this test run) ends."""
+        allow_processes("ledger")
         result = self.run("up", "--owner-pid", str(owner_pid or os.getpid()))
         if result.returncode != 0:
             raise RuntimeError(f"vc-service ledger up failed:\n{result.stdout}{result.stderr}")
@@ -253,6 +260,7 @@ class RunningService:
         }
 
     def start(self, timeout: float = 90.0) -> None:
+        allow_processes("service")
         self.data_dir.mkdir(parents=True, exist_ok=True)
         log = (self.data_dir / "service.log").open("ab")
         self.process = subprocess.Popen(
@@ -347,6 +355,7 @@ class RunningAgent:
         return f"http://127.0.0.1:{self.admin_port}"
 
     def start(self, timeout: float = 60.0) -> None:
+        allow_processes("agent")
         from vc_service.agent.supervisor import agent_command
         from vc_service.settings import Settings
 

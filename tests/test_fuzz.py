@@ -21,6 +21,8 @@ from schemathesis.specs.openapi.checks import content_type_conformance, response
 
 from .support import RunningService, running_service
 
+pytestmark = pytest.mark.agents  # starts the service or agents itself
+
 EXAMPLES_PER_OPERATION = 12
 DOCUMENTED_ANSWERS = [not_a_server_error, response_schema_conformance, content_type_conformance]
 

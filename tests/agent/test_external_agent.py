@@ -1,5 +1,7 @@
 """Under docker-compose the agent is another container: the controller uses it and starts none."""
 
+import pytest
+
 import subprocess
 
 from vc_service.agent.supervisor import agent_command, agent_environment
@@ -7,6 +9,8 @@ from vc_service.service_secrets import ServiceSecrets
 from vc_service.settings import Settings
 
 from ..support import SHARED_CONTEXTS, RunningService, attendance_credential, is_running, wait_for
+
+pytestmark = pytest.mark.agents  # starts the service or agents itself
 
 
 def test_the_controller_uses_an_agent_it_did_not_start(tmp_path, database_url):

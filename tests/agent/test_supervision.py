@@ -14,6 +14,8 @@ import pytest
 
 from ..support import RunningService, is_running, wait_for, wait_until_gone
 
+pytestmark = pytest.mark.agents  # starts the service or agents itself
+
 
 @pytest.fixture
 def fresh(tmp_path, database_url) -> RunningService:

@@ -16,6 +16,8 @@ from .didcomm import (
     wait_for_stored,
 )
 
+pytestmark = pytest.mark.agents  # starts the service or agents itself
+
 MEMBERS = 12
 
 

@@ -30,6 +30,8 @@ from .didcomm import (
     wait_for,
 )
 
+pytestmark = pytest.mark.agents  # starts the service or agents itself
+
 MEMBERS = 50
 SECRETS = ServiceSecrets("shared-admin-key", "shared-webhook-key", "shared-wallet-key", "unused", "shared-session-key")
 

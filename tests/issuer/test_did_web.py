@@ -13,6 +13,8 @@ import pytest
 
 from ..support import RunningAgent, RunningService, TlsFront, attendance_credential
 
+pytestmark = pytest.mark.agents  # starts the service or agents itself
+
 
 @pytest.fixture
 def did_web_service(tmp_path, database_url):

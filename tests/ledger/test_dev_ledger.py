@@ -1,5 +1,7 @@
 """The development Indy pool: it answers reads, serves tails files, stops without leftovers."""
 
+import pytest
+
 import hashlib
 import subprocess
 
@@ -7,6 +9,8 @@ import base58
 import httpx
 
 from ..support import RunningLedger, wait_until_gone
+
+pytestmark = pytest.mark.agents  # starts the service or agents itself
 
 
 def tails_hash(content: bytes) -> str:

@@ -22,6 +22,8 @@ from vc_service.web.auth import signed_in_organizer
 from ..support import SHARED_CONTEXTS, attendance_credential
 from .conftest import SeededSig, sign_in
 
+pytestmark = pytest.mark.agents  # starts the service or agents itself
+
 # Every route nobody needs to be an organizer for. A new route is either here, on purpose, or an
 # organizer route, and then the isolation test below calls it.
 PUBLIC_ROUTES = {

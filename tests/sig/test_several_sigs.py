@@ -2,6 +2,8 @@
 under its own DID (VC-API, badge files, DIDComm batches), verifiers know them all, status lists
 and achievements are per SIG, and the command line and the sign-in ask which SIG when it matters."""
 
+import pytest
+
 from contextlib import closing
 import re
 
@@ -12,6 +14,8 @@ from ..issuance.didcomm import connect_wallet, stored_credentials
 from ..support import RunningAgent, attendance_credential, wait_for
 from ..web.browser import ORGANIZER_PASSWORD, screenshot
 from .conftest import SeededSig, csrf_token, sign_in
+
+pytestmark = pytest.mark.agents  # starts the service or agents itself
 
 
 def issue(service, sig: SeededSig) -> dict:

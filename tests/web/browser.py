@@ -4,7 +4,7 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from ..support import PROJECT_DIR, RunningService
+from ..support import PROJECT_DIR, RunningService, allow_processes
 
 CHROMIUM = "/usr/bin/chromium"
 # Without the background-networking flags chromium keeps calling Google's hosts, which this closed network refuses.
@@ -17,6 +17,7 @@ ORGANIZER_PASSWORD = "a long organizer password"
 
 
 def launch_chromium():
+    allow_processes("browser")
     playwright = sync_playwright().start()
     browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
     return playwright, browser

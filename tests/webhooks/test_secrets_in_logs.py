@@ -7,9 +7,13 @@ controller calls the agent with the admin key, and a webhook with a wrong key is
 both logs (the controller's and the agent's) are read whole.
 """
 
+import pytest
+
 import httpx
 
 from ..support import RunningService, attendance_credential, create_database, drop_database, wait_for
+
+pytestmark = pytest.mark.agents  # starts the service or agents itself
 
 
 def test_no_key_is_logged_after_a_run_with_webhooks(backend, tmp_path):
