@@ -81,9 +81,17 @@ def test_canonical_forms_and_hashes_are_the_specs_byte_for_byte(pinned_loader):
     assert data.hex() == vector("combinedHashDataInt.txt")
 
 
-def test_a_term_no_context_defines_is_refused_not_dropped(pinned_loader):
-    document = {**vector("unsigned.json"), "@context": ["https://www.w3.org/ns/credentials/v2"], "alumniOf": "x"}
-    with pytest.raises(RdfcError, match="attributes dropped"):
+@pytest.mark.parametrize(
+    "subject, types, named",
+    [
+        ({"id": "did:example:abcdefgh", "alumniOf": "x"}, ["VerifiableCredential"], "attributes dropped: no context defines credentialSubject.alumniOf"),
+        ({"id": "did:example:abcdefgh"}, ["VerifiableCredential", "AlumniCredential"], "no context defines AlumniCredential"),
+    ],
+)
+def test_a_term_no_context_defines_is_refused_not_dropped(pinned_loader, subject, types, named):
+    """RDF would leave it out of the canonical form, so the signature would not cover it."""
+    document = {"@context": ["https://www.w3.org/ns/credentials/v2"], "type": types, "issuer": "did:example:issuer", "credentialSubject": subject}
+    with pytest.raises(RdfcError, match=named):
         hash_data(document, spec_proof_options(), pinned_loader)
 
 

@@ -46,9 +46,30 @@ def canonicalize(document: dict, loader: DocumentLoaderMethod) -> str:
         undefined = get_properties_without_context(document, loader)
         if undefined:
             raise RdfcError(f"{len(undefined)} attributes dropped: no context defines {', '.join(undefined)}")
-        return jsonld.normalize(document, {"algorithm": "URDNA2015", "format": "application/n-quads", "documentLoader": loader})
+        # No base IRI, as jsonld.js: pyld would otherwise resolve a relative one against its own example base.
+        options = {"documentLoader": loader, "base": None}
+        relative = sorted(set(relative_iris(jsonld.expand(document, options))))
+        if relative:
+            raise RdfcError(f"no context defines {', '.join(relative)} (a type or id must expand to an absolute IRI)")
+        return jsonld.normalize(document, {**options, "algorithm": "URDNA2015", "format": "application/n-quads"})
     except JsonLdError as exc:
         raise RdfcError(f"JSON-LD processing failed: {root_cause(exc)}") from exc
+
+
+def relative_iris(expanded) -> list[str]:
+    """Types and ids of an expanded document that are not absolute IRIs: RDF drops them, as
+    Digital Bazaar's "safe mode" refuses them (ACA-Py's property check looks at keys only)."""
+    if isinstance(expanded, list):
+        return [iri for item in expanded for iri in relative_iris(item)]
+    if not isinstance(expanded, dict):
+        return []
+    found = [
+        iri
+        for key in ("@type", "@id")
+        for iri in as_list(expanded.get(key, []))
+        if isinstance(iri, str) and ":" not in iri and not ("@value" in expanded and key == "@type")
+    ]
+    return found + [iri for key, value in expanded.items() if key not in ("@type", "@id", "@value") for iri in relative_iris(value)]
 
 
 def root_cause(error: JsonLdError) -> str:
