@@ -18,6 +18,10 @@ LEDGER_STAMP := .ledger-venv/.installed
 # The page tests drive Debian's chromium (never a browser a test tool downloads).
 CHROMIUM := /usr/bin/chromium
 
+# Independent JavaScript implementations the tests check credentials with (tests/node/), installed
+# from the committed lock only, without install scripts.
+NODE_STAMP := tests/node/node_modules/.installed
+
 .PHONY: run test test-fast bench venv ledger ledger-down clean
 
 $(STAMP): pyproject.toml
@@ -49,7 +53,11 @@ $(CHROMIUM):
 	  { $$sudo apt-get update && $$sudo apt-get install -y --no-install-recommends chromium; } || \
 	  { echo "Cannot install chromium: run 'apt-get install chromium' as root, then make test again."; exit 1; }
 
-test: $(STAMP) $(LEDGER_STAMP) $(CHROMIUM)
+$(NODE_STAMP): tests/node/package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --prefix tests/node
+	@touch $(NODE_STAMP)
+
+test: $(STAMP) $(LEDGER_STAMP) $(CHROMIUM) $(NODE_STAMP)
 	$(VENV)/bin/pytest
 
 # The inner loop: every test that starts no service, agent, ledger or browser (both databases).

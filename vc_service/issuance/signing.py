@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, model_validator
 
 from ..agent.client import AgentClient
 from ..agent.errors import AgentFailed, AgentRejected
@@ -33,21 +33,26 @@ class IssueOptions(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    proofType: Literal["Ed25519Signature2020", "DataIntegrityProof"] = "Ed25519Signature2020"
-    cryptosuite: Literal["eddsa-jcs-2022"] | None = None
+    # VC-API names the proof's type ``type``; ``proofType`` is the older spelling.
+    proofType: Literal["Ed25519Signature2020", "DataIntegrityProof"] = Field(
+        "Ed25519Signature2020", validation_alias=AliasChoices("type", "proofType")
+    )
+    cryptosuite: Literal["eddsa-rdfc-2022", "eddsa-jcs-2022"] | None = None
 
     @model_validator(mode="after")
     def cryptosuite_goes_with_data_integrity(self) -> "IssueOptions":
         if (self.proofType == "DataIntegrityProof") != (self.cryptosuite is not None):
-            raise ValueError("a DataIntegrityProof needs cryptosuite eddsa-jcs-2022, and only it takes a cryptosuite")
+            raise ValueError(
+                "a DataIntegrityProof needs cryptosuite eddsa-rdfc-2022 or eddsa-jcs-2022, and only it takes a cryptosuite"
+            )
         return self
 
 
 def data_integrity_options(prepared: dict, options: IssueOptions) -> dict:
-    """The proof options of an ``eddsa-jcs-2022`` proof by the issuer's key."""
+    """The proof options of a Data Integrity proof (``options.cryptosuite``) by the issuer's key."""
     if vcdm_version(prepared) != "2.0":
         # Only the VCDM 2.0 context defines DataIntegrityProof; a 1.1 credential would carry an undefined term.
-        raise InvalidCredential("a DataIntegrityProof (eddsa-jcs-2022) needs a VCDM 2.0 credential")
+        raise InvalidCredential(f"a DataIntegrityProof ({options.cryptosuite}) needs a VCDM 2.0 credential")
     return {
         "type": "DataIntegrityProof", "cryptosuite": options.cryptosuite, "proofPurpose": "assertionMethod",
         "verificationMethod": verification_method(issuer_id(prepared)),
