@@ -29,7 +29,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.issuance.didcomm import connect_wallet, create_meeting, import_roster, members_by_email, roster_csv, stored_credentials
+from tests.issuance.didcomm import claim_token, connect_wallet, create_meeting, import_roster, members_by_email, roster_csv, stored_credentials
 from tests.support import RunningAgent, RunningService, attendance_credential, create_database, drop_database, member_wallet, wait_for
 
 RESULTS_DIR = Path(__file__).parent / "results"
@@ -184,7 +184,7 @@ def batch_issuance(service: RunningService, members: int, scratch: Path) -> dict
         started = time.perf_counter()
         for member in members_by_email(service).values():
             if member["email"].startswith(f"bench{members}-"):
-                connect_wallet(service, wallet, member["claim_token"])
+                connect_wallet(service, wallet, claim_token(service, member))
         connected = time.perf_counter()
         service.client(organizer=True).post(f"/meetings/{meeting['id']}/issue").raise_for_status()
         try:

@@ -4,13 +4,13 @@ from typer.testing import CliRunner
 
 from vc_service.cli import app
 
-from .issuance.didcomm import connect_wallet, create_meeting, import_roster, members_by_email, stored_credentials, wait_for
+from .issuance.didcomm import claim_token, connect_wallet, create_meeting, import_roster, members_by_email, stored_credentials, wait_for
 
 
 def test_issue_follows_the_batch_until_it_settles(service, wallet):
     meeting = create_meeting(service, title="CLI meeting")
     import_roster(service, meeting["id"], "name,email\nCli One,cli1@example.org\nCli Two,cli2@example.org\n")
-    connect_wallet(service, wallet, members_by_email(service)["cli1@example.org"]["claim_token"])
+    connect_wallet(service, wallet, claim_token(service, members_by_email(service)["cli1@example.org"]))
     # The wallet's side is active; the service learns it from a webhook a moment later, and a batch
     # started before would rightly count this member as one without a wallet.
     wait_for(lambda: members_by_email(service)["cli1@example.org"]["connection_state"] == "active", "the service to see the connection")

@@ -129,7 +129,7 @@ def issue(
             console.print(f"[red]{badge['member_name']} ({badge['kind']}): {badge['failure_reason']}[/]")
     waiting = [badge for badge in progress["badges"] if badge["state"] == "pending"]
     if waiting:
-        console.print(f"{len(waiting)} members have no wallet connected yet: send them their claim links.")
+        console.print(f"{len(waiting)} members have no wallet connected yet: send them their claim links (POST /members/{id}/claim-link makes a new one).")
 
 
 sig_app = typer.Typer(help="The SIGs this service issues for: each has its own issuer DID, members, meetings and organizers.", no_args_is_help=True)

@@ -18,6 +18,7 @@ from .anoncreds.definitions import SigDefinitions
 from .contexts import routes as context_routes
 from .contexts.service import accepted_contexts, sig_contexts
 from .credentials.document import InvalidCredential
+from .data_dir import make_private
 from .db.engine import create_engine, session_factory
 from .db.migrate import upgrade_to_head
 from .health import routes as health_routes
@@ -58,7 +59,7 @@ def webhook_url(settings: Settings) -> str:
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    make_private(settings.data_dir)
     given = {"agent_admin_key": settings.agent_admin_key, "webhook_key": settings.webhook_key, "session_key": settings.session_key}
     secrets = ServiceSecrets.load_or_create(settings.data_dir, given)
     contexts = accepted_contexts(settings)

@@ -6,7 +6,7 @@ import time
 
 import httpx
 
-from ..issuance.didcomm import connect_wallet, create_meeting, import_roster, members_by_email, roster_csv
+from ..issuance.didcomm import claim_token, connect_wallet, create_meeting, import_roster, members_by_email, roster_csv
 from ..support import RunningAgent, RunningService, attendance_credential, wait_for
 
 KINDS = {"membership", "attendance", "presenter", "participation"}
@@ -57,7 +57,7 @@ def connected_member(service: RunningService, holder: RunningAgent, meeting_id: 
     """A roster's one attendee, whose wallet is the holder agent."""
     import_roster(service, meeting_id, roster_csv(1, prefix=prefix))
     member = members_by_email(service)[f"{prefix}00@example.org"]
-    connect_wallet(service, holder, member["claim_token"])
+    connect_wallet(service, holder, claim_token(service, member))
     organizer = service.client(organizer=True)
     wait_for(lambda: organizer.get(f"/members/{member['id']}").json()["connection_state"] == "active", "the connection")
     return member

@@ -8,7 +8,7 @@ import signal
 
 import pytest
 
-from ..issuance.didcomm import connect_wallet, import_roster, meeting_badges, members_by_email, roster_csv, stored_credentials
+from ..issuance.didcomm import claim_token, connect_wallet, import_roster, meeting_badges, members_by_email, roster_csv, stored_credentials
 from ..support import RunningService, wait_for
 from .conftest import ledger_wallet
 
@@ -73,7 +73,7 @@ def test_both_formats_issued_once_then_a_counted_predicate_proved_and_revoked(an
     members = members_by_email(service)
     ada, ben = members["ada@example.org"], members["ben@example.org"]
     for member, wallet in ((ada, ada_wallet), (ben, ben_wallet)):
-        connect_wallet(service, wallet, member["claim_token"])
+        connect_wallet(service, wallet, claim_token(service, member))
         wait_for(lambda m=member: organizer.get(f"/members/{m['id']}").json()["connection_state"] == "active", "the connection")
 
     # "Issue all" for the last meeting: per member, the attendance badge in both formats and the tally.
@@ -139,7 +139,7 @@ def test_an_anoncreds_batch_killed_midway_finishes_after_a_restart_none_twice(an
     import_roster(service, meeting_id, roster_csv(RESTART_MEMBERS, prefix="restart"))
     for email, member in members_by_email(service).items():
         if email.startswith("restart"):
-            connect_wallet(service, holder, member["claim_token"])
+            connect_wallet(service, holder, claim_token(service, member))
             wait_for(lambda m=member: organizer.get(f"/members/{m['id']}").json()["connection_state"] == "active", "the connection")
 
     assert organizer.post(f"/meetings/{meeting_id}/issue").json()["badges_added"] == 2 * RESTART_MEMBERS  # attendance, tally

@@ -61,8 +61,8 @@ async def seed(sessions, formats: list[str]) -> dict:
             Meeting(sig_id=sig.id, kind="general", title=f"Meeting {day}", starts_at=at(day), ends_at=at(day) + timedelta(hours=1))
             for day in ("2025-12-04", "2026-09-10", "2026-10-08", "2026-11-05")
         ]
-        ada = Member(sig_id=sig.id, name="Ada", email="ada@example.org", claim_token="ada", connection_id="c-ada", connection_state="active")
-        ben = Member(sig_id=sig.id, name="Ben", email="ben@example.org", claim_token="ben", connection_id="c-ben", connection_state="active")
+        ada = Member(sig_id=sig.id, name="Ada", email="ada@example.org", claim_token_hash="ada", connection_id="c-ada", connection_state="active")
+        ben = Member(sig_id=sig.id, name="Ben", email="ben@example.org", claim_token_hash="ben", connection_id="c-ben", connection_state="active")
         session.add_all([*meetings, ada, ben])
         await session.flush()
         session.add_all(Attendance(meeting_id=meeting.id, member_id=ada.id, source="roster") for meeting in meetings)
@@ -132,7 +132,7 @@ async def test_door_check_in_gives_both_formats_and_the_tally_once(sessions):
     async with sessions() as session:
         meeting = await session.get(Meeting, ids["meetings"][2])
         for _scan in range(2):
-            member = await check_in(session, meeting, "Cy Door", "cy@example.org")
+            member, _claim_token = await check_in(session, meeting, "Cy Door", "cy@example.org")
         assert [row[1:3] for row in await badges_of(session, meeting.id)] == [
             ("attendance", "anoncreds"), ("attendance", "ld_proof"), ("participation", "anoncreds"),
         ]  # fmt: skip

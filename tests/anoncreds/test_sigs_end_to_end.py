@@ -7,7 +7,7 @@ import time
 
 import httpx
 
-from ..issuance.didcomm import connect_wallet, roster_csv
+from ..issuance.didcomm import claim_token, connect_wallet, roster_csv
 from ..sig.conftest import organizer_with_key
 from ..support import RunningService, wait_for
 from .conftest import ledger_wallet
@@ -20,7 +20,7 @@ def sig_client(service: RunningService, api_key: str) -> httpx.Client:
 
 
 def connected(service: RunningService, organizer: httpx.Client, wallet, member: dict) -> None:
-    connect_wallet(service, wallet, member["claim_token"])
+    connect_wallet(service, wallet, claim_token(service, member, organizer))
     wait_for(lambda: organizer.get(f"/members/{member['id']}").json()["connection_state"] == "active", "the connection")
 
 

@@ -31,9 +31,22 @@ def test_checking_in_leads_to_the_claim_page_with_the_badge(service, door):
 def test_scanning_again_gives_no_second_badge(service, door):
     first = check_in(service, door["door_url"], "Bo Twice", "bo.twice@example.org")
     again = check_in(service, door["door_url"], "Bo Twice", "BO.TWICE@example.org ")
-    assert first.headers["location"] == again.headers["location"]
+    assert first.status_code == 303 and again.status_code == 200  # the second scan is an existing member's
     names = [b["member_name"] for b in meeting_badges(service, door["meeting"]["id"])["badges"]]
     assert names.count("Bo Twice") == 1
+
+
+def test_an_existing_members_check_in_shows_no_claim_link(service, door):
+    """Whoever knows the door code and a member's email gets the attendance recorded, not the link."""
+    member = service.client(organizer=True).post("/members", json={"name": "Cy Known", "email": "cy.known@example.org"}).json()
+    token = member["claim_url"].rsplit("/", 1)[1]
+    response = check_in(service, door["door_url"], "Someone Else", "cy.known@example.org")
+    assert response.status_code == 200 and "location" not in response.headers
+    assert "checked in" in response.text and "ask the organizer" in response.text
+    assert token not in response.text and "/c/" not in response.text and "/i/" not in response.text
+    assert "Cy Known" not in response.text  # nor who the email belongs to
+    badges = meeting_badges(service, door["meeting"]["id"])["badges"]
+    assert [(b["member_name"], b["kind"]) for b in badges if b["member_id"] == member["id"]] == [("Cy Known", "attendance")]
 
 
 def test_door_qr_is_served(service, door):

@@ -43,9 +43,16 @@ def members_by_email(service: RunningService) -> dict[str, dict]:
     return {member["email"]: member for member in service.client(organizer=True).get("/members").json()}
 
 
-def connect_wallet(service: RunningService, wallet: RunningAgent, claim_token: str) -> str:
+def claim_token(service: RunningService, member: dict, organizer: httpx.Client | None = None) -> str:
+    """The member's claim token, as an organizer of its SIG hands it out: a new link (only its hash is stored)."""
+    response = (organizer or service.client(organizer=True)).post(f"/members/{member['id']}/claim-link")
+    assert response.status_code == 200, response.text
+    return response.json()["claim_url"].rsplit("/", 1)[1]
+
+
+def connect_wallet(service: RunningService, wallet: RunningAgent, token: str) -> str:
     """Scan the member's claim QR with the wallet: returns the wallet-side connection id."""
-    invitation = service.client().get(f"/i/{claim_token}", headers={"accept": "application/json"}).json()
+    invitation = service.client().get(f"/i/{token}", headers={"accept": "application/json"}).json()
     with wallet.admin() as admin:
         record = admin.post("/out-of-band/receive-invitation", json=invitation).json()
         connection_id = record["connection_id"]

@@ -6,6 +6,7 @@ import pytest
 
 from ..support import RunningService, member_wallet
 from .didcomm import (
+    claim_token,
     connect_wallet,
     create_meeting,
     import_roster,
@@ -41,7 +42,7 @@ def test_killed_mid_batch_then_restarted(interrupted):
     meeting = create_meeting(service)
     import_roster(service, meeting["id"], roster_csv(MEMBERS, prefix="restart"))
     for member in members_by_email(service).values():
-        connect_wallet(service, wallet, member["claim_token"])
+        connect_wallet(service, wallet, claim_token(service, member))
 
     assert service.client(organizer=True).post(f"/meetings/{meeting['id']}/issue").status_code == 202
     wait_for(lambda: meeting_badges(service, meeting["id"])["counts"]["pending"] < MEMBERS, "the batch to start", 30)

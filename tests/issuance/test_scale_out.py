@@ -20,6 +20,7 @@ from vc_service.settings import Settings
 from ..support import SHARED_CONTEXTS, member_wallet
 from .didcomm import (
     RunningService,
+    claim_token,
     connect_wallet,
     create_meeting,
     import_roster,
@@ -84,7 +85,7 @@ def test_two_controllers_share_a_batch_and_survive_losing_one(cluster):
     meeting = create_meeting(first)
     import_roster(first, meeting["id"], roster_csv(MEMBERS, prefix="scale"))
     for member in members_by_email(first).values():
-        connect_wallet(first, wallet, member["claim_token"])
+        connect_wallet(first, wallet, claim_token(first, member))
 
     assert first.client(organizer=True).post(f"/meetings/{meeting['id']}/issue").status_code == 202
     wait_for(lambda: offered_by(first) > 0 and offered_by(second) > 0, "both controllers to offer badges", 60)

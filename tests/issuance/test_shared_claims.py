@@ -55,7 +55,7 @@ async def seed(sessions) -> None:
         session.add(meeting)
         await session.flush()
         for index in range(BADGES):
-            member = Member(sig_id=sig.id, name=f"M{index}", email=f"m{index}@example.org", claim_token=f"t{index}",
+            member = Member(sig_id=sig.id, name=f"M{index}", email=f"m{index}@example.org", claim_token_hash=f"t{index}",
                             connection_id=f"c{index}", connection_state="active")  # fmt: skip
             session.add(member)
             await session.flush()

@@ -8,6 +8,7 @@ from vc_service.proofs.models import ProofRequest
 from vc_service.proofs.service import expire_if_due
 
 from ..issuance.didcomm import (
+    claim_token,
     connect_wallet,
     create_meeting,
     import_roster,
@@ -28,7 +29,7 @@ def member_wallet(service, tmp_path_factory):
     wallet.start()
     meeting = create_meeting(service, title="Proof meeting")
     import_roster(service, meeting["id"], f"name,email\nPat Prover,{EMAIL}\n")
-    token = members_by_email(service)[EMAIL]["claim_token"]
+    token = claim_token(service, members_by_email(service)[EMAIL])
     connect_wallet(service, wallet, token)
     # The member declares a did:key of their wallet on their claim link: badges are bound to it. (An
     # ACA-Py holder presenting for a did:peer subject signs with a relative key id ACA-Py verifiers refuse.)
@@ -72,7 +73,7 @@ def test_an_answer_the_agent_refuses_ends_not_verified_with_what_the_member_can_
     try:
         meeting = create_meeting(service, title="Peer meeting")
         import_roster(service, meeting["id"], "name,email\nPeer Member,peer@example.org\n")
-        connect_wallet(service, wallet, members_by_email(service)["peer@example.org"]["claim_token"])
+        connect_wallet(service, wallet, claim_token(service, members_by_email(service)["peer@example.org"]))
         service.client(organizer=True).post(f"/meetings/{meeting['id']}/issue")
         wait_for(lambda: meeting_badges(service, meeting["id"])["counts"]["issued"] == 1, "the badge in the wallet")
         result = ask(service, wallet, template="attended")
@@ -123,7 +124,7 @@ def test_requests_expire():
 
 
 def test_a_declared_wallet_did_is_checked_and_kept(service, member_wallet):
-    token = members_by_email(service)[EMAIL]["claim_token"]
+    token = claim_token(service, members_by_email(service)[EMAIL])
     assert service.client().put(f"/c/{token}/did", json={"did": "did:peer:4zQm"}).status_code == 422
     other = service.client().put(f"/c/{token}/did", json={"did": member_wallet.create_did_key()})
     assert other.status_code == 409 and "ask an organizer" in other.json()["detail"]

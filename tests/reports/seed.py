@@ -62,7 +62,7 @@ async def seed(session) -> int:
     people = {}
     for number in range(1, 36):
         people[number] = Member(sig_id=sig.id, name=f"Member {number}", email=f"m{number}@example.org",
-                                claim_token=f"seed-{number}", region=region(number))  # fmt: skip
+                                claim_token_hash=f"seed-{number}", region=region(number))  # fmt: skip
         session.add(people[number])
     await session.flush()
     meetings = {}

@@ -36,7 +36,7 @@ async def test_anoncreds_answers_each_sigs_organizers_for_their_own_sig_only(tmp
     state = app.state.service
     first_sig = (await state.issuers.first()).sig_id
     async with state.sessions() as session:
-        session.add(Member(sig_id=first_sig, name="First", email="first@example.org", claim_token="t-first", connection_id="conn-first"))
+        session.add(Member(sig_id=first_sig, name="First", email="first@example.org", claim_token_hash="t-first", connection_id="conn-first"))
         other = await create_sig(session, "Other SIG")
         account = await create_account(session, other.id, "other@example.org", "a long enough password", actor="test")
         _record, other_key = await create_api_key(session, account, "test", actor="test")

@@ -10,7 +10,7 @@ import re
 import httpx
 from playwright.sync_api import expect
 
-from ..issuance.didcomm import connect_wallet, stored_credentials
+from ..issuance.didcomm import claim_token, connect_wallet, stored_credentials
 from ..support import RunningAgent, attendance_credential, wait_for
 from ..web.browser import ORGANIZER_PASSWORD, screenshot
 from .conftest import SeededSig, csrf_token, sign_in
@@ -60,13 +60,14 @@ def test_a_badge_file_is_signed_by_its_sigs_did_with_its_achievement(sigs_servic
     _alpha, beta = two_sigs
     with beta.client(sigs_service) as organizer:
         badge = organizer.post(f"/members/{beta.member_id}/membership", json={"valid_until": "2030-01-01T00:00:00Z"}).json()
-    credential = httpx.get(f"{badge['claim_url']}/badges/{badge['badge_id']}.json", timeout=30).json()
+        claim_url = f"{sigs_service.url}/c/{claim_token(sigs_service, {'id': beta.member_id}, organizer)}"
+    credential = httpx.get(f"{claim_url}/badges/{badge['badge_id']}.json", timeout=30).json()
     assert credential["issuer"]["id"] == beta.did and credential["issuer"]["name"] == "Beta Imaging SIG"
     achievement = credential["credentialSubject"]["achievement"]
     assert achievement["id"] == f"{sigs_service.url}/sigs/beta/achievements/membership"
     assert httpx.get(achievement["id"]).json() == achievement
     assert verify(sigs_service, credential)["verified"]
-    claim_page = httpx.get(badge["claim_url"]).text
+    claim_page = httpx.get(claim_url).text
     assert "Beta Imaging SIG" in claim_page
 
 
@@ -82,7 +83,7 @@ def test_a_meeting_batch_reaches_a_wallet_signed_by_the_meetings_sig(sigs_servic
             roster = "name,email\nWanda Wallet,wanda@example.org\n"
             organizer.post(f"/meetings/{meeting['id']}/roster", content=roster, headers={"content-type": "text/csv"})
             wanda = next(member for member in organizer.get("/members").json() if member["email"] == "wanda@example.org")
-            connect_wallet(sigs_service, wallet, wanda["claim_token"])
+            connect_wallet(sigs_service, wallet, claim_token(sigs_service, wanda, organizer))
             assert organizer.post(f"/meetings/{meeting['id']}/issue").status_code == 202
             wait_for(lambda: organizer.get(f"/meetings/{meeting['id']}/badges").json()["counts"]["issued"] == 1, "the badge issued")
         (stored,) = [c for c in stored_credentials(wallet) if c["credentialSubject"]["achievement"]["achievementType"] == "ext:Attendance"]

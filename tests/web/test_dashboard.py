@@ -4,7 +4,7 @@ import json
 
 from playwright.sync_api import expect
 
-from ..issuance.didcomm import connect_wallet, members_by_email
+from ..issuance.didcomm import claim_token, connect_wallet, members_by_email
 from .browser import screenshot, sign_in
 
 ROSTER = (
@@ -49,8 +49,9 @@ def test_an_organizer_issues_a_meeting_and_revokes_a_badge(service, wallet, brow
     page.get_by_role("button", name="Add talk").click()
     expect(page.get_by_text("Compilers for everyone — Grace Hopper")).to_be_visible()
 
-    for email in ("ada@example.org", "grace@example.org", "katherine@example.org"):
-        connect_wallet(service, wallet, members[email]["claim_token"])
+    tokens = {email: claim_token(service, members[email]) for email in ("ada@example.org", "grace@example.org", "katherine@example.org")}
+    for email, token in tokens.items():
+        connect_wallet(service, wallet, token)
 
     # Issue all: the page follows the progress by itself until every badge is in its wallet.
     page.get_by_role("button", name="Issue all badges").click()
@@ -75,7 +76,7 @@ def test_an_organizer_issues_a_meeting_and_revokes_a_badge(service, wallet, brow
     grace_badge = page.locator("tr", has_text="Grace Hopper").filter(has_text="attendance").get_attribute("id").removeprefix("badge-")
     verdicts = {}
     for name, email, badge_id in (("grace", "grace@example.org", grace_badge), ("ada", "ada@example.org", ada_badge)):
-        credential = service.client().get(f"/c/{members[email]['claim_token']}/badges/{badge_id}.json").json()
+        credential = service.client().get(f"/c/{tokens[email]}/badges/{badge_id}.json").json()
         path = tmp_path / f"{name}.json"
         path.write_text(json.dumps(credential))
         verify = browser.new_page()

@@ -5,7 +5,7 @@ import re
 import httpx
 from playwright.sync_api import expect
 
-from ..issuance.didcomm import members_by_email
+from ..issuance.didcomm import claim_token, members_by_email
 from .browser import ORGANIZER_PASSWORD, screenshot, sign_in
 
 
@@ -53,7 +53,7 @@ def test_the_claim_page_offers_the_wallet_and_the_files(service, browser, backen
     service.client(organizer=True).post(f"/meetings/{meeting['id']}/roster", content=b"name,email\nMo Member,mo@example.org\n",
                                         headers={"content-type": "text/csv"})  # fmt: skip
     service.client(organizer=True).post(f"/meetings/{meeting['id']}/issue")
-    token = members_by_email(service)["mo@example.org"]["claim_token"]
+    token = claim_token(service, members_by_email(service)["mo@example.org"])
     page = browser.new_page(viewport={"width": 390, "height": 844})  # a phone
     page.goto(f"{service.url}/c/{token}")
     expect(page.get_by_role("heading", name="Your badges, Mo Member")).to_be_visible()

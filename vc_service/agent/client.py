@@ -130,6 +130,14 @@ class AgentClient:
         body = await self._request("GET", "/connections", params={"alias": alias})
         return body["results"]
 
+    async def delete_connection(self, connection_id: str) -> None:
+        """Forget a connection: nothing more is sent over it. A connection already gone is no error."""
+        await self._request("DELETE", f"/connections/{connection_id}", missing_ok=True)
+
+    async def delete_invitation(self, invi_msg_id: str) -> None:
+        """Withdraw an out-of-band invitation (and a connection made from it), so nobody accepts it later."""
+        await self._request("DELETE", f"/out-of-band/invitations/{invi_msg_id}", missing_ok=True)
+
     async def offer_ld_proof_credential(
         self, connection_id: str, credential: JSON, proof_type: str, verification_method: str
     ) -> JSON:

@@ -1,6 +1,5 @@
 """The door QR: attendees check themselves in and get this meeting's attendance badge."""
 
-import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -12,6 +11,7 @@ from ..issuance.jobs import add_missing_badges, attendance_badges
 from ..meetings.models import Attendance, Meeting
 from ..members.models import Member
 from ..members.service import get_or_create_member
+from .tokens import new_token, token_hash
 
 
 class DoorNotFound(LookupError):
@@ -22,14 +22,17 @@ class DoorClosed(Exception):
     pass
 
 
-def open_door(meeting: Meeting, window: timedelta, now: datetime | None = None) -> None:
-    """A new door token, valid for ``window``; an earlier token stops working."""
-    meeting.door_token = secrets.token_urlsafe(9)
+def open_door(meeting: Meeting, window: timedelta, now: datetime | None = None) -> str:
+    """A new door token, valid for ``window``; an earlier token stops working. Only its hash is
+    stored: the token is known now only, for the door URL shown to the organizer."""
+    door_token = new_token()
+    meeting.door_token_hash = token_hash(door_token)
     meeting.door_expires_at = (now or utcnow()) + window
+    return door_token
 
 
 async def open_meeting_at_door(session: AsyncSession, door_token: str, now: datetime | None = None) -> Meeting:
-    meeting = await session.scalar(select(Meeting).where(Meeting.door_token == door_token))
+    meeting = await session.scalar(select(Meeting).where(Meeting.door_token_hash == token_hash(door_token)))
     if meeting is None:
         raise DoorNotFound("this door code is unknown: ask the organizers for the current one")
     if (now or utcnow()) >= meeting.door_expires_at:
@@ -37,10 +40,11 @@ async def open_meeting_at_door(session: AsyncSession, door_token: str, now: date
     return meeting
 
 
-async def check_in(session: AsyncSession, meeting: Meeting, name: str, email: str) -> Member:
-    """Attendance and its badge, once per member however often they scan."""
+async def check_in(session: AsyncSession, meeting: Meeting, name: str, email: str) -> tuple[Member, str | None]:
+    """Attendance and its badge, once per member however often they scan; with the claim token of
+    a member this check-in created (None for one who existed: see below)."""
     try:
-        member, _created = await get_or_create_member(session, meeting.sig_id, name, email)
+        member, claim_token = await get_or_create_member(session, meeting.sig_id, name, email)
         already = await session.scalar(
             select(Attendance.id).where(Attendance.meeting_id == meeting.id, Attendance.member_id == member.id)
         )
@@ -52,5 +56,7 @@ async def check_in(session: AsyncSession, meeting: Meeting, name: str, email: st
         await session.commit()
     except IntegrityError:
         await session.rollback()  # the same person's other scan got there first: nothing to add
-        member, _created = await get_or_create_member(session, meeting.sig_id, name, email)
-    return member
+        member, claim_token = await get_or_create_member(session, meeting.sig_id, name, email)
+    # An existing member's claim link never goes to whoever typed their email at the door. It
+    # reaches them only over a channel that proves the address: mailing it is to be hooked in here.
+    return member, claim_token

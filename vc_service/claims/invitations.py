@@ -11,14 +11,20 @@ from ..members.connections import member_alias
 from ..members.models import Member
 
 
+class WalletConnected(Exception):
+    pass
+
+
 async def invitation_url_for(session: AsyncSession, agent: AgentClient, member: Member, label: str) -> str:
-    """The member's open invitation, or a new one once the last was used (say, a new phone)."""
-    if member.invitation_url is None or member.connection_state == "active":
+    """The member's open invitation. None once a wallet is connected: whoever holds the link could
+    otherwise connect a second wallet that receives the member's badges (an organizer resets it)."""
+    if member.connection_state == "active":
+        raise WalletConnected("a wallet is already connected to this claim link: to connect another, ask an organizer to reset it")
+    if member.invitation_url is None:
         record = await agent.create_invitation(member_alias(member.id), label)
         member.invitation_url = record["invitation_url"]
         member.invitation_msg_id = record["invi_msg_id"]
-        if member.connection_state != "active":  # an active connection serves until a new one is made
-            member.connection_state = "invited"
+        member.connection_state = "invited"
         await session.commit()
     return member.invitation_url
 

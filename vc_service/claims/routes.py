@@ -17,7 +17,8 @@ from ..web.qr import qr_svg
 from ..web.ratelimit import RateLimit
 from .door import DoorClosed, DoorNotFound, check_in, open_door, open_meeting_at_door
 from .files import BadgeBusy, badge_file
-from .invitations import invitation_message, invitation_url_for
+from .invitations import WalletConnected, invitation_message, invitation_url_for
+from .tokens import token_hash
 
 router = APIRouter(tags=["claims"])
 # Public endpoints that make the agent work or write rows are rate-limited per client.
@@ -26,7 +27,7 @@ door_limit = RateLimit("door_rate_limit")
 
 
 async def member_by_token(session: Session, token: str) -> Member:
-    member = await session.scalar(select(Member).where(Member.claim_token == token))
+    member = await session.scalar(select(Member).where(Member.claim_token_hash == token_hash(token)))
     if member is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "unknown claim link")
     return member
@@ -46,7 +47,10 @@ def claim_urls(base_url: str, token: str) -> dict[str, str]:
 @router.get("/i/{token}", dependencies=[Depends(claim_limit)], summary="The member's wallet invitation (short URL)")
 async def invitation(token: str, member: ClaimingMember, state: State, session: Session, request: Request) -> Response:
     """RFC 0434 URL shortening: JSON for a wallet that asks for it, otherwise a redirect."""
-    url = await invitation_url_for(session, state.agent, member, (await state.issuers.of(member.sig_id)).name)
+    try:
+        url = await invitation_url_for(session, state.agent, member, (await state.issuers.of(member.sig_id)).name)
+    except WalletConnected as exc:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
     if "application/json" in request.headers.get("accept", ""):
         return JSONResponse(invitation_message(url))
     return RedirectResponse(url, status_code=status.HTTP_302_FOUND)
@@ -94,6 +98,7 @@ async def claim_page(token: str, member: ClaimingMember, state: State, session: 
             "sig_name": (await state.issuers.of(member.sig_id)).name,
             "badges": rows,
             "qr_svg": qr_svg(urls["invitation_short_url"], fluid=True),
+            "wallet_connected": member.connection_state == "active",
             "wallet_link": urls["invitation_short_url"],
             "formats": await badge_formats(session, member.sig_id),
         },
@@ -147,9 +152,9 @@ async def create_door(
     """A door QR for the meeting room, valid for a window (default: the setting)."""
     meeting = await sig_meeting(session, organizer, meeting_id)
     minutes = (body.window_minutes if body else None) or state.settings.door_window_minutes
-    open_door(meeting, timedelta(minutes=minutes))
+    door_token = open_door(meeting, timedelta(minutes=minutes))
     await session.commit()
-    door_url = f"{state.settings.base_url}/d/{meeting.door_token}"
+    door_url = f"{state.settings.base_url}/d/{door_token}"
     return DoorResponse(door_url=door_url, qr_url=f"{door_url}/qr.svg", expires_at=meeting.door_expires_at.isoformat())
 
 
@@ -174,17 +179,25 @@ async def door_form(request: Request, state: State, meeting=Depends(door_meeting
     return templates.TemplateResponse(request, "door.html", {"meeting": meeting, "sig_name": sig_name})
 
 
-@router.post("/d/{door_token}", dependencies=[Depends(door_limit)], summary="Check in at the door")
+@router.post("/d/{door_token}", dependencies=[Depends(door_limit)], summary="Check in at the door",
+             response_class=HTMLResponse,
+             responses={**documented_content("text/html"), 303: {"description": "A new member: their own new claim page"}})
 async def door_check_in(
     name: Annotated[str, Form(min_length=1, max_length=200)],
     email: Annotated[str, Form(min_length=3, max_length=320)],
+    request: Request,
     state: State,
     session: Session,
     meeting=Depends(door_meeting),
-) -> RedirectResponse:
+) -> Response:
+    """A member this check-in creates goes to their new claim page. Anyone else gets a page without
+    the link: knowing the door code and an email must not open that member's badges."""
     try:
-        member = await check_in(session, meeting, name.strip(), email)
+        member, claim_token = await check_in(session, meeting, name.strip(), email)
     except InvalidMember as exc:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
     state.worker.wake()
-    return RedirectResponse(f"{state.settings.base_url}/c/{member.claim_token}", status_code=status.HTTP_303_SEE_OTHER)
+    if claim_token is not None:
+        return RedirectResponse(f"{state.settings.base_url}/c/{claim_token}", status_code=status.HTTP_303_SEE_OTHER)
+    sig_name = (await state.issuers.of(meeting.sig_id)).name
+    return templates.TemplateResponse(request, "door.html", {"meeting": meeting, "sig_name": sig_name, "checked_in": True})

@@ -66,7 +66,6 @@ class BadgeProgress(BaseModel):
     state: str
     revoked_at: datetime | None  # AnonCreds; a JSON-LD badge's revocation is in GET /credentials/status
     failure_reason: str | None
-    claim_url: str
     wallet_connected: bool
 
 
@@ -96,11 +95,11 @@ async def issue_meeting(meeting_id: RowId, organizer: CurrentOrganizer, state: S
     )
 
 
-def badge_progress(state, badge: Badge, member: Member) -> BadgeProgress:
+def badge_progress(badge: Badge, member: Member) -> BadgeProgress:
     return BadgeProgress(
         id=badge.id, meeting_id=badge.meeting_id, member_id=member.id, member_name=member.name, kind=badge.kind,
         format=badge.format, state=badge.state, revoked_at=badge.revoked_at, failure_reason=badge.failure_reason,
-        claim_url=f"{state.settings.base_url}/c/{member.claim_token}", wallet_connected=member.connection_state == "active",
+        wallet_connected=member.connection_state == "active",
     )  # fmt: skip
 
 
@@ -110,10 +109,10 @@ def badge_progress(state, badge: Badge, member: Member) -> BadgeProgress:
     tags=["members"],
     summary="Every badge of a member, in each format, and its state",
 )
-async def member_badges(member_id: RowId, organizer: CurrentOrganizer, state: State, session: Session) -> list[BadgeProgress]:
+async def member_badges(member_id: RowId, organizer: CurrentOrganizer, session: Session) -> list[BadgeProgress]:
     member = await sig_row(session, Member, member_id, organizer.sig_id, "member")
     badges = await session.scalars(select(Badge).where(Badge.member_id == member.id).order_by(Badge.id))
-    return [badge_progress(state, badge, member) for badge in badges]
+    return [badge_progress(badge, member) for badge in badges]
 
 
 @router.get(
@@ -122,14 +121,14 @@ async def member_badges(member_id: RowId, organizer: CurrentOrganizer, state: St
     tags=["meetings"],
     summary="Each badge of a meeting and its state",
 )
-async def meeting_badges(meeting_id: RowId, organizer: CurrentOrganizer, state: State, session: Session) -> MeetingProgress:
+async def meeting_badges(meeting_id: RowId, organizer: CurrentOrganizer, session: Session) -> MeetingProgress:
     await sig_meeting(session, organizer, meeting_id)
     rows = (
         await session.execute(
             select(Badge, Member).join(Member, Badge.member_id == Member.id).where(Badge.meeting_id == meeting_id).order_by(Badge.id)
         )
     ).all()
-    badges = [badge_progress(state, badge, member) for badge, member in rows]
+    badges = [badge_progress(badge, member) for badge, member in rows]
     counts = {name: sum(1 for badge in badges if badge.state == name) for name in BADGE_STATES}
     return MeetingProgress(meeting_id=meeting_id, total=len(badges), counts=counts, badges=badges)
 
@@ -142,7 +141,6 @@ class MembershipBadge(BaseModel):
     badge_id: int
     state: str
     created: bool
-    claim_url: str
 
 
 @router.post(
@@ -160,6 +158,4 @@ async def issue_membership(
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "valid_until must be in the future")
     badge, created = await add_membership_badge(session, member.sig_id, member.id, body.valid_until)
     state.worker.wake()
-    return MembershipBadge(
-        badge_id=badge.id, state=badge.state, created=created, claim_url=f"{state.settings.base_url}/c/{member.claim_token}"
-    )
+    return MembershipBadge(badge_id=badge.id, state=badge.state, created=created)

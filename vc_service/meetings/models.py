@@ -18,7 +18,7 @@ class Meeting(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime]
-    door_token: Mapped[str | None] = mapped_column(String(40), unique=True)
+    door_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     door_expires_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -2,6 +2,8 @@
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ..agent.client import AgentClient
+from ..audit.service import record as audit
 from .models import Member
 
 ALIAS_PREFIX = "member:"
@@ -39,3 +41,16 @@ async def on_connection_event(session: AsyncSession, _agent, record: dict) -> bo
     if member is not None:
         apply_connection_record(member, record)
     return True  # connections not made for a member are none of ours
+
+
+async def reset_wallet_connection(session: AsyncSession, agent: AgentClient, member: Member, actor: str) -> None:
+    """The organizer lets the member connect another wallet. The agent forgets the old connection
+    and any invitation still open, so neither receives the member's later badges. Commits."""
+    if member.connection_id:
+        await agent.delete_connection(member.connection_id)
+    if member.invitation_msg_id:
+        await agent.delete_invitation(member.invitation_msg_id)
+    audit(session, member.sig_id, actor, "member.wallet_reset", f"member:{member.id}", connection_id=member.connection_id)
+    member.connection_id = member.connection_state = member.wallet_did = None
+    member.invitation_url = member.invitation_msg_id = None
+    await session.commit()

@@ -7,7 +7,7 @@ from ..db.base import Base, utcnow
 
 
 class Member(Base):
-    """A person of the SIG. The email merges roster rows; the claim token is their short link."""
+    """A person of the SIG. The email merges roster rows; the claim token is their short link (only its hash is kept)."""
 
     __tablename__ = "members"
     __table_args__ = (UniqueConstraint("sig_id", "email", name="uq_member_email"),)
@@ -20,7 +20,7 @@ class Member(Base):
     region: Mapped[str | None] = mapped_column(String(100))  # optional, self-declared
     joined_at: Mapped[date | None]
     left_at: Mapped[date | None]
-    claim_token: Mapped[str] = mapped_column(String(40), unique=True)
+    claim_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     # The member's one wallet connection; all their DIDComm badges are bound to its DID
     # (a did:peer:4 long form, hence Text), so one proof can present them all.
     invitation_url: Mapped[str | None] = mapped_column(Text)

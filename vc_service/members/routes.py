@@ -4,11 +4,13 @@ from fastapi import APIRouter, HTTPException, Request, status
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
-from ..deps import CurrentOrganizer, Organizer, RowId, Session, sig_row
+from ..claims.routes import claim_urls
+from ..deps import CurrentOrganizer, Organizer, RowId, Session, State, sig_row
 from ..meetings.routes import sig_meeting
+from .connections import reset_wallet_connection
 from .models import Member
 from .roster import DID, RosterFormatError, decode_roster, parse_roster
-from .service import InvalidMember, RosterReport, get_or_create_member, import_roster
+from .service import InvalidMember, RosterReport, get_or_create_member, import_roster, reissue_claim_token, replace_did
 
 router = APIRouter(tags=["members"], dependencies=[Organizer])
 MAX_ROSTER_BYTES = 5 * 1024 * 1024
@@ -31,20 +33,60 @@ class MemberOut(BaseModel):
     did: str | None
     region: str | None
     joined_at: date | None
-    claim_token: str
     connection_state: str | None
 
 
-@router.post("/members", status_code=status.HTTP_201_CREATED, response_model=MemberOut)
-async def create_member(body: MemberIn, organizer: CurrentOrganizer, session: Session) -> Member:
+class ClaimLink(BaseModel):
+    """The member's claim link, known only when it is made (the database keeps its hash)."""
+
+    claim_url: str
+    invitation_short_url: str
+    qr_url: str
+
+
+class CreatedMember(MemberOut, ClaimLink):
+    pass
+
+
+@router.post("/members", status_code=status.HTTP_201_CREATED, response_model=CreatedMember)
+async def create_member(body: MemberIn, organizer: CurrentOrganizer, state: State, session: Session) -> CreatedMember:
     try:
-        member, created = await get_or_create_member(session, organizer.sig_id, body.name, body.email, body.did)
+        member, claim_token = await get_or_create_member(session, organizer.sig_id, body.name, body.email, body.did)
     except InvalidMember as exc:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
-    if not created:
+    if claim_token is None:
         raise HTTPException(status.HTTP_409_CONFLICT, f"a member with the email {member.email} exists (id {member.id})")
     member.region, member.joined_at = body.region, body.joined_at
     await session.commit()
+    return CreatedMember(**MemberOut.model_validate(member).model_dump(), **claim_urls(state.settings.base_url, claim_token))
+
+
+@router.post("/members/{member_id}/claim-link", response_model=ClaimLink, summary="Re-issue a member's claim link")
+async def new_claim_link(member_id: RowId, organizer: CurrentOrganizer, state: State, session: Session) -> ClaimLink:
+    """A new link to hand to the member: the previous one stops working (the stored hash cannot
+    show it again)."""
+    member = await sig_row(session, Member, member_id, organizer.sig_id, "member")
+    claim_token = await reissue_claim_token(session, member, organizer.actor)
+    return ClaimLink(**claim_urls(state.settings.base_url, claim_token))
+
+
+class MemberDid(BaseModel):
+    did: str | None = Field(pattern=DID.pattern, description="The member's DID; null clears it")
+
+
+@router.put("/members/{member_id}/did", response_model=MemberOut, summary="Set, replace or clear a member's DID")
+async def change_member_did(member_id: RowId, body: MemberDid, organizer: CurrentOrganizer, session: Session) -> Member:
+    """The organizer's way to change a DID, which the claim link can set only once."""
+    member = await sig_row(session, Member, member_id, organizer.sig_id, "member")
+    await replace_did(session, member, body.did, organizer.actor)
+    return member
+
+
+@router.delete("/members/{member_id}/wallet", response_model=MemberOut, summary="Reset a member's wallet connection")
+async def reset_member_wallet(member_id: RowId, organizer: CurrentOrganizer, state: State, session: Session) -> Member:
+    """The claim link then invites a wallet again (a new phone); the old connection receives nothing more."""
+    member = await sig_row(session, Member, member_id, organizer.sig_id, "member")
+    await reset_wallet_connection(session, state.agent, member, organizer.actor)
     return member
 
 

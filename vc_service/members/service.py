@@ -1,12 +1,13 @@
 """Members: created once per email within a SIG."""
 
 import re
-import secrets
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ..audit.service import record
+from ..claims.tokens import new_token, token_hash
 from ..meetings.models import Attendance
 from .models import Member
 
@@ -24,24 +25,31 @@ def normalise_email(email: str) -> str:
     return normalised
 
 
-def new_claim_token() -> str:
-    return secrets.token_urlsafe(9)  # 12 characters: the claim link's QR stays small
-
-
 async def get_or_create_member(
     session: AsyncSession, sig_id: int, name: str, email: str, did: str | None = None
-) -> tuple[Member, bool]:
-    """The SIG's member with that email, or a new one; True when created. Does not commit."""
+) -> tuple[Member, str | None]:
+    """The SIG's member with that email, or a new one with its claim token, which is known only
+    now (None for a member that existed). Does not commit."""
     if not name.strip():
         raise InvalidMember("name is empty")
     address = normalise_email(email)
     member = await session.scalar(select(Member).where(Member.sig_id == sig_id, Member.email == address))
     if member is not None:
-        return member, False
-    member = Member(sig_id=sig_id, name=name.strip(), email=address, did=did, claim_token=new_claim_token())
+        return member, None
+    claim_token = new_token()
+    member = Member(sig_id=sig_id, name=name.strip(), email=address, did=did, claim_token_hash=token_hash(claim_token))
     session.add(member)
     await session.flush()
-    return member, True
+    return member, claim_token
+
+
+async def reissue_claim_token(session: AsyncSession, member: Member, actor: str) -> str:
+    """A new claim token for the member: the old link stops working. Commits."""
+    claim_token = new_token()
+    member.claim_token_hash = token_hash(claim_token)
+    record(session, member.sig_id, actor, "member.claim_link_reissued", f"member:{member.id}")
+    await session.commit()
+    return claim_token
 
 
 # The one holder binding a stock ACA-Py wallet can present: an Ed25519 did:key (README).
@@ -49,10 +57,18 @@ WALLET_DID = re.compile(r"^did:key:z6Mk[1-9A-HJ-NP-Za-km-z]{44}$")
 
 
 def declare_wallet_did(member: Member, did: str) -> None:
-    """The member's own wallet DID, which later badges are bound to. Set once; an organizer changes it."""
-    if member.did and member.did != did:
-        raise InvalidMember(f"a different DID is on record for this member ({member.did}); ask an organizer to change it")
+    """The member's own wallet DID, which later badges are bound to. Set once through the claim
+    link: whoever holds the link must not replace it; an organizer changes it."""
+    if member.did:
+        raise InvalidMember(f"a DID is already on record for this member ({member.did}): ask an organizer to change it")
     member.did = did
+
+
+async def replace_did(session: AsyncSession, member: Member, did: str | None, actor: str) -> None:
+    """The organizer sets, replaces or (None) clears the member's DID. Commits."""
+    record(session, member.sig_id, actor, "member.did_changed", f"member:{member.id}", previous=member.did, did=did)
+    member.did = did
+    await session.commit()
 
 
 @dataclass
@@ -68,7 +84,8 @@ async def import_roster(session: AsyncSession, sig_id: int, meeting_id: int, ent
     """Members merged by email and their attendance; the same file twice changes nothing."""
     report = RosterReport(errors=[{"line": error.line, "reason": error.reason} for error in errors])
     for entry in entries:
-        member, created = await get_or_create_member(session, sig_id, entry.name, entry.email, entry.did)
+        member, claim_token = await get_or_create_member(session, sig_id, entry.name, entry.email, entry.did)
+        created = claim_token is not None
         if not created and entry.did and member.did and member.did != entry.did:
             report.errors.append(
                 {"line": entry.line, "reason": f"did {entry.did} differs from the DID on record for {entry.email}"}

@@ -258,19 +258,15 @@ async def change_badge_status(
     return back_to(badge.meeting_id, f"Badge {badge_id}: {action} done.")
 
 
-@router.post("/meetings/{meeting_id}/door", dependencies=[CsrfChecked])
-async def open_door_screen(meeting: OrganizerMeeting, db: Session, state: State) -> Response:
-    open_door(meeting, timedelta(minutes=state.settings.door_window_minutes))
+@router.post("/meetings/{meeting_id}/door", dependencies=[CsrfChecked], response_class=HTMLResponse)
+async def open_door_screen(
+    request: Request, session: WebSessionDep, organizer: SignedIn, meeting: OrganizerMeeting, db: Session, state: State
+):
+    """Full screen for the meeting room's projector: attendees scan it to check in. Shown once, as
+    it is opened: only the door token's hash is stored; opening it again replaces the token."""
+    door_token = open_door(meeting, timedelta(minutes=state.settings.door_window_minutes))
     await db.commit()
-    return RedirectResponse(f"/dashboard/meetings/{meeting.id}/door", status.HTTP_303_SEE_OTHER)
-
-
-@router.get("/meetings/{meeting_id}/door", response_class=HTMLResponse)
-async def door_screen(request: Request, session: WebSessionDep, organizer: SignedIn, meeting: OrganizerMeeting, state: State):
-    """Full screen for the meeting room's projector: attendees scan it to check in."""
-    if not meeting.door_token or meeting.door_expires_at <= datetime.now(UTC):
-        return back_to(meeting.id, "The door QR is closed: open it again.")
-    door_url = f"{state.settings.base_url}/d/{meeting.door_token}"
+    door_url = f"{state.settings.base_url}/d/{door_token}"
     context = {"meeting": meeting, "door_url": door_url, "qr_svg": qr_svg(door_url, fluid=True)}
     return organizer_page(request, session, organizer, "dashboard/door.html", context)
 
