@@ -35,6 +35,7 @@ def test_an_allowed_network_is_a_destination_but_never_on_the_services_own_ports
 
 @pytest.mark.parametrize(
     "url", ["http://127.0.0.1:9/x", "http://localhost:9/x", "https://[::1]/x", "ftp://93.184.215.14/x", "http://host:no/x",
+            "http://[bad/x",
             "https:///.well-known/did.json"],
 )  # fmt: skip
 async def test_refusals_read_the_same_whatever_the_cause(url):

@@ -81,12 +81,12 @@ class OutboundRequest:
         return checked
 
     async def _check(self, url: str, failure: str) -> tuple[str, int, Address]:
-        parts = urlsplit(url)
         try:
-            host, port = parts.hostname, parts.port or {"https": 443, "http": 80}.get(parts.scheme)
-        except ValueError:  # a port that is no number
-            host = port = None
-        if parts.scheme not in ("http", "https") or not host or port is None:
+            parts = urlsplit(url)
+            scheme, host, port = parts.scheme, parts.hostname, parts.port or {"https": 443, "http": 80}.get(parts.scheme)
+        except ValueError:  # a port that is no number, a broken IPv6 address
+            scheme = host = port = None
+        if scheme not in ("http", "https") or not host or port is None:
             raise self.refuse(failure, f"{url!r} is not an http(s) URL")
         try:
             async with asyncio.timeout(self.timeout()):

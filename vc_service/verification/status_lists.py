@@ -51,8 +51,9 @@ class StatusListResolver:
         # A SIG's list, or one at the unscoped URL it was published at before lists were per SIG.
         self._own = re.compile(re.escape(base_url) + r"/status/(?:([a-z0-9-]+)/)?(revocation|suspension)/(\d+)$")
         self._issuers = issuers
-        # No proxy from the environment: it would connect for us, past the policy's address check.
-        self._http = httpx.AsyncClient(follow_redirects=False, trust_env=False)
+        # A transport of our own: no proxy from the environment, which would connect for us past
+        # the policy's address check (SSL_CERT_FILE still counts).
+        self._http = httpx.AsyncClient(follow_redirects=False, transport=httpx.AsyncHTTPTransport())
         # An entry weighs at least its share of the bytes, so the bytes bound the entries too.
         share = max(1, cache_bytes // cache_entries)
         self._cache: TLRUCache[str, tuple[FetchedList, float]] = TLRUCache(
@@ -123,12 +124,12 @@ class StatusListResolver:
     async def _download(self, url: str, failure: str, outbound: OutboundRequest) -> tuple[bytes, float]:
         """The answer's body and max-age, connecting to the address the policy checked (not
         resolving the name again, which could now answer another address)."""
-        host, _port, address = await outbound.destination(url, failure)
-        target = httpx.URL(url)
-        headers = {"Host": target.netloc.decode(), "Accept": "application/vc+ld+json, application/json", "Accept-Encoding": "gzip"}
-        extensions = {"sni_hostname": host} if target.scheme == "https" else {}
         try:
-            async with asyncio.timeout(outbound.timeout()):
+            async with asyncio.timeout(outbound.timeout()):  # name lookup included
+                host, _port, address = await outbound.destination(url, failure)
+                target = httpx.URL(url)
+                headers = {"Host": target.netloc.decode(), "Accept": "application/vc+ld+json, application/json", "Accept-Encoding": "gzip"}
+                extensions = {"sni_hostname": host} if target.scheme == "https" else {}
                 request = self._http.build_request("GET", target.copy_with(host=str(address)), headers=headers, extensions=extensions)
                 response = await self._http.send(request, stream=True)
                 try:
@@ -139,7 +140,7 @@ class StatusListResolver:
                     await response.aclose()
         except TimeoutError as exc:
             raise outbound.refuse(failure, f"{url} gave no complete answer in time") from exc
-        except httpx.HTTPError as exc:
+        except (httpx.HTTPError, httpx.InvalidURL) as exc:
             raise outbound.refuse(failure, f"{url}: {exc.__class__.__name__} {exc}") from exc
 
 
