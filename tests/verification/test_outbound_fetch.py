@@ -278,18 +278,22 @@ def test_unsigned_and_foreign_status_lists_are_failed_status_checks(service, wal
     assert lists.requests.count(foreign.removeprefix(lists.base)) == before + 1
 
 
-def test_a_did_web_issuer_on_a_refused_destination_is_not_resolved(service, wallet):
+def test_a_did_web_issuer_on_a_refused_destination_is_not_resolved(service, wallet, lists):
     elsewhere = ListServer("127.0.0.2")
     try:
         host = f"127.0.0.2%3A{elsewhere.base.rsplit(':', 1)[1]}"
         did = f"did:web:{host}"
-        credential = wallet.sign_foreign_badge()
-        credential = {**credential, "issuer": {**credential["issuer"], "id": did},
-                      "proof": {**credential["proof"], "verificationMethod": f"{did}#key-1"}}  # fmt: skip
+        url = f"{lists.base}/web/{uuid.uuid4().hex}"  # on an allowed address, but the agent would resolve its issuer
+        credential = wallet.sign_foreign_badge(credentialStatus=status_entry(url))
+        forged_proof = {**credential["proof"], "verificationMethod": f"{did}#key-1"}
+        credential = {**credential, "issuer": {**credential["issuer"], "id": did}, "proof": forged_proof}
+        lists.answers[url.removeprefix(lists.base)] = json_answer({**status_list(url, did), "proof": forged_proof})
         code, verdict, _ = verify(service, credential)
         assert code < 500 and verdict["verified"] is False, verdict
-        generic = f"the proof could not be checked: the DID document of {did} could not be fetched"
-        assert [error["message"] for error in verdict["errors"] if error["check"] == "proof"] == [generic], verdict
+        generic = f"the DID document of {did} could not be fetched"
+        assert {"check": "proof", "message": f"the proof could not be checked: {generic}"} in verdict["errors"], verdict
+        assert {"check": "status", "message": generic} in verdict["errors"], verdict
+        assert lists.requests.count(url.removeprefix(lists.base)) == 1
 
         # A presentation: the agent would resolve its holder's key and its credentials' issuers.
         presentation = {

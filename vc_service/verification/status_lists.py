@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from ..agent.client import AgentClient
 from ..agent.errors import AgentFailed, AgentRejected
 from ..credentials.document import as_list, issuer_id, same_did
+from ..issuer.dids import document_url
 from ..issuer.identity import Issuers
 from ..outbound.policy import OutboundRefused, OutboundRequest
 from ..sig.service import UnknownSig
@@ -109,6 +110,8 @@ class StatusListResolver:
         signers = [proof.get("verificationMethod", "").split("#")[0] for proof in as_list(credential.get("proof")) if isinstance(proof, dict)]
         if not signers or not all(same_did(signer, list_issuer) for signer in signers):
             raise StatusListUnavailable(f"status list {url} is not signed by its issuer {list_issuer}")
+        if list_issuer.startswith("did:web:"):  # the agent would resolve it to check the proof
+            await outbound.destination(document_url(list_issuer), f"the DID document of {list_issuer} could not be fetched")
         try:
             verified = (await self._agent.verify_credential(credential)).get("verified")
         except (AgentRejected, AgentFailed) as exc:
