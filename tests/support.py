@@ -328,9 +328,14 @@ class RunningService:
         return done.stdout
 
 
+# Tests serve other issuers' status lists from 127.0.0.1, which the outbound-fetch policy refuses
+# unless allowed; the rest of the loopback network (127.0.0.2, ...) stays refused.
+LOOPBACK_FETCHES = {"VC_SERVICE_OUTBOUND_ALLOW_NETWORKS": '["127.0.0.1/32"]'}
+
+
 def running_service(backend: str, data_dir: Path):
     """A started service on a new database of the backend, stopped and dropped afterwards (for fixtures)."""
-    running = RunningService(data_dir=data_dir, database_url=create_database(backend, data_dir))
+    running = RunningService(data_dir=data_dir, database_url=create_database(backend, data_dir), extra_env=LOOPBACK_FETCHES)
     running.start()
     yield running
     running.stop()

@@ -40,6 +40,7 @@ from .state import ServiceState
 from .proofs import routes as proof_routes
 from .status import routes as status_routes
 from .verification import routes as verification_routes
+from .outbound.policy import outbound_policy
 from .verification.status_lists import StatusListResolver
 from .webhooks import routes as webhook_routes
 from .organizers import routes as organizer_routes
@@ -94,7 +95,10 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         )
         worker.start()
         stack.push_async_callback(worker.stop)
-        status_lists = StatusListResolver(sessions, agent, settings.base_url, issuers, settings.status_fetch_timeout)
+        status_lists = StatusListResolver(
+            sessions, agent, settings.base_url, issuers,
+            settings.status_cache_entries, settings.status_cache_bytes, settings.status_cache_seconds,
+        )  # fmt: skip
         stack.push_async_callback(status_lists.aclose)
         app.state.service = ServiceState(
             settings=settings,
@@ -107,6 +111,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             issuers=issuers,
             worker=worker,
             status_lists=status_lists,
+            outbound=outbound_policy(settings),
             anoncreds=anoncreds,
         )
         for issuer in await issuers.all():

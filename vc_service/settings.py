@@ -4,7 +4,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal, Self
 
-from pydantic import Field, model_validator
+from pydantic import Field, IPvAnyNetwork, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -87,7 +87,23 @@ class Settings(BaseSettings):
         '(JSON list, e.g. ["did:key:z6Mk..."]).',
     )
     status_list_max_age: int = Field(300, description="Seconds verifiers may cache a status list (Cache-Control).")
-    status_fetch_timeout: float = Field(5.0, description="Seconds to wait for another issuer's status list.")
+    status_fetch_timeout: float = Field(5.0, description="Seconds one fetch of another issuer's status list may take, all told.")
+    status_cache_entries: int = Field(256, ge=1, description="Other issuers' status lists kept at most (cache).")
+    status_cache_bytes: int = Field(
+        32 * 1024 * 1024, ge=1, description="Bytes of other issuers' status lists (their bitstrings) kept at most."
+    )
+    status_cache_seconds: float = Field(
+        300.0, ge=0, description="Longest another issuer's status list is kept, whatever its Cache-Control says."
+    )
+    outbound_request_timeout: float = Field(
+        10.0, description="Seconds all fetches made for one verification may take together (status lists, did:web checks)."
+    )
+    outbound_allow_networks: list[IPvAnyNetwork] = Field(
+        default_factory=list,
+        description="Non-public networks fetches on a request's behalf may reach (JSON list, e.g. "
+        '["10.1.0.0/16"]); loopback, private and link-local addresses are refused otherwise, '
+        "the service's own ports always.",
+    )
     verify_rate_limit: int = Field(
         600, ge=1, description="Verifications a minute from one client address (API and verify page), 429 beyond."
     )

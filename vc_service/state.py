@@ -9,6 +9,7 @@ from .anoncreds.definitions import SigDefinitions
 from .contexts.pinned import PinnedContext, PinnedContextSet
 from .issuance.worker import IssuanceWorker
 from .issuer.identity import Issuers
+from .outbound.policy import OutboundPolicy
 from .service_secrets import ServiceSecrets
 from .settings import Settings
 from .verification.status_lists import StatusListResolver
@@ -26,6 +27,7 @@ class ServiceState:
     issuers: Issuers  # every SIG's, by SIG id
     worker: IssuanceWorker
     status_lists: StatusListResolver
+    outbound: OutboundPolicy  # where fetches made on a request's behalf may go
     anoncreds: SigDefinitions | None = None  # every SIG's AnonCreds definitions; None without a ledger
 
     async def known_issuers(self) -> set[str]:

@@ -58,9 +58,10 @@ class ProofRequestOut(BaseModel):
 async def disclosed(state, presentation: dict | None) -> list[DisclosedCredential]:
     """The credentials the wallet showed, with their revocation status as of now."""
     found = []
+    outbound = state.outbound.for_request()
     for credential in as_list((presentation or {}).get("verifiableCredential") or []):
         result = VerificationResult()
-        await check_status(result, credential, state.status_lists)
+        await check_status(result, credential, state.status_lists, outbound)
         subject = credential.get("credentialSubject") or {}
         issuer = credential.get("issuer")
         found.append(

@@ -2,8 +2,10 @@
 
 import base64
 import gzip
+import zlib
 
 MIN_LIST_SIZE = 131_072  # the spec's minimum: enough entries that one status singles nobody out
+MAX_LIST_SIZE = 8 * 2 * 1024 * 1024  # 2 MiB of bits: far above real lists, small enough to keep
 
 
 class BitstringError(ValueError):
@@ -35,13 +37,20 @@ def encode_list(bits: bytes | bytearray) -> str:
 
 
 def decode_list(encoded: str) -> bytes:
+    """The bits of an ``encodedList``, of the spec's sizes: at least its minimum, at most
+    ``MAX_LIST_SIZE`` entries, so a small text cannot decompress into a huge list."""
     if not isinstance(encoded, str) or not encoded.startswith("u"):
         raise BitstringError("encodedList must be a multibase base64url string (starting with 'u')")
     body = encoded[1:]
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)  # GZIP
     try:
-        bits = gzip.decompress(base64.b64decode(body + "=" * (-len(body) % 4), altchars=b"-_", validate=True))
-    except (ValueError, OSError, EOFError) as exc:
+        bits = inflater.decompress(base64.b64decode(body + "=" * (-len(body) % 4), altchars=b"-_", validate=True), MAX_LIST_SIZE // 8 + 1)
+    except (ValueError, zlib.error) as exc:
         raise BitstringError(f"encodedList is not GZIP-compressed base64url: {exc}") from exc
-    if not bits:
-        raise BitstringError("encodedList holds an empty list")
+    if len(bits) > MAX_LIST_SIZE // 8:
+        raise BitstringError(f"encodedList holds more than {MAX_LIST_SIZE:,} entries, the most this service reads")
+    if not inflater.eof:
+        raise BitstringError("encodedList is not GZIP-compressed base64url: the GZIP data is truncated")
+    if len(bits) < MIN_LIST_SIZE // 8:
+        raise BitstringError(f"encodedList holds {len(bits) * 8:,} entries, fewer than the spec's minimum of {MIN_LIST_SIZE:,}")
     return bits

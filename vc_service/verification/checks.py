@@ -10,6 +10,8 @@ from datetime import UTC, datetime
 from ..agent.client import AgentClient
 from ..agent.errors import AgentRejected
 from ..contexts.pinned import PinnedContextSet
+from ..issuer.dids import document_url
+from ..outbound.policy import OutboundRefused, OutboundRequest
 from ..status.bitstring import get_bit
 from .status_lists import StatusListResolver, StatusListUnavailable
 from ..credentials.document import (
@@ -26,6 +28,8 @@ from ..credentials.document import (
     subject_ids,
     vcdm_version,
 )
+
+MAX_STATUS_ENTRIES = 4  # ours carry two (revocation, suspension); each more is one more fetch
 
 
 @dataclass
@@ -67,9 +71,33 @@ def is_data_integrity(credential: dict) -> bool:
     return any(isinstance(proof, dict) and proof.get("type") == "DataIntegrityProof" for proof in as_list(credential.get("proof")))
 
 
-async def check_proof(result: VerificationResult, agent: AgentClient, credential: dict) -> None:
+def _web_dids(document: dict) -> set[str]:
+    """The did:web DIDs the agent resolves to verify a document: its issuer's, its proofs' keys'."""
+    methods = [proof.get("verificationMethod") for proof in as_list(document.get("proof")) if isinstance(proof, dict)]
+    dids = {issuer_id(document), *(method.split("#")[0] for method in methods if isinstance(method, str))}
+    return {did for did in dids if isinstance(did, str) and did.startswith("did:web:")}
+
+
+async def refused_did_web(documents: list[dict], known_issuers: set[str], outbound: OutboundRequest) -> str | None:
+    """Why the agent may not resolve a did:web DID of these documents (the outbound-fetch
+    policy refuses its host), or None. Checked before the agent connects anywhere; the
+    issuers this service knows are resolved as configured."""
+    for did in sorted(set().union(*map(_web_dids, documents)) - known_issuers):
+        try:
+            await outbound.destination(document_url(did), f"the DID document of {did} could not be fetched")
+        except OutboundRefused as exc:
+            return str(exc)
+    return None
+
+
+async def check_proof(
+    result: VerificationResult, agent: AgentClient, credential: dict, known_issuers: set[str], outbound: OutboundRequest
+) -> None:
     """Through the agent: Linked Data proofs by its VC-API, Data Integrity (eddsa-jcs-2022) by its DI verifier."""
     result.checks.append("proof")
+    if refusal := await refused_did_web([credential], known_issuers, outbound):
+        result.fail("proof", f"the proof could not be checked: {refusal}")
+        return
     data_integrity = is_data_integrity(credential)
     try:
         if data_integrity:
@@ -111,11 +139,16 @@ def check_shape(result: VerificationResult, credential: dict) -> None:
             result.fail("shape", f"not a complete Open Badge: {exc}")
 
 
-async def check_status(result: VerificationResult, credential: dict, status_lists: StatusListResolver) -> None:
+async def check_status(
+    result: VerificationResult, credential: dict, status_lists: StatusListResolver, outbound: OutboundRequest
+) -> None:
     entries = as_list(credential.get("credentialStatus")) if credential.get("credentialStatus") else []
     if not entries:
         return
     result.checks.append("status")
+    if len(entries) > MAX_STATUS_ENTRIES:
+        result.fail("status", f"the credential has {len(entries)} status entries; this service checks at most {MAX_STATUS_ENTRIES}")
+        return
     for entry in entries:
         if not isinstance(entry, dict) or entry.get("type") != "BitstringStatusListEntry":
             kind = entry.get("type") if isinstance(entry, dict) else type(entry).__name__
@@ -124,13 +157,11 @@ async def check_status(result: VerificationResult, credential: dict, status_list
         purpose, url = entry.get("statusPurpose"), entry.get("statusListCredential")
         try:
             index = int(entry.get("statusListIndex"))
-            fetched = await status_lists.fetch(str(url))
-            if fetched.issuer != issuer_id(credential):
-                raise StatusListUnavailable(f"status list {url} is not issued by the credential's issuer")
+            fetched = await status_lists.fetch(str(url), issuer_id(credential), outbound)
             if fetched.purpose != purpose:
                 raise StatusListUnavailable(f"status list {url} is for {fetched.purpose}, the entry says {purpose}")
             flagged = get_bit(fetched.bits, index)
-        except (TypeError, ValueError, StatusListUnavailable) as exc:
+        except (TypeError, ValueError, StatusListUnavailable, OutboundRefused) as exc:
             result.fail("status", str(exc) if not isinstance(exc, TypeError) else "statusListIndex is not a number")
             continue
         if flagged:
@@ -144,15 +175,16 @@ async def verify_credential(
     pinned: PinnedContextSet,
     known_issuers: set[str],
     status_lists: StatusListResolver,
+    outbound: OutboundRequest,
 ) -> VerificationResult:
     check_structure(credential, pinned, open_badge_shape=False)
     if not isinstance(credential.get("proof"), dict | list):
         raise InvalidCredential("credential has no proof")
     result = VerificationResult()
-    await check_proof(result, agent, credential)
+    await check_proof(result, agent, credential, known_issuers, outbound)
     check_issuer(result, credential, known_issuers)
     check_validity_period(result, credential, datetime.now(UTC))
-    await check_status(result, credential, status_lists)
+    await check_status(result, credential, status_lists, outbound)
     check_shape(result, credential)
     return result
 
@@ -170,6 +202,7 @@ async def verify_presentation(
     pinned: PinnedContextSet,
     known_issuers: set[str],
     status_lists: StatusListResolver,
+    outbound: OutboundRequest,
 ) -> VerificationResult:
     """The holder's proof, its challenge and domain, that the holder is each credential's
     subject (ACA-Py does not check this), then every check of each credential."""
@@ -178,13 +211,17 @@ async def verify_presentation(
         check_structure(credential, pinned, open_badge_shape=False)
     result = VerificationResult(checks=["presentation-proof", "challenge", "domain", "holder"])
     proof = presentation["proof"]
-    try:
-        agent_result = await agent.verify_presentation(presentation, challenge, domain)
-        presentation_result = agent_result.get("presentation_result") or {}
-        if not presentation_result.get("verified"):
-            result.fail("presentation-proof", _proof_failure(presentation_result) if presentation_result else _proof_failure(agent_result))
-    except AgentRejected as exc:
-        result.fail("presentation-proof", f"the presentation's proof could not be checked: {exc}")
+    # The agent resolves the holder's key and every credential's too.
+    if refusal := await refused_did_web([presentation, *credentials], known_issuers, outbound):
+        result.fail("presentation-proof", f"the presentation's proof could not be checked: {refusal}")
+    else:
+        try:
+            agent_result = await agent.verify_presentation(presentation, challenge, domain)
+            presentation_result = agent_result.get("presentation_result") or {}
+            if not presentation_result.get("verified"):
+                result.fail("presentation-proof", _proof_failure(presentation_result) if presentation_result else _proof_failure(agent_result))
+        except AgentRejected as exc:
+            result.fail("presentation-proof", f"the presentation's proof could not be checked: {exc}")
     if proof.get("challenge") != challenge:
         result.fail("challenge", f"the proof's challenge {proof.get('challenge')!r} is not the one asked for")
     if domain is not None and proof.get("domain") != domain:
@@ -196,7 +233,7 @@ async def verify_presentation(
     for index, credential in enumerate(credentials):
         if not any(same_did(holder, subject) for subject in subject_ids(credential)):
             result.fail("holder", f"the holder {holder} is not the subject of credential {credential.get('id', index)}")
-        inner = await verify_credential(agent, credential, pinned, known_issuers, status_lists)
+        inner = await verify_credential(agent, credential, pinned, known_issuers, status_lists, outbound)
         prefix = f"credential[{index}]."
         result.checks += [prefix + check for check in inner.checks]
         result.errors += [{**error, "check": prefix + error["check"]} for error in inner.errors]

@@ -36,8 +36,9 @@ verify_limit = RateLimit("verify_rate_limit")
 )
 async def verify(body: VerifyRequest, state: State) -> dict:
     result = await verify_credential(
-        state.agent, body.verifiableCredential, state.contexts, await state.known_issuers(), state.status_lists
-    )
+        state.agent, body.verifiableCredential, state.contexts, await state.known_issuers(), state.status_lists,
+        state.outbound.for_request(),
+    )  # fmt: skip
     return result.as_dict()
 
 
@@ -60,6 +61,6 @@ class VerifyPresentationRequest(BaseModel):
 async def verify_presentation_route(body: VerifyPresentationRequest, state: State) -> dict:
     result = await verify_presentation(
         state.agent, body.verifiablePresentation, body.options.challenge, body.options.domain,
-        state.contexts, await state.known_issuers(), state.status_lists,
+        state.contexts, await state.known_issuers(), state.status_lists, state.outbound.for_request(),
     )  # fmt: skip
     return result.as_dict()

@@ -69,7 +69,10 @@ async def verify_submitted(
         return await _problem(request, state, text, "This JSON is not a credential (it is not an object).")
     try:
         result = (
-            await verify_credential(state.agent, credential, state.contexts, await state.known_issuers(), state.status_lists)
+            await verify_credential(
+                state.agent, credential, state.contexts, await state.known_issuers(), state.status_lists,
+                state.outbound.for_request(),
+            )  # fmt: skip
         ).as_dict()
     except InvalidCredential as exc:
         return await _problem(request, state, text, f"This is not a credential this service can check: {exc}.")
