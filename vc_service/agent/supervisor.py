@@ -22,6 +22,7 @@ from sqlalchemy.engine import make_url
 from ..service_secrets import ServiceSecrets
 from ..contexts.service import context_directories
 from ..settings import Settings
+from .admin_port import AdminPortGuard
 from .client import AgentClient
 from .errors import AgentError, AgentStartError
 
@@ -125,7 +126,7 @@ class AgentSupervisor:
 
     def __init__(
         self, command: list[str], environment: dict[str, str], data_dir: Path, client: AgentClient,
-        start_timeout: float,
+        start_timeout: float, port_guard: AdminPortGuard,
     ) -> None:  # fmt: skip
         self._command = command
         self._environment = environment
@@ -133,6 +134,7 @@ class AgentSupervisor:
         self._pid_path = data_dir / "agent.pid"
         self._client = client
         self._start_timeout = start_timeout
+        self._port_guard = port_guard  # the client's: it sends the key only to this process's port
         self._pid: int | None = None
         self._watch: asyncio.Task | None = None
         self._stopping = False
@@ -140,6 +142,9 @@ class AgentSupervisor:
     @property
     def pid(self) -> int | None:
         return self._pid
+
+    def _set_pid(self, pid: int | None) -> None:
+        self._pid = self._port_guard.agent_pid = pid
 
     async def start(self) -> None:
         """Adopt the agent a crashed controller left, or start one; return once it is ready.
@@ -179,12 +184,14 @@ class AgentSupervisor:
             return False
         if not _alive(pid) or b"acapy_agent" not in _cmdline(pid):
             return False
+        self._set_pid(pid)  # before the key goes to its port
         try:
             ready = await self._client.is_ready()  # answers only to this data directory's key
         except AgentError:
             ready = False
-        if ready:
-            self._pid = pid
+        if not ready:
+            self._set_pid(None)
+        else:
             LOGGER.info("adopted the running agent (pid %s) left by a previous controller", pid)
         return ready
 
@@ -198,7 +205,7 @@ class AgentSupervisor:
                 # agent itself, in order; a crash of the controller leaves it working.
                 start_new_session=True,
             )  # fmt: skip
-        self._pid = process.pid
+        self._set_pid(process.pid)
         self._pid_path.write_text(str(process.pid))
         LOGGER.info("agent started (pid %s), log %s", process.pid, self._log_path)
         deadline = asyncio.get_running_loop().time() + self._start_timeout
