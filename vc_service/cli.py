@@ -55,8 +55,10 @@ def up() -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per agent call is noise
     logging.getLogger("aiosqlite").setLevel(logging.INFO)  # at debug: every statement's values, tokens included
     config = uvicorn.Config(
-        create_app(settings), host=settings.host, port=settings.port, log_level=settings.log_level
-    )
+        create_app(settings), host=settings.host, port=settings.port, log_level=settings.log_level,
+        # X-Forwarded-For only from the proxies named; uvicorn would trust any from loopback.
+        proxy_headers=bool(settings.trusted_proxies), forwarded_allow_ips=settings.trusted_proxies,
+    )  # fmt: skip
     redact_access_log()  # after uvicorn has set up its loggers
     server = uvicorn.Server(config)
 
