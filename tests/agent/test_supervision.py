@@ -202,3 +202,16 @@ async def test_no_agent_yet_means_no_connection_is_used(caplog):
             with pytest.raises(AgentUnavailable, match="held by another process"):
                 await client.is_ready()
     assert "refusing to send the agent's admin key" in caplog.text
+
+
+def test_the_command_line_sends_no_key_to_an_admin_port_the_agent_does_not_hold(tmp_path, database_url):
+    """`vc-service sig add` beside a service whose agent is down: whoever holds the port gets nothing."""
+    command_line = RunningService(data_dir=tmp_path / "data", database_url=database_url, extra_env={"VC_SERVICE_AGENT_REQUEST_TIMEOUT": "2"})
+    listener = RecordingListener(command_line.agent_admin_port)
+    try:
+        added = command_line.run_command("sig", "add", "Gamma SIG", "--slug", "gamma")
+    finally:
+        listener.close()
+    assert added.returncode == 0, added.stdout + added.stderr
+    assert "issuer DID (made when the service next starts)" in added.stdout
+    assert listener.connections > 0 and listener.received == b""

@@ -18,6 +18,7 @@ import httpcore
 import httpx
 
 LOGGER = logging.getLogger(__name__)
+PROC = Path("/proc")
 LISTEN = "0A"  # the TCP state of a listening socket in /proc/net/tcp
 WILDCARDS = (ipaddress.ip_address("0.0.0.0"), ipaddress.ip_address("::"))
 
@@ -30,10 +31,9 @@ class AdminPortGuard(httpcore.AsyncNetworkBackend):
     """Connects like the default backend, then refuses a connection to ``port`` unless its
     listening socket belongs to ``agent_pid`` (set by the supervisor; None: no agent yet)."""
 
-    def __init__(self, port: int, proc: Path = Path("/proc")) -> None:
+    def __init__(self, port: int, agent_pid: int | None = None) -> None:
         self.port = port
-        self.agent_pid: int | None = None
-        self._proc = proc
+        self.agent_pid = agent_pid
         self._backend = httpcore.AnyIOBackend()
         self._refused: tuple[int | None, frozenset[int]] | None = None  # what was logged last
 
@@ -79,12 +79,14 @@ class AdminPortGuard(httpcore.AsyncNetworkBackend):
         raise ForeignAdminPort(f"the agent's admin port {self.port} is held by another process; nothing was sent")
 
     def _listeners(self, host: ipaddress.IPv4Address | ipaddress.IPv6Address) -> set[int]:
-        """Inodes of the listening sockets a connection to ``host:port`` may reach."""
+        """Inodes of the listening sockets a connection to ``host:port`` may reach. For an IPv4
+        host, an IPv4 listener takes the connection before a dual-stack IPv6 one (and the
+        kernel spends milliseconds writing each table out), so tcp6 is read only without one."""
         reachable = {host, *WILDCARDS, ipaddress.ip_address(f"::ffff:{host}") if host.version == 4 else host}
-        inodes = set()
-        for table in ("tcp", "tcp6"):
+        inodes: set[int] = set()
+        for table in ("tcp", "tcp6") if host.version == 4 else ("tcp6",):
             try:
-                lines = (self._proc / "net" / table).read_text().splitlines()[1:]
+                lines = (PROC / "net" / table).read_text().splitlines()[1:]
             except OSError:
                 continue
             for line in lines:
@@ -92,19 +94,21 @@ class AdminPortGuard(httpcore.AsyncNetworkBackend):
                 address, port = fields[1].split(":")
                 if fields[3] == LISTEN and int(port, 16) == self.port and _address(address) in reachable:
                     inodes.add(int(fields[9]))
+            if inodes:
+                break
         return inodes
 
     def _agent_sockets(self) -> set[int]:
         """Socket inodes the agent holds; its children's only when it holds none (a forking server)."""
-        inodes = _socket_inodes(self._proc / str(self.agent_pid))
+        inodes = _socket_inodes(PROC / str(self.agent_pid))
         if not inodes:
             for child in self._descendants(self.agent_pid):
-                inodes |= _socket_inodes(self._proc / str(child))
+                inodes |= _socket_inodes(PROC / str(child))
         return inodes
 
     def _descendants(self, pid: int) -> list[int]:
         parents = {}
-        for entry in self._proc.iterdir():
+        for entry in PROC.iterdir():
             if entry.name.isdigit():
                 try:
                     parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
@@ -122,7 +126,7 @@ class AdminPortGuard(httpcore.AsyncNetworkBackend):
         if not inodes:
             return []
         return [
-            int(entry.name) for entry in self._proc.iterdir()
+            int(entry.name) for entry in PROC.iterdir()
             if entry.name.isdigit() and _socket_inodes(entry) & inodes
         ]  # fmt: skip
 

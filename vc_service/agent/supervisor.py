@@ -30,6 +30,7 @@ LOGGER = logging.getLogger(__name__)
 ARG_FILE = "issuer.yml"
 PLUGIN_CONFIG_FILE = "plugin-config.yml"
 LOGGING_CONFIG_FILE = "agent-logging.yml"
+PID_FILE = "agent.pid"
 STOP_GRACE_SECONDS = 10.0
 RESTART_BACKOFF_SECONDS = (1.0, 2.0, 5.0, 10.0, 30.0)
 START_RETRY_SECONDS = (2.0, 5.0)
@@ -131,7 +132,7 @@ class AgentSupervisor:
         self._command = command
         self._environment = environment
         self._log_path = data_dir / "agent.log"
-        self._pid_path = data_dir / "agent.pid"
+        self._pid_path = data_dir / PID_FILE
         self._client = client
         self._start_timeout = start_timeout
         self._port_guard = port_guard  # the client's: it sends the key only to this process's port
@@ -178,11 +179,8 @@ class AgentSupervisor:
         self._pid_path.unlink(missing_ok=True)
 
     async def _adopt(self) -> bool:
-        try:
-            pid = int(self._pid_path.read_text())
-        except (OSError, ValueError):
-            return False
-        if not _alive(pid) or b"acapy_agent" not in _cmdline(pid):
+        pid = running_agent_pid(self._pid_path.parent)
+        if pid is None:
             return False
         self._set_pid(pid)  # before the key goes to its port
         try:
@@ -249,6 +247,15 @@ class AgentSupervisor:
             return "\n".join(self._log_path.read_text(errors="replace").splitlines()[-lines:])
         except OSError:
             return "(no log)"
+
+
+def running_agent_pid(data_dir: Path) -> int | None:
+    """The agent process the data directory's pid file names, if it runs and is an agent."""
+    try:
+        pid = int((data_dir / PID_FILE).read_text())
+    except (OSError, ValueError):
+        return None
+    return pid if _alive(pid) and b"acapy_agent" in _cmdline(pid) else None
 
 
 def _alive(pid: int | None) -> bool:
