@@ -103,6 +103,12 @@ async def test_controllers_on_one_postgresql_database_count_one_limit_and_forget
         async with controllers[0].sessions() as session:
             rows = (await session.execute(select(RateLimitWindow.client, RateLimitWindow.hits))).all()
         assert rows == [("10.0.0.1", 1)]  # the past window's rows are gone
+
+        forwarded = "unknown-" + "x" * 200  # what a proxy that passes the header on may forward
+        await limits[0](request_to(controllers[0], forwarded))
+        await limits[1](request_to(controllers[1], forwarded))
+        async with controllers[0].sessions() as session:
+            assert await session.scalar(select(RateLimitWindow.hits).where(RateLimitWindow.client == forwarded[:64])) == 2
     finally:
         for engine in engines:
             await engine.dispose()

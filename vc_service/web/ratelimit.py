@@ -15,7 +15,7 @@ from sqlalchemy import delete, select, tuple_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from .models import RateLimitWindow
+from .models import CLIENT_LENGTH, RateLimitWindow
 
 
 class RateLimit:
@@ -61,6 +61,7 @@ class RateLimit:
     async def _shared_hit(self, sessions: async_sessionmaker, client: str, limit: int, now: float) -> float | None:
         """Count a hit in the database every controller uses; as ``_local_hit``."""
         window = int(now // self.period)
+        client = client[:CLIENT_LENGTH]  # a forwarded "address" is whatever the proxy passed on
         count = (
             insert(RateLimitWindow)
             .values(scope=self.name, client=client, window_index=window, hits=1)
