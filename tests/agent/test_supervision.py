@@ -187,6 +187,8 @@ async def test_the_guard_accepts_the_agents_own_listener_and_refuses_another(cap
         guard = AdminPortGuard(server.getsockname()[1])
         guard.agent_pid = os.getpid()  # this process holds the listener: it is "the agent"
         guard.check("127.0.0.1")
+        guard.agent_pid = os.getppid()  # or a child of the agent holds it (a server that forks)
+        guard.check("127.0.0.1")
         with subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"]) as other:
             guard.agent_pid = other.pid
             with pytest.raises(ForeignAdminPort):

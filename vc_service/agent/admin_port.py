@@ -64,11 +64,11 @@ class AdminPortGuard(httpcore.AsyncNetworkBackend):
     def check(self, host: str) -> None:
         """Raise ForeignAdminPort unless whatever listens on ``host:port`` is the agent's."""
         listeners = self._listeners(ipaddress.ip_address(host))
-        agent_sockets = self._agent_sockets() if self.agent_pid is not None else set()
-        if listeners and listeners <= agent_sockets:
+        held = self._held_by_agent(listeners) if self.agent_pid is not None else set()
+        if listeners and held == listeners:
             self._refused = None
             return
-        owners = frozenset(self._owners(listeners - agent_sockets))
+        owners = frozenset(self._owners(listeners - held))
         if self._refused != (self.agent_pid, owners):  # once, not at every poll while it lasts
             self._refused = (self.agent_pid, owners)
             LOGGER.warning(
@@ -98,13 +98,13 @@ class AdminPortGuard(httpcore.AsyncNetworkBackend):
                 break
         return inodes
 
-    def _agent_sockets(self) -> set[int]:
-        """Socket inodes the agent holds; its children's only when it holds none (a forking server)."""
-        inodes = _socket_inodes(PROC / str(self.agent_pid))
-        if not inodes:
+    def _held_by_agent(self, listeners: set[int]) -> set[int]:
+        """Those of the listeners the agent holds, or a child of it (a server that forks)."""
+        held = _socket_inodes(PROC / str(self.agent_pid)) & listeners
+        if held != listeners:  # rare: the children are found through every process's parent
             for child in self._descendants(self.agent_pid):
-                inodes |= _socket_inodes(PROC / str(child))
-        return inodes
+                held |= _socket_inodes(PROC / str(child)) & listeners
+        return held
 
     def _descendants(self, pid: int) -> list[int]:
         parents = {}
