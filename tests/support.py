@@ -21,6 +21,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from vc_service.service_secrets import ServiceSecrets
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 SHARED_CONTEXTS = Path(os.environ.get("VC_SERVICE_CONTEXTS_DIR") or PROJECT_DIR.parent / "shared" / "contexts")
 VENV_BIN = Path(sys.executable).parent
@@ -340,6 +342,50 @@ def running_service(backend: str, data_dir: Path):
     yield running
     running.stop()
     drop_database(running.database_url)
+
+
+CLUSTER_SECRETS = ServiceSecrets("shared-admin-key", "shared-webhook-key", "shared-wallet-key", "unused", "shared-session-key")
+
+
+@contextmanager
+def controllers_sharing_an_agent(directory: Path, database_url: str, extra_env: dict | None = None):
+    """The production shape: two started controllers ("a", "b") on one database and one agent
+    run on its own (as under docker-compose), its webhooks to both; stopped afterwards. Yields
+    the controllers and the agent's settings."""
+    from vc_service.agent.supervisor import agent_command, agent_environment
+    from vc_service.settings import Settings
+
+    controllers = [RunningService(data_dir=directory / name, database_url=database_url) for name in ("a", "b")]
+    settings = Settings(
+        data_dir=directory / "agent", public_url=controllers[0].url, contexts_dir=SHARED_CONTEXTS, database_url=database_url,
+        agent_admin_port=controllers[0].agent_admin_port, agent_inbound_port=controllers[0].agent_inbound_port,
+    )  # fmt: skip
+    environment = agent_environment(settings, CLUSTER_SECRETS, "unused")
+    del environment["ACAPY_WEBHOOK_URL"]  # two, on the command line
+    webhooks = [argument for service in controllers for argument in ("--webhook-url", f"{service.url}/webhooks#{CLUSTER_SECRETS.webhook_key}")]
+    agent_log = (directory / "agent.log").open("ab")
+    agent = subprocess.Popen(
+        agent_command(settings) + webhooks, env=environment, stdout=agent_log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    for service in controllers:
+        service.extra_env = {
+            "VC_SERVICE_PUBLIC_URL": controllers[0].url,  # one public address (the load balancer's) for both
+            "VC_SERVICE_AGENT_URL": settings.agent_admin_url,
+            "VC_SERVICE_AGENT_ADMIN_KEY": CLUSTER_SECRETS.agent_admin_key,
+            "VC_SERVICE_WEBHOOK_KEY": CLUSTER_SECRETS.webhook_key,
+            "VC_SERVICE_SESSION_KEY": CLUSTER_SECRETS.session_key,
+            **(extra_env or {}),
+        }
+    try:
+        for service in controllers:
+            service.start()
+        yield controllers, settings
+    finally:
+        for service in controllers:
+            if service.process is not None:
+                service.close()
+        agent.terminate()
+        agent.wait(30)
 
 
 @dataclass

@@ -19,8 +19,10 @@ from rich.text import Text
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from .agent.admin_port import AdminPortGuard
 from .agent.client import AgentClient
 from .agent.errors import AgentError
+from .agent.supervisor import running_agent_pid
 from .db.engine import create_engine, session_factory
 from .db.migrate import upgrade_to_head
 from .issuance.progress import batch_settled
@@ -55,8 +57,10 @@ def up() -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per agent call is noise
     logging.getLogger("aiosqlite").setLevel(logging.INFO)  # at debug: every statement's values, tokens included
     config = uvicorn.Config(
-        create_app(settings), host=settings.host, port=settings.port, log_level=settings.log_level
-    )
+        create_app(settings), host=settings.host, port=settings.port, log_level=settings.log_level,
+        # X-Forwarded-For only from the proxies named; uvicorn would trust any from loopback.
+        proxy_headers=bool(settings.trusted_proxies), forwarded_allow_ips=settings.trusted_proxies,
+    )  # fmt: skip
     redact_access_log()  # after uvicorn has set up its loggers
     server = uvicorn.Server(config)
 
@@ -158,8 +162,10 @@ async def _add_sig(name: str, description: str, url: str | None, slug: str | Non
     async with database_session() as session:
         sig = await create_sig(session, name, description, url, slug, actor="cli")
         agent_key = ServiceSecrets.load_or_create(settings.data_dir, {"agent_admin_key": settings.agent_admin_key}).agent_admin_key
+        # The key goes only to the running service's own agent (see agent/admin_port.py).
+        transport = None if settings.agent_url else AdminPortGuard(settings.agent_admin_port, running_agent_pid(settings.data_dir)).transport()
         try:
-            async with AgentClient(settings.agent_admin_url, agent_key, settings.agent_request_timeout) as agent:
+            async with AgentClient(settings.agent_admin_url, agent_key, settings.agent_request_timeout, transport) as agent:
                 return sig, (await sig_issuer(session, agent, sig, settings)).did
         except AgentError:
             return sig, None  # the service makes it at its start, or at the SIG's first use

@@ -9,6 +9,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
+from .agent.admin_port import AdminPortGuard
 from .agent.client import AgentClient
 from .agent.errors import AgentError, AgentUnavailable
 from .badges import routes as badge_routes
@@ -69,7 +70,13 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         stack.push_async_callback(engine.dispose)
         await upgrade_to_head(engine)
         sessions = session_factory(engine)
-        agent = AgentClient(settings.agent_admin_url, secrets.agent_admin_key, settings.agent_request_timeout)
+        # An agent of its own: the key goes only to that process's admin port (an agent run
+        # elsewhere is reached over a private network, which the check cannot see).
+        port_guard = None if settings.agent_url else AdminPortGuard(settings.agent_admin_port)
+        agent = AgentClient(
+            settings.agent_admin_url, secrets.agent_admin_key, settings.agent_request_timeout,
+            transport=port_guard.transport() if port_guard else None,
+        )  # fmt: skip
         stack.push_async_callback(agent.aclose)
         if settings.agent_url:  # an agent run elsewhere (docker-compose): wait for it, never start one
             await wait_until_ready(agent, settings.agent_start_timeout)
@@ -81,6 +88,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
                 settings.data_dir,
                 agent,
                 settings.agent_start_timeout,
+                port_guard,
             )
             stack.push_async_callback(supervisor.stop)
             await supervisor.start()

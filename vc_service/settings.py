@@ -1,11 +1,12 @@
 """The one settings object. Every field is read from ``VC_SERVICE_<NAME>`` (README lists them)."""
 
+import ipaddress
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal, Self
+from typing import Annotated, Literal, Self
 
-from pydantic import Field, IPvAnyNetwork, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, IPvAnyNetwork, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -115,6 +116,11 @@ class Settings(BaseSettings):
         description="Door check-ins a minute from one client address, 429 beyond: a meeting room's "
         "phones often share one public address (Wi-Fi behind NAT).",
     )
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Addresses or networks of reverse proxies whose X-Forwarded-For names the client "
+        "(comma list, e.g. `10.0.0.5,172.18.0.0/16`). Empty: the header is ignored, the peer is the client.",
+    )
     max_body_bytes: int = Field(1_000_000, description="Largest request body accepted (413 beyond).")
     proof_request_minutes: int = Field(15, description="How long a proof request waits for a wallet's answer.")
     door_window_minutes: int = Field(120, description="How long a meeting's door QR accepts check-ins.")
@@ -141,6 +147,18 @@ class Settings(BaseSettings):
         9700,
         description="First port of the development Indy pool: its tails server; the 4 nodes take the next 8.",
     )
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _proxy_addresses(cls, value: str | list[str]) -> list[str]:
+        """Each entry an address or network: uvicorn would quietly never match a malformed one."""
+        entries = [entry.strip() for entry in value.split(",")] if isinstance(value, str) else value
+        for entry in filter(None, entries):
+            try:
+                ipaddress.ip_network(entry)
+            except ValueError as exc:
+                raise ValueError(f"VC_SERVICE_TRUSTED_PROXIES: {entry!r} is no address or network ({exc})") from None
+        return [entry for entry in entries if entry]
 
     @model_validator(mode="after")
     def _did_web_needs_https(self) -> Self:

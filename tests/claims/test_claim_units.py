@@ -60,32 +60,34 @@ def test_a_page_qr_code_takes_its_size_from_the_page_and_a_file_keeps_its_own():
     assert 'width="' in file.split(">")[0]
 
 
-def request_from(host: str, app=None) -> Request:
+def request_from(host: str, settings: Settings | None = None) -> Request:
+    """A request to an embedded (SQLite) service, whose limits count in memory."""
+    service = SimpleNamespace(settings=settings or Settings(), engine=SimpleNamespace(dialect=SimpleNamespace(name="sqlite")))
+    app = SimpleNamespace(state=SimpleNamespace(service=service))
     return Request({"type": "http", "client": (host, 1234), "headers": [], "method": "POST", "path": "/", "app": app})
 
 
-def test_rate_limit_refuses_past_the_limit_per_client():
+async def test_rate_limit_refuses_past_the_limit_per_client():
     limit = RateLimit(limit=2, period=60)
-    limit(request_from("10.0.0.1"))
-    limit(request_from("10.0.0.1"))
-    limit(request_from("10.0.0.2"))
+    await limit(request_from("10.0.0.1"))
+    await limit(request_from("10.0.0.1"))
+    await limit(request_from("10.0.0.2"))
     with pytest.raises(HTTPException) as refused:
-        limit(request_from("10.0.0.1"))
+        await limit(request_from("10.0.0.1"))
     assert refused.value.status_code == 429 and "Retry-After" in refused.value.headers
 
 
-def test_a_limit_named_by_a_setting_follows_it():
-    app = SimpleNamespace(state=SimpleNamespace(service=SimpleNamespace(settings=Settings(verify_rate_limit=1))))
+async def test_a_limit_named_by_a_setting_follows_it():
     limit = RateLimit("verify_rate_limit")
-    limit(request_from("10.0.0.1", app))
+    await limit(request_from("10.0.0.1", Settings(verify_rate_limit=1)))
     with pytest.raises(HTTPException, match="at most 1 per 60 s"):
-        limit(request_from("10.0.0.1", app))
+        await limit(request_from("10.0.0.1", Settings(verify_rate_limit=1)))
 
 
-def test_quiet_clients_are_forgotten():
+async def test_quiet_clients_are_forgotten():
     now = [1000.0]
     limit = RateLimit(limit=1, period=60, clock=lambda: now[0])
-    limit(request_from("10.0.0.1"))
+    await limit(request_from("10.0.0.1"))
     now[0] += 61  # a minute and more of silence from 10.0.0.1
-    limit(request_from("10.0.0.2"))
+    await limit(request_from("10.0.0.2"))
     assert list(limit._hits) == ["10.0.0.2"]

@@ -22,6 +22,7 @@ from sqlalchemy.engine import make_url
 from ..service_secrets import ServiceSecrets
 from ..contexts.service import context_directories
 from ..settings import Settings
+from .admin_port import AdminPortGuard
 from .client import AgentClient
 from .errors import AgentError, AgentStartError
 
@@ -29,6 +30,7 @@ LOGGER = logging.getLogger(__name__)
 ARG_FILE = "issuer.yml"
 PLUGIN_CONFIG_FILE = "plugin-config.yml"
 LOGGING_CONFIG_FILE = "agent-logging.yml"
+PID_FILE = "agent.pid"
 STOP_GRACE_SECONDS = 10.0
 RESTART_BACKOFF_SECONDS = (1.0, 2.0, 5.0, 10.0, 30.0)
 START_RETRY_SECONDS = (2.0, 5.0)
@@ -125,14 +127,15 @@ class AgentSupervisor:
 
     def __init__(
         self, command: list[str], environment: dict[str, str], data_dir: Path, client: AgentClient,
-        start_timeout: float,
+        start_timeout: float, port_guard: AdminPortGuard,
     ) -> None:  # fmt: skip
         self._command = command
         self._environment = environment
         self._log_path = data_dir / "agent.log"
-        self._pid_path = data_dir / "agent.pid"
+        self._pid_path = data_dir / PID_FILE
         self._client = client
         self._start_timeout = start_timeout
+        self._port_guard = port_guard  # the client's: it sends the key only to this process's port
         self._pid: int | None = None
         self._watch: asyncio.Task | None = None
         self._stopping = False
@@ -140,6 +143,9 @@ class AgentSupervisor:
     @property
     def pid(self) -> int | None:
         return self._pid
+
+    def _set_pid(self, pid: int | None) -> None:
+        self._pid = self._port_guard.agent_pid = pid
 
     async def start(self) -> None:
         """Adopt the agent a crashed controller left, or start one; return once it is ready.
@@ -173,18 +179,17 @@ class AgentSupervisor:
         self._pid_path.unlink(missing_ok=True)
 
     async def _adopt(self) -> bool:
-        try:
-            pid = int(self._pid_path.read_text())
-        except (OSError, ValueError):
+        pid = running_agent_pid(self._pid_path.parent)
+        if pid is None:
             return False
-        if not _alive(pid) or b"acapy_agent" not in _cmdline(pid):
-            return False
+        self._set_pid(pid)  # before the key goes to its port
         try:
             ready = await self._client.is_ready()  # answers only to this data directory's key
         except AgentError:
             ready = False
-        if ready:
-            self._pid = pid
+        if not ready:
+            self._set_pid(None)
+        else:
             LOGGER.info("adopted the running agent (pid %s) left by a previous controller", pid)
         return ready
 
@@ -198,7 +203,7 @@ class AgentSupervisor:
                 # agent itself, in order; a crash of the controller leaves it working.
                 start_new_session=True,
             )  # fmt: skip
-        self._pid = process.pid
+        self._set_pid(process.pid)
         self._pid_path.write_text(str(process.pid))
         LOGGER.info("agent started (pid %s), log %s", process.pid, self._log_path)
         deadline = asyncio.get_running_loop().time() + self._start_timeout
@@ -242,6 +247,15 @@ class AgentSupervisor:
             return "\n".join(self._log_path.read_text(errors="replace").splitlines()[-lines:])
         except OSError:
             return "(no log)"
+
+
+def running_agent_pid(data_dir: Path) -> int | None:
+    """The agent process the data directory's pid file names, if it runs and is an agent."""
+    try:
+        pid = int((data_dir / PID_FILE).read_text())
+    except (OSError, ValueError):
+        return None
+    return pid if _alive(pid) and b"acapy_agent" in _cmdline(pid) else None
 
 
 def _alive(pid: int | None) -> bool:

@@ -10,10 +10,11 @@ from ..organizers.models import OrganizerAccount, OrganizerApiKey
 from ..proofs.models import ProofRequest
 from ..sig.models import Sig
 from ..status.models import CredentialStatus, StatusChange, StatusList
+from ..web.models import RateLimitWindow
 from ..webhooks.models import WebhookEvent
 from .base import Base
 
 __all__ = [
-    "AnonCredsCredential", "AnonCredsDefinition", "Attendance", "AuditEvent", "Badge", "Base", "CredentialStatus", "IssuanceJob", "IssuerDid", "Meeting", "Member", "OrganizerAccount", "OrganizerApiKey", "ProofRequest", "Sig",
+    "AnonCredsCredential", "AnonCredsDefinition", "Attendance", "AuditEvent", "Badge", "Base", "CredentialStatus", "IssuanceJob", "IssuerDid", "Meeting", "Member", "OrganizerAccount", "OrganizerApiKey", "ProofRequest", "RateLimitWindow", "Sig",
     "StatusChange", "StatusList", "Talk", "WebhookEvent",
 ]  # fmt: skip
