@@ -1,10 +1,10 @@
 """Organizer accounts: creating them, checking and changing their passwords (argon2id, off the
 event loop), locking an email after repeated failures, disabling and enabling organizers."""
 
+import asyncio
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from anyio import to_thread
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
@@ -58,12 +58,13 @@ class LoginPolicy:
 
 async def hash_password(password: str) -> str:
     # argon2 takes tens of milliseconds of CPU on purpose: in a thread, the event loop keeps serving.
-    return await to_thread.run_sync(hasher.hash, password)
+    # (asyncio's executor, not anyio's workers: asyncio.run, as in the CLI, ends it, and the process exits.)
+    return await asyncio.to_thread(hasher.hash, password)
 
 
 async def password_matches(password_hash: str, password: str) -> bool:
     try:
-        return await to_thread.run_sync(hasher.verify, password_hash, password)
+        return await asyncio.to_thread(hasher.verify, password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 

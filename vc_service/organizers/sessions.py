@@ -5,9 +5,10 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import inspect, select, update
+from sqlalchemy import delete, inspect, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ..audit.service import record
 from ..db.base import utcnow
 from .models import OrganizerAccount, OrganizerSession
 
@@ -21,6 +22,7 @@ def session_id_hash(session_id: str) -> str:
 async def start_session(session: AsyncSession, account: OrganizerAccount, lifetime: timedelta) -> tuple[OrganizerSession, str]:
     """A new session of the organizer with a new CSRF token: the row, and the id for the cookie
     (never stored). Commits."""
+    await session.execute(delete(OrganizerSession).where(OrganizerSession.expires_at < utcnow()))  # ended or not, dead
     session_id = secrets.token_urlsafe(32)
     row = OrganizerSession(
         id_hash=session_id_hash(session_id), account_id=account.id, csrf=secrets.token_urlsafe(24),
@@ -43,6 +45,15 @@ async def live_session(session: AsyncSession, session_id: str) -> OrganizerSessi
         row.last_seen_at = utcnow()
         await session.commit()
     return row
+
+
+async def end_session(session: AsyncSession, row: OrganizerSession) -> None:
+    """Sign-out: the session ends here, not only in the browser, so a copy of its cookie signs
+    nobody in. Commits."""
+    row.revoked_at = utcnow()
+    account = await session.get(OrganizerAccount, row.account_id)
+    record(session, account.sig_id, f"organizer:{account.email}", "organizer.logout", account.email)
+    await session.commit()
 
 
 async def revoke_sessions(session: AsyncSession, account_id: int, keep: int | None = None) -> None:

@@ -17,12 +17,11 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from ..audit.service import record
 from ..db.base import utcnow
 from ..deps import Session, State
 from ..organizers.models import OrganizerAccount, OrganizerSession
 from ..organizers.service import AccountDisabled, AccountLocked, LoginPolicy, authenticate
-from ..organizers.sessions import leave_notice, live_session, start_session
+from ..organizers.sessions import end_session, leave_notice, live_session, start_session
 from ..sig.service import UnknownSig, all_sigs, choose_sig
 from ..state import ServiceState
 from . import templates
@@ -210,10 +209,7 @@ async def login(
 async def logout(session: WebSessionDep, db: Session) -> Response:
     """Ends the session here, not only in the browser: a copy of its cookie signs nobody in."""
     if session.row is not None:
-        session.row.revoked_at = utcnow()
-        account = await db.get(OrganizerAccount, session.row.account_id)
-        record(db, account.sig_id, f"organizer:{account.email}", "organizer.logout", account.email)
-        await db.commit()
+        await end_session(db, session.row)
     response = RedirectResponse("/login", status.HTTP_303_SEE_OTHER)
     response.delete_cookie(COOKIE)
     return response
