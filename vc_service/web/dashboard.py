@@ -91,7 +91,7 @@ async def change_badge_formats(
     try:
         chosen = await set_badge_formats(db, organizer.sig_id, formats or [], state.anoncreds, f"organizer:{organizer.email}")
     except (ValueError, FormatUnavailable, AnonCredsSetupError) as exc:
-        return await redirect_with_notice(db, session, "/dashboard", f"Badge formats not changed: {exc}", "error")
+        return await redirect_with_notice(db, session, "/dashboard", f"Badge formats not changed: {exc}")
     names = " and ".join(FORMAT_NAMES[name] for name in chosen)
     return await redirect_with_notice(db, session, "/dashboard", f"Badges are now issued as {names}.")
 
