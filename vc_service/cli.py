@@ -29,10 +29,10 @@ from .issuance.progress import batch_settled
 from .ledger.pool import DevLedger, LedgerError
 from .issuer.identity import oldest_did, sig_issuer
 from .main import create_app
-from .members.service import InvalidMember, normalise_email
+from .members.service import InvalidMember
 from .organizers.keys import create_api_key
 from .organizers.models import OrganizerAccount
-from .organizers.service import InvalidAccount, create_account
+from .organizers.service import InvalidAccount, change_password, create_account, find_organizer, set_disabled
 from .reports.export import report_csv
 from .reports.queries import sig_health_report
 from .service_secrets import ServiceSecrets
@@ -201,13 +201,17 @@ def add_organizer(
     sig: str = SIG_OPTION,
 ) -> None:
     """Create an organizer account for a SIG (asks for the password)."""
-    password = sys.stdin.readline().rstrip("\n") if password_stdin else typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    password = read_password(password_stdin)
     try:
         account, chosen = asyncio.run(_add_organizer(email, password, sig))
     except (InvalidAccount, InvalidMember, LookupError) as exc:
         console.print(f"[red]{exc}[/]")
         raise typer.Exit(code=1) from exc
     console.print(f"Organizer {account.email} of {chosen.name} ({chosen.slug}) can sign in at {get_settings().base_url}/login")
+
+
+def read_password(from_stdin: bool) -> str:
+    return sys.stdin.readline().rstrip("\n") if from_stdin else typer.prompt("Password", hide_input=True, confirmation_prompt=True)
 
 
 @asynccontextmanager
@@ -225,7 +229,58 @@ async def database_session() -> AsyncIterator[AsyncSession]:
 async def _add_organizer(email: str, password: str, slug: str | None):
     async with database_session() as session:
         sig = await choose_sig(session, slug)
-        return await create_account(session, sig.id, email, password, actor="cli"), sig
+        return await create_account(session, sig.id, email, password, actor="cli", min_score=get_settings().password_min_score), sig
+
+
+@organizer_app.command("password")
+def set_organizer_password(
+    email: str = typer.Argument(..., help="The organizer whose password it is."),
+    password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the password from standard input."),
+    sig: str = SIG_OPTION,
+) -> None:
+    """Set an organizer's password (asks for it); every session of theirs is signed out."""
+    password = read_password(password_stdin)
+    try:
+        address = asyncio.run(_set_organizer_password(email, password, sig))
+    except (InvalidAccount, InvalidMember, LookupError) as exc:
+        console.print(f"[red]{exc}[/]")
+        raise typer.Exit(code=1) from exc
+    console.print(f"Password of {address} changed; their sessions are signed out.")
+
+
+async def _set_organizer_password(email: str, password: str, slug: str | None) -> str:
+    async with database_session() as session:
+        account = await find_organizer(session, (await choose_sig(session, slug)).id, email)
+        await change_password(session, account, password, "cli", min_score=get_settings().password_min_score)
+        return account.email
+
+
+def _set_organizer_disabled(email: str, sig: str | None, disabled: bool) -> None:
+    async def run() -> str:
+        async with database_session() as session:
+            account = await find_organizer(session, (await choose_sig(session, sig)).id, email)
+            await set_disabled(session, account, disabled, "cli")
+            return account.email
+
+    try:
+        address = asyncio.run(run())
+    except (InvalidMember, LookupError) as exc:
+        console.print(f"[red]{exc}[/]")
+        raise typer.Exit(code=1) from exc
+    done = "disabled: signed out, API keys refused, no sign-in" if disabled else "enabled"
+    console.print(f"Organizer {address} {done}.")
+
+
+@organizer_app.command("disable")
+def disable_organizer(email: str = typer.Argument(..., help="The organizer to disable."), sig: str = SIG_OPTION) -> None:
+    """Disable an organizer: no sign-in, their sessions end, their API keys are refused (until enabled)."""
+    _set_organizer_disabled(email, sig, True)
+
+
+@organizer_app.command("enable")
+def enable_organizer(email: str = typer.Argument(..., help="The organizer to enable again."), sig: str = SIG_OPTION) -> None:
+    """Enable a disabled organizer again."""
+    _set_organizer_disabled(email, sig, False)
 
 
 @organizer_app.command("key")
@@ -247,12 +302,7 @@ def create_organizer_key(
 
 async def _create_organizer_key(email: str, label: str, slug: str | None):
     async with database_session() as session:
-        sig = await choose_sig(session, slug)
-        account = await session.scalar(
-            select(OrganizerAccount).where(OrganizerAccount.sig_id == sig.id, OrganizerAccount.email == normalise_email(email))
-        )
-        if account is None:
-            raise LookupError(f"no organizer {email} in {sig.slug}: create the account first (vc-service organizer add)")
+        account = await find_organizer(session, (await choose_sig(session, slug)).id, email)
         return await create_api_key(session, account, label, actor="cli")
 
 

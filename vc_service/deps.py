@@ -53,7 +53,7 @@ async def require_organizer(
         return OrganizerIdentity(sig_id=(await state.issuers.first()).sig_id, actor="service-admin")
     found = await active_api_key(session, api_key)
     if found is None:
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "X-API-Key is not a valid organizer key (unknown or revoked)")
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "X-API-Key is not a valid organizer key (unknown, revoked, or its organizer disabled)")
     return OrganizerIdentity(sig_id=found.sig_id, actor=f"api-key:{found.id}")
 
 

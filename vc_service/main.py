@@ -47,7 +47,7 @@ from .webhooks import routes as webhook_routes
 from .organizers import routes as organizer_routes
 from .reports import routes as report_routes
 from .sig import format_routes as sig_format_routes
-from .web import STATIC_DIR, auth as web_auth, dashboard as web_dashboard, verify_page as web_verify
+from .web import STATIC_DIR, account as web_account, auth as web_auth, dashboard as web_dashboard, verify_page as web_verify
 
 LOGGER = logging.getLogger(__name__)
 
@@ -170,6 +170,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         sig_format_routes,
         web_auth,
         web_dashboard,
+        web_account,
         web_verify,
     ):
         app.include_router(module.router)

@@ -121,6 +121,14 @@ class Settings(BaseSettings):
         description="Addresses or networks of reverse proxies whose X-Forwarded-For names the client "
         "(comma list, e.g. `10.0.0.5,172.18.0.0/16`). Empty: the header is ignored, the peer is the client.",
     )
+    login_lockout_failures: int = Field(
+        5, ge=1, description="Failed sign-ins of one email within LOGIN_LOCKOUT_WINDOW_MINUTES that lock it."
+    )
+    login_lockout_window_minutes: int = Field(15, ge=1, description="The window in which failed sign-ins count.")
+    login_lockout_minutes: int = Field(15, ge=1, description="How long a locked email's sign-ins are refused.")
+    password_min_score: int = Field(
+        3, ge=0, le=4, description="Least zxcvbn strength score (0-4) of an organizer's new password."
+    )
     max_body_bytes: int = Field(1_000_000, description="Largest request body accepted (413 beyond).")
     proof_request_minutes: int = Field(15, description="How long a proof request waits for a wallet's answer.")
     door_window_minutes: int = Field(120, description="How long a meeting's door QR accepts check-ins.")

@@ -23,6 +23,7 @@ class SeededSig:
     member_id: int = 0
     badge_id: int = 0
     key_id: int = 0
+    organizer_id: int = 0  # its organizer account's id
     credential_id: str = ""  # a credential it issued through POST /credentials/issue
     anoncreds_credential_id: int = 0
     secrets: list[str] = field(default_factory=list)  # what must not reach another SIG
@@ -73,6 +74,7 @@ def seed(service: RunningService, sig: SeededSig) -> SeededSig:
         "VALUES (:sig, 'attendance', :member, :exchange, 'issued', CURRENT_TIMESTAMP)",
         sig=sig_id, member=sig.member_id, exchange=str(uuid.uuid4()),
     )  # fmt: skip
+    sig.organizer_id = service.query("SELECT id FROM organizer_accounts WHERE sig_id = :sig AND email = :email", sig=sig_id, email=sig.email)[0][0]
     sig.anoncreds_credential_id = service.query("SELECT max(id) FROM anoncreds_credentials WHERE sig_id = :sig", sig=sig_id)[0][0]
     sig.secrets = [marker, sig.credential_id, sig.did, sig.api_key]
     return sig

@@ -38,7 +38,7 @@ async def test_anoncreds_answers_each_sigs_organizers_for_their_own_sig_only(tmp
     async with state.sessions() as session:
         session.add(Member(sig_id=first_sig, name="First", email="first@example.org", claim_token_hash="t-first", connection_id="conn-first"))
         other = await create_sig(session, "Other SIG")
-        account = await create_account(session, other.id, "other@example.org", "a long enough password", actor="test")
+        account = await create_account(session, other.id, "other@example.org", "a long enough password", actor="test", min_score=3)
         _record, other_key = await create_api_key(session, account, "test", actor="test")
         session.add_all(
             AnonCredsDefinition(sig_id=first_sig, kind=kind, issuer_did="Th7MpTaRZVRYnPiabds81Y", schema_id=f"s-{kind}", cred_def_id=f"c-{kind}")

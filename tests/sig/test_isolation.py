@@ -46,6 +46,7 @@ PATH_VALUES: dict[str, Callable[[SeededSig], object]] = {
     "member_id": lambda owner: owner.member_id,
     "badge_id": lambda owner: owner.badge_id,
     "key_id": lambda owner: owner.key_id,
+    "organizer_id": lambda owner: owner.organizer_id,
     "credential_id": lambda owner: owner.anoncreds_credential_id,
     # Without a ledger no AnonCreds proof request exists: any id is another SIG's as much as unknown.
     "pres_ex_id": lambda owner: uuid.uuid4(),
@@ -91,6 +92,9 @@ REQUESTS: dict[tuple[str, str], Callable[[SeededSig], dict]] = {
     ("POST", "/dashboard/meetings/{meeting_id}/issue"): lambda owner: {},
     ("POST", "/dashboard/badges/{badge_id}/status"): lambda owner: {"data": {"action": "revoke", "reason": "intrusion"}},
     ("POST", "/dashboard/meetings/{meeting_id}/door"): lambda owner: {},
+    ("POST", "/dashboard/organizers/{organizer_id}/disable"): lambda owner: {},
+    ("POST", "/dashboard/organizers/{organizer_id}/enable"): lambda owner: {},
+    ("POST", "/dashboard/account/password"): lambda owner: {"data": {"current_password": "not it", "new_password": "no change made"}},  # the caller's own
 }  # fmt: skip
 
 

@@ -6,7 +6,7 @@ from ..badges.models import Badge, IssuanceJob
 from ..issuer.models import IssuerDid
 from ..meetings.models import Attendance, Meeting, Talk
 from ..members.models import Member
-from ..organizers.models import OrganizerAccount, OrganizerApiKey
+from ..organizers.models import OrganizerAccount, OrganizerApiKey, OrganizerSession
 from ..proofs.models import ProofRequest
 from ..sig.models import Sig
 from ..status.models import CredentialStatus, StatusChange, StatusList
@@ -15,6 +15,6 @@ from ..webhooks.models import WebhookEvent
 from .base import Base
 
 __all__ = [
-    "AnonCredsCredential", "AnonCredsDefinition", "Attendance", "AuditEvent", "Badge", "Base", "CredentialStatus", "IssuanceJob", "IssuerDid", "Meeting", "Member", "OrganizerAccount", "OrganizerApiKey", "ProofRequest", "RateLimitWindow", "Sig",
+    "AnonCredsCredential", "AnonCredsDefinition", "Attendance", "AuditEvent", "Badge", "Base", "CredentialStatus", "IssuanceJob", "IssuerDid", "Meeting", "Member", "OrganizerAccount", "OrganizerApiKey", "OrganizerSession", "ProofRequest", "RateLimitWindow", "Sig",
     "StatusChange", "StatusList", "Talk", "WebhookEvent",
 ]  # fmt: skip

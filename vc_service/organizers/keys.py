@@ -33,8 +33,13 @@ async def create_api_key(session: AsyncSession, account: OrganizerAccount, label
 
 
 async def active_api_key(session: AsyncSession, key: str) -> OrganizerApiKey | None:
-    """The unrevoked key with this value, its last use noted; None for anything else. Commits."""
-    api_key = await session.scalar(select(OrganizerApiKey).where(OrganizerApiKey.key_hash == key_hash(key)))
+    """The unrevoked key with this value of an organizer not disabled, its last use noted; None
+    for anything else. Commits."""
+    api_key = await session.scalar(
+        select(OrganizerApiKey)
+        .join(OrganizerAccount, OrganizerAccount.id == OrganizerApiKey.account_id)
+        .where(OrganizerApiKey.key_hash == key_hash(key), OrganizerAccount.disabled_at.is_(None))
+    )
     if api_key is None or api_key.revoked_at is not None:
         return None
     api_key.last_used_at = utcnow()

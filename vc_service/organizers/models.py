@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db.base import Base, utcnow
@@ -16,6 +16,24 @@ class OrganizerAccount(Base):
     password_hash: Mapped[str] = mapped_column(String(200))  # argon2id, with its salt and parameters
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    disabled_at: Mapped[datetime | None]  # set: no sign-in, no session, no API key until enabled again
+
+
+class OrganizerSession(Base):
+    """A dashboard session, revocable here (sign-out, password change, disabled organizer): the
+    cookie carries a random id, of which only the SHA-256 is kept."""
+
+    __tablename__ = "organizer_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    id_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("organizer_accounts.id"), index=True)
+    csrf: Mapped[str] = mapped_column(String(64))
+    flash: Mapped[dict | None] = mapped_column(JSON)  # the next page's notice, shown once: {"kind", "text"}
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
 
 
 class OrganizerApiKey(Base):

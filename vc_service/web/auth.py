@@ -1,11 +1,15 @@
-"""Dashboard sign-in: organizer accounts, a signed session cookie, and CSRF tokens on every form.
+"""Dashboard sign-in: organizer accounts, server-side sessions, and CSRF tokens on every form.
 
-The cookie is signed (itsdangerous), HttpOnly and SameSite=Lax; it holds the organizer's id and
-the session's CSRF token, which every form posts back (synchronizer token pattern).
+The cookie is signed (itsdangerous), HttpOnly and SameSite=Lax. Signed in, it holds a random
+session id whose row (organizers/sessions.py) keeps the organizer, the CSRF token and the next
+page's notice, and can be ended: sign-out, password change, disabled organizer. A visitor not
+signed in gets a cookie of a CSRF token alone, for the sign-in form, and no row. Every form posts
+the token back (synchronizer token pattern).
 """
 
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Annotated
 from urllib.parse import quote
 
@@ -13,9 +17,11 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from ..db.base import utcnow
 from ..deps import Session, State
-from ..organizers.models import OrganizerAccount
-from ..organizers.service import authenticate
+from ..organizers.models import OrganizerAccount, OrganizerSession
+from ..organizers.service import AccountDisabled, AccountLocked, LoginPolicy, authenticate
+from ..organizers.sessions import end_session, leave_notice, live_session, start_session
 from ..sig.service import UnknownSig, all_sigs, choose_sig
 from ..state import ServiceState
 from . import templates
@@ -32,18 +38,25 @@ class WebSession:
     csrf: str
     organizer_id: int | None = None
     changed: bool = False  # the cookie must be (re)sent
+    row: OrganizerSession | None = None  # signed in: the session's row
+    new_id: str | None = None  # a session just started: the id the cookie must carry
 
 
 def _serializer(request: Request) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(request.app.state.service.secrets.session_key, salt="organizer-session")
 
 
-def web_session(request: Request) -> WebSession:
+async def web_session(request: Request, db: Session) -> WebSession:
     raw = request.cookies.get(COOKIE)
     if raw:
         try:
             data = _serializer(request).loads(raw, max_age=MAX_AGE_SECONDS)
-            return WebSession(csrf=data["csrf"], organizer_id=data.get("organizer_id"))
+            if "sid" not in data:
+                return WebSession(csrf=data["csrf"])
+            row = await live_session(db, data["sid"])
+            if row is not None:
+                return WebSession(csrf=row.csrf, organizer_id=row.account_id, row=row)
+            # An ended session: a fresh anonymous one, whose cookie replaces it.
         except (BadSignature, KeyError, TypeError):
             pass
     return WebSession(csrf=secrets.token_urlsafe(24), changed=True)
@@ -54,7 +67,7 @@ WebSessionDep = Annotated[WebSession, Depends(web_session)]
 
 def keep_session(request: Request, response: Response, session: WebSession) -> Response:
     if session.changed:
-        value = _serializer(request).dumps({"csrf": session.csrf, "organizer_id": session.organizer_id})
+        value = _serializer(request).dumps({"sid": session.new_id} if session.new_id else {"csrf": session.csrf})
         response.set_cookie(
             COOKIE, value, max_age=MAX_AGE_SECONDS, httponly=True, samesite="lax",
             secure=request.app.state.service.settings.base_url.startswith("https://"),
@@ -76,6 +89,28 @@ def page(request: Request, session: WebSession | None, template: str, context: d
         shared["csrf_token"] = session.csrf
     response = templates.TemplateResponse(request, template, {**shared, **context}, status_code=status_code)
     return keep_session(request, response, session) if session is not None else response
+
+
+async def flash(db: Session, session: WebSession, text: str, kind: str = "notice") -> None:
+    """The notice the next page of this signed-in session shows, once (never taken from a URL,
+    where anyone could write one). Commits the notice alone: what a failed action left unsaved stays so."""
+    await leave_notice(db, session.row, {"kind": kind, "text": text})
+
+
+async def redirect_with_notice(db: Session, session: WebSession, url: str, notice: str = "", kind: str = "notice") -> RedirectResponse:
+    """303 to ``url``, whose page shows ``notice`` once."""
+    if notice:
+        await flash(db, session, notice, kind)
+    return RedirectResponse(url, status.HTTP_303_SEE_OTHER)
+
+
+async def take_flash(db: Session, session: WebSession) -> dict | None:
+    """The session's notice, if any, which is then gone. Commits."""
+    notice = session.row.flash if session.row else None
+    if notice:
+        session.row.flash = None
+        await db.commit()
+    return notice
 
 
 async def check_csrf(request: Request, session: WebSessionDep) -> None:
@@ -101,7 +136,7 @@ class SignedInOrganizer:
 
 async def signed_in_organizer(request: Request, session: WebSessionDep, db: Session, state: State) -> SignedInOrganizer:
     account = await db.get(OrganizerAccount, session.organizer_id) if session.organizer_id else None
-    if account is None:
+    if account is None or account.disabled_at is not None:
         target = quote(request.url.path)
         raise HTTPException(status.HTTP_303_SEE_OTHER, "sign in first", headers={"Location": f"/login?next={target}"})
     sig_name = (await state.issuers.of(account.sig_id)).name
@@ -151,17 +186,30 @@ async def login(
         chosen = await choose_sig(db, sig or None, "in the form")
     except UnknownSig as exc:
         return await login_page(request, session, db, state, next, f"Choose your SIG: {exc}.", status.HTTP_422_UNPROCESSABLE_CONTENT)
-    account = await authenticate(db, chosen.id, email, password)
+    client = request.client.host if request.client else ""
+    try:
+        account = await authenticate(db, chosen.id, email, password, LoginPolicy.of(state.settings), client)
+    except AccountLocked as exc:
+        problem = f"Sign-in refused: {exc}."
+        return await login_page(request, session, db, state, next, problem, status.HTTP_429_TOO_MANY_REQUESTS)
+    except AccountDisabled as exc:
+        return await login_page(request, session, db, state, next, f"Sign-in refused: {exc}.", status.HTTP_403_FORBIDDEN)
     if account is None:
         problem = f"That email and password do not match an organizer account of {chosen.name}."
         return await login_page(request, session, db, state, next, problem, status.HTTP_401_UNAUTHORIZED)
-    # A new token at sign-in: a token planted before it is worth nothing afterwards.
-    signed_in = WebSession(csrf=secrets.token_urlsafe(24), organizer_id=account.id, changed=True)
+    if session.row is not None:  # signing in again, maybe as another organizer: the old session ends
+        session.row.revoked_at = utcnow()
+    # A new session id and token at sign-in: an id or token planted before it is worth nothing afterwards.
+    row, session_id = await start_session(db, account, timedelta(seconds=MAX_AGE_SECONDS))
+    signed_in = WebSession(csrf=row.csrf, organizer_id=account.id, changed=True, row=row, new_id=session_id)
     return keep_session(request, RedirectResponse(_safe_next(next), status.HTTP_303_SEE_OTHER), signed_in)
 
 
 @router.post("/logout", dependencies=[CsrfChecked])
-async def logout() -> Response:
+async def logout(session: WebSessionDep, db: Session) -> Response:
+    """Ends the session here, not only in the browser: a copy of its cookie signs nobody in."""
+    if session.row is not None:
+        await end_session(db, session.row)
     response = RedirectResponse("/login", status.HTTP_303_SEE_OTHER)
     response.delete_cookie(COOKIE)
     return response

@@ -32,7 +32,7 @@ from ..status.models import CredentialStatus
 from ..status.service import StatusError
 from ..status.signing import carries_suspension, change_and_publish
 from ..web.qr import qr_svg
-from .auth import CsrfChecked, SignedIn, SignedInOrganizer, WebSession, WebSessionDep, page
+from .auth import CsrfChecked, SignedIn, SignedInOrganizer, WebSession, WebSessionDep, page, redirect_with_notice, take_flash
 
 router = APIRouter(prefix="/dashboard", tags=["pages"], include_in_schema=False)
 STATUS_ACTIONS = ("revoke", "suspend", "unsuspend")
@@ -46,9 +46,9 @@ def organizer_page(
     return page(request, session, template, {"sig_name": organizer.sig_name, **context}, status_code)
 
 
-def back_to(meeting_id: int, notice: str = "") -> RedirectResponse:
-    query = f"?notice={notice}" if notice else ""
-    return RedirectResponse(f"/dashboard/meetings/{meeting_id}{query}", status.HTTP_303_SEE_OTHER)
+async def back_to(db: Session, session: WebSession, meeting_id: int, notice: str = "") -> RedirectResponse:
+    return await redirect_with_notice(db, session, f"/dashboard/meetings/{meeting_id}", notice)
+
 
 
 async def organizer_meeting(meeting_id: RowId, organizer: SignedIn, db: Session) -> Meeting:
@@ -67,10 +67,7 @@ def utc_from_form(value: str) -> datetime:
 
 
 @router.get("", response_class=HTMLResponse)
-async def meetings(
-    request: Request, session: WebSessionDep, organizer: SignedIn, db: Session, state: State, error: str | None = None,
-    notice: str = "",
-):  # fmt: skip
+async def meetings(request: Request, session: WebSessionDep, organizer: SignedIn, db: Session, state: State):
     attendance = select(Attendance.meeting_id, func.count().label("people")).group_by(Attendance.meeting_id).subquery()
     rows = (
         await db.execute(
@@ -81,7 +78,7 @@ async def meetings(
         )
     ).all()
     context = {
-        "meetings": rows, "kinds": MEETING_KINDS, "organizer": organizer, "error": error, "notice": notice,
+        "meetings": rows, "kinds": MEETING_KINDS, "organizer": organizer, "notice": await take_flash(db, session),
         "formats": await badge_formats(db, organizer.sig_id), "ledger": state.anoncreds is not None,
     }  # fmt: skip
     return organizer_page(request, session, organizer, "dashboard/meetings.html", context)
@@ -89,18 +86,19 @@ async def meetings(
 
 @router.post("/badge-formats", dependencies=[CsrfChecked])
 async def change_badge_formats(
-    organizer: SignedIn, db: Session, state: State, formats: Annotated[list[str] | None, Form()] = None,
+    session: WebSessionDep, organizer: SignedIn, db: Session, state: State, formats: Annotated[list[str] | None, Form()] = None,
 ) -> Response:  # fmt: skip
     try:
         chosen = await set_badge_formats(db, organizer.sig_id, formats or [], state.anoncreds, f"organizer:{organizer.email}")
     except (ValueError, FormatUnavailable, AnonCredsSetupError) as exc:
-        return RedirectResponse(f"/dashboard?notice=Badge formats not changed: {exc}", status.HTTP_303_SEE_OTHER)
+        return await redirect_with_notice(db, session, "/dashboard", f"Badge formats not changed: {exc}")
     names = " and ".join(FORMAT_NAMES[name] for name in chosen)
-    return RedirectResponse(f"/dashboard?notice=Badges are now issued as {names}.", status.HTTP_303_SEE_OTHER)
+    return await redirect_with_notice(db, session, "/dashboard", f"Badges are now issued as {names}.")
 
 
 @router.post("/meetings", dependencies=[CsrfChecked])
 async def create_meeting(
+    session: WebSessionDep,
     organizer: SignedIn,
     db: Session,
     kind: Annotated[str, Form()],
@@ -115,11 +113,11 @@ async def create_meeting(
         )
     except (ValidationError, ValueError) as exc:
         problem = "; ".join(e["msg"] for e in exc.errors()) if isinstance(exc, ValidationError) else str(exc)
-        return RedirectResponse(f"/dashboard?error={problem}", status.HTTP_303_SEE_OTHER)
+        return await redirect_with_notice(db, session, "/dashboard", f"The meeting was not created: {problem}", "error")
     meeting = Meeting(sig_id=organizer.sig_id, **body.model_dump())
     db.add(meeting)
     await db.commit()
-    return back_to(meeting.id, "Meeting created. Next: upload its roster.")
+    return await back_to(db, session, meeting.id, "Meeting created. Next: upload its roster.")
 
 
 async def badge_rows(db: Session, meeting: Meeting) -> list[dict]:
@@ -149,9 +147,7 @@ def progress(rows: list[dict]) -> dict:
 
 
 @router.get("/meetings/{meeting_id}", response_class=HTMLResponse)
-async def meeting_page(
-    request: Request, session: WebSessionDep, organizer: SignedIn, meeting: OrganizerMeeting, db: Session, notice: str = ""
-):
+async def meeting_page(request: Request, session: WebSessionDep, organizer: SignedIn, meeting: OrganizerMeeting, db: Session):
     attendees = list(
         await db.scalars(
             select(Member).join(Attendance, Attendance.member_id == Member.id)
@@ -166,7 +162,7 @@ async def meeting_page(
     rows = await badge_rows(db, meeting)
     context = {
         "meeting": meeting, "attendees": attendees, "talks": talks, "rows": rows, "progress": progress(rows),
-        "notice": notice, "organizer": organizer,
+        "notice": await take_flash(db, session), "organizer": organizer,
     }  # fmt: skip
     return organizer_page(request, session, organizer, "dashboard/meeting.html", context)
 
@@ -180,19 +176,19 @@ async def badges_fragment(request: Request, session: WebSessionDep, organizer: S
 
 @router.post("/meetings/{meeting_id}/talks", dependencies=[CsrfChecked])
 async def create_talk(
-    meeting: OrganizerMeeting, db: Session, title: Annotated[str, Form(min_length=1, max_length=300)],
+    session: WebSessionDep, meeting: OrganizerMeeting, db: Session, title: Annotated[str, Form(min_length=1, max_length=300)],
     presenter_id: Annotated[int, Form()],
 ) -> Response:  # fmt: skip
     try:
         await add_talk(db, meeting, title.strip(), presenter_id)
     except UnknownPresenter as exc:
-        return back_to(meeting.id, str(exc))
-    return back_to(meeting.id, "Talk added.")
+        return await back_to(db, session, meeting.id, str(exc))
+    return await back_to(db, session, meeting.id, "Talk added.")
 
 
 @router.post("/meetings/{meeting_id}/roster", response_class=HTMLResponse, dependencies=[CsrfChecked])
 async def roster_preview(
-    request: Request, session: WebSessionDep, organizer: SignedIn, meeting: OrganizerMeeting, file: UploadFile
+    request: Request, session: WebSessionDep, organizer: SignedIn, meeting: OrganizerMeeting, db: Session, file: UploadFile
 ):
     """Nothing is stored yet: the organizer sees the rows that will be imported and those that will not."""
     data = await file.read(MAX_ROSTER_BYTES + 1)
@@ -202,51 +198,51 @@ async def roster_preview(
         text = decode_roster(data)
         parsed = parse_roster(text)
     except RosterFormatError as exc:
-        return back_to(meeting.id, f"The roster cannot be read: {exc}")
+        return await back_to(db, session, meeting.id, f"The roster cannot be read: {exc}")
     context = {"meeting": meeting, "parsed": parsed, "roster_text": text, "filename": file.filename}
     return organizer_page(request, session, organizer, "dashboard/roster_preview.html", context)
 
 
 @router.post("/meetings/{meeting_id}/roster/import", dependencies=[CsrfChecked])
 async def roster_import(
-    meeting: OrganizerMeeting, organizer: SignedIn, db: Session, roster: Annotated[str, Form(max_length=MAX_ROSTER_BYTES)]
+    session: WebSessionDep, meeting: OrganizerMeeting, organizer: SignedIn, db: Session, roster: Annotated[str, Form(max_length=MAX_ROSTER_BYTES)]
 ) -> Response:
     try:
         parsed = parse_roster(roster)
     except RosterFormatError as exc:
-        return back_to(meeting.id, f"The roster cannot be read: {exc}")
+        return await back_to(db, session, meeting.id, f"The roster cannot be read: {exc}")
     report = await import_roster(db, organizer.sig_id, meeting.id, parsed.entries, parsed.errors)
     notice = (
         f"Roster imported: {report.attendance_added} attendees added, {report.attendance_unchanged} already there, "
         f"{len(report.errors)} rows skipped."
     )
-    return back_to(meeting.id, notice)
+    return await back_to(db, session, meeting.id, notice)
 
 
 @router.post("/meetings/{meeting_id}/issue", dependencies=[CsrfChecked])
-async def issue_all(meeting: OrganizerMeeting, db: Session, state: State) -> Response:
+async def issue_all(session: WebSessionDep, meeting: OrganizerMeeting, db: Session, state: State) -> Response:
     _job, added = await start_meeting_job(db, meeting)
     state.worker.wake()
-    return back_to(meeting.id, f"Issuing: {added} new badges on their way.")
+    return await back_to(db, session, meeting.id, f"Issuing: {added} new badges on their way.")
 
 
 @router.post("/badges/{badge_id}/status", dependencies=[CsrfChecked])
 async def change_badge_status(
-    badge_id: RowId, organizer: SignedIn, db: Session, state: State,
+    session: WebSessionDep, badge_id: RowId, organizer: SignedIn, db: Session, state: State,
     action: Annotated[str, Form()], reason: Annotated[str, Form(max_length=1000)] = "",
 ) -> Response:  # fmt: skip
     badge = await sig_row(db, Badge, badge_id, organizer.sig_id, "badge")
     if badge.meeting_id is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no meeting badge {badge_id}")
     if action not in STATUS_ACTIONS:
-        return back_to(badge.meeting_id, f"Unknown action {action!r}.")
+        return await back_to(db, session, badge.meeting_id, f"Unknown action {action!r}.")
     if not reason.strip():
-        return back_to(badge.meeting_id, f"Say why you {action} the badge: the reason is kept in its history.")
+        return await back_to(db, session, badge.meeting_id, f"Say why you {action} the badge: the reason is kept in its history.")
     actor = f"organizer:{organizer.email}"
     try:
         if badge.format == "anoncreds":  # in the ledger's revocation registry, which knows no suspension
             if action != "revoke":
-                return back_to(badge.meeting_id, "AnonCreds badges can be revoked, not suspended.")
+                return await back_to(db, session, badge.meeting_id, "AnonCreds badges can be revoked, not suspended.")
             await revoke_anoncreds_badge(db, state.agent, badge, reason.strip(), actor)
         else:
             await change_and_publish(
@@ -254,8 +250,8 @@ async def change_badge_status(
                 badge.credential_id, action, reason.strip(), actor=actor,
             )  # fmt: skip
     except (LookupError, StatusError, NotRevocable) as exc:
-        return back_to(badge.meeting_id, f"Not changed: {exc}")
-    return back_to(badge.meeting_id, f"Badge {badge_id}: {action} done.")
+        return await back_to(db, session, badge.meeting_id, f"Not changed: {exc}")
+    return await back_to(db, session, badge.meeting_id, f"Badge {badge_id}: {action} done.")
 
 
 @router.post("/meetings/{meeting_id}/door", dependencies=[CsrfChecked], response_class=HTMLResponse)
