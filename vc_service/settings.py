@@ -88,6 +88,9 @@ class Settings(BaseSettings):
     )
     status_list_max_age: int = Field(300, description="Seconds verifiers may cache a status list (Cache-Control).")
     status_fetch_timeout: float = Field(5.0, description="Seconds to wait for another issuer's status list.")
+    oauth_token_seconds: int = Field(
+        600, ge=60, le=86400, description="Lifetime of an OAuth2 access token (POST /oauth/token), in seconds."
+    )
     verify_rate_limit: int = Field(
         600, ge=1, description="Verifications a minute from one client address (API and verify page), 429 beyond."
     )
