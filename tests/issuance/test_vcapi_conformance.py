@@ -112,7 +112,7 @@ def _with(**fields) -> dict:
         (_with(credentialSchema=[{"id": "https://example.org/schema.json"}]), "credentialSchema[0]"),
         (_with(validFrom="2026-11-20T17:00:00"), "validFrom"),
         (_with(validFrom="2026-11-20 17:00:00Z"), "validFrom"),
-        (_with(validUntil="20261120T170000Z"), "validUntil"),
+        (_with(validUntil="20991120T170000Z"), "validUntil"),
         (_with(id="not a url"), "id"),
     ],
     ids=[

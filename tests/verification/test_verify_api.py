@@ -1,6 +1,7 @@
 """POST /credentials/verify against the running service, cross-checked by a separate agent."""
 
 import copy
+import json
 
 import pytest
 
@@ -217,3 +218,12 @@ def test_verify_options_it_does_not_take_are_refused_by_name(service, signed, op
     answer = service.client().post("/credentials/verify", json={"verifiableCredential": signed, "options": options})
     assert answer.status_code == 422, answer.text
     assert named in answer.json()["detail"][0]["loc"]
+
+
+def test_the_verify_page_shows_a_failed_verdict_with_a_400(service, signed):
+    tampered = copy.deepcopy(signed)
+    tampered["credentialSubject"]["activityEndDate"] = "2026-11-20T21:00:00Z"
+    page = service.client().post("/verify", data={"pasted": json.dumps(tampered)})
+    assert page.status_code == 400
+    assert "The signature does not hold" in page.text
+    assert service.client().post("/verify", data={"pasted": json.dumps(signed)}).status_code == 200
