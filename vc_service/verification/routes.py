@@ -2,7 +2,7 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, status
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, RootModel
 
 from ..deps import State
 from ..web.ratelimit import RateLimit
@@ -41,10 +41,18 @@ class VerifyResponse(BaseModel):
     errors: list[Problem]
 
 
+class Refusal(BaseModel):
+    detail: str
+
+
+class NotVerified(RootModel[VerifyResponse | Refusal]):
+    """The verdict of a failed verification, or a request refused before any check (a body that is not text)."""
+
+
 # VC-API (w3c-ccg/vc-api verifier.yml and its conformance suite): 200 when verified; a credential
 # or presentation that fails verification is a 400, with the same result body.
 NOT_VERIFIED = {
-    status.HTTP_400_BAD_REQUEST: {"model": VerifyResponse, "description": "Not verified: `errors` names each failed check"}
+    status.HTTP_400_BAD_REQUEST: {"model": NotVerified, "description": "Not verified: `errors` names each failed check"}
 }
 
 
