@@ -1,5 +1,6 @@
 """How the API answers when the agent misbehaves: 503 when it is away, 502 when it fails."""
 
+import base58
 import httpx
 import pytest
 from fastapi import FastAPI
@@ -81,7 +82,12 @@ async def test_issue_maps_agent_failures(tmp_path, handler, status):
 
 @pytest.mark.parametrize(("handler", "status"), [(unreachable, 503), (broken, 502)], ids=["agent-down", "agent-broken"])
 async def test_verify_maps_agent_failures(tmp_path, handler, status):
-    credential = attendance_credential(id="urn:uuid:1", issuer="did:key:z6Mk1", proof={"type": "Ed25519Signature2020"})
+    # A proof of the right shape (a well-formed one is what reaches the agent), not a valid one.
+    proof = {
+        "type": "Ed25519Signature2020", "created": "2026-11-20T17:00:00Z", "proofPurpose": "assertionMethod",
+        "verificationMethod": "did:key:z6Mk1#z6Mk1", "proofValue": "z" + base58.b58encode(bytes(64)).decode(),
+    }  # fmt: skip
+    credential = attendance_credential(id="urn:uuid:1", issuer="did:key:z6Mk1", proof=proof)
     async with await app_with_agent(tmp_path, handler) as client:
         response = await client.post("/credentials/verify", json={"verifiableCredential": credential})
     assert response.status_code == status

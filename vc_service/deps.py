@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Path, Request, Security, status
-from fastapi.security import APIKeyHeader
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .issuer.identity import Issuer
 from .organizers.keys import active_api_key
+from .organizers.tokens import AccessTokens, token_api_key
 from .sig.service import UnknownSig
 from .state import ServiceState
 
@@ -19,6 +20,7 @@ MAX_ROW_ID = 2**31 - 1
 RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
 
 api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False, description="Organizer API key")
+bearer_token = HTTPBearer(auto_error=False, description="OAuth2 access token from POST /oauth/token (client credentials)")
 
 
 def get_state(request: Request) -> ServiceState:
@@ -42,13 +44,29 @@ class OrganizerIdentity:
     actor: str  # as the audit log names them
 
 
+def access_tokens(state: ServiceState) -> AccessTokens:
+    return AccessTokens(state.secrets.session_key, state.settings.oauth_token_seconds)
+
+
 async def require_organizer(
-    state: State, session: Session, api_key: Annotated[str | None, Security(api_key_header)]
+    state: State,
+    session: Session,
+    api_key: Annotated[str | None, Security(api_key_header)],
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Security(bearer_token)],
 ) -> OrganizerIdentity:
     """An organizer's own API key (hashed, revocable) for their SIG, or the service's admin key
-    for its first SIG. Every organizer route works on the SIG of ``sig_id`` only."""
+    for its first SIG; or an OAuth2 access token issued to such a key (VC-API's way).
+    Every organizer route works on the SIG of ``sig_id`` only."""
+    if api_key is None and bearer is not None:
+        found = await token_api_key(session, access_tokens(state), bearer.credentials)
+        if found is None:
+            raise HTTPException(
+                status.HTTP_401_UNAUTHORIZED, "the bearer token is not valid (unknown, expired, or its organizer key revoked)",
+                headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+            )  # fmt: skip
+        return OrganizerIdentity(sig_id=found.sig_id, actor=f"api-key:{found.id}")
     if api_key is None:
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "missing X-API-Key header (organizer key)")
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "missing X-API-Key header (organizer key) or Authorization: Bearer token")
     if secrets.compare_digest(api_key.encode(), state.organizer_key.encode()):
         return OrganizerIdentity(sig_id=(await state.issuers.first()).sig_id, actor="service-admin")
     found = await active_api_key(session, api_key)

@@ -105,6 +105,9 @@ class Settings(BaseSettings):
         '["10.1.0.0/16"]); loopback, private and link-local addresses are refused otherwise, '
         "the service's own ports always.",
     )
+    oauth_token_seconds: int = Field(
+        600, ge=60, le=86400, description="Lifetime of an OAuth2 access token (POST /oauth/token), in seconds."
+    )
     verify_rate_limit: int = Field(
         600, ge=1, description="Verifications a minute from one client address (API and verify page), 429 beyond."
     )

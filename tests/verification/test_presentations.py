@@ -54,7 +54,9 @@ def test_a_holder_presenting_its_own_badge_verifies(service, wallet, holder_did)
 
 
 def test_a_wrong_challenge_fails_by_name(service, wallet, holder_did):
-    body = verify(service, present(wallet, holder_did, [badge_for(service, holder_did)]), challenge="another").json()
+    answer = verify(service, present(wallet, holder_did, [badge_for(service, holder_did)]), challenge="another")
+    assert answer.status_code == 400  # VC-API: a presentation that fails verification
+    body = answer.json()
     assert body["verified"] is False
     assert "challenge" in {error["check"] for error in body["errors"]}
 
@@ -95,3 +97,41 @@ def test_a_revoked_credential_inside_fails_the_status_check(service, wallet, hol
 def test_malformed_presentations_are_422(service, body):
     response = service.client().post("/presentations/verify", json=body)
     assert response.status_code == 422 and response.json()["detail"]
+
+
+def _presentation(**overrides) -> dict:
+    presentation = {
+        "@context": [VCDM_1_1], "type": ["VerifiablePresentation"], "proof": {"type": "Ed25519Signature2020"},
+        "verifiableCredential": [{"@context": [VCDM_1_1]}],
+    }  # fmt: skip
+    return {**presentation, **overrides}
+
+
+@pytest.mark.parametrize(
+    ("presentation", "field"),
+    [
+        (_presentation(**{"@context": [VCDM_1_1, 7]}), "@context[1]"),
+        (_presentation(**{"@context": ["https://example.org/v1", VCDM_1_1]}), "@context"),
+        (_presentation(type=[]), "type"),
+        (_presentation(id="not a url"), "id"),
+        (_presentation(holder=""), "holder"),
+        (_presentation(holder={"name": "no id"}), "holder"),
+        (_presentation(termsOfUse=[{}]), "termsOfUse[0]"),
+        (_presentation(termsOfUse={"id": "https://example.org/tou"}), "termsOfUse"),
+    ],
+    ids=["context-number", "context-not-vc-first", "empty-type", "id-not-url", "empty-holder", "holder-without-id",
+         "empty-terms-of-use", "terms-of-use-without-type"],
+)  # fmt: skip
+def test_what_vcdm_forbids_in_a_presentation_is_422_naming_the_field(service, presentation, field):
+    body = {"verifiablePresentation": presentation, "options": {"challenge": "c"}}
+    response = service.client().post("/presentations/verify", json=body)
+    assert response.status_code == 422, response.text
+    assert response.json()["detail"].startswith(field), response.json()["detail"]
+
+
+@pytest.mark.parametrize("option", ["checks", "returnPresentation", "unknownOption"])
+def test_presentation_options_it_does_not_take_are_refused_by_name(service, option):
+    body = {"verifiablePresentation": _presentation(), "options": {"challenge": "c", option: True}}
+    response = service.client().post("/presentations/verify", json=body)
+    assert response.status_code == 422 and response.json()["detail"]
+    assert response.json()["detail"][0]["loc"] == ["body", "options", option]

@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Literal
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..agent.client import AgentClient
 from ..agent.errors import AgentFailed, AgentRejected
@@ -16,6 +16,7 @@ from ..credentials.document import (
     InvalidCredential,
     as_list,
     check_structure,
+    is_url,
     issuer_id,
     parse_datetime,
     undefined_properties,
@@ -38,6 +39,14 @@ class IssueOptions(BaseModel):
         "Ed25519Signature2020", validation_alias=AliasChoices("type", "proofType")
     )
     cryptosuite: Literal["eddsa-rdfc-2022", "eddsa-jcs-2022"] | None = None
+    credentialId: str | None = Field(None, description="The credential's id when it has none (VC-API)")
+    mandatoryPointers: list[str] | None = Field(None, description="Refused: only selective-disclosure suites take it")
+
+    @field_validator("mandatoryPointers")
+    @classmethod
+    def no_selective_disclosure(cls, value: list[str] | None) -> None:
+        if value is not None:
+            raise ValueError("mandatoryPointers is for selective-disclosure cryptosuites, which this service does not offer")
 
     @model_validator(mode="after")
     def cryptosuite_goes_with_data_integrity(self) -> "IssueOptions":
@@ -63,20 +72,39 @@ def xsd_now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def prepare_credential(credential: dict, issuer: Issuer, pinned: PinnedContextSet) -> dict:
+def defines_issuer(credential: dict, enriched_issuer: dict, pinned: PinnedContextSet) -> bool:
+    """Whether the credential's contexts define every term of the enriched issuer (the OB3
+    context defines a ``Profile``; the VC context alone does not)."""
+    try:
+        undefined = undefined_properties(
+            {"@context": credential["@context"], "type": credential["type"], "issuer": enriched_issuer}, pinned
+        )
+    except InvalidCredential:
+        return False  # the contexts cannot be applied: signing will say so
+    return undefined == []
+
+
+def prepare_credential(credential: dict, issuer: Issuer, pinned: PinnedContextSet, credential_id: str | None = None) -> dict:
     """A copy of ``credential`` ready to sign, or :class:`InvalidCredential` naming the problem."""
     if "proof" in credential:
         raise InvalidCredential("credential already has a proof; send it unsigned")
     if "credentialStatus" in credential:
         raise InvalidCredential("credentialStatus is assigned by this service; leave it out")
     prepared = copy.deepcopy(credential)
+    if credential_id is not None:
+        if "id" in prepared and prepared["id"] != credential_id:
+            raise InvalidCredential("options.credentialId differs from the credential's id: give one of them (VC-API)")
+        prepared["id"] = credential_id
     given_issuer = prepared.get("issuer")
-    if given_issuer is not None and issuer_id(prepared) != issuer.did:
+    if "issuer" in prepared and issuer_id(prepared) != issuer.did:
         raise InvalidCredential(f"issuer must be this SIG's DID {issuer.did}, or left out")
-    prepared["issuer"] = {**issuer.profile, **given_issuer} if isinstance(given_issuer, dict) else issuer.profile
+    check_structure({**prepared, "issuer": issuer.did}, pinned, open_badge_shape=False)  # contexts first
+    enriched = {**issuer.profile, **given_issuer} if isinstance(given_issuer, dict) else issuer.profile
+    # The SIG's Profile only where the contexts define its terms; else the DID, as the caller gave it.
+    prepared["issuer"] = enriched if defines_issuer(prepared, enriched, pinned) else given_issuer or issuer.did
     prepared.setdefault("id", f"urn:uuid:{uuid.uuid4()}")
-    if not isinstance(prepared["id"], str):
-        raise InvalidCredential("id must be a URI string")
+    if not is_url(prepared["id"]):
+        raise InvalidCredential("id must be a URL")
     start_field, end_field = VALIDITY_FIELDS[vcdm_version(prepared)]
     prepared.setdefault(start_field, xsd_now())
     start = parse_datetime(prepared[start_field], start_field)
@@ -103,7 +131,7 @@ async def sign_credential(
     status_context: str,
 ) -> dict:
     """Check, complete, give a status list entry, and have the agent sign (VC-API issue)."""
-    prepared = prepare_credential(credential, issuer, pinned)
+    prepared = prepare_credential(credential, issuer, pinned, options.credentialId)
     attach_status(prepared, await status_for(prepared["id"]), status_context)
     return await sign_prepared(agent, prepared, pinned, options)
 
@@ -117,7 +145,8 @@ async def sign_prepared(agent: AgentClient, prepared: dict, pinned: PinnedContex
     except AgentRejected as exc:
         raise InvalidCredential(f"the agent refused to sign the credential: {exc}") from exc
     except AgentFailed:
-        # ACA-Py answers 500 when JSON-LD would drop a property; name the properties if so.
+        # ACA-Py answers 500 when JSON-LD would drop a property, or cannot be applied; name the
+        # problem if so, else it is the agent's own failure (502).
         undefined = undefined_properties(prepared, pinned)
         if undefined:
             raise InvalidCredential(

@@ -1,13 +1,17 @@
 from datetime import datetime
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, Form, HTTPException, Query, Request, Security, status
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPBasic, HTTPBasicCredentials
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 
 from ..audit.models import AuditEvent
-from ..deps import MAX_ROW_ID, CurrentOrganizer, RowId, Session
+from ..deps import MAX_ROW_ID, CurrentOrganizer, RowId, Session, State, access_tokens
 from .keys import revoke_api_key
 from .models import OrganizerApiKey
+from .tokens import authenticate_client
 
 router = APIRouter(tags=["organizers"])
 
@@ -56,3 +60,67 @@ async def audit_log(
     if before is not None:
         query = query.where(AuditEvent.id < before)
     return list(await session.scalars(query.order_by(AuditEvent.id.desc()).limit(limit)))
+
+
+class AccessToken(BaseModel):
+    access_token: str
+    token_type: Literal["Bearer"]
+    expires_in: int
+
+
+class OAuthError(BaseModel):
+    error: Literal["invalid_request", "invalid_client", "unsupported_grant_type"]
+    error_description: str
+
+
+class ClientBasic(HTTPBasic):
+    """HTTP Basic for the token endpoint: a malformed header is a client without credentials
+    (RFC 6749's ``invalid_client``), not FastAPI's bare 401."""
+
+    async def __call__(self, request: Request) -> HTTPBasicCredentials | None:
+        try:
+            return await super().__call__(request)
+        except HTTPException:
+            return HTTPBasicCredentials(username="", password="")
+
+
+client_basic = ClientBasic(auto_error=False, description="client_id:client_secret (an organizer key's id and the key)")
+# RFC 6749 §5.1: token answers, refusals included, are never cached.
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+def oauth_error(code: int, error: str, description: str, basic: bool = False) -> JSONResponse:
+    headers = {**NO_STORE, **({"WWW-Authenticate": 'Basic realm="oauth"'} if basic else {})}
+    return JSONResponse({"error": error, "error_description": description}, status_code=code, headers=headers)
+
+
+@router.post(
+    "/oauth/token",
+    response_model=AccessToken,
+    responses={400: {"model": OAuthError}, 401: {"model": OAuthError}},
+    summary="OAuth2 client credentials (RFC 6749 §4.4): an access token for an organizer key",
+)
+async def oauth_token(
+    state: State,
+    session: Session,
+    basic: Annotated[HTTPBasicCredentials | None, Security(client_basic)],
+    grant_type: Annotated[str | None, Form(max_length=100)] = None,
+    client_id: Annotated[str | None, Form(max_length=100)] = None,
+    client_secret: Annotated[str | None, Form(max_length=200)] = None,
+) -> JSONResponse:
+    """Errors as RFC 6749 §5.2 names them; a client authenticates one way only (§2.3)."""
+    if grant_type is None:
+        return oauth_error(400, "invalid_request", "grant_type is missing")
+    if grant_type != "client_credentials":
+        return oauth_error(400, "unsupported_grant_type", "only grant_type client_credentials is supported")
+    if basic is not None and (client_id is not None or client_secret is not None):
+        return oauth_error(400, "invalid_request", "authenticate with HTTP Basic or with client_id and client_secret, not both")
+    given_id, given_secret = (basic.username, basic.password) if basic else (client_id, client_secret)
+    if not given_id or not given_secret:
+        return oauth_error(401, "invalid_client", "client_id and client_secret are required", basic=True)
+    api_key = await authenticate_client(session, given_id, given_secret)
+    if api_key is None:
+        return oauth_error(401, "invalid_client", "unknown client, wrong secret, or a revoked organizer key", basic=basic is not None)
+    tokens = access_tokens(state)
+    body = AccessToken(access_token=tokens.issue(api_key), token_type="Bearer", expires_in=tokens.lifetime_seconds)
+    return JSONResponse(body.model_dump(), headers=NO_STORE)

@@ -7,6 +7,8 @@ names every check run and each warning or error names its check.
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+import base58
+
 from ..agent.client import AgentClient
 from ..agent.errors import AgentRejected
 from ..contexts.pinned import PinnedContextSet
@@ -67,8 +69,34 @@ def _data_integrity_failure(agent_result: dict) -> str:
     return "; ".join(problems) or "the proof does not verify"
 
 
-def is_data_integrity(credential: dict) -> bool:
-    return any(isinstance(proof, dict) and proof.get("type") == "DataIntegrityProof" for proof in as_list(credential.get("proof")))
+# What VC Data Integrity (§2.1) and Ed25519Signature2020 require of a proof, by proof type.
+REQUIRED_PROOF_FIELDS = {
+    "DataIntegrityProof": ("cryptosuite", "proofPurpose", "verificationMethod", "proofValue"),
+    "Ed25519Signature2020": ("created", "proofPurpose", "verificationMethod", "proofValue"),
+}
+ED25519_SIGNATURE_BYTES = 64
+
+
+def proof_problem(proof: object) -> str | None:
+    """Why a proof cannot be checked at all (the agent would crash on it), or None."""
+    if not isinstance(proof, dict):
+        return "a proof must be an object"
+    required = REQUIRED_PROOF_FIELDS.get(proof.get("type"))
+    if required is None:
+        return f"proof type {proof.get('type')!r} is not one this service verifies ({', '.join(REQUIRED_PROOF_FIELDS)})"
+    missing = [name for name in required if not isinstance(proof.get(name), str) or not proof[name]]
+    if missing:
+        return f"the proof has no {', '.join(missing)} (or not as a string)"
+    if "previousProof" in proof:
+        return "the proof chains to a previousProof (a proof chain), which this service does not verify"
+    value = proof["proofValue"]
+    try:
+        signature = base58.b58decode(value[1:]) if value.startswith("z") else b""
+    except ValueError:
+        signature = b""
+    if len(signature) != ED25519_SIGNATURE_BYTES:
+        return "proofValue is not a base58-btc multibase Ed25519 signature (z..., 64 bytes)"
+    return None
 
 
 def _web_dids(document: dict) -> set[str]:
@@ -93,22 +121,32 @@ async def refused_did_web(documents: list[dict], known_issuers: set[str], outbou
 async def check_proof(
     result: VerificationResult, agent: AgentClient, credential: dict, known_issuers: set[str], outbound: OutboundRequest
 ) -> None:
-    """Through the agent: Linked Data proofs by its VC-API, Data Integrity (eddsa-jcs-2022) by its DI verifier."""
+    """Each proof on its own (a proof set's proofs are independent), through the agent: Linked
+    Data proofs by its VC-API, Data Integrity by its DI verifier."""
     result.checks.append("proof")
     if refusal := await refused_did_web([credential], known_issuers, outbound):
         result.fail("proof", f"the proof could not be checked: {refusal}")
         return
-    data_integrity = is_data_integrity(credential)
-    try:
-        if data_integrity:
-            agent_result = await agent.verify_data_integrity(credential)
-        else:
-            agent_result = await agent.verify_credential(credential)
-    except AgentRejected as exc:
-        result.fail("proof", f"the proof could not be checked: {exc}")
-        return
-    if not agent_result.get("verified"):
-        result.fail("proof", _data_integrity_failure(agent_result) if data_integrity else _proof_failure(agent_result))
+    proofs = as_list(credential["proof"])
+    for index, proof in enumerate(proofs):
+        where = f"proof[{index}]: " if len(proofs) > 1 else ""
+        problem = proof_problem(proof)
+        if problem:
+            result.fail("proof", where + problem)
+            continue
+        single = {**credential, "proof": proof}
+        data_integrity = proof["type"] == "DataIntegrityProof"
+        try:
+            if data_integrity:
+                agent_result = await agent.verify_data_integrity(single)
+            else:
+                agent_result = await agent.verify_credential(single)
+        except AgentRejected as exc:
+            result.fail("proof", f"{where}the proof could not be checked: {exc}")
+            continue
+        if not agent_result.get("verified"):
+            reason = _data_integrity_failure(agent_result) if data_integrity else _proof_failure(agent_result)
+            result.fail("proof", where + reason)
 
 
 def check_issuer(result: VerificationResult, credential: dict, known_issuers: set[str]) -> None:
@@ -176,16 +214,27 @@ async def verify_credential(
     known_issuers: set[str],
     status_lists: StatusListResolver,
     outbound: OutboundRequest,
+    checks: list[str] | None = None,
 ) -> VerificationResult:
+    """Every check, or only those named in ``checks`` (VC-API ``options.checks``)."""
     check_structure(credential, pinned, open_badge_shape=False)
-    if not isinstance(credential.get("proof"), dict | list):
+    if not isinstance(credential.get("proof"), dict | list) or not credential["proof"]:
         raise InvalidCredential("credential has no proof")
     result = VerificationResult()
-    await check_proof(result, agent, credential, known_issuers, outbound)
-    check_issuer(result, credential, known_issuers)
-    check_validity_period(result, credential, datetime.now(UTC))
-    await check_status(result, credential, status_lists, outbound)
-    check_shape(result, credential)
+
+    def wanted(name: str) -> bool:
+        return checks is None or name in checks
+
+    if wanted("proof"):
+        await check_proof(result, agent, credential, known_issuers, outbound)
+    if wanted("issuer"):
+        check_issuer(result, credential, known_issuers)
+    if wanted("validity"):
+        check_validity_period(result, credential, datetime.now(UTC))
+    if wanted("status"):
+        await check_status(result, credential, status_lists, outbound)
+    if wanted("shape"):
+        check_shape(result, credential)
     return result
 
 
@@ -226,10 +275,12 @@ async def verify_presentation(
         result.fail("challenge", f"the proof's challenge {proof.get('challenge')!r} is not the one asked for")
     if domain is not None and proof.get("domain") != domain:
         result.fail("domain", f"the proof's domain {proof.get('domain')!r} is not {domain!r}")
-    holder = presentation.get("holder") or _proof_method_controller(proof)
+    given_holder = presentation.get("holder")
+    given_holder = given_holder.get("id") if isinstance(given_holder, dict) else given_holder
+    holder = given_holder or _proof_method_controller(proof)
     signer = _proof_method_controller(proof)
-    if presentation.get("holder") and not same_did(signer, presentation["holder"]):
-        result.fail("holder", f"the presentation is signed by {signer}, not by its holder {presentation['holder']}")
+    if given_holder and not same_did(signer, given_holder):
+        result.fail("holder", f"the presentation is signed by {signer}, not by its holder {given_holder}")
     for index, credential in enumerate(credentials):
         if not any(same_did(holder, subject) for subject in subject_ids(credential)):
             result.fail("holder", f"the holder {holder} is not the subject of credential {credential.get('id', index)}")

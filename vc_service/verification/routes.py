@@ -1,17 +1,32 @@
-from typing import Any
+from typing import Any, Literal
 
-from fastapi import APIRouter, Depends
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Depends, status
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field, RootModel
 
 from ..deps import State
 from ..web.ratelimit import RateLimit
-from .checks import verify_credential, verify_presentation
+from .checks import VerificationResult, verify_credential, verify_presentation
 
 router = APIRouter(tags=["credentials"])
 
+CheckName = Literal["proof", "issuer", "validity", "status", "shape"]
+
+
+class VerifyCredentialOptions(BaseModel):
+    """VC-API verify options this service honours; any other (``challenge``, ``domain``: they
+    belong to presentations) is refused by name, not ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    checks: list[CheckName] | None = Field(None, min_length=1, description="Run only these checks (default: all)")
+
 
 class VerifyRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     verifiableCredential: dict[str, Any]
+    options: VerifyCredentialOptions = VerifyCredentialOptions()
 
 
 class Problem(BaseModel):
@@ -26,28 +41,52 @@ class VerifyResponse(BaseModel):
     errors: list[Problem]
 
 
+class Refusal(BaseModel):
+    detail: str
+
+
+class NotVerified(RootModel[VerifyResponse | Refusal]):
+    """The verdict of a failed verification, or a request refused before any check (a body that is not text)."""
+
+
+# VC-API (w3c-ccg/vc-api verifier.yml and its conformance suite): 200 when verified; a credential
+# or presentation that fails verification is a 400, with the same result body.
+NOT_VERIFIED = {
+    status.HTTP_400_BAD_REQUEST: {"model": NotVerified, "description": "Not verified: `errors` names each failed check"}
+}
+
+
+def verdict(result: VerificationResult) -> JSONResponse:
+    return JSONResponse(result.as_dict(), status_code=status.HTTP_200_OK if result.verified else status.HTTP_400_BAD_REQUEST)
+
+
 # Public and costly (the agent checks each proof): one limit for the API and the verify page.
 verify_limit = RateLimit("verify_rate_limit")
 
 
 @router.post(
     "/credentials/verify", response_model=VerifyResponse, summary="Verify a credential (W3C VC-API)",
-    dependencies=[Depends(verify_limit)],
-)
-async def verify(body: VerifyRequest, state: State) -> dict:
+    responses=NOT_VERIFIED, dependencies=[Depends(verify_limit)],
+)  # fmt: skip
+async def verify(body: VerifyRequest, state: State) -> JSONResponse:
     result = await verify_credential(
         state.agent, body.verifiableCredential, state.contexts, await state.known_issuers(), state.status_lists,
         state.outbound.for_request(),
+        checks=body.options.checks,
     )  # fmt: skip
-    return result.as_dict()
+    return verdict(result)
 
 
 class PresentationOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     challenge: str = Field(min_length=1, max_length=500)
     domain: str | None = Field(None, max_length=500)
 
 
 class VerifyPresentationRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     verifiablePresentation: dict[str, Any]
     options: PresentationOptions
 
@@ -55,12 +94,13 @@ class VerifyPresentationRequest(BaseModel):
 @router.post(
     "/presentations/verify",
     response_model=VerifyResponse,
+    responses=NOT_VERIFIED,
     dependencies=[Depends(verify_limit)],
     summary="Verify a presentation: holder proof, challenge, domain, holder binding, credentials (VC-API)",
 )
-async def verify_presentation_route(body: VerifyPresentationRequest, state: State) -> dict:
+async def verify_presentation_route(body: VerifyPresentationRequest, state: State) -> JSONResponse:
     result = await verify_presentation(
         state.agent, body.verifiablePresentation, body.options.challenge, body.options.domain,
         state.contexts, await state.known_issuers(), state.status_lists, state.outbound.for_request(),
     )  # fmt: skip
-    return result.as_dict()
+    return verdict(result)

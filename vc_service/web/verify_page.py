@@ -77,7 +77,8 @@ async def verify_submitted(
     except InvalidCredential as exc:
         return await _problem(request, state, text, f"This is not a credential this service can check: {exc}.")
     context = {"result": result, "lines": plain_verdict(result), "error": None, "pasted": text, "credential": credential}
-    return await verify_page(request, state, context)
+    # The same status as POST /credentials/verify: 400 for a credential that fails verification.
+    return await verify_page(request, state, context, status.HTTP_200_OK if result["verified"] else status.HTTP_400_BAD_REQUEST)
 
 
 async def verify_page(request: Request, state: State, context: dict, status_code: int = status.HTTP_200_OK):
