@@ -8,6 +8,7 @@ from fastapi import Depends, FastAPI, Request, status
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import DBAPIError
 
 from .agent.client import AgentClient
 from .agent.errors import AgentError, AgentUnavailable
@@ -19,6 +20,7 @@ from .contexts import routes as context_routes
 from .contexts.service import accepted_contexts, sig_contexts
 from .credentials.document import InvalidCredential
 from .db.engine import create_engine, session_factory
+from .db.errors import RETRY_AFTER_SECONDS, database_busy
 from .db.migrate import upgrade_to_head
 from .health import routes as health_routes
 from .issuance import routes as issuance_routes
@@ -176,5 +178,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         code = status.HTTP_503_SERVICE_UNAVAILABLE if isinstance(exc, AgentUnavailable) else status.HTTP_502_BAD_GATEWAY
         LOGGER.warning("agent error: %s", exc)
         return JSONResponse({"detail": f"agent error: {exc}"}, status_code=code)
+
+    @app.exception_handler(DBAPIError)
+    async def database_error(_request: Request, exc: DBAPIError) -> JSONResponse:
+        if not database_busy(exc):
+            raise exc  # a bug, not load: a 500, logged
+        LOGGER.warning("database busy: %s", exc.orig)
+        return JSONResponse(
+            {"detail": "the database is busy with other writes: try again shortly"},
+            status_code=status.HTTP_503_SERVICE_UNAVAILABLE, headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )  # fmt: skip
 
     return app
