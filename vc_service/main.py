@@ -35,7 +35,7 @@ from .service_secrets import ServiceSecrets
 from .members.routes import MAX_ROSTER_BYTES
 from .settings import Settings, get_settings
 from .web.headers import SecurityHeaders
-from .web.limits import BodySizeLimit
+from .web.limits import BodyLimits
 from .web.text import reject_unstorable_text
 from .state import ServiceState
 from .proofs import routes as proof_routes
@@ -135,10 +135,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Open Badges 3.0 credentials for a Special Interest Group, issued through ACA-Py",
         version="0.1.0",
         lifespan=lifespan,
-        dependencies=[Depends(reject_unstorable_text)],
     )
     app.state.settings = settings = settings or get_settings()
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, larger={"/roster": MAX_ROSTER_BYTES})
+    app.add_middleware(
+        BodyLimits, max_bytes=settings.max_body_bytes, larger={"/roster": MAX_ROSTER_BYTES}, own_json_check=(webhook_routes.INBOX,)
+    )
     for module in (
         health_routes,
         issuer_routes,
@@ -160,7 +161,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         web_dashboard,
         web_verify,
     ):
-        app.include_router(module.router)
+        # The webhook inbox checks its key before it reads the body, then the text (see its route).
+        app.include_router(module.router, dependencies=[] if module is webhook_routes else [Depends(reject_unstorable_text)])
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     app.openapi = lambda: documented_errors(app)
