@@ -33,9 +33,14 @@ def apply_connection_record(member: Member, record: dict) -> None:
             member.connection_state = state
 
 
-async def on_connection_event(session: AsyncSession, _agent, record: dict) -> bool:
-    member_id = member_id_from_alias(record.get("alias"))
+async def on_connection_event(session: AsyncSession, agent, event: dict) -> bool:
+    """Apply the agent's own record of the connection an event names, not the event: a webhook
+    with the key could claim any state or alias (``member:N`` for another member's connection)."""
+    if member_id_from_alias(event.get("alias")) is None or not isinstance(event.get("connection_id"), str):
+        return True  # connections not made for a member are none of ours
+    record = await agent.get_connection(event["connection_id"])
+    member_id = member_id_from_alias((record or {}).get("alias"))
     member = await session.get(Member, member_id) if member_id is not None else None
     if member is not None:
         apply_connection_record(member, record)
-    return True  # connections not made for a member are none of ours
+    return True
