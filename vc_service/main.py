@@ -32,7 +32,7 @@ from .claims import routes as claim_routes
 from .meetings import routes as meeting_routes
 from .members import routes as member_routes
 from .service_secrets import ServiceSecrets
-from .members.routes import MAX_ROSTER_BYTES
+from .members.roster import FORM_OVERHEAD_BYTES, MAX_ROSTER_BYTES, ROSTER_BASE64_BYTES
 from .settings import Settings, get_settings
 from .web.headers import SecurityHeaders
 from .web.limits import BodyLimits
@@ -138,7 +138,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings = settings or get_settings()
     app.add_middleware(
-        BodyLimits, max_bytes=settings.max_body_bytes, larger={"/roster": MAX_ROSTER_BYTES}, own_json_check=(webhook_routes.INBOX,)
+        BodyLimits, max_bytes=settings.max_body_bytes, larger={"/roster": MAX_ROSTER_BYTES + FORM_OVERHEAD_BYTES, "/roster/import": ROSTER_BASE64_BYTES + FORM_OVERHEAD_BYTES}, own_json_check=(webhook_routes.INBOX,)
     )
     for module in (
         health_routes,
