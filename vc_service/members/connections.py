@@ -2,6 +2,8 @@
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ..credentials.document import same_did
+
 from .models import Member
 
 ALIAS_PREFIX = "member:"
@@ -42,5 +44,9 @@ async def on_connection_event(session: AsyncSession, agent, event: dict) -> bool
     member_id = member_id_from_alias((record or {}).get("alias"))
     member = await session.get(Member, member_id) if member_id is not None else None
     if member is not None:
+        if same_did(event.get("their_did"), record.get("their_did")):
+            # The agent stores a did:peer:4 in its short form; badges are bound to the form the
+            # event carries, as before (the same DID, as the agent confirms).
+            record = {**record, "their_did": event["their_did"]}
         apply_connection_record(member, record)
     return True
