@@ -8,6 +8,7 @@ from fastapi import Depends, FastAPI, Request, status
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import DBAPIError
 
 from .agent.admin_port import AdminPortGuard
 from .agent.client import AgentClient
@@ -21,6 +22,7 @@ from .contexts.service import accepted_contexts, sig_contexts
 from .credentials.document import InvalidCredential
 from .data_dir import make_private
 from .db.engine import create_engine, session_factory
+from .db.errors import RETRY_AFTER_SECONDS, database_busy
 from .db.migrate import upgrade_to_head
 from .health import routes as health_routes
 from .issuance import routes as issuance_routes
@@ -32,10 +34,10 @@ from .claims import routes as claim_routes
 from .meetings import routes as meeting_routes
 from .members import routes as member_routes
 from .service_secrets import ServiceSecrets
-from .members.routes import MAX_ROSTER_BYTES
+from .members.roster import FORM_OVERHEAD_BYTES, MAX_ROSTER_BYTES, ROSTER_BASE64_BYTES
 from .settings import Settings, get_settings
 from .web.headers import SecurityHeaders
-from .web.limits import BodySizeLimit
+from .web.limits import BodyLimits
 from .web.text import reject_unstorable_text
 from .state import ServiceState
 from .proofs import routes as proof_routes
@@ -147,10 +149,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Open Badges 3.0 credentials for a Special Interest Group, issued through ACA-Py",
         version="0.1.0",
         lifespan=lifespan,
-        dependencies=[Depends(reject_unstorable_text)],
     )
     app.state.settings = settings = settings or get_settings()
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, larger={"/roster": MAX_ROSTER_BYTES})
+    app.add_middleware(
+        BodyLimits, max_bytes=settings.max_body_bytes, larger={"/roster": MAX_ROSTER_BYTES + FORM_OVERHEAD_BYTES, "/roster/import": ROSTER_BASE64_BYTES + FORM_OVERHEAD_BYTES}, own_json_check=(webhook_routes.INBOX,)
+    )
     for module in (
         health_routes,
         issuer_routes,
@@ -173,7 +176,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         web_account,
         web_verify,
     ):
-        app.include_router(module.router)
+        # The webhook inbox checks its key before it reads the body, then the text (see its route).
+        app.include_router(module.router, dependencies=[] if module is webhook_routes else [Depends(reject_unstorable_text)])
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     app.openapi = lambda: documented_errors(app)
@@ -191,5 +195,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         code = status.HTTP_503_SERVICE_UNAVAILABLE if isinstance(exc, AgentUnavailable) else status.HTTP_502_BAD_GATEWAY
         LOGGER.warning("agent error: %s", exc)
         return JSONResponse({"detail": f"agent error: {exc}"}, status_code=code)
+
+    @app.exception_handler(DBAPIError)
+    async def database_error(_request: Request, exc: DBAPIError) -> JSONResponse:
+        if not database_busy(exc):
+            raise exc  # a bug, not load: a 500, logged
+        LOGGER.warning("database busy: %s", exc.orig)
+        return JSONResponse(
+            {"detail": "the database is busy with other writes: try again shortly"},
+            status_code=status.HTTP_503_SERVICE_UNAVAILABLE, headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )  # fmt: skip
 
     return app

@@ -1,6 +1,23 @@
 """ISO 8601 / XML Schema date-times with a time zone: the only kind this service accepts."""
 
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Annotated
+
+from pydantic import AfterValidator, AwareDatetime
+
+
+def check_utc_range(value: datetime) -> datetime:
+    """``value`` itself, if it has a UTC equivalent: 0001-01-01T00:00+14:00 has none (it is in year 0),
+    and every comparison or database write of it would overflow."""
+    try:
+        value.astimezone(UTC)
+    except OverflowError as exc:
+        raise ValueError(f"{value.isoformat()} is outside the years 1 to 9999 in UTC") from exc
+    return value
+
+
+# A request field: an instant with its time zone, that UTC can express.
+UtcExpressible = Annotated[AwareDatetime, AfterValidator(check_utc_range)]
 
 
 def parse_aware_datetime(value: str, field: str) -> datetime:
@@ -11,4 +28,7 @@ def parse_aware_datetime(value: str, field: str) -> datetime:
         raise ValueError(f"{field} {value!r} is not an ISO 8601 date and time") from exc
     if parsed.tzinfo is None:
         raise ValueError(f"{field} {value!r} has no time zone (add Z or +hh:mm)")
-    return parsed
+    try:
+        return check_utc_range(parsed)
+    except ValueError as exc:
+        raise ValueError(f"{field} {exc}") from exc

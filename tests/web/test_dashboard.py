@@ -4,7 +4,7 @@ import json
 
 from playwright.sync_api import expect
 
-from ..issuance.didcomm import claim_token, connect_wallet, members_by_email
+from ..issuance.didcomm import claim_token, connect_wallet, create_meeting, members_by_email
 from .browser import screenshot, sign_in
 
 ROSTER = (
@@ -117,3 +117,19 @@ def test_badge_formats_are_chosen_on_the_meetings_page(service, browser, organiz
     assert refused.status_code == 409 and "VC_SERVICE_LEDGER_GENESIS" in refused.json()["detail"]
     assert organizer.get("/sig/badge-formats").json() == {"formats": ["ld_proof"], "available": ["ld_proof"]}
     assert service.client().put("/sig/badge-formats", json={"formats": ["ld_proof"]}).status_code == 401
+
+
+def test_a_2_mb_roster_previews_and_imports(service, browser, organizer_email):
+    """One roster size limit for the preview and the import step that posts it back (was 413 over 1 MB)."""
+    meeting = create_meeting(service, title="Two megabyte call")
+    rows = 10_000
+    roster = "name,email\n" + "".join(f"{'Long Name ' * 19}{index},big2mb{index}@example.org\n" for index in range(rows))
+    assert len(roster.encode()) > 2_000_000
+    page = sign_in(browser, service, organizer_email)
+    page.goto(f"{service.url}/dashboard/meetings/{meeting['id']}")
+    page.get_by_label("Attendance CSV").set_input_files(files=[{"name": "big.csv", "mimeType": "text/csv", "buffer": roster.encode()}])
+    page.get_by_role("button", name="Preview roster").click()
+    expect(page.get_by_text(f"{rows} rows will be imported")).to_be_visible(timeout=LIVE)
+    page.get_by_role("button", name=f"Import {rows} rows").click()
+    expect(page.get_by_role("status")).to_contain_text(f"{rows} attendees added", timeout=LIVE)
+    page.close()

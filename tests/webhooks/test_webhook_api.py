@@ -3,6 +3,7 @@
 import httpx
 import pytest
 
+from ..issuance.didcomm import create_meeting, import_roster
 from ..support import wait_for
 
 
@@ -62,3 +63,77 @@ def test_a_malformed_event_does_not_block_the_ones_after_it(service):
         client.post("/webhooks/topic/connections/", json={"connection_id": "after-the-bad-one", "state": "active"}, headers={"x-api-key": key})
     unprocessed = lambda: service.query("SELECT count(*) FROM webhook_events WHERE processed_at IS NULL AND topic IN ('present_proof_v2_0', 'connections')")  # noqa: E731
     wait_for(lambda: unprocessed() == [(0,)], "the worker to handle both events", 10)  # it runs every 2 s
+
+
+def post_event(service, topic: str, event: dict) -> None:
+    answer = service.client().post(f"/webhooks/topic/{topic}/", json=event, headers={"x-api-key": service.secrets()["webhook_key"]})
+    assert answer.json() == {"stored": True}, answer.text
+
+
+def wait_until_handled(service, record_id: str, state: str) -> None:
+    handled = lambda: service.query(  # noqa: E731
+        "SELECT processed_at IS NOT NULL FROM webhook_events WHERE record_id = :id AND state = :state", id=record_id, state=state
+    ) == [(True,)]
+    wait_for(handled, f"the worker to handle the {state} event of {record_id}", 15)
+
+
+def test_a_forged_done_does_not_issue_a_badge_whose_exchange_is_not_done(service):
+    """The event claims done; the agent's own record says the offer waits for a wallet."""
+    meeting = create_meeting(service, title="Forged done")
+    import_roster(service, meeting["id"], "name,email\nFrank Forged,frank.forged@example.org\n")
+    organizer = service.client(organizer=True)
+    assert organizer.post(f"/meetings/{meeting['id']}/issue").status_code == 202
+    (badge,) = organizer.get(f"/meetings/{meeting['id']}/badges").json()["badges"]
+    did = service.client().get("/issuer").json()["did"]
+    credential = {
+        "@context": ["https://www.w3.org/2018/credentials/v1"], "type": ["VerifiableCredential"], "issuer": did,
+        "issuanceDate": "2026-11-20T18:00:00Z", "credentialSubject": {"id": "did:example:frank"},
+    }  # fmt: skip
+    with service.agent_admin() as admin:  # a real exchange of the agent's, not done (no wallet took the offer)
+        offer = admin.post(
+            "/issue-credential-2.0/create-offer",
+            json={"filter": {"ld_proof": {"credential": credential, "options": {"proofType": "Ed25519Signature2020"}}}},
+        )
+        assert offer.status_code == 200, offer.text
+        cred_ex_id = offer.json()["cred_ex_id"]
+        assert admin.get(f"/issue-credential-2.0/records/{cred_ex_id}").json()["cred_ex_record"]["state"] == "offer-sent"
+    service.execute("UPDATE badges SET state = 'offered', cred_ex_id = :x WHERE id = :id", x=cred_ex_id, id=badge["id"])
+
+    post_event(service, "issue_credential_v2_0", {"cred_ex_id": cred_ex_id, "state": "done", "role": "issuer"})
+    wait_until_handled(service, cred_ex_id, "done")
+    assert service.query("SELECT state, issued_at FROM badges WHERE id = :id", id=badge["id"]) == [("offered", None)]
+
+
+def test_a_forged_alias_does_not_attach_a_connection_to_another_member(service):
+    """Ann's invitation is a real connection record of the agent (alias member:<Ann>, state
+    invitation); events claiming it is Bo's, or already active, change nobody."""
+    organizer = service.client(organizer=True)
+    ann, bo = (organizer.post("/members", json={"name": name, "email": f"{name.lower()}.alias@example.org"}).json() for name in ("Ann", "Bo"))
+    assert service.client().get(f"/i/{ann['claim_token']}", headers={"accept": "application/json"}).status_code == 200
+    with service.agent_admin() as admin:
+        (record,) = admin.get("/connections", params={"alias": f"member:{ann['id']}"}).json()["results"]
+    assert record["state"] != "active"
+    forged = {"connection_id": record["connection_id"], "state": "active", "rfc23_state": "completed", "their_did": "did:peer:2:forged"}
+    post_event(service, "connections", {**forged, "alias": f"member:{bo['id']}"})
+    post_event(service, "connections", {**forged, "alias": f"member:{ann['id']}", "state": "completed"})
+    wait_until_handled(service, record["connection_id"], "active")
+    wait_until_handled(service, record["connection_id"], "completed")
+    rows = service.query("SELECT id, connection_id, connection_state FROM members WHERE id IN (:a, :b) ORDER BY id", a=ann["id"], b=bo["id"])
+    assert rows == [(ann["id"], None, "invited"), (bo["id"], None, None)]
+
+
+def test_an_event_naming_a_connection_the_agent_does_not_have_changes_nothing(service):
+    bo = service.client(organizer=True).post("/members", json={"name": "Cy", "email": "cy.unknown@example.org"}).json()
+    post_event(service, "connections", {"connection_id": "not-a-connection", "alias": f"member:{bo['id']}", "state": "active"})
+    wait_until_handled(service, "not-a-connection", "active")
+    assert service.query("SELECT connection_id, connection_state FROM members WHERE id = :id", id=bo["id"]) == [(None, None)]
+
+
+def test_a_forged_verified_answer_does_not_answer_a_proof_request(service):
+    """The agent's record of the request still waits for a wallet: an event claiming done and verified changes nothing."""
+    created = service.client().post("/proof-requests", json={"template": "attended"})
+    assert created.status_code == 201, created.text
+    (pres_ex_id,) = service.query("SELECT pres_ex_id FROM proof_requests WHERE id = :id", id=created.json()["id"])[0]
+    post_event(service, "present_proof_v2_0", {"pres_ex_id": pres_ex_id, "state": "done", "verified": "true", "role": "verifier"})
+    wait_until_handled(service, pres_ex_id, "done")
+    assert service.client().get(f"/proof-requests/{created.json()['id']}").json()["state"] == "pending"

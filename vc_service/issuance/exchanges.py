@@ -58,12 +58,15 @@ def apply_exchange_record(badge: Badge, record: dict) -> None:
         schedule_retry(badge, f"the wallet or agent abandoned the exchange: {record.get('error_msg') or 'no reason given'}")
 
 
-async def on_credential_exchange_event(session: AsyncSession, agent, record: dict) -> bool:
-    """Apply a webhook's record; False when no badge knows that exchange (yet)."""
-    badge = await session.scalar(select(Badge).where(Badge.cred_ex_id == record.get("cred_ex_id")))
+async def on_credential_exchange_event(session: AsyncSession, agent, event: dict) -> bool:
+    """Apply the agent's own record of the exchange an event names, not the event (a webhook with
+    the key could claim ``done``); False when no badge knows that exchange (yet)."""
+    badge = await session.scalar(select(Badge).where(Badge.cred_ex_id == event.get("cred_ex_id")))
     if badge is None:  # an AnonCreds badge's exchange, or one not recorded yet
-        return await on_anoncreds_exchange_event(session, agent, record)
-    if badge.format == "ld_proof" and record.get("state") == "credential-issued" and issued_credential(record) is None:
-        record = await agent.get_credential_exchange(record["cred_ex_id"]) or record  # for the signed credential
-    apply_exchange_record(badge, record)
+        return await on_anoncreds_exchange_event(session, agent, event)
+    if badge.state == "issued":
+        return True  # final: nothing to confirm
+    record = await agent.get_credential_exchange(badge.cred_ex_id)
+    if record is not None:  # one the agent no longer has is resumed (retried) by the worker's round
+        apply_exchange_record(badge, record)
     return True

@@ -2,7 +2,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, status
-from pydantic import AwareDatetime, BaseModel
+from pydantic import BaseModel
 from sqlalchemy import select
 
 from ..badges.models import BADGE_STATES, Badge
@@ -12,6 +12,7 @@ from ..contexts.service import sig_context_url
 from ..members.models import Member
 from ..status.service import StatusError, status_allocator
 from ..meetings.routes import sig_meeting
+from ..timestamps import UtcExpressible
 from .jobs import add_membership_badge, start_meeting_job
 from .signing import IssueOptions, sign_credential
 
@@ -134,7 +135,7 @@ async def meeting_badges(meeting_id: RowId, organizer: CurrentOrganizer, session
 
 
 class MembershipRequest(BaseModel):
-    valid_until: AwareDatetime
+    valid_until: UtcExpressible
 
 
 class MembershipBadge(BaseModel):

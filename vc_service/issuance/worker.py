@@ -14,7 +14,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ..agent.client import AgentClient
-from ..agent.errors import AgentError
+from ..agent.errors import AgentError, AgentFailed, AgentUnavailable
 from ..badges.models import Badge
 from ..db.base import utcnow
 from ..members.connections import apply_connection_record, member_alias, on_connection_event
@@ -116,7 +116,7 @@ class IssuanceWorker:
                 handler = EVENT_HANDLERS.get(event.topic)
                 try:
                     handled = handler is None or await handler(session, self._agent, event.payload)
-                except AgentError:
+                except (AgentUnavailable, AgentFailed):
                     raise  # the agent is away: this event and the rest wait for the next round
                 except Exception:  # a malformed event must not block the ones after it
                     LOGGER.exception("worker: event %s (%s) could not be handled; set aside", event.id, event.topic)

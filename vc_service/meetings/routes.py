@@ -2,10 +2,11 @@ from datetime import datetime
 from typing import Literal
 
 from fastapi import APIRouter, HTTPException, status
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, HttpUrl, model_validator
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
 from sqlalchemy import select
 
 from ..deps import MAX_ROW_ID, CurrentOrganizer, Organizer, RowId, Session
+from ..timestamps import UtcExpressible
 from .service import UnknownMeeting, UnknownPresenter, add_talk, find_meeting
 from .models import Meeting, Talk
 
@@ -17,8 +18,8 @@ class MeetingIn(BaseModel):
     kind: MeetingKind
     title: str = Field(min_length=1, max_length=300)
     description: str = Field("", max_length=5000)
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
+    starts_at: UtcExpressible
+    ends_at: UtcExpressible
 
     @model_validator(mode="after")
     def ends_after_start(self) -> "MeetingIn":

@@ -4,6 +4,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..agent.client import AgentClient
 from ..audit.service import record as audit
+from ..credentials.document import same_did
 from .models import Member
 
 ALIAS_PREFIX = "member:"
@@ -35,10 +36,19 @@ def apply_connection_record(member: Member, record: dict) -> None:
             member.connection_state = state
 
 
-async def on_connection_event(session: AsyncSession, _agent, record: dict) -> bool:
-    member_id = member_id_from_alias(record.get("alias"))
+async def on_connection_event(session: AsyncSession, agent, event: dict) -> bool:
+    """Apply the agent's own record of the connection an event names, not the event: a webhook
+    with the key could claim any state or alias (``member:N`` for another member's connection)."""
+    if member_id_from_alias(event.get("alias")) is None or not isinstance(event.get("connection_id"), str):
+        return True  # connections not made for a member are none of ours
+    record = await agent.get_connection(event["connection_id"])
+    member_id = member_id_from_alias((record or {}).get("alias"))
     member = await session.get(Member, member_id) if member_id is not None else None
     if member is not None:
+        if same_did(event.get("their_did"), record.get("their_did")):
+            # The agent stores a did:peer:4 in its short form; badges are bound to the form the
+            # event carries, as before (the same DID, as the agent confirms).
+            record = {**record, "their_did": event["their_did"]}
         apply_connection_record(member, record)
     return True  # connections not made for a member are none of ours
 

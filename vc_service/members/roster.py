@@ -14,6 +14,11 @@ from ..timestamps import parse_aware_datetime
 from .service import InvalidMember, normalise_email
 
 REQUIRED_COLUMNS = ("name", "email")
+# The one roster size limit: the API, the dashboard's preview and its import step (which posts the
+# previewed bytes back, base64-encoded) all check it; the body limits add what a form wraps around it.
+MAX_ROSTER_BYTES = 5 * 1024 * 1024
+ROSTER_BASE64_BYTES = 4 * -(-MAX_ROSTER_BYTES // 3)
+FORM_OVERHEAD_BYTES = 64 * 1024
 DID = re.compile(r"^did:[a-z0-9]+:\S+$")
 
 

@@ -9,11 +9,10 @@ from ..deps import CurrentOrganizer, Organizer, RowId, Session, State, sig_row
 from ..meetings.routes import sig_meeting
 from .connections import reset_wallet_connection
 from .models import Member
-from .roster import DID, RosterFormatError, decode_roster, parse_roster
+from .roster import DID, FORM_OVERHEAD_BYTES, MAX_ROSTER_BYTES, RosterFormatError, decode_roster, parse_roster
 from .service import InvalidMember, RosterReport, get_or_create_member, import_roster, reissue_claim_token, replace_did
 
 router = APIRouter(tags=["members"], dependencies=[Organizer])
-MAX_ROSTER_BYTES = 5 * 1024 * 1024
 
 
 class MemberIn(BaseModel):
@@ -102,7 +101,7 @@ async def get_member(member_id: RowId, organizer: CurrentOrganizer, session: Ses
 
 async def roster_bytes(request: Request) -> bytes:
     """The CSV as the body (text/csv) or as the multipart field ``file``, at most 5 MB."""
-    if int(request.headers.get("content-length") or 0) > MAX_ROSTER_BYTES:
+    if int(request.headers.get("content-length") or 0) > MAX_ROSTER_BYTES + FORM_OVERHEAD_BYTES:
         raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, "the roster is larger than 5 MB")
     if request.headers.get("content-type", "").startswith("multipart/form-data"):
         form = await request.form(max_files=1)

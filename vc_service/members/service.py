@@ -3,7 +3,7 @@
 import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..audit.service import record
@@ -80,32 +80,69 @@ class RosterReport:
     errors: list[dict] = field(default_factory=list)
 
 
+# Rows per transaction: SQLite has one writer at a time, and everyone else's writes wait (up to
+# its busy timeout) for the batch under way, not for the whole roster.
+ROSTER_BATCH_ROWS = 500
+
+
 async def import_roster(session: AsyncSession, sig_id: int, meeting_id: int, entries: list, errors: list) -> RosterReport:
-    """Members merged by email and their attendance; the same file twice changes nothing."""
+    """Members merged by email and their attendance; the same file twice changes nothing.
+
+    Committed batch by batch, with a few statements per batch (members and attendance looked up
+    and added in bulk): if an import stops part-way, importing the file again completes it."""
     report = RosterReport(errors=[{"line": error.line, "reason": error.reason} for error in errors])
-    for entry in entries:
-        member, claim_token = await get_or_create_member(session, sig_id, entry.name, entry.email, entry.did)
-        created = claim_token is not None
-        if not created and entry.did and member.did and member.did != entry.did:
-            report.errors.append(
-                {"line": entry.line, "reason": f"did {entry.did} differs from the DID on record for {entry.email}"}
-            )
-            continue
-        if not created and entry.did and not member.did:
-            member.did = entry.did
-        report.members_created += created
-        report.members_matched += not created
-        present = await session.scalar(
-            select(Attendance.id).where(Attendance.meeting_id == meeting_id, Attendance.member_id == member.id)
-        )
-        if present is None:
-            session.add(
-                Attendance(meeting_id=meeting_id, member_id=member.id, source="roster",
-                           joined_at=entry.joined_at, left_at=entry.left_at)
-            )  # fmt: skip
-            report.attendance_added += 1
-        else:
-            report.attendance_unchanged += 1
+    for start in range(0, len(entries), ROSTER_BATCH_ROWS):
+        await _import_batch(session, sig_id, meeting_id, entries[start : start + ROSTER_BATCH_ROWS], report)
+        await session.commit()
+        session.expunge_all()  # a big roster's rows need not stay in memory once stored
     report.errors.sort(key=lambda error: error["line"])
-    await session.commit()
     return report
+
+
+async def _import_batch(session: AsyncSession, sig_id: int, meeting_id: int, entries: list, report: RosterReport) -> None:
+    emails = [entry.email for entry in entries]
+    known = {
+        member.email: member
+        for member in await session.scalars(select(Member).where(Member.sig_id == sig_id, Member.email.in_(emails)))
+    }
+    created = [
+        {"sig_id": sig_id, "name": entry.name, "email": entry.email, "did": entry.did, "claim_token_hash": token_hash(new_token())}
+        for entry in entries
+        if entry.email not in known
+    ]
+    member_ids = {member.email: member.id for member in known.values()}
+    if created:  # one multi-row INSERT, then their ids: the ORM would insert row by row to learn each id
+        await session.execute(insert(Member), created)
+        report.members_created += len(created)
+        new_emails = [row["email"] for row in created]
+        rows = await session.execute(select(Member.email, Member.id).where(Member.sig_id == sig_id, Member.email.in_(new_emails)))
+        member_ids.update(rows.all())
+    attending = []
+    for entry in entries:
+        member = known.get(entry.email)
+        if member is not None:
+            if entry.did and member.did and member.did != entry.did:
+                report.errors.append(
+                    {"line": entry.line, "reason": f"did {entry.did} differs from the DID on record for {entry.email}"}
+                )
+                continue
+            member.did = member.did or entry.did
+            report.members_matched += 1
+        attending.append(entry)
+    present = set(
+        await session.scalars(
+            select(Attendance.member_id).where(
+                Attendance.meeting_id == meeting_id, Attendance.member_id.in_([member_ids[entry.email] for entry in attending])
+            )
+        )
+    )
+    added = [
+        {"meeting_id": meeting_id, "member_id": member_ids[entry.email], "source": "roster",
+         "joined_at": entry.joined_at, "left_at": entry.left_at}
+        for entry in attending
+        if member_ids[entry.email] not in present
+    ]  # fmt: skip
+    if added:
+        await session.execute(insert(Attendance), added)
+    report.attendance_added += len(added)
+    report.attendance_unchanged += len(attending) - len(added)

@@ -3,12 +3,13 @@ from typing import Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Request, status
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 
 from ..claims.invitations import invitation_message
 from ..credentials.document import as_list
 from ..deps import Session, State
 from ..sig.service import UnknownSig, choose_sig
+from ..timestamps import UtcExpressible
 from ..verification.checks import VerificationResult, check_status
 from ..web.qr import qr_svg
 from ..web.ratelimit import RateLimit
@@ -24,7 +25,7 @@ class ProofRequestIn(BaseModel):
         description="attended, presented, member: an Open Badge (JSON-LD, DIF Presentation Exchange). attended-at-least: "
         "the AnonCreds attendance tally proves at least `min_meetings` meetings since `since` by zero-knowledge predicates.",
     )
-    since: AwareDatetime | None = Field(None, description="Only badges for activities from this instant on (attended, presented, attended-at-least).")
+    since: UtcExpressible | None = Field(None, description="Only badges for activities from this instant on (attended, presented, attended-at-least).")
     min_meetings: int | None = Field(None, ge=1, le=10_000, description="attended-at-least: how many meetings at least.")
     domain: str | None = Field(None, max_length=300, description="The verifier's domain, bound into the proof.")
     sig: str | None = Field(None, max_length=40, description="Slug of the SIG whose badge is asked for (GET /sigs); needed when the service has several.")

@@ -71,16 +71,20 @@ def answer(request: ProofRequest, state: str, reason: str | None, presentation: 
     request.state, request.reason, request.presentation, request.answered_at = state, reason, presentation, utcnow()
 
 
-async def on_presentation_event(session: AsyncSession, agent: AgentClient, record: dict) -> bool:
-    request = await session.scalar(select(ProofRequest).where(ProofRequest.pres_ex_id == record.get("pres_ex_id")))
+async def on_presentation_event(session: AsyncSession, agent: AgentClient, event: dict) -> bool:
+    """Answer from the agent's own record of the exchange an event names, not from the event (a
+    webhook with the key could claim ``done`` and ``verified``; it also lacks the presentation)."""
+    request = await session.scalar(select(ProofRequest).where(ProofRequest.pres_ex_id == event.get("pres_ex_id")))
     if request is None:
-        return record.get("role") != "verifier"  # not ours, or our commit has not landed yet
-    state = record.get("state")
+        return event.get("role") != "verifier"  # not ours, or our commit has not landed yet
+    if request.state != "pending" or event.get("state") not in ("done", "abandoned"):
+        return True  # answered once, or nothing to answer yet
+    record = await agent.get_presentation_exchange(request.pres_ex_id)
+    state = (record or {}).get("state")
     if state == "done":
-        full = await agent.get_presentation_exchange(record["pres_ex_id"]) or record  # the webhook lacks the presentation
-        presentation = ((full.get("by_format") or {}).get("pres") or {}).get("dif")
+        presentation = ((record.get("by_format") or {}).get("pres") or {}).get("dif")
         if presentation is None:  # AnonCreds: what the wallet revealed; the predicates are the template's
-            result = proof_result({**full, "verified": record.get("verified")})
+            result = proof_result(record)
             reason = None if result["verified"] else result["error"] or "the agent found the proof invalid (or a credential revoked)"
             answer(request, "verified" if result["verified"] else "not-verified", reason, {"revealed": result["revealed"]})
         elif record.get("verified") != "true":

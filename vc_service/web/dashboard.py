@@ -3,6 +3,8 @@
 Pages call the same domain functions as the API; each form carries the session's CSRF token.
 """
 
+import base64
+import binascii
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated
 
@@ -21,8 +23,7 @@ from ..meetings.models import MEETING_KINDS, Attendance, Meeting, Talk
 from ..meetings.routes import MeetingIn
 from ..meetings.service import UnknownMeeting, UnknownPresenter, add_talk, find_meeting
 from ..members.models import Member
-from ..members.roster import RosterFormatError, decode_roster, parse_roster
-from ..members.routes import MAX_ROSTER_BYTES
+from ..members.roster import MAX_ROSTER_BYTES, ROSTER_BASE64_BYTES, RosterFormatError, decode_roster, parse_roster
 from ..members.service import import_roster
 from ..reports.charts import attendance_chart
 from ..sig.formats import FormatUnavailable, badge_formats, set_badge_formats
@@ -199,17 +200,21 @@ async def roster_preview(
         parsed = parse_roster(text)
     except RosterFormatError as exc:
         return await back_to(db, session, meeting.id, f"The roster cannot be read: {exc}")
-    context = {"meeting": meeting, "parsed": parsed, "roster_text": text, "filename": file.filename}
+    # The import step posts these very bytes back (base64: a form would rewrite the line endings).
+    context = {"meeting": meeting, "parsed": parsed, "roster_base64": base64.b64encode(data).decode(), "filename": file.filename}
     return organizer_page(request, session, organizer, "dashboard/roster_preview.html", context)
 
 
-@router.post("/meetings/{meeting_id}/roster/import", dependencies=[CsrfChecked])
+@router.post("/meetings/{meeting_id}/roster/import", dependencies=[CsrfChecked], form_limits={"max_part_size": ROSTER_BASE64_BYTES})
 async def roster_import(
-    session: WebSessionDep, meeting: OrganizerMeeting, organizer: SignedIn, db: Session, roster: Annotated[str, Form(max_length=MAX_ROSTER_BYTES)]
+    session: WebSessionDep, meeting: OrganizerMeeting, organizer: SignedIn, db: Session, roster_base64: Annotated[str, Form(max_length=ROSTER_BASE64_BYTES)]
 ) -> Response:
     try:
-        parsed = parse_roster(roster)
-    except RosterFormatError as exc:
+        data = base64.b64decode(roster_base64, validate=True)
+        if len(data) > MAX_ROSTER_BYTES:
+            raise RosterFormatError("the roster is larger than 5 MB")
+        parsed = parse_roster(decode_roster(data))
+    except (RosterFormatError, binascii.Error) as exc:
         return await back_to(db, session, meeting.id, f"The roster cannot be read: {exc}")
     report = await import_roster(db, organizer.sig_id, meeting.id, parsed.entries, parsed.errors)
     notice = (

@@ -9,6 +9,8 @@ from typing import Any
 
 from fastapi import HTTPException, Request, status
 
+from .limits import is_json
+
 
 def unstorable(value: str) -> str | None:
     if "\x00" in value:
@@ -40,7 +42,7 @@ def _first_problem(value: Any, where: str) -> str | None:
 
 async def reject_unstorable_text(request: Request) -> None:
     found = _first_problem(dict(request.query_params), "the query") or _first_problem(dict(request.path_params), "the path")
-    if not found and request.headers.get("content-type", "").startswith("application/json"):
+    if not found and is_json(request.headers.get("content-type", "").encode()):  # depth checked by BodyLimits
         try:
             found = _first_problem(json.loads(await request.body()), "the body")
         except ValueError:

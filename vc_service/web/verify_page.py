@@ -11,6 +11,7 @@ from ..deps import State
 from ..verification.checks import verify_credential
 from ..verification.routes import verify_limit
 from .auth import page, service_title
+from .limits import json_nesting_problem
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 MAX_FILE_BYTES = 1_000_000
@@ -61,6 +62,8 @@ async def verify_submitted(
             return await _problem(request, state, pasted, "The file is empty or larger than 1 MB.")
     if not text.strip():
         return await _problem(request, state, pasted, "Choose a credential file or paste its JSON.")
+    if nesting := json_nesting_problem(text.encode(errors="surrogatepass")):
+        return await _problem(request, state, "", f"This JSON is {nesting}: it is not a credential this service can read.")
     try:
         credential = json.loads(text)
     except json.JSONDecodeError as exc:
