@@ -17,7 +17,7 @@ from .models import ProofRequest
 from .service import TemplateUnavailable, create_proof_request, expire_if_due
 
 router = APIRouter(tags=["proof requests"])
-request_limit = RateLimit(limit=30)
+request_limit = RateLimit(limit=30, name="proof_requests")
 
 
 class ProofRequestIn(BaseModel):
