@@ -13,6 +13,7 @@ from vc_service.issuance.badge_credentials import didcomm_builder
 from vc_service.issuance.worker import IssuanceWorker
 from vc_service.issuer.identity import Issuer, Issuers
 from vc_service.issuer.models import IssuerDid
+from vc_service.outbound.policy import outbound_policy
 from vc_service.verification.status_lists import StatusListResolver
 from vc_service.main import create_app
 from vc_service.service_secrets import ServiceSecrets
@@ -59,7 +60,11 @@ async def app_with_fake_agent(tmp_path, handler, database_url: str | None = None
         sig_contexts=sig_contexts(settings),
         issuers=issuers,
         worker=IssuanceWorker(sessions, agent, didcomm_builder(issuers, settings.base_url), offer_timeout=120, claim_timeout=30),
-        status_lists=StatusListResolver(sessions, agent, settings.base_url, issuers, timeout=1.0),
+        status_lists=StatusListResolver(
+            sessions, agent, settings.base_url, issuers,
+            settings.status_cache_entries, settings.status_cache_bytes, settings.status_cache_seconds,
+        ),
+        outbound=outbound_policy(settings),
     )
     return app
 

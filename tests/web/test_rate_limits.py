@@ -17,6 +17,8 @@ from vc_service.web.ratelimit import RateLimit
 
 from ..support import RunningService, controllers_sharing_an_agent
 
+pytestmark = pytest.mark.agents  # starts the service or agents itself
+
 LOGIN_LIMIT = 10  # a minute from one address (web/auth.py)
 
 
