@@ -38,6 +38,7 @@ PUBLIC_ROUTES = {
     ("POST", "/webhooks/topic/{topic}/"), ("GET", "/login"), ("POST", "/login"), ("POST", "/logout"),
     ("GET", "/verify"), ("POST", "/verify"), ("GET", "/.well-known/did.json"), ("GET", "/did.json"),
     ("GET", "/sigs/{sig}/did.json"),
+    ("POST", "/oauth/token"),  # authenticates the organizer key it is given; its token is that key's SIG's
 }  # fmt: skip
 
 # How each path parameter names the other SIG's object.
