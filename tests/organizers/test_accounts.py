@@ -15,7 +15,8 @@ from vc_service.organizers import service as organizer_service
 from vc_service.organizers.keys import active_api_key, create_api_key
 from vc_service.organizers.models import OrganizerAccount
 from vc_service.organizers.service import (
-    AccountDisabled, AccountLocked, InvalidAccount, LoginPolicy, authenticate, change_password, create_account, set_disabled,
+    AccountDisabled, AccountLocked, InvalidAccount, LoginPolicy, authenticate, change_password, confirm_password, create_account,
+    set_disabled,
 )  # fmt: skip
 from vc_service.organizers.sessions import live_session, start_session
 from vc_service.sig.models import Sig
@@ -112,6 +113,21 @@ async def test_repeated_failures_lock_the_email_alike_for_an_unknown_one(session
         await age_audit_log(session, POLICY.lockout + timedelta(seconds=1))
         signed_in = await authenticate(session, sig_id, email, PASSWORD, POLICY)
     assert (signed_in is not None) == (email == "lee@example.org")
+
+
+async def test_wrong_current_passwords_on_the_account_page_count_toward_the_lock(sessions, sig_id):
+    """A stolen session cannot guess the password it would need to change it."""
+    async with sessions() as session:
+        account = await create_account(session, sig_id, "kim@example.org", PASSWORD, "cli", min_score=SCORE)
+        assert await confirm_password(session, account, PASSWORD, POLICY)
+        for _ in range(POLICY.failures):
+            assert not await confirm_password(session, account, "wrong password!", POLICY, "127.0.0.7")
+        with pytest.raises(AccountLocked):
+            await confirm_password(session, account, PASSWORD, POLICY)
+        with pytest.raises(AccountLocked):
+            await authenticate(session, sig_id, "kim@example.org", PASSWORD, POLICY)
+        events = await failed_logins(session, sig_id, "kim@example.org")
+    assert [e.detail["reason"] for e in events[: POLICY.failures]] == ["wrong current password on the account page"] * POLICY.failures
 
 
 async def test_a_success_resets_the_count_and_old_failures_do_not_lock(sessions, sig_id):

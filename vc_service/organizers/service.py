@@ -147,6 +147,23 @@ async def authenticate(
     return account
 
 
+async def confirm_password(
+    session: AsyncSession, account: OrganizerAccount, password: str, policy: LoginPolicy, client: str = ""
+) -> bool:
+    """Whether ``password`` is the signed-in organizer's own (asked before changing it). A wrong
+    one counts as a failed sign-in, and a locked email is refused (AccountLocked), so a stolen
+    session cannot guess the password either. Commits a failure."""
+    until = await locked_until(session, account.sig_id, account.email, policy)
+    if until is not None:
+        raise AccountLocked(until)
+    if await password_matches(account.password_hash, password):
+        return True
+    record(session, account.sig_id, f"organizer:{account.email}", "login.failed", account.email,
+           client=client, reason="wrong current password on the account page")  # fmt: skip
+    await session.commit()
+    return False
+
+
 async def change_password(
     session: AsyncSession, account: OrganizerAccount, new_password: str, actor: str, *, min_score: int,
     keep_session_id: int | None = None,

@@ -8,7 +8,9 @@ from fastapi.responses import HTMLResponse, Response
 
 from ..deps import RowId, Session, State, sig_row
 from ..organizers.models import OrganizerAccount
-from ..organizers.service import InvalidAccount, change_password, password_matches, set_disabled, sig_organizers
+from ..organizers.service import (
+    AccountLocked, InvalidAccount, LoginPolicy, change_password, confirm_password, set_disabled, sig_organizers,
+)
 from .auth import CsrfChecked, SignedIn, WebSessionDep, page, redirect_with_notice, take_flash
 
 router = APIRouter(prefix="/dashboard", tags=["pages"], include_in_schema=False)
@@ -26,11 +28,16 @@ async def account_page(request: Request, session: WebSessionDep, organizer: Sign
 
 @router.post("/account/password", dependencies=[CsrfChecked])
 async def new_password(
-    session: WebSessionDep, organizer: SignedIn, db: Session, state: State,
+    request: Request, session: WebSessionDep, organizer: SignedIn, db: Session, state: State,
     current_password: Annotated[str, Form(max_length=1000)], new_password: Annotated[str, Form(max_length=1000)],
 ) -> Response:  # fmt: skip
     account = await db.get(OrganizerAccount, organizer.id)
-    if not await password_matches(account.password_hash, current_password):
+    client = request.client.host if request.client else ""
+    try:
+        confirmed = await confirm_password(db, account, current_password, LoginPolicy.of(state.settings), client)
+    except AccountLocked as exc:
+        return await redirect_with_notice(db, session, ACCOUNT_PAGE, f"Password not changed: {exc}.", "error")
+    if not confirmed:
         return await redirect_with_notice(db, session, ACCOUNT_PAGE, "Password not changed: the current password is wrong.", "error")
     try:
         await change_password(
