@@ -22,7 +22,7 @@ CHROMIUM := /usr/bin/chromium
 # from the committed lock only, without install scripts.
 NODE_STAMP := tests/node/node_modules/.installed
 
-.PHONY: run test test-fast bench venv ledger ledger-down clean
+.PHONY: run test test-fast lint bench venv ledger ledger-down clean
 
 $(STAMP): pyproject.toml
 	@python=$$(scripts/find-python.sh) || exit 1; \
@@ -57,7 +57,12 @@ $(NODE_STAMP): tests/node/package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --prefix tests/node
 	@touch $(NODE_STAMP)
 
-test: $(STAMP) $(LEDGER_STAMP) $(CHROMIUM) $(NODE_STAMP)
+# ruff (lint and format) over the repository.
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: lint $(STAMP) $(LEDGER_STAMP) $(CHROMIUM) $(NODE_STAMP)
 	$(VENV)/bin/pytest
 
 # The inner loop: every test that starts no service, agent, ledger or browser (both databases).

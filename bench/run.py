@@ -22,15 +22,31 @@ import statistics
 import subprocess
 import sys
 import tempfile
-from collections import Counter
 import time
+from collections import Counter
 from importlib.metadata import version
 from pathlib import Path
 
 import httpx
 
-from tests.issuance.didcomm import claim_token, connect_wallet, create_meeting, import_roster, members_by_email, roster_csv, stored_credentials
-from tests.support import RunningAgent, RunningService, attendance_credential, create_database, drop_database, member_wallet, wait_for
+from tests.issuance.didcomm import (
+    claim_token,
+    connect_wallet,
+    create_meeting,
+    import_roster,
+    members_by_email,
+    roster_csv,
+    stored_credentials,
+)
+from tests.support import (
+    RunningAgent,
+    RunningService,
+    attendance_credential,
+    create_database,
+    drop_database,
+    member_wallet,
+    wait_for,
+)
 
 RESULTS_DIR = Path(__file__).parent / "results"
 CONCURRENCY = (1, 4, 16)
@@ -80,14 +96,32 @@ def where_time_goes(pid: int, seconds: float, scratch: Path) -> dict[str, list[d
     (self time), wherever they are."""
     folded = scratch / f"profile-{pid}.txt"
     subprocess.run(
-        [str(Path(sys.executable).parent / "py-spy"), "record", "--pid", str(pid), "--duration", str(int(seconds)),
-         "--format", "raw", "--output", str(folded), "--nonblocking", "--rate", "200"],
-        check=True, capture_output=True,
-    )  # fmt: skip
+        [
+            str(Path(sys.executable).parent / "py-spy"),
+            "record",
+            "--pid",
+            str(pid),
+            "--duration",
+            str(int(seconds)),
+            "--format",
+            "raw",
+            "--output",
+            str(folded),
+            "--nonblocking",
+            "--rate",
+            "200",
+        ],
+        check=True,
+        capture_output=True,
+    )
     total, inclusive, own = 0, Counter(), Counter()
     for line in folded.read_text().splitlines():
         stack, _, samples = line.rpartition(" ")
-        frames = [frame.split(" (")[0] + " (" + frame.split(" (")[1].split(":")[0] + ")" for frame in stack.split(";") if " (" in frame]
+        frames = [
+            frame.split(" (")[0] + " (" + frame.split(" (")[1].split(":")[0] + ")"
+            for frame in stack.split(";")
+            if " (" in frame
+        ]
         if not frames:
             continue
         total += int(samples)
@@ -96,7 +130,11 @@ def where_time_goes(pid: int, seconds: float, scratch: Path) -> dict[str, list[d
             inclusive[frame] += int(samples)
 
     def shares(counter: Counter, keep) -> list[dict]:
-        return [{"function": f, "share": round(n / total, 3)} for f, n in counter.most_common() if keep(f)][:12] if total else []
+        return (
+            [{"function": f, "share": round(n / total, 3)} for f, n in counter.most_common() if keep(f)][:12]
+            if total
+            else []
+        )
 
     return {
         "service_functions": shares(inclusive, lambda f: "vc_service/" in f and "cli.py" not in f),
@@ -115,35 +153,57 @@ async def run(service: RunningService, requests: int) -> dict:
     secrets = service.secrets()
     service_http = httpx.AsyncClient(base_url=service.url, headers={"X-API-Key": service.api_key}, timeout=60)
     agent_http = httpx.AsyncClient(
-        base_url=f"http://127.0.0.1:{service.agent_admin_port}", headers={"X-API-Key": secrets["agent_admin_key"]}, timeout=60
+        base_url=f"http://127.0.0.1:{service.agent_admin_port}",
+        headers={"X-API-Key": secrets["agent_admin_key"]},
+        timeout=60,
     )
     issuer = (await service_http.get("/issuer")).json()
-    credential = attendance_credential(id="urn:uuid:00000000-0000-4000-8000-00000000b001", issuer=issuer["profile"],
-                                       validFrom="2026-11-20T17:00:00Z")  # fmt: skip
+    credential = attendance_credential(
+        id="urn:uuid:00000000-0000-4000-8000-00000000b001", issuer=issuer["profile"], validFrom="2026-11-20T17:00:00Z"
+    )
     with_status = checked(await service_http.post("/credentials/issue", json={"credential": attendance_credential()}))[
         "verifiableCredential"
     ]
-    without_status = checked(await agent_http.post("/vc/credentials/issue", json={"credential": credential}))["verifiableCredential"]
+    without_status = checked(await agent_http.post("/vc/credentials/issue", json={"credential": credential}))[
+        "verifiableCredential"
+    ]
     did = issuer["did"]
-    di_options = {"type": "DataIntegrityProof", "cryptosuite": "eddsa-jcs-2022", "proofPurpose": "assertionMethod",
-                  "verificationMethod": f"{did}#{did.removeprefix('did:key:')}"}  # fmt: skip
-    di_signed = checked(await agent_http.post("/vc/di/add-proof", json={"document": credential, "options": di_options}))["securedDocument"]
+    di_options = {
+        "type": "DataIntegrityProof",
+        "cryptosuite": "eddsa-jcs-2022",
+        "proofPurpose": "assertionMethod",
+        "verificationMethod": f"{did}#{did.removeprefix('did:key:')}",
+    }
+    di_signed = checked(
+        await agent_http.post("/vc/di/add-proof", json={"document": credential, "options": di_options})
+    )["securedDocument"]
 
     scenarios = {
         "sign/service": lambda: service_http.post("/credentials/issue", json={"credential": attendance_credential()}),
         "sign/agent": lambda: agent_http.post("/vc/credentials/issue", json={"credential": credential}),
-        "verify/service+status": lambda: service_http.post("/credentials/verify", json={"verifiableCredential": with_status}),
-        "verify/service": lambda: service_http.post("/credentials/verify", json={"verifiableCredential": without_status}),
-        "verify/agent": lambda: agent_http.post("/vc/credentials/verify", json={"verifiableCredential": without_status}),
+        "verify/service+status": lambda: service_http.post(
+            "/credentials/verify", json={"verifiableCredential": with_status}
+        ),
+        "verify/service": lambda: service_http.post(
+            "/credentials/verify", json={"verifiableCredential": without_status}
+        ),
+        "verify/agent": lambda: agent_http.post(
+            "/vc/credentials/verify", json={"verifiableCredential": without_status}
+        ),
         "sign-eddsa-jcs/service": lambda: service_http.post(
             "/credentials/issue", json={"credential": attendance_credential(), "options": EDDSA_JCS}
         ),
-        "sign-eddsa-jcs/agent": lambda: agent_http.post("/vc/di/add-proof", json={"document": credential, "options": di_options}),
-        "verify-eddsa-jcs/service": lambda: service_http.post("/credentials/verify", json={"verifiableCredential": di_signed}),
+        "sign-eddsa-jcs/agent": lambda: agent_http.post(
+            "/vc/di/add-proof", json={"document": credential, "options": di_options}
+        ),
+        "verify-eddsa-jcs/service": lambda: service_http.post(
+            "/credentials/verify", json={"verifiableCredential": di_signed}
+        ),
         "verify-eddsa-jcs/agent": lambda: agent_http.post("/vc/di/verify", json={"securedDocument": di_signed}),
     }
     results: dict[str, list[dict]] = {}
     for name, call in scenarios.items():
+
         async def send(call=call) -> None:
             checked(await call())
 
@@ -189,22 +249,28 @@ def batch_issuance(service: RunningService, members: int, scratch: Path) -> dict
         connected = time.perf_counter()
         service.client(organizer=True).post(f"/meetings/{meeting['id']}/issue").raise_for_status()
         try:
-            wait_for(lambda: stored_count(wallet) >= members, f"{members} badges stored in the wallets", 60 + members * 3)
+            wait_for(
+                lambda: stored_count(wallet) >= members, f"{members} badges stored in the wallets", 60 + members * 3
+            )
             unfinished = None
         except AssertionError as timeout:  # a figure that is not there is reported, with where the batch stopped
             counts = service.client(organizer=True).get(f"/meetings/{meeting['id']}/badges").json()["counts"]
             unfinished = f"{timeout}: {stored_count(wallet)} stored; badge states {counts}"
         elapsed = time.perf_counter() - connected
     return {
-        "members": members, "connect_seconds": round(connected - started, 1), "issue_seconds": round(elapsed, 1),
-        "badges_per_minute": None if unfinished else round(members / elapsed * 60), "unfinished": unfinished,
-    }  # fmt: skip
+        "members": members,
+        "connect_seconds": round(connected - started, 1),
+        "issue_seconds": round(elapsed, 1),
+        "badges_per_minute": None if unfinished else round(members / elapsed * 60),
+        "unfinished": unfinished,
+    }
 
 
 def ratios(results: dict) -> dict:
     """Service latency over the agent's own, per operation and concurrency (p50)."""
     pairs = {
-        operation: (f"{operation}/service", f"{operation}/agent") for operation in ("sign", "verify", "sign-eddsa-jcs", "verify-eddsa-jcs")
+        operation: (f"{operation}/service", f"{operation}/agent")
+        for operation in ("sign", "verify", "sign-eddsa-jcs", "verify-eddsa-jcs")
     }
     return {
         operation: [
@@ -215,42 +281,71 @@ def ratios(results: dict) -> dict:
 
 
 def machine() -> dict:
-    memory_kb = int(next(line for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")).split()[1])
+    memory_kb = int(
+        next(line for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")).split()[1]
+    )
     return {
         "cores": os.cpu_count(),
         "memory_gb": round(memory_kb / 1024 / 1024, 1),
         "python": platform.python_version(),
         "acapy_agent": version("acapy-agent"),
         "vc_service": version("vc-service"),
-        "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip(),
+        "commit": subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+        ).stdout.strip(),
     }
 
 
 def markdown(report: dict) -> str:
     lines = [
-        "# Benchmark: service vs agent", "",
-        f"Machine: {report['machine']}", "",
-        "| scenario | clients | p50 ms | p95 ms | per second |", "|---|---|---|---|---|",
-    ]  # fmt: skip
+        "# Benchmark: service vs agent",
+        "",
+        f"Machine: {report['machine']}",
+        "",
+        "| scenario | clients | p50 ms | p95 ms | per second |",
+        "|---|---|---|---|---|",
+    ]
     for name, rows in report["results"].items():
         lines += [f"| {name} | {r['concurrency']} | {r['p50_ms']} | {r['p95_ms']} | {r['per_second']} |" for r in rows]
     lines += ["", "Service p50 / agent p50 (target at most 1.10), at 1, 4, 16 clients:", ""]
     lines += [f"- {operation}: {values}" for operation, values in report["ratios"].items()]
-    lines += ["", f"Batch issuance into wallets over DIDComm (target at least {TARGET_BADGES_PER_MINUTE} badges per minute):", "",
-              "| members | connecting s | issuing s | badges per minute |", "|---|---|---|---|"]  # fmt: skip
-    lines += [f"| {b['members']} | {b['connect_seconds']} | {b['issue_seconds']} | {b['badges_per_minute'] or 'unfinished'} |" for b in report["batches"]]
+    lines += [
+        "",
+        f"Batch issuance into wallets over DIDComm (target at least {TARGET_BADGES_PER_MINUTE} badges per minute):",
+        "",
+        "| members | connecting s | issuing s | badges per minute |",
+        "|---|---|---|---|",
+    ]
+    lines += [
+        f"| {b['members']} | {b['connect_seconds']} | {b['issue_seconds']} | {b['badges_per_minute'] or 'unfinished'} |"
+        for b in report["batches"]
+    ]
     lines += [f"- batch of {b['members']} unfinished: {b['unfinished']}" for b in report["batches"] if b["unfinished"]]
-    lines += ["", "Where the controller's time goes while signing for one client (py-spy samples):", "",
-              "The service's functions (inclusive):"]  # fmt: skip
+    lines += [
+        "",
+        "Where the controller's time goes while signing for one client (py-spy samples):",
+        "",
+        "The service's functions (inclusive):",
+    ]
     lines += [f"- {entry['share']:.0%} {entry['function']}" for entry in report["signing_profile"]["service_functions"]]
     lines += ["", "Where the samples were (self time):"]
     lines += [f"- {entry['share']:.0%} {entry['function']}" for entry in report["signing_profile"]["self_time"]]
-    lines += ["", f"Peak memory: controller {report['peak_memory_mb']['controller']} MB, "
-              f"agent {report['peak_memory_mb']['agent']} MB."]  # fmt: skip
-    misses = [f"{op} at {c} clients: {v:.2f}x" for op, values in report["ratios"].items()
-              for c, v in zip(CONCURRENCY, values, strict=True) if v > 1 + TARGET_OVERHEAD]  # fmt: skip
-    misses += [f"batch of {b['members']}: {b['badges_per_minute'] or 'unfinished'} badges per minute" for b in report["batches"]
-               if (b["badges_per_minute"] or 0) < TARGET_BADGES_PER_MINUTE]  # fmt: skip
+    lines += [
+        "",
+        f"Peak memory: controller {report['peak_memory_mb']['controller']} MB, "
+        f"agent {report['peak_memory_mb']['agent']} MB.",
+    ]
+    misses = [
+        f"{op} at {c} clients: {v:.2f}x"
+        for op, values in report["ratios"].items()
+        for c, v in zip(CONCURRENCY, values, strict=True)
+        if v > 1 + TARGET_OVERHEAD
+    ]
+    misses += [
+        f"batch of {b['members']}: {b['badges_per_minute'] or 'unfinished'} badges per minute"
+        for b in report["batches"]
+        if (b["badges_per_minute"] or 0) < TARGET_BADGES_PER_MINUTE
+    ]
     best_verify = max(row["per_second"] for row in report["results"]["verify/service+status"])
     if best_verify < TARGET_VERIFICATIONS_PER_SECOND:
         misses.append(f"verification with a status-list check: {best_verify} per second at best")
@@ -267,23 +362,31 @@ def main() -> None:
     requests = 8 if args.smoke else args.requests
     with tempfile.TemporaryDirectory() as scratch:
         service = RunningService(
-            data_dir=Path(scratch), database_url=create_database("sqlite", Path(scratch)),
+            data_dir=Path(scratch),
+            database_url=create_database("sqlite", Path(scratch)),
             # One client asks for thousands of verifications and claims all the wallet invitations.
             extra_env={"VC_SERVICE_VERIFY_RATE_LIMIT": "1000000", "VC_SERVICE_CLAIM_RATE_LIMIT": "1000000"},
-        )  # fmt: skip
+        )
         service.start()
         try:
             results = asyncio.run(run(service, requests))
-            batches = [batch_issuance(service, members, Path(scratch)) for members in ((3,) if args.smoke else BATCH_SIZES)]
+            batches = [
+                batch_issuance(service, members, Path(scratch)) for members in ((3,) if args.smoke else BATCH_SIZES)
+            ]
             profile = asyncio.run(profile_signing(service, Path(scratch), seconds=2 if args.smoke else 15))
             memory = {"controller": peak_memory_mb(service.process.pid), "agent": peak_memory_mb(service.agent_pid())}
         finally:
             service.stop()
             drop_database(service.database_url)
     report = {
-        "machine": machine(), "smoke": args.smoke, "results": results, "ratios": ratios(results), "batches": batches,
-        "peak_memory_mb": memory, "signing_profile": profile,
-    }  # fmt: skip
+        "machine": machine(),
+        "smoke": args.smoke,
+        "results": results,
+        "ratios": ratios(results),
+        "batches": batches,
+        "peak_memory_mb": memory,
+        "signing_profile": profile,
+    }
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "results.json").write_text(json.dumps(report, indent=2) + "\n")
     (args.out / "results.md").write_text(markdown(report))

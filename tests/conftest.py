@@ -4,7 +4,15 @@ from vc_service.db.engine import create_engine, session_factory
 from vc_service.db.migrate import upgrade_to_head
 
 from . import support
-from .support import BACKENDS, RunningAgent, RunningLedger, RunningService, create_database, drop_database, running_service
+from .support import (
+    BACKENDS,
+    RunningAgent,
+    RunningLedger,
+    RunningService,
+    create_database,
+    drop_database,
+    running_service,
+)
 from .web.browser import add_organizer, launch_chromium
 
 # Fixtures that start the service, an agent, the ledger or a browser: a test that uses one (even

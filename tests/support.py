@@ -1,5 +1,6 @@
 """Helpers for tests that run the real service and real ACA-Py agents as processes."""
 
+import asyncio
 import json
 import os
 import random
@@ -8,13 +9,11 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import asyncio
-import uuid
 
 import httpx
 from sqlalchemy import text
@@ -60,7 +59,11 @@ def drop_database(url: str) -> None:
     """The controller's database and those named after it: its agent's wallet, test wallets."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "postgresql":
-        for (name,) in query(POSTGRES_ADMIN_URL, "SELECT datname FROM pg_database WHERE starts_with(datname, :name)", name=parsed.database):
+        for (name,) in query(
+            POSTGRES_ADMIN_URL,
+            "SELECT datname FROM pg_database WHERE starts_with(datname, :name)",
+            name=parsed.database,
+        ):
             asyncio.run(_postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
@@ -149,14 +152,22 @@ class RunningLedger:
 
     @property
     def env(self) -> dict[str, str]:
-        return {**os.environ, "VC_SERVICE_DEV_LEDGER_DIR": str(self.directory), "VC_SERVICE_DEV_LEDGER_PORT": str(self.port)}
+        return {
+            **os.environ,
+            "VC_SERVICE_DEV_LEDGER_DIR": str(self.directory),
+            "VC_SERVICE_DEV_LEDGER_PORT": str(self.port),
+        }
 
     def run(self, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
         """``vc-service ledger ARGS`` (``up`` builds the ledger venv the first time: minutes)."""
         return subprocess.run(
-            [str(VENV_BIN / "vc-service"), "ledger", *args], env=self.env, cwd=PROJECT_DIR,
-            capture_output=True, text=True, timeout=timeout,
-        )  # fmt: skip
+            [str(VENV_BIN / "vc-service"), "ledger", *args],
+            env=self.env,
+            cwd=PROJECT_DIR,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
 
     def up(self, owner_pid: int | None = None) -> None:
         """Start the pool, which stops by itself when the owner (this test run) ends."""
@@ -174,7 +185,11 @@ class RunningLedger:
         if not pid_file.exists():
             return []
         group = int(pid_file.read_text())
-        return [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit() and _pgid(int(p.name)) == group and is_running(int(p.name))]
+        return [
+            int(p.name)
+            for p in Path("/proc").iterdir()
+            if p.name.isdigit() and _pgid(int(p.name)) == group and is_running(int(p.name))
+        ]
 
     def service_env(self) -> dict[str, str]:
         """The settings that make a service issue AnonCreds badges on this pool."""
@@ -266,12 +281,21 @@ class RunningService:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         log = (self.data_dir / "service.log").open("ab")
         self.process = subprocess.Popen(
-            [str(VENV_BIN / "vc-service"), "up"], env=self.env, stdout=log, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, cwd=PROJECT_DIR, start_new_session=True,  # a group, as in a terminal
-        )  # fmt: skip
-        if not wait_until_ready(self.process, lambda: httpx.get(f"{self.url}/readyz", timeout=2).status_code == 200, timeout):
+            [str(VENV_BIN / "vc-service"), "up"],
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            cwd=PROJECT_DIR,
+            start_new_session=True,  # a group, as in a terminal
+        )
+        if not wait_until_ready(
+            self.process, lambda: httpx.get(f"{self.url}/readyz", timeout=2).status_code == 200, timeout
+        ):
             self.stop()
-            raise RuntimeError(f"service not ready after {timeout}s (exit code {self.process.returncode}):\n{self.log_tail()}")
+            raise RuntimeError(
+                f"service not ready after {timeout}s (exit code {self.process.returncode}):\n{self.log_tail()}"
+            )
 
     def agent_pid(self) -> int:
         return int((self.data_dir / "agent.pid").read_text())
@@ -305,7 +329,9 @@ class RunningService:
     def agent_admin(self) -> httpx.Client:
         """The admin API of the agent this service started."""
         return httpx.Client(
-            base_url=f"http://127.0.0.1:{self.agent_admin_port}", headers={"X-API-Key": self.secrets()["agent_admin_key"]}, timeout=30
+            base_url=f"http://127.0.0.1:{self.agent_admin_port}",
+            headers={"X-API-Key": self.secrets()["agent_admin_key"]},
+            timeout=30,
         )
 
     def query(self, sql: str, **params) -> list[tuple]:
@@ -320,7 +346,12 @@ class RunningService:
     def run_command(self, *args: str, input: str | None = None) -> subprocess.CompletedProcess:
         """Run ``vc-service ARGS`` beside the running service (same settings)."""
         return subprocess.run(
-            [str(VENV_BIN / "vc-service"), *args], input=input, env=self.env, capture_output=True, text=True, cwd=PROJECT_DIR
+            [str(VENV_BIN / "vc-service"), *args],
+            input=input,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            cwd=PROJECT_DIR,
         )
 
     def command(self, *args: str, input: str | None = None) -> str:
@@ -337,14 +368,18 @@ LOOPBACK_FETCHES = {"VC_SERVICE_OUTBOUND_ALLOW_NETWORKS": '["127.0.0.1/32"]'}
 
 def running_service(backend: str, data_dir: Path):
     """A started service on a new database of the backend, stopped and dropped afterwards (for fixtures)."""
-    running = RunningService(data_dir=data_dir, database_url=create_database(backend, data_dir), extra_env=LOOPBACK_FETCHES)
+    running = RunningService(
+        data_dir=data_dir, database_url=create_database(backend, data_dir), extra_env=LOOPBACK_FETCHES
+    )
     running.start()
     yield running
     running.stop()
     drop_database(running.database_url)
 
 
-CLUSTER_SECRETS = ServiceSecrets("shared-admin-key", "shared-webhook-key", "shared-wallet-key", "unused", "shared-session-key")
+CLUSTER_SECRETS = ServiceSecrets(
+    "shared-admin-key", "shared-webhook-key", "shared-wallet-key", "unused", "shared-session-key"
+)
 
 
 @contextmanager
@@ -357,15 +392,27 @@ def controllers_sharing_an_agent(directory: Path, database_url: str, extra_env: 
 
     controllers = [RunningService(data_dir=directory / name, database_url=database_url) for name in ("a", "b")]
     settings = Settings(
-        data_dir=directory / "agent", public_url=controllers[0].url, contexts_dir=SHARED_CONTEXTS, database_url=database_url,
-        agent_admin_port=controllers[0].agent_admin_port, agent_inbound_port=controllers[0].agent_inbound_port,
-    )  # fmt: skip
+        data_dir=directory / "agent",
+        public_url=controllers[0].url,
+        contexts_dir=SHARED_CONTEXTS,
+        database_url=database_url,
+        agent_admin_port=controllers[0].agent_admin_port,
+        agent_inbound_port=controllers[0].agent_inbound_port,
+    )
     environment = agent_environment(settings, CLUSTER_SECRETS, "unused")
     del environment["ACAPY_WEBHOOK_URL"]  # two, on the command line
-    webhooks = [argument for service in controllers for argument in ("--webhook-url", f"{service.url}/webhooks#{CLUSTER_SECRETS.webhook_key}")]
+    webhooks = [
+        argument
+        for service in controllers
+        for argument in ("--webhook-url", f"{service.url}/webhooks#{CLUSTER_SECRETS.webhook_key}")
+    ]
     agent_log = (directory / "agent.log").open("ab")
     agent = subprocess.Popen(
-        agent_command(settings) + webhooks, env=environment, stdout=agent_log, stderr=subprocess.STDOUT, start_new_session=True
+        agent_command(settings) + webhooks,
+        env=environment,
+        stdout=agent_log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     for service in controllers:
         service.extra_env = {
@@ -418,16 +465,26 @@ class RunningAgent:
             ledger_genesis=self.ledger_genesis,
         )
         self.home.mkdir(parents=True, exist_ok=True)
-        env = {**os.environ, "ACAPY_HOME": str(self.home), "ACAPY_ADMIN_API_KEY": self.api_key,
-               "ACAPY_WALLET_KEY": "test-wallet-key", **self.extra_env}  # fmt: skip
+        env = {
+            **os.environ,
+            "ACAPY_HOME": str(self.home),
+            "ACAPY_ADMIN_API_KEY": self.api_key,
+            "ACAPY_WALLET_KEY": "test-wallet-key",
+            **self.extra_env,
+        }
         log = (self.home / "agent.log").open("ab")
         self.process = subprocess.Popen(
-            agent_command(settings, "wallet.yml"), env=env, stdout=log, stderr=subprocess.STDOUT,
+            agent_command(settings, "wallet.yml"),
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
-        )  # fmt: skip
+        )
         if not wait_until_ready(self.process, lambda: self.admin().get("/status/ready").json().get("ready"), timeout):
             self.stop()
-            raise RuntimeError(f"wallet agent not ready (exit code {self.process.returncode}); see {self.home}/agent.log")
+            raise RuntimeError(
+                f"wallet agent not ready (exit code {self.process.returncode}); see {self.home}/agent.log"
+            )
 
     def admin(self) -> httpx.Client:
         return httpx.Client(base_url=self.admin_url, headers={"X-API-Key": self.api_key}, timeout=30)
@@ -515,7 +572,9 @@ class TlsFront:
 
     def _serve(self, started) -> None:
         asyncio.set_event_loop(self._loop)
-        self._server = self._loop.run_until_complete(asyncio.start_server(self._pipe, "127.0.0.1", self.port, ssl=self._context))
+        self._server = self._loop.run_until_complete(
+            asyncio.start_server(self._pipe, "127.0.0.1", self.port, ssl=self._context)
+        )
         started.set()
         self._loop.run_forever()
 

@@ -10,15 +10,27 @@ from .support import PROJECT_DIR
 def test_bench_smoke_run_writes_its_results(tmp_path):
     run = subprocess.run(
         [sys.executable, "-m", "bench.run", "--smoke", "--out", str(tmp_path)],
-        cwd=PROJECT_DIR, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert run.returncode == 0, run.stderr[-3000:]
     report = json.loads((tmp_path / "results.json").read_text())
     assert set(report["results"]) == {
-        "sign/service", "sign/agent", "verify/service+status", "verify/service", "verify/agent",
-        "sign-eddsa-jcs/service", "sign-eddsa-jcs/agent", "verify-eddsa-jcs/service", "verify-eddsa-jcs/agent",
-    }  # fmt: skip
-    assert [(batch["members"], batch["unfinished"], batch["badges_per_minute"] > 0) for batch in report["batches"]] == [(3, None, True)]
+        "sign/service",
+        "sign/agent",
+        "verify/service+status",
+        "verify/service",
+        "verify/agent",
+        "sign-eddsa-jcs/service",
+        "sign-eddsa-jcs/agent",
+        "verify-eddsa-jcs/service",
+        "verify-eddsa-jcs/agent",
+    }
+    assert [(batch["members"], batch["unfinished"], batch["badges_per_minute"] > 0) for batch in report["batches"]] == [
+        (3, None, True)
+    ]
     assert [row["concurrency"] for row in report["results"]["sign/service"]] == [1, 4, 16]
     assert report["peak_memory_mb"]["agent"] > 0 and report["machine"]["acapy_agent"].startswith("1.7")
     assert "| sign/agent | 16 |" in (tmp_path / "results.md").read_text()

@@ -4,7 +4,15 @@ from typer.testing import CliRunner
 
 from vc_service.cli import app
 
-from .issuance.didcomm import claim_token, connect_wallet, create_meeting, import_roster, members_by_email, stored_credentials, wait_for
+from .issuance.didcomm import (
+    claim_token,
+    connect_wallet,
+    create_meeting,
+    import_roster,
+    members_by_email,
+    stored_credentials,
+    wait_for,
+)
 
 
 def test_issue_follows_the_batch_until_it_settles(service, wallet):
@@ -13,7 +21,10 @@ def test_issue_follows_the_batch_until_it_settles(service, wallet):
     connect_wallet(service, wallet, claim_token(service, members_by_email(service)["cli1@example.org"]))
     # The wallet's side is active; the service learns it from a webhook a moment later, and a batch
     # started before would rightly count this member as one without a wallet.
-    wait_for(lambda: members_by_email(service)["cli1@example.org"]["connection_state"] == "active", "the service to see the connection")
+    wait_for(
+        lambda: members_by_email(service)["cli1@example.org"]["connection_state"] == "active",
+        "the service to see the connection",
+    )
     before = len(stored_credentials(wallet))
 
     result = CliRunner().invoke(
@@ -26,7 +37,9 @@ def test_issue_follows_the_batch_until_it_settles(service, wallet):
 
 
 def test_issue_reports_an_unknown_meeting(service):
-    result = CliRunner().invoke(app, ["issue", "--meeting", "999999", "--url", service.url, "--api-key", service.api_key])
+    result = CliRunner().invoke(
+        app, ["issue", "--meeting", "999999", "--url", service.url, "--api-key", service.api_key]
+    )
     assert result.exit_code == 1 and "no meeting 999999" in result.output
 
 

@@ -37,7 +37,9 @@ def test_the_services_and_their_health_checks():
 def test_the_agent_image_is_the_pinned_acapy_release():
     image = SERVICES["agent"]["image"]
     assert image == f"ghcr.io/openwallet-foundation/acapy-agent:py3.13-{version('acapy-agent')}"
-    assert re.search(r'"acapy-agent==([\d.]+)"', (PROJECT / "pyproject.toml").read_text()).group(1) == version("acapy-agent")
+    assert re.search(r'"acapy-agent==([\d.]+)"', (PROJECT / "pyproject.toml").read_text()).group(1) == version(
+        "acapy-agent"
+    )
 
 
 def test_the_admin_api_stays_on_the_compose_network():
@@ -48,8 +50,15 @@ def test_the_admin_api_stays_on_the_compose_network():
 
 
 def test_secrets_come_from_the_environment():
-    secret_names = {"ACAPY_ADMIN_API_KEY", "ACAPY_WALLET_KEY", "VC_SERVICE_AGENT_ADMIN_KEY", "VC_SERVICE_WEBHOOK_KEY",
-                    "VC_SERVICE_SESSION_KEY", "VC_SERVICE_ADMIN_API_KEY", "POSTGRES_PASSWORD"}  # fmt: skip
+    secret_names = {
+        "ACAPY_ADMIN_API_KEY",
+        "ACAPY_WALLET_KEY",
+        "VC_SERVICE_AGENT_ADMIN_KEY",
+        "VC_SERVICE_WEBHOOK_KEY",
+        "VC_SERVICE_SESSION_KEY",
+        "VC_SERVICE_ADMIN_API_KEY",
+        "POSTGRES_PASSWORD",
+    }
     for service in SERVICES.values():
         for name, value in service.get("environment", {}).items():
             if name in secret_names:
@@ -62,7 +71,9 @@ def test_secrets_come_from_the_environment():
 
 def test_every_controller_variable_is_a_setting():
     fields = {f"VC_SERVICE_{name.upper()}" for name in Settings.model_fields}
-    used = set(SERVICES["controller"]["environment"]) | set(re.findall(r"(VC_SERVICE_\w+)=", (PROJECT / "Dockerfile").read_text()))
+    used = set(SERVICES["controller"]["environment"]) | set(
+        re.findall(r"(VC_SERVICE_\w+)=", (PROJECT / "Dockerfile").read_text())
+    )
     assert used <= fields, used - fields
     assert SERVICES["controller"]["environment"]["VC_SERVICE_DATABASE_URL"].startswith("postgresql+asyncpg://")
     assert SERVICES["controller"]["environment"]["VC_SERVICE_AGENT_URL"] == "http://agent:8031"
@@ -85,22 +96,30 @@ def test_the_agent_command_and_its_arg_file_parse_with_acapys_own_parser(monkeyp
     get_settings = init_argument_parser(parser)
     args = parser.parse_args(argv)
     settings = get_settings(args)
-    assert settings["wallet.storage_type"] == "postgres_storage" and settings["wallet.storage_config"] == agent["environment"]["ACAPY_WALLET_STORAGE_CONFIG"]
+    assert (
+        settings["wallet.storage_type"] == "postgres_storage"
+        and settings["wallet.storage_config"] == agent["environment"]["ACAPY_WALLET_STORAGE_CONFIG"]
+    )
     assert settings["admin.admin_api_key"] == "x" and not settings.get("admin.admin_insecure_mode")
     assert (settings["admin.host"], int(settings["admin.port"])) == ("0.0.0.0", 8031)
     assert settings["default_endpoint"] == ENV["AGENT_ENDPOINT"]
     assert {"vc_service.contexts.acapy_plugin", "vc_service.agent.acapy_plugin"} <= set(settings["external_plugins"])
     assert Path(settings["log.config"]).is_file()  # the one that keeps the webhook key out of the log
     assert settings["plugin_config"]["pinned_contexts"]["directories"] == [
-        {"path": "/contexts/sig", "base_url": "https://sig.example/"}, {"path": "/contexts/shared"}
+        {"path": "/contexts/sig", "base_url": "https://sig.example/"},
+        {"path": "/contexts/shared"},
     ]
     assert agent["environment"]["PYTHONPATH"] == "/plugins" and mounts["/plugins/vc_service"] == "./vc_service"
 
 
 def test_the_build_context_holds_only_what_the_dockerfile_copies():
     rules = [line for line in (PROJECT / ".dockerignore").read_text().splitlines() if line and not line.startswith("#")]
-    copied = {source.rstrip("/") for line in (PROJECT / "Dockerfile").read_text().splitlines()
-              if line.startswith("COPY ") for source in line.split()[1:-1]}  # fmt: skip
+    copied = {
+        source.rstrip("/")
+        for line in (PROJECT / "Dockerfile").read_text().splitlines()
+        if line.startswith("COPY ")
+        for source in line.split()[1:-1]
+    }
     assert rules[0] == "*"  # var/ (secrets.json) and .venv/ never reach the build
     assert {rule.removeprefix("!").rstrip("/") for rule in rules if rule.startswith("!")} == copied
 

@@ -12,7 +12,9 @@ def group_or_other_bits(path) -> int:
     return stat.S_IMODE(path.lstat().st_mode) & 0o077
 
 
-@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)  # the embedded default keeps its database and wallet there
+@pytest.mark.parametrize(
+    "backend", ["sqlite"], indirect=True
+)  # the embedded default keeps its database and wallet there
 def test_a_running_service_keeps_its_files_private(service):
     data_dir = service.data_dir
     assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
@@ -44,5 +46,10 @@ def test_files_left_readable_are_closed_at_start(tmp_path):
     make_private(data_dir)
     assert os.umask(previous) == 0o077  # what the service and its agent create from now on is private too
 
-    assert [stat.S_IMODE(p.stat().st_mode) for p in (data_dir, data_dir / "agent", old, script)] == [0o700, 0o700, 0o600, 0o700]
+    assert [stat.S_IMODE(p.stat().st_mode) for p in (data_dir, data_dir / "agent", old, script)] == [
+        0o700,
+        0o700,
+        0o600,
+        0o700,
+    ]
     assert stat.S_IMODE(outside.stat().st_mode) == 0o644  # a symlink's target is not ours to change

@@ -39,7 +39,9 @@ def fuzz_failures(service: RunningService, mode: GenerationMode, checks: list) -
     for operation in (result.ok() for result in schema.get_all_operations()):
 
         @given(case=operation.as_strategy(mode))
-        @settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+        @settings(
+            max_examples=EXAMPLES_PER_OPERATION, deadline=None, suppress_health_check=list(HealthCheck), database=None
+        )
         def call(case) -> None:
             case.call_and_validate(headers={"X-API-Key": service.api_key}, checks=checks)
 

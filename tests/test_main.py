@@ -13,13 +13,13 @@ from vc_service.issuance.badge_credentials import didcomm_builder
 from vc_service.issuance.worker import IssuanceWorker
 from vc_service.issuer.identity import Issuer, Issuers
 from vc_service.issuer.models import IssuerDid
-from vc_service.outbound.policy import outbound_policy
-from vc_service.verification.status_lists import StatusListResolver
 from vc_service.main import create_app
+from vc_service.outbound.policy import outbound_policy
 from vc_service.service_secrets import ServiceSecrets
 from vc_service.settings import Settings
 from vc_service.sig.models import Sig
 from vc_service.state import ServiceState
+from vc_service.verification.status_lists import StatusListResolver
 
 from .support import SHARED_CONTEXTS, attendance_credential
 
@@ -35,7 +35,11 @@ async def app_with_agent(tmp_path, handler, client_address: str = "127.0.0.1", *
 async def app_with_fake_agent(tmp_path, handler, database_url: str | None = None, **settings_overrides) -> FastAPI:
     """The app, its state built as at start-up around one SIG, the agent a fake admin API."""
     settings = Settings(
-        data_dir=tmp_path, contexts_dir=SHARED_CONTEXTS, admin_api_key="k", database_url=database_url, **settings_overrides
+        data_dir=tmp_path,
+        contexts_dir=SHARED_CONTEXTS,
+        admin_api_key="k",
+        database_url=database_url,
+        **settings_overrides,
     )
     app = create_app(settings)
     engine = create_engine(settings.database)
@@ -46,7 +50,9 @@ async def app_with_fake_agent(tmp_path, handler, database_url: str | None = None
         sig = Sig(slug="sig", name="SIG", description="d", url="https://sig.example")
         session.add(sig)
         await session.flush()
-        issuer = Issuer(sig_id=sig.id, slug=sig.slug, did="did:key:z6Mk1", name=sig.name, url=sig.url, description=sig.description)
+        issuer = Issuer(
+            sig_id=sig.id, slug=sig.slug, did="did:key:z6Mk1", name=sig.name, url=sig.url, description=sig.description
+        )
         session.add(IssuerDid(did=issuer.did, sig_id=issuer.sig_id, method="key"))
         await session.commit()
     issuers = Issuers(sessions, agent, settings, [issuer])
@@ -59,10 +65,17 @@ async def app_with_fake_agent(tmp_path, handler, database_url: str | None = None
         contexts=accepted_contexts(settings),
         sig_contexts=sig_contexts(settings),
         issuers=issuers,
-        worker=IssuanceWorker(sessions, agent, didcomm_builder(issuers, settings.base_url), offer_timeout=120, claim_timeout=30),
+        worker=IssuanceWorker(
+            sessions, agent, didcomm_builder(issuers, settings.base_url), offer_timeout=120, claim_timeout=30
+        ),
         status_lists=StatusListResolver(
-            sessions, agent, settings.base_url, issuers,
-            settings.status_cache_entries, settings.status_cache_bytes, settings.status_cache_seconds,
+            sessions,
+            agent,
+            settings.base_url,
+            issuers,
+            settings.status_cache_entries,
+            settings.status_cache_bytes,
+            settings.status_cache_seconds,
         ),
         outbound=outbound_policy(settings),
     )
@@ -89,9 +102,12 @@ async def test_issue_maps_agent_failures(tmp_path, handler, status):
 async def test_verify_maps_agent_failures(tmp_path, handler, status):
     # A proof of the right shape (a well-formed one is what reaches the agent), not a valid one.
     proof = {
-        "type": "Ed25519Signature2020", "created": "2026-11-20T17:00:00Z", "proofPurpose": "assertionMethod",
-        "verificationMethod": "did:key:z6Mk1#z6Mk1", "proofValue": "z" + base58.b58encode(bytes(64)).decode(),
-    }  # fmt: skip
+        "type": "Ed25519Signature2020",
+        "created": "2026-11-20T17:00:00Z",
+        "proofPurpose": "assertionMethod",
+        "verificationMethod": "did:key:z6Mk1#z6Mk1",
+        "proofValue": "z" + base58.b58encode(bytes(64)).decode(),
+    }
     credential = attendance_credential(id="urn:uuid:1", issuer="did:key:z6Mk1", proof=proof)
     async with await app_with_agent(tmp_path, handler) as client:
         response = await client.post("/credentials/verify", json={"verifiableCredential": credential})
@@ -108,13 +124,17 @@ async def test_readyz_is_503_when_the_agent_is_down(tmp_path):
 
 async def test_bodies_over_the_limit_are_413(tmp_path):
     async with await app_with_agent(tmp_path, unreachable) as client:
-        declared = await client.post("/credentials/verify", content=b"x" * 1_000_001, headers={"content-type": "application/json"})
+        declared = await client.post(
+            "/credentials/verify", content=b"x" * 1_000_001, headers={"content-type": "application/json"}
+        )
 
         async def chunks():
             for _ in range(11):
                 yield b"x" * 100_000
 
-        streamed = await client.post("/credentials/verify", content=chunks(), headers={"content-type": "application/json"})
+        streamed = await client.post(
+            "/credentials/verify", content=chunks(), headers={"content-type": "application/json"}
+        )
     assert declared.status_code == streamed.status_code == 413
     assert "larger than 1000000 bytes" in declared.json()["detail"]
 
@@ -122,8 +142,16 @@ async def test_bodies_over_the_limit_are_413(tmp_path):
 @pytest.mark.parametrize(
     "path, body, named",
     [
-        ("/credentials/verify", '{"verifiableCredential": {"id": "a\\u0000b"}}', "the body.verifiableCredential.id holds a NUL character"),
-        ("/credentials/verify", '{"verifiableCredential": {"\\ud800": 1}}', "a key in the body.verifiableCredential holds an unpaired surrogate (not Unicode text)"),
+        (
+            "/credentials/verify",
+            '{"verifiableCredential": {"id": "a\\u0000b"}}',
+            "the body.verifiableCredential.id holds a NUL character",
+        ),
+        (
+            "/credentials/verify",
+            '{"verifiableCredential": {"\\ud800": 1}}',
+            "a key in the body.verifiableCredential holds an unpaired surrogate (not Unicode text)",
+        ),
         ("/credentials/verify?x=%00", '{"verifiableCredential": {}}', "the query.x holds a NUL character"),
     ],
 )
@@ -151,6 +179,12 @@ async def test_verification_is_rate_limited_per_client(tmp_path):
     async with await app_with_agent(tmp_path, broken, client_address="192.0.2.7", verify_rate_limit=2) as client:
         body = {"verifiableCredential": attendance_credential()}
         answers = [(await client.post("/credentials/verify", json=body)).status_code for _ in range(2)]
-        refused = await client.post("/presentations/verify", json={"verifiablePresentation": {}, "options": {"challenge": "c"}})
+        refused = await client.post(
+            "/presentations/verify", json={"verifiablePresentation": {}, "options": {"challenge": "c"}}
+        )
     assert 429 not in answers
-    assert refused.status_code == 429 and "at most 2 per 60 s" in refused.json()["detail"] and refused.headers["retry-after"]
+    assert (
+        refused.status_code == 429
+        and "at most 2 per 60 s" in refused.json()["detail"]
+        and refused.headers["retry-after"]
+    )

@@ -26,8 +26,8 @@ from .agent.supervisor import running_agent_pid
 from .db.engine import create_engine, session_factory
 from .db.migrate import upgrade_to_head
 from .issuance.progress import batch_settled
-from .ledger.pool import DevLedger, LedgerError
 from .issuer.identity import oldest_did, sig_issuer
+from .ledger.pool import DevLedger, LedgerError
 from .main import create_app
 from .members.service import InvalidMember
 from .organizers.keys import create_api_key
@@ -57,10 +57,14 @@ def up() -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per agent call is noise
     logging.getLogger("aiosqlite").setLevel(logging.INFO)  # at debug: every statement's values, tokens included
     config = uvicorn.Config(
-        create_app(settings), host=settings.host, port=settings.port, log_level=settings.log_level,
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level,
         # X-Forwarded-For only from the proxies named; uvicorn would trust any from loopback.
-        proxy_headers=bool(settings.trusted_proxies), forwarded_allow_ips=settings.trusted_proxies,
-    )  # fmt: skip
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=settings.trusted_proxies,
+    )
     redact_access_log()  # after uvicorn has set up its loggers
     server = uvicorn.Server(config)
 
@@ -75,10 +79,14 @@ def up() -> None:
             if settings.agent_url:  # its DIDComm endpoint is that agent's own setting, unknown here
                 console.print(f"  agent      admin API on {settings.agent_admin_url} (run elsewhere)")
             else:
-                console.print(f"  agent      admin API on {settings.agent_admin_url} (loopback only), "
-                              f"DIDComm at {settings.agent_endpoint_url}")
-            console.print(f"  data       {settings.data_dir.resolve()} (organizer key in secrets.json "
-                          "unless VC_SERVICE_ADMIN_API_KEY is set)")
+                console.print(
+                    f"  agent      admin API on {settings.agent_admin_url} (loopback only), "
+                    f"DIDComm at {settings.agent_endpoint_url}"
+                )
+            console.print(
+                f"  data       {settings.data_dir.resolve()} (organizer key in secrets.json "
+                "unless VC_SERVICE_ADMIN_API_KEY is set)"
+            )
         await serving
 
     try:
@@ -133,10 +141,15 @@ def issue(
             console.print(f"[red]{badge['member_name']} ({badge['kind']}): {badge['failure_reason']}[/]")
     waiting = [badge for badge in progress["badges"] if badge["state"] == "pending"]
     if waiting:
-        console.print(f"{len(waiting)} members have no wallet connected yet: send them their claim links (POST /members/{id}/claim-link makes a new one).")
+        console.print(
+            f"{len(waiting)} members have no wallet connected yet: send them their claim links (POST /members/{id}/claim-link makes a new one)."
+        )
 
 
-sig_app = typer.Typer(help="The SIGs this service issues for: each has its own issuer DID, members, meetings and organizers.", no_args_is_help=True)
+sig_app = typer.Typer(
+    help="The SIGs this service issues for: each has its own issuer DID, members, meetings and organizers.",
+    no_args_is_help=True,
+)
 app.add_typer(sig_app, name="sig")
 
 
@@ -153,7 +166,9 @@ def add_sig(
     except InvalidSig as exc:
         console.print(f"[red]{exc}[/]")
         raise typer.Exit(code=1) from exc
-    console.print(f"SIG {sig.id} {sig.name}: slug {sig.slug}, issuer DID {did or '(made when the service next starts)'}")
+    console.print(
+        f"SIG {sig.id} {sig.name}: slug {sig.slug}, issuer DID {did or '(made when the service next starts)'}"
+    )
     console.print(f"Next: vc-service organizer add EMAIL --sig {sig.slug}")
 
 
@@ -161,11 +176,19 @@ async def _add_sig(name: str, description: str, url: str | None, slug: str | Non
     settings = get_settings()
     async with database_session() as session:
         sig = await create_sig(session, name, description, url, slug, actor="cli")
-        agent_key = ServiceSecrets.load_or_create(settings.data_dir, {"agent_admin_key": settings.agent_admin_key}).agent_admin_key
+        agent_key = ServiceSecrets.load_or_create(
+            settings.data_dir, {"agent_admin_key": settings.agent_admin_key}
+        ).agent_admin_key
         # The key goes only to the running service's own agent (see agent/admin_port.py).
-        transport = None if settings.agent_url else AdminPortGuard(settings.agent_admin_port, running_agent_pid(settings.data_dir)).transport()
+        transport = (
+            None
+            if settings.agent_url
+            else AdminPortGuard(settings.agent_admin_port, running_agent_pid(settings.data_dir)).transport()
+        )
         try:
-            async with AgentClient(settings.agent_admin_url, agent_key, settings.agent_request_timeout, transport) as agent:
+            async with AgentClient(
+                settings.agent_admin_url, agent_key, settings.agent_request_timeout, transport
+            ) as agent:
                 return sig, (await sig_issuer(session, agent, sig, settings)).did
         except AgentError:
             return sig, None  # the service makes it at its start, or at the SIG's first use
@@ -175,16 +198,25 @@ async def _add_sig(name: str, description: str, url: str | None, slug: str | Non
 def list_sigs() -> None:
     """Every SIG, one a line (whole, for scripts): id, slug, issuer DID, organizers, name."""
     for sig, did, organizers in asyncio.run(_list_sigs()):
-        console.print(Text(f"{sig.id}\t{sig.slug}\t{did or '(DID made when the service next starts)'}\t{organizers} organizers\t{sig.name}"))
+        console.print(
+            Text(
+                f"{sig.id}\t{sig.slug}\t{did or '(DID made when the service next starts)'}\t{organizers} organizers\t{sig.name}"
+            )
+        )
 
 
 async def _list_sigs():
     async with database_session() as session:
         return [
-            (sig, await oldest_did(session, sig.id),
-             await session.scalar(select(func.count()).select_from(OrganizerAccount).where(OrganizerAccount.sig_id == sig.id)))
+            (
+                sig,
+                await oldest_did(session, sig.id),
+                await session.scalar(
+                    select(func.count()).select_from(OrganizerAccount).where(OrganizerAccount.sig_id == sig.id)
+                ),
+            )
             for sig in await all_sigs(session)
-        ]  # fmt: skip
+        ]
 
 
 organizer_app = typer.Typer(help="Organizer accounts of the dashboard.", no_args_is_help=True)
@@ -207,11 +239,17 @@ def add_organizer(
     except (InvalidAccount, InvalidMember, LookupError) as exc:
         console.print(f"[red]{exc}[/]")
         raise typer.Exit(code=1) from exc
-    console.print(f"Organizer {account.email} of {chosen.name} ({chosen.slug}) can sign in at {get_settings().base_url}/login")
+    console.print(
+        f"Organizer {account.email} of {chosen.name} ({chosen.slug}) can sign in at {get_settings().base_url}/login"
+    )
 
 
 def read_password(from_stdin: bool) -> str:
-    return sys.stdin.readline().rstrip("\n") if from_stdin else typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return (
+        sys.stdin.readline().rstrip("\n")
+        if from_stdin
+        else typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    )
 
 
 @asynccontextmanager
@@ -229,7 +267,9 @@ async def database_session() -> AsyncIterator[AsyncSession]:
 async def _add_organizer(email: str, password: str, slug: str | None):
     async with database_session() as session:
         sig = await choose_sig(session, slug)
-        return await create_account(session, sig.id, email, password, actor="cli", min_score=get_settings().password_min_score), sig
+        return await create_account(
+            session, sig.id, email, password, actor="cli", min_score=get_settings().password_min_score
+        ), sig
 
 
 @organizer_app.command("password")
@@ -272,13 +312,17 @@ def _set_organizer_disabled(email: str, sig: str | None, disabled: bool) -> None
 
 
 @organizer_app.command("disable")
-def disable_organizer(email: str = typer.Argument(..., help="The organizer to disable."), sig: str = SIG_OPTION) -> None:
+def disable_organizer(
+    email: str = typer.Argument(..., help="The organizer to disable."), sig: str = SIG_OPTION
+) -> None:
     """Disable an organizer: no sign-in, their sessions end, their API keys are refused (until enabled)."""
     _set_organizer_disabled(email, sig, True)
 
 
 @organizer_app.command("enable")
-def enable_organizer(email: str = typer.Argument(..., help="The organizer to enable again."), sig: str = SIG_OPTION) -> None:
+def enable_organizer(
+    email: str = typer.Argument(..., help="The organizer to enable again."), sig: str = SIG_OPTION
+) -> None:
     """Enable a disabled organizer again."""
     _set_organizer_disabled(email, sig, False)
 
@@ -309,7 +353,11 @@ async def _create_organizer_key(email: str, label: str, slug: str | None):
 @app.command()
 def report(
     since: datetime = typer.Option(..., formats=["%Y-%m-%d"], help="First day of the period (YYYY-MM-DD)."),
-    until: datetime = typer.Option(None, formats=["%Y-%m-%d"], help="Last day of the period (default: none; meetings still to come are never counted)."),
+    until: datetime = typer.Option(
+        None,
+        formats=["%Y-%m-%d"],
+        help="Last day of the period (default: none; meetings still to come are never counted).",
+    ),
     csv_file: Path = typer.Option(None, "--csv", help="Also write the figures to this CSV file."),
     sig: str = SIG_OPTION,
 ) -> None:
@@ -325,7 +373,9 @@ def report(
         raise typer.Exit(code=1) from exc
     # Titles, names and regions as Text: a str cell is Rich markup, where "[paper 3]" would vanish
     # and "[/]" stop the command.
-    meetings = Table("date", "meeting", Column("kind", no_wrap=True), "attendees", "new", "returning", title="Attendance per meeting")
+    meetings = Table(
+        "date", "meeting", Column("kind", no_wrap=True), "attendees", "new", "returning", title="Attendance per meeting"
+    )
     for m in figures.meetings:
         meetings.add_row(str(m.date), Text(m.title), m.kind, str(m.attendees), str(m.new), str(m.returning))
     averages = Table("kind", "average attendance", title="Average attendance by kind")
@@ -339,7 +389,11 @@ def report(
         talks.add_row(str(talk["date"]), Text(talk["title"]), Text(talk["presenter"]))
     for table in (meetings, averages, regions, talks):
         console.print(table)
-    pickup = "no badge offered" if figures.pickup_rate is None else f"{figures.pickup_rate:.1%} ({figures.badges_issued} of {figures.badges_offered})"
+    pickup = (
+        "no badge offered"
+        if figures.pickup_rate is None
+        else f"{figures.pickup_rate:.1%} ({figures.badges_issued} of {figures.badges_offered})"
+    )
     console.print(f"Members: {figures.new_members} new, {figures.returning_members} returning. Badge pickup: {pickup}.")
     if csv_file:
         csv_file.write_text(report_csv(figures))
@@ -351,7 +405,9 @@ async def _health_report(since, until, slug: str | None):
         return await sig_health_report(session, (await choose_sig(session, slug)).id, since, until)
 
 
-ledger_app = typer.Typer(help="The development Indy ledger: a 4-node pool and a tails server on loopback.", no_args_is_help=True)
+ledger_app = typer.Typer(
+    help="The development Indy ledger: a 4-node pool and a tails server on loopback.", no_args_is_help=True
+)
 app.add_typer(ledger_app, name="ledger")
 
 

@@ -20,7 +20,9 @@ MAX_ROW_ID = 2**31 - 1
 RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
 
 api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False, description="Organizer API key")
-bearer_token = HTTPBearer(auto_error=False, description="OAuth2 access token from POST /oauth/token (client credentials)")
+bearer_token = HTTPBearer(
+    auto_error=False, description="OAuth2 access token from POST /oauth/token (client credentials)"
+)
 
 
 def get_state(request: Request) -> ServiceState:
@@ -61,17 +63,23 @@ async def require_organizer(
         found = await token_api_key(session, access_tokens(state), bearer.credentials)
         if found is None:
             raise HTTPException(
-                status.HTTP_401_UNAUTHORIZED, "the bearer token is not valid (unknown, expired, or its organizer key revoked)",
+                status.HTTP_401_UNAUTHORIZED,
+                "the bearer token is not valid (unknown, expired, or its organizer key revoked)",
                 headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
-            )  # fmt: skip
+            )
         return OrganizerIdentity(sig_id=found.sig_id, actor=f"api-key:{found.id}")
     if api_key is None:
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "missing X-API-Key header (organizer key) or Authorization: Bearer token")
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED, "missing X-API-Key header (organizer key) or Authorization: Bearer token"
+        )
     if secrets.compare_digest(api_key.encode(), state.organizer_key.encode()):
         return OrganizerIdentity(sig_id=(await state.issuers.first()).sig_id, actor="service-admin")
     found = await active_api_key(session, api_key)
     if found is None:
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "X-API-Key is not a valid organizer key (unknown, revoked, or its organizer disabled)")
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED,
+            "X-API-Key is not a valid organizer key (unknown, revoked, or its organizer disabled)",
+        )
     return OrganizerIdentity(sig_id=found.sig_id, actor=f"api-key:{found.id}")
 
 

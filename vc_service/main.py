@@ -13,10 +13,11 @@ from sqlalchemy.exc import DBAPIError
 from .agent.admin_port import AdminPortGuard
 from .agent.client import AgentClient
 from .agent.errors import AgentError, AgentUnavailable
-from .badges import routes as badge_routes
 from .agent.supervisor import AgentSupervisor, agent_command, agent_environment, wait_until_ready
 from .anoncreds import routes as anoncreds_routes
 from .anoncreds.definitions import SigDefinitions
+from .badges import routes as badge_routes
+from .claims import routes as claim_routes
 from .contexts import routes as context_routes
 from .contexts.service import accepted_contexts, sig_contexts
 from .credentials.document import InvalidCredential
@@ -26,30 +27,33 @@ from .db.errors import RETRY_AFTER_SECONDS, database_busy
 from .db.migrate import upgrade_to_head
 from .health import routes as health_routes
 from .issuance import routes as issuance_routes
-from .issuer import routes as issuer_routes
 from .issuance.badge_credentials import didcomm_builder
 from .issuance.worker import IssuanceWorker
+from .issuer import routes as issuer_routes
 from .issuer.identity import ensure_issuers
-from .claims import routes as claim_routes
 from .meetings import routes as meeting_routes
 from .members import routes as member_routes
-from .service_secrets import ServiceSecrets
 from .members.roster import FORM_OVERHEAD_BYTES, MAX_ROSTER_BYTES, ROSTER_BASE64_BYTES
+from .organizers import routes as organizer_routes
+from .outbound.policy import outbound_policy
+from .proofs import routes as proof_routes
+from .reports import routes as report_routes
+from .service_secrets import ServiceSecrets
 from .settings import Settings, get_settings
+from .sig import format_routes as sig_format_routes
+from .state import ServiceState
+from .status import routes as status_routes
+from .verification import routes as verification_routes
+from .verification.status_lists import StatusListResolver
+from .web import STATIC_DIR
+from .web import account as web_account
+from .web import auth as web_auth
+from .web import dashboard as web_dashboard
+from .web import verify_page as web_verify
 from .web.headers import SecurityHeaders
 from .web.limits import BodyLimits
 from .web.text import reject_unstorable_text
-from .state import ServiceState
-from .proofs import routes as proof_routes
-from .status import routes as status_routes
-from .verification import routes as verification_routes
-from .outbound.policy import outbound_policy
-from .verification.status_lists import StatusListResolver
 from .webhooks import routes as webhook_routes
-from .organizers import routes as organizer_routes
-from .reports import routes as report_routes
-from .sig import format_routes as sig_format_routes
-from .web import STATIC_DIR, account as web_account, auth as web_auth, dashboard as web_dashboard, verify_page as web_verify
 
 LOGGER = logging.getLogger(__name__)
 
@@ -64,7 +68,11 @@ def webhook_url(settings: Settings) -> str:
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
     make_private(settings.data_dir)
-    given = {"agent_admin_key": settings.agent_admin_key, "webhook_key": settings.webhook_key, "session_key": settings.session_key}
+    given = {
+        "agent_admin_key": settings.agent_admin_key,
+        "webhook_key": settings.webhook_key,
+        "session_key": settings.session_key,
+    }
     secrets = ServiceSecrets.load_or_create(settings.data_dir, given)
     contexts = accepted_contexts(settings)
     async with AsyncExitStack() as stack:
@@ -76,9 +84,11 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # elsewhere is reached over a private network, which the check cannot see).
         port_guard = None if settings.agent_url else AdminPortGuard(settings.agent_admin_port)
         agent = AgentClient(
-            settings.agent_admin_url, secrets.agent_admin_key, settings.agent_request_timeout,
+            settings.agent_admin_url,
+            secrets.agent_admin_key,
+            settings.agent_request_timeout,
             transport=port_guard.transport() if port_guard else None,
-        )  # fmt: skip
+        )
         stack.push_async_callback(agent.aclose)
         if settings.agent_url:  # an agent run elsewhere (docker-compose): wait for it, never start one
             await wait_until_ready(agent, settings.agent_start_timeout)
@@ -100,15 +110,23 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if anoncreds is not None:
             await anoncreds.ensure_in_use(await issuers.all())
         worker = IssuanceWorker(
-            sessions, agent, didcomm_builder(issuers, settings.base_url, anoncreds), settings.offer_timeout_seconds,
+            sessions,
+            agent,
+            didcomm_builder(issuers, settings.base_url, anoncreds),
+            settings.offer_timeout_seconds,
             claim_timeout=2 * settings.agent_request_timeout,
         )
         worker.start()
         stack.push_async_callback(worker.stop)
         status_lists = StatusListResolver(
-            sessions, agent, settings.base_url, issuers,
-            settings.status_cache_entries, settings.status_cache_bytes, settings.status_cache_seconds,
-        )  # fmt: skip
+            sessions,
+            agent,
+            settings.base_url,
+            issuers,
+            settings.status_cache_entries,
+            settings.status_cache_bytes,
+            settings.status_cache_seconds,
+        )
         stack.push_async_callback(status_lists.aclose)
         app.state.service = ServiceState(
             settings=settings,
@@ -152,7 +170,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings = settings or get_settings()
     app.add_middleware(
-        BodyLimits, max_bytes=settings.max_body_bytes, larger={"/roster": MAX_ROSTER_BYTES + FORM_OVERHEAD_BYTES, "/roster/import": ROSTER_BASE64_BYTES + FORM_OVERHEAD_BYTES}, own_json_check=(webhook_routes.INBOX,)
+        BodyLimits,
+        max_bytes=settings.max_body_bytes,
+        larger={
+            "/roster": MAX_ROSTER_BYTES + FORM_OVERHEAD_BYTES,
+            "/roster/import": ROSTER_BASE64_BYTES + FORM_OVERHEAD_BYTES,
+        },
+        own_json_check=(webhook_routes.INBOX,),
     )
     for module in (
         health_routes,
@@ -177,14 +201,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         web_verify,
     ):
         # The webhook inbox checks its key before it reads the body, then the text (see its route).
-        app.include_router(module.router, dependencies=[] if module is webhook_routes else [Depends(reject_unstorable_text)])
+        app.include_router(
+            module.router, dependencies=[] if module is webhook_routes else [Depends(reject_unstorable_text)]
+        )
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     app.openapi = lambda: documented_errors(app)
     # Around the whole stack, Starlette's ServerErrorMiddleware included (add_middleware puts a
     # middleware inside it), so that a 500 carries the security headers too.
     build_middleware_stack = app.build_middleware_stack
-    app.build_middleware_stack = lambda: SecurityHeaders(build_middleware_stack(), https=settings.base_url.startswith("https://"))
+    app.build_middleware_stack = lambda: SecurityHeaders(
+        build_middleware_stack(), https=settings.base_url.startswith("https://")
+    )
 
     @app.exception_handler(InvalidCredential)
     async def invalid_credential(_request: Request, exc: InvalidCredential) -> JSONResponse:
@@ -203,7 +231,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         LOGGER.warning("database busy: %s", exc.orig)
         return JSONResponse(
             {"detail": "the database is busy with other writes: try again shortly"},
-            status_code=status.HTTP_503_SERVICE_UNAVAILABLE, headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
-        )  # fmt: skip
+            status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
 
     return app

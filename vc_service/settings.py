@@ -35,9 +35,7 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         None, description="SQLAlchemy URL of the controller database. Default: SQLite in DATA_DIR."
     )
-    agent_config_dir: Path = Field(
-        PROJECT_DIR / "agent-config", description="The agent's YAML arg files."
-    )
+    agent_config_dir: Path = Field(PROJECT_DIR / "agent-config", description="The agent's YAML arg files.")
     agent_url: str | None = Field(
         None,
         description="Admin API URL of an agent run elsewhere (docker-compose): the controller then "
@@ -63,9 +61,7 @@ class Settings(BaseSettings):
         "Default: http://AGENT_INBOUND_HOST:AGENT_INBOUND_PORT.",
     )
     agent_start_timeout: float = Field(60.0, description="Seconds to wait for the agent to be ready.")
-    agent_request_timeout: float = Field(
-        15.0, description="Seconds for one call to the agent's admin API."
-    )
+    agent_request_timeout: float = Field(15.0, description="Seconds for one call to the agent's admin API.")
     issuer_did_method: Literal["key", "web"] | None = Field(
         None,
         description="How the SIG's issuer DID is made, once, at the first start: `key` (did:key) or "
@@ -74,9 +70,7 @@ class Settings(BaseSettings):
     )
     sig_name: str = Field("Special Interest Group", description="Issuer profile: name.")
     sig_url: str = Field("https://example.org/sig", description="Issuer profile: web page.")
-    sig_description: str = Field(
-        "A community Special Interest Group.", description="Issuer profile: description."
-    )
+    sig_description: str = Field("A community Special Interest Group.", description="Issuer profile: description.")
     offer_timeout_seconds: float = Field(
         120.0,
         description="A wallet that has not answered a badge offer in this time gets a fresh one. "
@@ -88,7 +82,9 @@ class Settings(BaseSettings):
         '(JSON list, e.g. ["did:key:z6Mk..."]).',
     )
     status_list_max_age: int = Field(300, description="Seconds verifiers may cache a status list (Cache-Control).")
-    status_fetch_timeout: float = Field(5.0, description="Seconds one fetch of another issuer's status list may take, all told.")
+    status_fetch_timeout: float = Field(
+        5.0, description="Seconds one fetch of another issuer's status list may take, all told."
+    )
     status_cache_entries: int = Field(256, ge=1, description="Other issuers' status lists kept at most (cache).")
     status_cache_bytes: int = Field(
         32 * 1024 * 1024, ge=1, description="Bytes of other issuers' status lists (their bitstrings) kept at most."
@@ -97,7 +93,8 @@ class Settings(BaseSettings):
         300.0, ge=0, description="Longest another issuer's status list is kept, whatever its Cache-Control says."
     )
     outbound_request_timeout: float = Field(
-        10.0, description="Seconds all fetches made for one verification may take together (status lists, did:web checks)."
+        10.0,
+        description="Seconds all fetches made for one verification may take together (status lists, did:web checks).",
     )
     outbound_allow_networks: list[IPvAnyNetwork] = Field(
         default_factory=list,
@@ -112,10 +109,13 @@ class Settings(BaseSettings):
         600, ge=1, description="Verifications a minute from one client address (API and verify page), 429 beyond."
     )
     claim_rate_limit: int = Field(
-        60, ge=1, description="Claim-link requests a minute from one client address (wallet invitation, download, DID), 429 beyond."
+        60,
+        ge=1,
+        description="Claim-link requests a minute from one client address (wallet invitation, download, DID), 429 beyond.",
     )
     door_rate_limit: int = Field(
-        120, ge=1,
+        120,
+        ge=1,
         description="Door check-ins a minute from one client address, 429 beyond: a meeting room's "
         "phones often share one public address (Wi-Fi behind NAT).",
     )
@@ -174,7 +174,9 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _did_web_needs_https(self) -> Self:
         if self.issuer_did_method == "web" and not self.base_url.startswith("https://"):
-            raise ValueError(f"VC_SERVICE_ISSUER_DID_METHOD=web needs an https VC_SERVICE_PUBLIC_URL, not {self.base_url}")
+            raise ValueError(
+                f"VC_SERVICE_ISSUER_DID_METHOD=web needs an https VC_SERVICE_PUBLIC_URL, not {self.base_url}"
+            )
         return self
 
     @property

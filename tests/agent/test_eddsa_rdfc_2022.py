@@ -42,7 +42,9 @@ async def plugins():
     besides ACA-Py's own); ACA-Py's classes and suite table restored afterwards."""
     downloader, load = document_loader.StaticCacheJsonLdDownloader, document_loader.DocumentLoader.__call__
     suites = dict(data_integrity.CRYPTOSUITES)
-    context = InjectionContext(settings={"plugin_config": {"pinned_contexts": {"directories": [{"path": str(VECTORS / "contexts")}]}}})
+    context = InjectionContext(
+        settings={"plugin_config": {"pinned_contexts": {"directories": [{"path": str(VECTORS / "contexts")}]}}}
+    )
     context.injector.bind_instance(EventBus, EventBus())
     await contexts_plugin.setup(context)
     await agent_plugin.setup(context)
@@ -84,13 +86,26 @@ def test_canonical_forms_and_hashes_are_the_specs_byte_for_byte(pinned_loader):
 @pytest.mark.parametrize(
     "subject, types, named",
     [
-        ({"id": "did:example:abcdefgh", "alumniOf": "x"}, ["VerifiableCredential"], "attributes dropped: no context defines credentialSubject.alumniOf"),
-        ({"id": "did:example:abcdefgh"}, ["VerifiableCredential", "AlumniCredential"], "no context defines AlumniCredential"),
+        (
+            {"id": "did:example:abcdefgh", "alumniOf": "x"},
+            ["VerifiableCredential"],
+            "attributes dropped: no context defines credentialSubject.alumniOf",
+        ),
+        (
+            {"id": "did:example:abcdefgh"},
+            ["VerifiableCredential", "AlumniCredential"],
+            "no context defines AlumniCredential",
+        ),
     ],
 )
 def test_a_term_no_context_defines_is_refused_not_dropped(pinned_loader, subject, types, named):
     """RDF would leave it out of the canonical form, so the signature would not cover it."""
-    document = {"@context": ["https://www.w3.org/ns/credentials/v2"], "type": types, "issuer": "did:example:issuer", "credentialSubject": subject}
+    document = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": types,
+        "issuer": "did:example:issuer",
+        "credentialSubject": subject,
+    }
     with pytest.raises(RdfcError, match=named):
         hash_data(document, spec_proof_options(), pinned_loader)
 
@@ -116,4 +131,7 @@ async def test_the_agent_verifies_the_specs_signed_credential_and_not_a_tampered
     unpinned = copy.deepcopy(vector("signedDataInt.json"))
     unpinned["@context"].append("https://example.org/not-pinned")
     answer = await manager.verify_proof(unpinned)
-    assert answer.verified is False and "https://example.org/not-pinned is not pinned" in answer.results[0].problem_details[0].detail
+    assert (
+        answer.verified is False
+        and "https://example.org/not-pinned is not pinned" in answer.results[0].problem_details[0].detail
+    )

@@ -1,8 +1,8 @@
 """Under docker-compose the agent is another container: the controller uses it and starts none."""
 
-import pytest
-
 import subprocess
+
+import pytest
 
 from vc_service.agent.supervisor import agent_command, agent_environment
 from vc_service.service_secrets import ServiceSecrets
@@ -16,14 +16,21 @@ pytestmark = pytest.mark.agents  # starts the service or agents itself
 def test_the_controller_uses_an_agent_it_did_not_start(tmp_path, database_url):
     service = RunningService(data_dir=tmp_path / "controller", database_url=database_url)
     settings = Settings(
-        data_dir=tmp_path / "agent", public_url=service.url, contexts_dir=SHARED_CONTEXTS, database_url=database_url,
-        agent_admin_port=service.agent_admin_port, agent_inbound_port=service.agent_inbound_port,
-    )  # fmt: skip
+        data_dir=tmp_path / "agent",
+        public_url=service.url,
+        contexts_dir=SHARED_CONTEXTS,
+        database_url=database_url,
+        agent_admin_port=service.agent_admin_port,
+        agent_inbound_port=service.agent_inbound_port,
+    )
     secrets = ServiceSecrets("external-admin-key", "external-webhook-key", "external-wallet-key", "unused", "unused")
     agent = subprocess.Popen(
-        agent_command(settings), env=agent_environment(settings, secrets, f"{service.url}/webhooks"),
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-    )  # fmt: skip
+        agent_command(settings),
+        env=agent_environment(settings, secrets, f"{service.url}/webhooks"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
         service.extra_env = {
             "VC_SERVICE_AGENT_URL": settings.agent_admin_url,
@@ -39,7 +46,10 @@ def test_the_controller_uses_an_agent_it_did_not_start(tmp_path, database_url):
         assert issued.status_code == 201, issued.text
         # The agent's webhooks reach the controller with the key both were given.
         with service.client() as client:
-            assert client.post("/webhooks/topic/ping/", json={}, headers={"x-api-key": secrets.webhook_key}).status_code < 300
+            assert (
+                client.post("/webhooks/topic/ping/", json={}, headers={"x-api-key": secrets.webhook_key}).status_code
+                < 300
+            )
         service.stop()
         assert is_running(agent.pid)  # not the controller's to stop
     finally:
@@ -51,9 +61,10 @@ def test_the_controller_uses_an_agent_it_did_not_start(tmp_path, database_url):
 
 def test_an_unreachable_external_agent_is_named(tmp_path, database_url):
     service = RunningService(
-        data_dir=tmp_path / "controller", database_url=database_url,
+        data_dir=tmp_path / "controller",
+        database_url=database_url,
         extra_env={"VC_SERVICE_AGENT_URL": "http://127.0.0.1:9", "VC_SERVICE_AGENT_START_TIMEOUT": "2"},
-    )  # fmt: skip
+    )
     try:
         service.start(timeout=20)
     except RuntimeError:

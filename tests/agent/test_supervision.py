@@ -117,7 +117,9 @@ async def test_an_agent_that_exits_while_starting_is_started_again_then_given_up
     monkeypatch.setattr(supervision, "START_RETRY_SECONDS", (0.1, 0.1))
     command = [sys.executable, "-c", "print('starting'); raise SystemExit(1)"]
     async with AgentClient("http://127.0.0.1:9", "key", 1) as client:
-        agent = supervision.AgentSupervisor(command, dict(os.environ), tmp_path, client, start_timeout=10, port_guard=AdminPortGuard(9))
+        agent = supervision.AgentSupervisor(
+            command, dict(os.environ), tmp_path, client, start_timeout=10, port_guard=AdminPortGuard(9)
+        )
         with pytest.raises(supervision.AgentExitedWhileStarting, match="exited with code 1 while starting"):
             await agent.start()
     assert (tmp_path / "agent.log").read_text().count("starting") == 3  # the first try and two more
@@ -127,7 +129,9 @@ class RecordingListener:
     """Whoever binds a free admin port first: records every byte sent to it."""
 
     def __init__(self, port: int) -> None:
-        self.server = wait_for(lambda: _bind(port), f"port {port} to be free", 0.9)  # the dead agent's socket lingers briefly
+        self.server = wait_for(
+            lambda: _bind(port), f"port {port} to be free", 0.9
+        )  # the dead agent's socket lingers briefly
         self.received = bytearray()
         self.connections = 0
         threading.Thread(target=self._serve, daemon=True).start()
@@ -210,7 +214,9 @@ async def test_no_agent_yet_means_no_connection_is_used(caplog):
 
 def test_the_command_line_sends_no_key_to_an_admin_port_the_agent_does_not_hold(tmp_path, database_url):
     """`vc-service sig add` beside a service whose agent is down: whoever holds the port gets nothing."""
-    command_line = RunningService(data_dir=tmp_path / "data", database_url=database_url, extra_env={"VC_SERVICE_AGENT_REQUEST_TIMEOUT": "2"})
+    command_line = RunningService(
+        data_dir=tmp_path / "data", database_url=database_url, extra_env={"VC_SERVICE_AGENT_REQUEST_TIMEOUT": "2"}
+    )
     listener = RecordingListener(command_line.agent_admin_port)
     try:
         added = command_line.run_command("sig", "add", "Gamma SIG", "--slug", "gamma")

@@ -7,7 +7,6 @@ import pytest
 
 from ..support import BACKENDS, RunningAgent, RunningService, create_database, drop_database
 
-
 # One writer DID per backend: a schema's id is its issuer's DID, name and version, so a second
 # service writing with the same DID would find its registrations taken. The pool's stewards
 # (as in von-network) may all write.
@@ -33,7 +32,9 @@ def anoncreds_service(request, ledger, anoncreds_services, tmp_path_factory) -> 
     if backend not in anoncreds_services:
         data_dir = tmp_path_factory.mktemp(f"anoncreds-service-{backend}")
         environment = {**ledger.service_env(), "VC_SERVICE_LEDGER_SEED": STEWARD_SEEDS[backend]}
-        running = RunningService(data_dir=data_dir, database_url=create_database(backend, data_dir), extra_env=environment)
+        running = RunningService(
+            data_dir=data_dir, database_url=create_database(backend, data_dir), extra_env=environment
+        )
         started = time.monotonic()
         running.start(timeout=240)  # the first start registers 4 schemas and 4 revocable definitions
         print(f"\nservice start with registration ({backend}): {time.monotonic() - started:.1f}s")
@@ -51,6 +52,8 @@ def holder(ledger, anoncreds_service, tmp_path_factory) -> RunningAgent:
 
 def ledger_wallet(ledger, service: RunningService, home) -> RunningAgent:
     """A member's wallet (a second ACA-Py agent) that reads the same ledger, started."""
-    agent = RunningAgent(home=home, sig_base_url=service.url, ledger_genesis=ledger.service_env()["VC_SERVICE_LEDGER_GENESIS"])
+    agent = RunningAgent(
+        home=home, sig_base_url=service.url, ledger_genesis=ledger.service_env()["VC_SERVICE_LEDGER_GENESIS"]
+    )
     agent.start()
     return agent

@@ -14,7 +14,8 @@ KINDS = {"membership", "attendance", "presenter", "participation"}
 
 def agent_admin(service: RunningService) -> httpx.Client:
     return httpx.Client(
-        base_url=f"http://127.0.0.1:{service.agent_admin_port}", headers={"X-API-Key": service.secrets()["agent_admin_key"]}
+        base_url=f"http://127.0.0.1:{service.agent_admin_port}",
+        headers={"X-API-Key": service.secrets()["agent_admin_key"]},
     )
 
 
@@ -40,16 +41,22 @@ def test_definitions_are_registered_once_and_reused_after_a_restart(anoncreds_se
     assert anoncreds_service.client(organizer=True).get("/anoncreds/definitions").json() == before
     assert registered_on_agent(anoncreds_service) == on_agent
     first_sig = "SELECT min(id) FROM sigs"
-    assert anoncreds_service.query(f"SELECT count(*) FROM anoncreds_definitions WHERE sig_id = ({first_sig})") == [(len(KINDS),)]
+    assert anoncreds_service.query(f"SELECT count(*) FROM anoncreds_definitions WHERE sig_id = ({first_sig})") == [
+        (len(KINDS),)
+    ]
     log = (anoncreds_service.data_dir / "service.log").read_text()
     assert log.count(f"registered the attendance credential definition {before['attendance']['cred_def_id']}") == 1
 
 
 def test_json_ld_badges_still_work_with_the_anoncreds_wallet(anoncreds_service):
     assert anoncreds_service.client().get("/issuer").json()["did"].startswith("did:key:z6Mk")
-    signed = anoncreds_service.client(organizer=True).post("/credentials/issue", json={"credential": attendance_credential()})
+    signed = anoncreds_service.client(organizer=True).post(
+        "/credentials/issue", json={"credential": attendance_credential()}
+    )
     assert signed.status_code == 201, signed.text
-    verified = anoncreds_service.client().post("/credentials/verify", json={"verifiableCredential": signed.json()["verifiableCredential"]})
+    verified = anoncreds_service.client().post(
+        "/credentials/verify", json={"verifiableCredential": signed.json()["verifiableCredential"]}
+    )
     assert verified.json()["verified"] is True, verified.text
 
 
@@ -70,20 +77,28 @@ def issue(service: RunningService, **body) -> dict:
     assert offered.status_code == 202, offered.text
     # The worker follows the exchange from the agent's webhooks: nobody asks the agent.
     wait_for(
-        lambda: service.query("SELECT state FROM anoncreds_credentials WHERE id = :id", id=offered.json()["id"]) == [("issued",)],
+        lambda: (
+            service.query("SELECT state FROM anoncreds_credentials WHERE id = :id", id=offered.json()["id"])
+            == [("issued",)]
+        ),
         "the wallet to store the AnonCreds badge",
     )
     return organizer.get(f"/anoncreds/credentials/{offered.json()['id']}").json()
 
 
-def proof(service: RunningService, member_id: int, since: str, kind: str = "attendance", organizer: httpx.Client | None = None) -> dict:
+def proof(
+    service: RunningService, member_id: int, since: str, kind: str = "attendance", organizer: httpx.Client | None = None
+) -> dict:
     """The organizer's (by default the first SIG's) proof request to the member's wallet, answered."""
     organizer = organizer or service.client(organizer=True)
     sent = organizer.post("/anoncreds/proof-requests", json={"kind": kind, "member_id": member_id, "since": since})
     assert sent.status_code == 202, sent.text
     return wait_for(
-        lambda: (result := organizer.get(f"/anoncreds/proof-requests/{sent.json()['id']}").json())["state"]
-        in ("done", "abandoned") and result,
+        lambda: (
+            (result := organizer.get(f"/anoncreds/proof-requests/{sent.json()['id']}").json())["state"]
+            in ("done", "abandoned")
+            and result
+        ),
         "the wallet's answer and its verification",
     )
 
@@ -123,7 +138,9 @@ def test_presenter_and_membership_badges_and_their_proofs(anoncreds_service, hol
     service, organizer = anoncreds_service, anoncreds_service.client(organizer=True)
     meeting = create_meeting(service, title="Guest talk: AnonCreds")
     member = connected_member(service, holder, meeting["id"], "speaker")
-    talk = organizer.post(f"/meetings/{meeting['id']}/talks", json={"title": "Zero-knowledge badges", "presenter_id": member["id"]})
+    talk = organizer.post(
+        f"/meetings/{meeting['id']}/talks", json={"title": "Zero-knowledge badges", "presenter_id": member["id"]}
+    )
     assert talk.status_code == 201, talk.text
 
     issue(service, kind="presenter", member_id=member["id"], talk_id=talk.json()["id"])
@@ -135,7 +152,11 @@ def test_presenter_and_membership_badges_and_their_proofs(anoncreds_service, hol
     assert member_now["verified"] is True and member_now["revealed"]["valid_until"] == "2027-06-30"
 
     stranger = organizer.post("/members", json={"name": "No Wallet", "email": "nowallet@example.org"}).json()
-    refused = organizer.post("/anoncreds/credentials", json={"kind": "membership", "member_id": stranger["id"], "valid_until": "2027-06-30"})
+    refused = organizer.post(
+        "/anoncreds/credentials", json={"kind": "membership", "member_id": stranger["id"], "valid_until": "2027-06-30"}
+    )
     assert refused.status_code == 422 and "not connected a wallet" in refused.text
-    not_theirs = organizer.post("/anoncreds/credentials", json={"kind": "presenter", "member_id": stranger["id"], "talk_id": talk.json()["id"]})
+    not_theirs = organizer.post(
+        "/anoncreds/credentials", json={"kind": "presenter", "member_id": stranger["id"], "talk_id": talk.json()["id"]}
+    )
     assert not_theirs.status_code == 422

@@ -8,13 +8,25 @@ import signal
 
 import pytest
 
-from ..issuance.didcomm import claim_token, connect_wallet, import_roster, meeting_badges, members_by_email, roster_csv, stored_credentials
+from ..issuance.didcomm import (
+    claim_token,
+    connect_wallet,
+    import_roster,
+    meeting_badges,
+    members_by_email,
+    roster_csv,
+    stored_credentials,
+)
 from ..support import RunningService, wait_for
 from .conftest import ledger_wallet
 
 BOTH = ["ld_proof", "anoncreds"]
 RESTART_MEMBERS = 4
-MEETINGS = [("Journal club: triage", "2026-09-10"), ("Guest talk: sepsis", "2026-10-08"), ("Journal club: fluids", "2026-11-05")]
+MEETINGS = [
+    ("Journal club: triage", "2026-09-10"),
+    ("Guest talk: sepsis", "2026-10-08"),
+    ("Journal club: fluids", "2026-11-05"),
+]
 
 
 @pytest.fixture(scope="module")
@@ -34,10 +46,14 @@ def new_meeting(service: RunningService, title: str, day: str) -> int:
 
 
 def issue_all(service: RunningService, meeting_id: int) -> dict:
-    """"Issue all" for a meeting; the badges once every one reached its wallet."""
+    """ "Issue all" for a meeting; the badges once every one reached its wallet."""
     started = service.client(organizer=True).post(f"/meetings/{meeting_id}/issue")
     assert started.status_code == 202, started.text
-    wait_for(lambda: (b := meeting_badges(service, meeting_id))["counts"]["issued"] == b["total"], "every badge in its wallet", 120)
+    wait_for(
+        lambda: (b := meeting_badges(service, meeting_id))["counts"]["issued"] == b["total"],
+        "every badge in its wallet",
+        120,
+    )
     return started.json()
 
 
@@ -45,13 +61,19 @@ def ask(service: RunningService, wallet, **request) -> dict:
     """A verifier's connectionless proof request (short URL), answered by the wallet."""
     created = service.client().post("/proof-requests", json=request)
     assert created.status_code == 201, created.text
-    invitation = service.client().get(created.json()["invitation_short_url"].removeprefix(service.url), headers={"accept": "application/json"})
+    invitation = service.client().get(
+        created.json()["invitation_short_url"].removeprefix(service.url), headers={"accept": "application/json"}
+    )
     with wallet.admin() as admin:
         assert admin.post("/out-of-band/receive-invitation", json=invitation.json()).status_code == 200
     return wait_for(
-        lambda: (result := service.client().get(f"/proof-requests/{created.json()['id']}").json())["state"] != "pending" and result,
-        "the wallet's answer", 60,
-    )  # fmt: skip
+        lambda: (
+            (result := service.client().get(f"/proof-requests/{created.json()['id']}").json())["state"] != "pending"
+            and result
+        ),
+        "the wallet's answer",
+        60,
+    )
 
 
 def anoncreds_in(wallet) -> list[dict]:
@@ -74,15 +96,24 @@ def test_both_formats_issued_once_then_a_counted_predicate_proved_and_revoked(an
     ada, ben = members["ada@example.org"], members["ben@example.org"]
     for member, wallet in ((ada, ada_wallet), (ben, ben_wallet)):
         connect_wallet(service, wallet, claim_token(service, member))
-        wait_for(lambda m=member: organizer.get(f"/members/{m['id']}").json()["connection_state"] == "active", "the connection")
+        wait_for(
+            lambda m=member: organizer.get(f"/members/{m['id']}").json()["connection_state"] == "active",
+            "the connection",
+        )
 
     # "Issue all" for the last meeting: per member, the attendance badge in both formats and the tally.
     last = meeting_ids[-1]
     first_run = issue_all(service, last)
     badges = meeting_badges(service, last)["badges"]
     for member in (ada, ben):
-        theirs = sorted((badge["kind"], badge["format"], badge["state"]) for badge in badges if badge["member_id"] == member["id"])
-        assert theirs == [("attendance", "anoncreds", "issued"), ("attendance", "ld_proof", "issued"), ("participation", "anoncreds", "issued")]
+        theirs = sorted(
+            (badge["kind"], badge["format"], badge["state"]) for badge in badges if badge["member_id"] == member["id"]
+        )
+        assert theirs == [
+            ("attendance", "anoncreds", "issued"),
+            ("attendance", "ld_proof", "issued"),
+            ("participation", "anoncreds", "issued"),
+        ]
     assert first_run["badges_added"] == 6
 
     again = issue_all(service, last)
@@ -90,10 +121,18 @@ def test_both_formats_issued_once_then_a_counted_predicate_proved_and_revoked(an
     assert meeting_badges(service, last)["badges"] == badges
     ben_credentials = anoncreds_in(ben_wallet)
     assert sorted(credential["attrs"].get("role", "tally") for credential in ben_credentials) == ["attendee", "tally"]
-    assert [credential["attrs"]["meeting"] for credential in ben_credentials if "meeting" in credential["attrs"]] == ["Journal club: fluids"]
+    assert [credential["attrs"]["meeting"] for credential in ben_credentials if "meeting" in credential["attrs"]] == [
+        "Journal club: fluids"
+    ]
     assert len(stored_credentials(ben_wallet)) == 1  # and one Open Badge
-    ada_tally = next(credential["attrs"] for credential in anoncreds_in(ada_wallet) if "meetings_attended" in credential["attrs"])
-    assert (ada_tally["meetings_attended"], ada_tally["counted_since"], ada_tally["counted_until"]) == ("3", "2026-01-01", "2026-11-05")
+    ada_tally = next(
+        credential["attrs"] for credential in anoncreds_in(ada_wallet) if "meetings_attended" in credential["attrs"]
+    )
+    assert (ada_tally["meetings_attended"], ada_tally["counted_since"], ada_tally["counted_until"]) == (
+        "3",
+        "2026-01-01",
+        "2026-11-05",
+    )
 
     # A verifier asks, without any connection: at least 3 meetings since 1 January 2026?
     since = "2026-01-01T00:00:00Z"
@@ -111,9 +150,10 @@ def test_both_formats_issued_once_then_a_counted_predicate_proved_and_revoked(an
     assert revoked.status_code == 200, revoked.text
     ben_record = organizer.get(f"/members/{ben['id']}/badges").json()  # the member's record shows it
     assert sorted((b["kind"], b["format"], b["state"], b["revoked_at"] is not None) for b in ben_record) == [
-        ("attendance", "anoncreds", "issued", False), ("attendance", "ld_proof", "issued", False),
+        ("attendance", "anoncreds", "issued", False),
+        ("attendance", "ld_proof", "issued", False),
         ("participation", "anoncreds", "issued", True),
-    ]  # fmt: skip
+    ]
     twice = organizer.post(f"/anoncreds/badges/{tally['id']}/revoke", json={"reason": "again"})
     assert twice.status_code == 409, twice.text
     after = ask(service, ben_wallet, template="attended-at-least", since=since, min_meetings=1)
@@ -126,7 +166,9 @@ def test_anoncreds_needs_the_formats_choice_and_refuses_bad_input(anoncreds_serv
     assert unknown.status_code == 422, unknown.text
     none = organizer.put("/sig/badge-formats", json={"formats": []})
     assert none.status_code == 422, none.text
-    missing = anoncreds_service.client().post("/proof-requests", json={"template": "attended-at-least", "min_meetings": 2})
+    missing = anoncreds_service.client().post(
+        "/proof-requests", json={"template": "attended-at-least", "min_meetings": 2}
+    )
     assert missing.status_code == 422 and "needs since and min_meetings" in missing.text
 
 
@@ -140,21 +182,36 @@ def test_an_anoncreds_batch_killed_midway_finishes_after_a_restart_none_twice(an
     for email, member in members_by_email(service).items():
         if email.startswith("restart"):
             connect_wallet(service, holder, claim_token(service, member))
-            wait_for(lambda m=member: organizer.get(f"/members/{m['id']}").json()["connection_state"] == "active", "the connection")
+            wait_for(
+                lambda m=member: organizer.get(f"/members/{m['id']}").json()["connection_state"] == "active",
+                "the connection",
+            )
 
-    assert organizer.post(f"/meetings/{meeting_id}/issue").json()["badges_added"] == 2 * RESTART_MEMBERS  # attendance, tally
-    wait_for(lambda: meeting_badges(service, meeting_id)["counts"]["pending"] < 2 * RESTART_MEMBERS, "the batch to start", 30)
+    assert (
+        organizer.post(f"/meetings/{meeting_id}/issue").json()["badges_added"] == 2 * RESTART_MEMBERS
+    )  # attendance, tally
+    wait_for(
+        lambda: meeting_badges(service, meeting_id)["counts"]["pending"] < 2 * RESTART_MEMBERS, "the batch to start", 30
+    )
     service.stop(signal.SIGKILL)  # no clean shutdown; the agent goes on with its exchanges
     service.start()
-    wait_for(lambda: (b := meeting_badges(service, meeting_id))["counts"]["issued"] == b["total"], "every badge issued after the restart", 150)
+    wait_for(
+        lambda: (b := meeting_badges(service, meeting_id))["counts"]["issued"] == b["total"],
+        "every badge issued after the restart",
+        150,
+    )
 
     def received() -> list[dict]:
         return [
-            credential["attrs"] for credential in anoncreds_in(holder)
-            if credential["attrs"].get("meeting") == "Subgroup: restart" or credential["attrs"].get("counted_until") == "2026-08-13"
-        ]  # fmt: skip
+            credential["attrs"]
+            for credential in anoncreds_in(holder)
+            if credential["attrs"].get("meeting") == "Subgroup: restart"
+            or credential["attrs"].get("counted_until") == "2026-08-13"
+        ]
 
     stored = wait_for(lambda: len(r := received()) >= 2 * RESTART_MEMBERS and r, "the wallet to store them", 30)
     kinds = sorted(("attendance" if "meeting" in attrs else "tally", attrs["name"]) for attrs in stored)
-    assert kinds == sorted((kind, f"Member {index:02d}") for kind in ("attendance", "tally") for index in range(RESTART_MEMBERS))
+    assert kinds == sorted(
+        (kind, f"Member {index:02d}") for kind in ("attendance", "tally") for index in range(RESTART_MEMBERS)
+    )
     assert organizer.post(f"/meetings/{meeting_id}/issue").json()["badges_added"] == 0

@@ -3,7 +3,7 @@ the worker's AnonCreds offers and their recovery after a crash. On both database
 a stand-in that records what it is asked (tests/anoncreds/test_formats_end_to_end.py uses real ones)."""
 
 import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -31,7 +31,9 @@ from vc_service.sig.models import Sig
 from vc_service.status.models import StatusChange
 
 DEFINITIONS = {
-    kind: AnonCredsDefinition(kind=kind, issuer_did="Th7MpTaRZVRYnPiabds81Y", schema_id=f"s-{kind}", cred_def_id=f"cd-{kind}")
+    kind: AnonCredsDefinition(
+        kind=kind, issuer_did="Th7MpTaRZVRYnPiabds81Y", schema_id=f"s-{kind}", cred_def_id=f"cd-{kind}"
+    )
     for kind in ("membership", "attendance", "presenter", "participation")
 }
 
@@ -58,11 +60,31 @@ async def seed(sessions, formats: list[str]) -> dict:
         session.add(sig)
         await session.flush()
         meetings = [
-            Meeting(sig_id=sig.id, kind="general", title=f"Meeting {day}", starts_at=at(day), ends_at=at(day) + timedelta(hours=1))
+            Meeting(
+                sig_id=sig.id,
+                kind="general",
+                title=f"Meeting {day}",
+                starts_at=at(day),
+                ends_at=at(day) + timedelta(hours=1),
+            )
             for day in ("2025-12-04", "2026-09-10", "2026-10-08", "2026-11-05")
         ]
-        ada = Member(sig_id=sig.id, name="Ada", email="ada@example.org", claim_token_hash="ada", connection_id="c-ada", connection_state="active")
-        ben = Member(sig_id=sig.id, name="Ben", email="ben@example.org", claim_token_hash="ben", connection_id="c-ben", connection_state="active")
+        ada = Member(
+            sig_id=sig.id,
+            name="Ada",
+            email="ada@example.org",
+            claim_token_hash="ada",
+            connection_id="c-ada",
+            connection_state="active",
+        )
+        ben = Member(
+            sig_id=sig.id,
+            name="Ben",
+            email="ben@example.org",
+            claim_token_hash="ben",
+            connection_id="c-ben",
+            connection_state="active",
+        )
         session.add_all([*meetings, ada, ben])
         await session.flush()
         session.add_all(Attendance(meeting_id=meeting.id, member_id=ada.id, source="roster") for meeting in meetings)
@@ -73,7 +95,9 @@ async def seed(sessions, formats: list[str]) -> dict:
 
 
 async def badges_of(session, meeting_id: int | None = None) -> list[tuple]:
-    query = select(Badge.member_id, Badge.kind, Badge.format, Badge.badge_key).order_by(Badge.member_id, Badge.kind, Badge.format)
+    query = select(Badge.member_id, Badge.kind, Badge.format, Badge.badge_key).order_by(
+        Badge.member_id, Badge.kind, Badge.format
+    )
     if meeting_id is not None:
         query = query.where(Badge.meeting_id == meeting_id)
     return [tuple(row) for row in (await session.execute(query)).all()]
@@ -114,7 +138,9 @@ async def test_json_ld_only_is_the_default_and_changes_are_audited(sessions):
         with pytest.raises(FormatUnavailable, match="need a Hyperledger Indy ledger"):
             await set_badge_formats(session, ids["sig"], ["anoncreds"], None, actor="organizer:a@example.org")
         definitions = SigDefinitions(sessions, RecordingAgent())
-        assert await set_badge_formats(session, ids["sig"], ["anoncreds"], definitions, actor="organizer:a@example.org") == ["anoncreds"]
+        assert await set_badge_formats(
+            session, ids["sig"], ["anoncreds"], definitions, actor="organizer:a@example.org"
+        ) == ["anoncreds"]
         assert set(await definitions.of(ids["sig"])) == set(SCHEMA_ATTRIBUTES)  # registered before the choice is kept
     async with sessions() as session:
         assert await badge_formats(session, ids["sig"]) == ["anoncreds"]
@@ -134,8 +160,10 @@ async def test_door_check_in_gives_both_formats_and_the_tally_once(sessions):
         for _scan in range(2):
             member, _claim_token = await check_in(session, meeting, "Cy Door", "cy@example.org")
         assert [row[1:3] for row in await badges_of(session, meeting.id)] == [
-            ("attendance", "anoncreds"), ("attendance", "ld_proof"), ("participation", "anoncreds"),
-        ]  # fmt: skip
+            ("attendance", "anoncreds"),
+            ("attendance", "ld_proof"),
+            ("participation", "anoncreds"),
+        ]
         tally = await session.scalar(select(Badge).where(Badge.member_id == member.id, Badge.kind == "participation"))
         assert tally.credential["meetings_attended"] == "1"
 
@@ -172,10 +200,13 @@ class RecordingAgent:
 
     async def offer_anoncreds_credential(self, connection_id, cred_def_id, attributes, comment=None) -> dict:
         record = {
-            "cred_ex_id": str(uuid.uuid4()), "state": "offer-sent", "connection_id": connection_id,
-            "cred_offer": {"comment": comment}, "by_format": {"cred_offer": {"anoncreds": {"cred_def_id": cred_def_id}}},
+            "cred_ex_id": str(uuid.uuid4()),
+            "state": "offer-sent",
+            "connection_id": connection_id,
+            "cred_offer": {"comment": comment},
+            "by_format": {"cred_offer": {"anoncreds": {"cred_def_id": cred_def_id}}},
             "attributes": attributes,
-        }  # fmt: skip
+        }
         self.records.append(record)
         return record
 
@@ -184,9 +215,13 @@ class RecordingAgent:
 
 
 def worker(sessions, agent, sig_id: int, definitions) -> IssuanceWorker:
-    issuer = Issuer(sig_id=sig_id, slug="healthcare-sig", did="did:key:z6MkSig", name="Healthcare SIG", url=None, description="")
+    issuer = Issuer(
+        sig_id=sig_id, slug="healthcare-sig", did="did:key:z6MkSig", name="Healthcare SIG", url=None, description=""
+    )
     issuers = Issuers(sessions, agent, Settings(), [issuer])
-    return IssuanceWorker(sessions, agent, didcomm_builder(issuers, "http://sig.test", definitions), offer_timeout=120, claim_timeout=30)
+    return IssuanceWorker(
+        sessions, agent, didcomm_builder(issuers, "http://sig.test", definitions), offer_timeout=120, claim_timeout=30
+    )
 
 
 async def test_the_worker_offers_anoncreds_badges_with_their_values_and_adopts_an_offer_after_a_crash(sessions):
@@ -211,7 +246,9 @@ async def test_the_worker_offers_anoncreds_badges_with_their_values_and_adopts_a
     async with sessions() as session:
         badges = list(await session.scalars(select(Badge).order_by(Badge.id)))
         assert {badge.state for badge in badges} == {"offered"} and len(badges) == 5
-        assert (await session.get(Badge, crashed.id)).cred_ex_id == sent_before_crash["cred_ex_id"]  # adopted, not resent
+        assert (await session.get(Badge, crashed.id)).cred_ex_id == sent_before_crash[
+            "cred_ex_id"
+        ]  # adopted, not resent
         assert len(agent.records) == 5
         for badge in badges:
             record = next(record for record in agent.records if record["cred_ex_id"] == badge.cred_ex_id)
@@ -240,7 +277,10 @@ async def test_each_sig_has_its_own_definitions_under_the_shared_schemas_registe
     assert len(agent.schema_ids) == len(SCHEMA_ATTRIBUTES) and len(agent.cred_def_ids) == 2 * len(SCHEMA_ATTRIBUTES)
     for kind in SCHEMA_ATTRIBUTES:
         assert firsts[kind].schema_id == seconds[kind].schema_id
-        assert (firsts[kind].cred_def_id.rsplit(":", 1)[1], seconds[kind].cred_def_id.rsplit(":", 1)[1]) == ("first-sig", "second-sig")
+        assert (firsts[kind].cred_def_id.rsplit(":", 1)[1], seconds[kind].cred_def_id.rsplit(":", 1)[1]) == (
+            "first-sig",
+            "second-sig",
+        )
     assert ids_of(await definitions.ensure(second.id, "second-sig")) == ids_of(seconds)
     assert len(agent.cred_def_ids) == 2 * len(SCHEMA_ATTRIBUTES)
     # Another controller reads them from the database, without writing to the ledger.
@@ -267,7 +307,9 @@ async def test_without_a_ledger_anoncreds_badges_wait_with_the_reason(sessions):
 
 
 def test_the_tally_proof_asks_two_predicates_and_needs_them_from_one_credential():
-    request = proof_request("participation", DEFINITIONS["participation"], date(2026, 3, 1), min_meetings=3, sig_name="SIG")
+    request = proof_request(
+        "participation", DEFINITIONS["participation"], date(2026, 3, 1), min_meetings=3, sig_name="SIG"
+    )
     assert request["requested_attributes"]["badge"]["names"] == ["name"]
     predicates = request["requested_predicates"]
     assert (predicates["meetings"]["name"], predicates["meetings"]["p_value"]) == ("meetings_attended", 3)
@@ -276,7 +318,11 @@ def test_the_tally_proof_asks_two_predicates_and_needs_them_from_one_credential(
         proof_request("participation", DEFINITIONS["participation"], None, min_meetings=3, sig_name="SIG")
 
     def answered(first: int, second: int) -> dict:
-        proof = {"requested_proof": {"predicates": {"meetings": {"sub_proof_index": first}, "since": {"sub_proof_index": second}}}}
+        proof = {
+            "requested_proof": {
+                "predicates": {"meetings": {"sub_proof_index": first}, "since": {"sub_proof_index": second}}
+            }
+        }
         return {"pres_ex_id": "p", "state": "done", "verified": "true", "by_format": {"pres": {"anoncreds": proof}}}
 
     assert proof_result(answered(0, 0))["verified"] is True
@@ -286,12 +332,18 @@ def test_the_tally_proof_asks_two_predicates_and_needs_them_from_one_credential(
 
 def test_the_claim_page_names_each_badge_with_its_format():
     tally = Tally(date(2026, 1, 1), date(2026, 11, 5), 3)
-    assert badge_label(Badge(kind="participation", format="anoncreds", badge_key=tally.key, credential=tally.values())) == (
-        "Attendance tally (3 meetings since 2026-01-01) · AnonCreds"
+    assert badge_label(
+        Badge(kind="participation", format="anoncreds", badge_key=tally.key, credential=tally.values())
+    ) == ("Attendance tally (3 meetings since 2026-01-01) · AnonCreds")
+    assert (
+        badge_label(Badge(kind="presenter", format="anoncreds", badge_key="presenter:talk:4:anoncreds"))
+        == "Presenter (talk:4) · AnonCreds"
     )
-    assert badge_label(Badge(kind="presenter", format="anoncreds", badge_key="presenter:talk:4:anoncreds")) == "Presenter (talk:4) · AnonCreds"
     assert badge_label(Badge(kind="presenter", format="ld_proof", badge_key="presenter:talk:4")) == "Presenter (talk:4)"
-    assert badge_label(Badge(kind="membership", format="ld_proof", badge_key="membership:2027-06-30")) == "Membership (2027-06-30)"
+    assert (
+        badge_label(Badge(kind="membership", format="ld_proof", badge_key="membership:2027-06-30"))
+        == "Membership (2027-06-30)"
+    )
 
 
 class RevokingAgent:
@@ -307,7 +359,10 @@ async def test_an_issued_anoncreds_badge_is_revoked_once_with_its_reason_kept(se
     agent = RevokingAgent()
     async with sessions() as session:
         await start_meeting_job(session, await session.get(Meeting, ids["meetings"][-1]))
-        badges = {(badge.kind, badge.format): badge for badge in await session.scalars(select(Badge).where(Badge.member_id == ids["ben"]))}
+        badges = {
+            (badge.kind, badge.format): badge
+            for badge in await session.scalars(select(Badge).where(Badge.member_id == ids["ben"]))
+        }
         tally = badges[("participation", "anoncreds")]
         with pytest.raises(NotRevocable, match="not issued"):
             await revoke_anoncreds_badge(session, agent, tally, "too early", "organizer:a@example.org")
@@ -317,8 +372,17 @@ async def test_an_issued_anoncreds_badge_is_revoked_once_with_its_reason_kept(se
         with pytest.raises(NotRevocable, match="revoked already"):
             await revoke_anoncreds_badge(session, agent, tally, "again", "organizer:a@example.org")
         with pytest.raises(NotRevocable, match="Open Badge"):
-            await revoke_anoncreds_badge(session, agent, badges[("attendance", "ld_proof")], "wrong tool", "organizer:a@example.org")
+            await revoke_anoncreds_badge(
+                session, agent, badges[("attendance", "ld_proof")], "wrong tool", "organizer:a@example.org"
+            )
         change = await session.scalar(select(StatusChange).where(StatusChange.credential_id == tally.credential_id))
-        assert (change.action, change.reason, change.actor) == ("revoke", "counted a meeting twice", "organizer:a@example.org")
+        assert (change.action, change.reason, change.actor) == (
+            "revoke",
+            "counted a meeting twice",
+            "organizer:a@example.org",
+        )
         audit = await session.scalar(select(AuditEvent).where(AuditEvent.action == "credential.revoke"))
-        assert (audit.subject, audit.detail) == (tally.credential_id, {"reason": "counted a meeting twice", "format": "anoncreds"})
+        assert (audit.subject, audit.detail) == (
+            tally.credential_id,
+            {"reason": "counted a meeting twice", "format": "anoncreds"},
+        )

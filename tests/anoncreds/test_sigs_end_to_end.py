@@ -38,25 +38,48 @@ def test_a_second_sig_issues_anoncreds_under_its_own_definitions(ledger, anoncre
     ours, theirs = gamma.get("/anoncreds/definitions").json(), first.get("/anoncreds/definitions").json()
     for kind, definition in ours.items():
         assert definition["cred_def_id"].endswith(":gamma") and definition["cred_def_id"] != theirs[kind]["cred_def_id"]
-        assert (definition["schema_id"], definition["issuer_did"]) == (theirs[kind]["schema_id"], theirs[kind]["issuer_did"])
+        assert (definition["schema_id"], definition["issuer_did"]) == (
+            theirs[kind]["schema_id"],
+            theirs[kind]["issuer_did"],
+        )
 
     wallet = ledger_wallet(ledger, service, tmp_path_factory.mktemp("gamma-wallet"))
     try:
-        meeting = gamma.post("/meetings", json={
-            "kind": "journal-club", "title": "Gamma journal club", "starts_at": "2026-11-19T17:00:00Z", "ends_at": "2026-11-19T18:00:00Z",
-        }).json()  # fmt: skip
-        imported = gamma.post(f"/meetings/{meeting['id']}/roster", content=roster_csv(1, prefix="gamma").encode(), headers={"content-type": "text/csv"})
+        meeting = gamma.post(
+            "/meetings",
+            json={
+                "kind": "journal-club",
+                "title": "Gamma journal club",
+                "starts_at": "2026-11-19T17:00:00Z",
+                "ends_at": "2026-11-19T18:00:00Z",
+            },
+        ).json()
+        imported = gamma.post(
+            f"/meetings/{meeting['id']}/roster",
+            content=roster_csv(1, prefix="gamma").encode(),
+            headers={"content-type": "text/csv"},
+        )
         assert imported.status_code == 200, imported.text
         member = next(member for member in gamma.get("/members").json() if member["email"] == "gamma00@example.org")
         connected(service, gamma, wallet, member)
         assert gamma.post(f"/meetings/{meeting['id']}/issue").status_code == 202
         wait_for(
-            lambda: (badges := gamma.get(f"/meetings/{meeting['id']}/badges").json())["counts"]["issued"] == badges["total"] > 0,
-            "the SIG's AnonCreds badges in the wallet", 120,
-        )  # fmt: skip
+            lambda: (
+                (badges := gamma.get(f"/meetings/{meeting['id']}/badges").json())["counts"]["issued"]
+                == badges["total"]
+                > 0
+            ),
+            "the SIG's AnonCreds badges in the wallet",
+            120,
+        )
         with wallet.admin() as admin:
-            held = {credential["cred_def_id"] for credential in admin.get("/credentials", params={"limit": 100}).json()["results"]}
-        assert ours["attendance"]["cred_def_id"] in held and not held & {definition["cred_def_id"] for definition in theirs.values()}
+            held = {
+                credential["cred_def_id"]
+                for credential in admin.get("/credentials", params={"limit": 100}).json()["results"]
+            }
+        assert ours["attendance"]["cred_def_id"] in held and not held & {
+            definition["cred_def_id"] for definition in theirs.values()
+        }
 
         # The same wallet, connected as a member of the first SIG too, proves for the second only.
         mine = proof(service, member["id"], since="2026-11-01", organizer=gamma)
@@ -74,4 +97,3 @@ def test_a_second_sig_issues_anoncreds_under_its_own_definitions(ledger, anoncre
         assert proof(service, member["id"], since="2026-11-01", organizer=gamma)["verified"] is True
     finally:
         wallet.stop()
-

@@ -15,19 +15,29 @@ from vc_service.badges.templates import (
 from vc_service.issuer.identity import Issuer
 
 MEETING = MeetingFacts(
-    title="Journal club: sepsis", kind="journal-club",
-    starts_at=datetime(2026, 11, 20, 17, tzinfo=UTC), ends_at=datetime(2026, 11, 20, 18, tzinfo=UTC),
-)  # fmt: skip
+    title="Journal club: sepsis",
+    kind="journal-club",
+    starts_at=datetime(2026, 11, 20, 17, tzinfo=UTC),
+    ends_at=datetime(2026, 11, 20, 18, tzinfo=UTC),
+)
 TALK = TalkFacts(title="Reading the guidelines", presenter="Ada", slides_url="https://slides.example.org/s1")
-ISSUER = Issuer(sig_id=1, slug="health", did="did:key:z6MkIssuer", name="Health SIG", url="https://sig.example.org", description="d")
+ISSUER = Issuer(
+    sig_id=1, slug="health", did="did:key:z6MkIssuer", name="Health SIG", url="https://sig.example.org", description="d"
+)
 
 
 def build(kind: str, recipient: Recipient, issuer: Issuer = ISSUER, vcdm: str = "1.1") -> dict:
     return build_badge(
-        kind, issuer=issuer, base_url="https://sig.example.org", credential_id="urn:uuid:00000000-0000-4000-8000-000000000001",
-        recipient=recipient, meeting=MEETING if kind != "membership" else None, talk=TALK if kind == "presenter" else None,
-        valid_until=datetime(2027, 12, 31, tzinfo=UTC) if kind == "membership" else None, vcdm=vcdm,
-    )  # fmt: skip
+        kind,
+        issuer=issuer,
+        base_url="https://sig.example.org",
+        credential_id="urn:uuid:00000000-0000-4000-8000-000000000001",
+        recipient=recipient,
+        meeting=MEETING if kind != "membership" else None,
+        talk=TALK if kind == "presenter" else None,
+        valid_until=datetime(2027, 12, 31, tzinfo=UTC) if kind == "membership" else None,
+        vcdm=vcdm,
+    )
 
 
 def test_attendance_badge_shape():
@@ -38,7 +48,10 @@ def test_attendance_badge_shape():
     assert subject["id"] == "did:key:z6MkAda"
     assert subject["achievement"]["id"] == "https://sig.example.org/sigs/health/achievements/attendance"
     assert subject["achievement"]["achievementType"] == "ext:Attendance"
-    assert (subject["activityStartDate"], subject["activityEndDate"]) == ("2026-11-20T17:00:00Z", "2026-11-20T18:00:00Z")
+    assert (subject["activityStartDate"], subject["activityEndDate"]) == (
+        "2026-11-20T17:00:00Z",
+        "2026-11-20T18:00:00Z",
+    )
 
 
 def test_presenter_badge_carries_role_and_the_talk_as_evidence():
@@ -50,7 +63,9 @@ def test_presenter_badge_carries_role_and_the_talk_as_evidence():
 
 def test_membership_badge_expires():
     assert build("membership", Recipient("Ada", did="did:key:z6MkAda"))["expirationDate"] == "2027-12-31T00:00:00Z"
-    assert build("membership", Recipient("Ada", did="did:key:z6MkAda"), vcdm="2.0")["validUntil"] == "2027-12-31T00:00:00Z"
+    assert (
+        build("membership", Recipient("Ada", did="did:key:z6MkAda"), vcdm="2.0")["validUntil"] == "2027-12-31T00:00:00Z"
+    )
 
 
 def test_without_a_did_the_recipient_is_a_salted_email_hash():
@@ -67,19 +82,33 @@ def test_a_recipient_needs_a_did_or_an_email():
 
 
 def test_subject_schemas_reject_missing_fields():
-    assert any("activityStartDate" in error for error in subject_errors("attendance", {"type": ["AchievementSubject"], "id": "did:x:y", "achievement": {}}))
-    assert any("role" in error for error in subject_errors("presenter", {"type": ["AchievementSubject"], "id": "did:x:y"}))
+    assert any(
+        "activityStartDate" in error
+        for error in subject_errors("attendance", {"type": ["AchievementSubject"], "id": "did:x:y", "achievement": {}})
+    )
+    assert any(
+        "role" in error for error in subject_errors("presenter", {"type": ["AchievementSubject"], "id": "did:x:y"})
+    )
 
 
 @pytest.mark.parametrize("kind", ["membership", "attendance", "presenter"])
 @pytest.mark.parametrize("vcdm", ["1.1", "2.0"])
-@pytest.mark.parametrize("recipient", [Recipient("Ada", did="did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"), Recipient("Bo", email="bo@example.org")], ids=["did", "email"])
+@pytest.mark.parametrize(
+    "recipient",
+    [
+        Recipient("Ada", did="did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"),
+        Recipient("Bo", email="bo@example.org"),
+    ],
+    ids=["did", "email"],
+)
 def test_every_badge_signs_and_verifies_through_the_agent(service, kind, vcdm, recipient):
     issuer = Issuer(**{**ISSUER.__dict__, "did": service.client().get("/issuer").json()["did"]})
     credential = build(kind, recipient, issuer=issuer, vcdm=vcdm)
     issued = service.client(organizer=True).post("/credentials/issue", json={"credential": credential})
     assert issued.status_code == 201, issued.text
-    verified = service.client().post("/credentials/verify", json={"verifiableCredential": issued.json()["verifiableCredential"]})
+    verified = service.client().post(
+        "/credentials/verify", json={"verifiableCredential": issued.json()["verifiableCredential"]}
+    )
     assert verified.json()["verified"] is True, verified.json()
 
 

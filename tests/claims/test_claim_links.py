@@ -57,7 +57,9 @@ def test_a_did_is_set_once_on_the_link_and_changed_by_an_organizer(service, wall
     assert cleared.status_code == 200 and cleared.json()["did"] is None
     assert organizer.put(f"/members/{member['id']}/did", json={"did": "not a did"}).status_code == 422
     assert audit_actions(service, f"member:{member['id']}").count("member.did_changed") == 2
-    assert service.client().put(f"/c/{token}/did", json={"did": first}).status_code == 200  # cleared: the member sets it
+    assert (
+        service.client().put(f"/c/{token}/did", json={"did": first}).status_code == 200
+    )  # cleared: the member sets it
 
 
 def test_a_connected_link_invites_no_second_wallet_until_an_organizer_resets_it(service, wallet):

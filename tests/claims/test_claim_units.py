@@ -62,7 +62,9 @@ def test_a_page_qr_code_takes_its_size_from_the_page_and_a_file_keeps_its_own():
 
 def request_from(host: str, settings: Settings | None = None) -> Request:
     """A request to an embedded (SQLite) service, whose limits count in memory."""
-    service = SimpleNamespace(settings=settings or Settings(), engine=SimpleNamespace(dialect=SimpleNamespace(name="sqlite")))
+    service = SimpleNamespace(
+        settings=settings or Settings(), engine=SimpleNamespace(dialect=SimpleNamespace(name="sqlite"))
+    )
     app = SimpleNamespace(state=SimpleNamespace(service=service))
     return Request({"type": "http", "client": (host, 1234), "headers": [], "method": "POST", "path": "/", "app": app})
 

@@ -38,7 +38,11 @@ def test_scanning_again_gives_no_second_badge(service, door):
 
 def test_an_existing_members_check_in_shows_no_claim_link(service, door):
     """Whoever knows the door code and a member's email gets the attendance recorded, not the link."""
-    member = service.client(organizer=True).post("/members", json={"name": "Cy Known", "email": "cy.known@example.org"}).json()
+    member = (
+        service.client(organizer=True)
+        .post("/members", json={"name": "Cy Known", "email": "cy.known@example.org"})
+        .json()
+    )
     token = member["claim_url"].rsplit("/", 1)[1]
     response = check_in(service, door["door_url"], "Someone Else", "cy.known@example.org")
     assert response.status_code == 200 and "location" not in response.headers
@@ -46,7 +50,9 @@ def test_an_existing_members_check_in_shows_no_claim_link(service, door):
     assert token not in response.text and "/c/" not in response.text and "/i/" not in response.text
     assert "Cy Known" not in response.text  # nor who the email belongs to
     badges = meeting_badges(service, door["meeting"]["id"])["badges"]
-    assert [(b["member_name"], b["kind"]) for b in badges if b["member_id"] == member["id"]] == [("Cy Known", "attendance")]
+    assert [(b["member_name"], b["kind"]) for b in badges if b["member_id"] == member["id"]] == [
+        ("Cy Known", "attendance")
+    ]
 
 
 def test_door_qr_is_served(service, door):

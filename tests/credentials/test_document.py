@@ -1,6 +1,7 @@
 import pytest
 
 from vc_service.contexts.pinned import PinnedContext, PinnedContextSet
+from vc_service.contexts.service import accepted_contexts
 from vc_service.credentials.document import (
     InvalidCredential,
     check_structure,
@@ -8,7 +9,6 @@ from vc_service.credentials.document import (
     undefined_properties,
     vcdm_version,
 )
-from vc_service.contexts.service import accepted_contexts
 from vc_service.settings import Settings
 
 from ..support import SHARED_CONTEXTS, attendance_credential
@@ -42,7 +42,9 @@ def test_a_credential_without_issuer_is_refused(pinned):
 
 def test_a_badge_without_the_open_badges_context_is_refused():
     pinned = PinnedContextSet([PinnedContext("https://www.w3.org/ns/credentials/v2", {})])
-    credential = attendance_credential(id="urn:uuid:1", issuer="did:key:z6Mk1", **{"@context": ["https://www.w3.org/ns/credentials/v2"]})
+    credential = attendance_credential(
+        id="urn:uuid:1", issuer="did:key:z6Mk1", **{"@context": ["https://www.w3.org/ns/credentials/v2"]}
+    )
     with pytest.raises(InvalidCredential, match="needs the context"):
         check_structure(credential, pinned)
 

@@ -11,7 +11,12 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from ..support import POSTGRES_ADMIN_URL
 from ..test_main import app_with_fake_agent, unreachable
 
-MEETING = {"kind": "general", "title": "Locked out", "starts_at": "2026-11-20T17:00:00Z", "ends_at": "2026-11-20T18:00:00Z"}
+MEETING = {
+    "kind": "general",
+    "title": "Locked out",
+    "starts_at": "2026-11-20T17:00:00Z",
+    "ends_at": "2026-11-20T18:00:00Z",
+}
 
 
 @asynccontextmanager
@@ -46,7 +51,9 @@ async def test_a_locked_database_is_503_with_retry_after(tmp_path, database_url)
         await admin.dispose()
     app = await app_with_fake_agent(tmp_path, unreachable, database_url=database_url)
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test", headers={"X-API-Key": "k"}, timeout=30) as client:
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://test", headers={"X-API-Key": "k"}, timeout=30
+    ) as client:
         async with table_locked(database_url):
             busy = await client.post("/meetings", json=MEETING)
         assert busy.status_code == 503, busy.text

@@ -17,17 +17,24 @@ async def test_links_made_before_the_migration_keep_working(database_url):
     engine = create_engine(database_url)
     await upgrade_to(engine, "0009")
     async with engine.begin() as connection:  # what the service stored before 0010
-        await connection.execute(text(
-            "INSERT INTO sigs (id, slug, name, description, created_at) VALUES (1, 'sig', 'SIG', '', CURRENT_TIMESTAMP)"
-        ))  # fmt: skip
-        await connection.execute(text(
-            "INSERT INTO members (id, sig_id, name, email, claim_token, created_at) "
-            "VALUES (1, 1, 'Old Member', 'old@example.org', 'oldClaimTok1', CURRENT_TIMESTAMP)"
-        ))  # fmt: skip
-        await connection.execute(text(
-            "INSERT INTO meetings (id, sig_id, kind, title, description, starts_at, ends_at, door_token, door_expires_at, created_at) "
-            "VALUES (1, 1, 'general', 'Old', '', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 'oldDoorTok12', :until, CURRENT_TIMESTAMP)"
-        ), {"until": datetime(2999, 1, 1, tzinfo=UTC)})  # fmt: skip
+        await connection.execute(
+            text(
+                "INSERT INTO sigs (id, slug, name, description, created_at) VALUES (1, 'sig', 'SIG', '', CURRENT_TIMESTAMP)"
+            )
+        )
+        await connection.execute(
+            text(
+                "INSERT INTO members (id, sig_id, name, email, claim_token, created_at) "
+                "VALUES (1, 1, 'Old Member', 'old@example.org', 'oldClaimTok1', CURRENT_TIMESTAMP)"
+            )
+        )
+        await connection.execute(
+            text(
+                "INSERT INTO meetings (id, sig_id, kind, title, description, starts_at, ends_at, door_token, door_expires_at, created_at) "
+                "VALUES (1, 1, 'general', 'Old', '', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 'oldDoorTok12', :until, CURRENT_TIMESTAMP)"
+            ),
+            {"until": datetime(2999, 1, 1, tzinfo=UTC)},
+        )
     await upgrade_to_head(engine)
     async with engine.connect() as connection:
         stored = (await connection.execute(text("SELECT claim_token_hash FROM members"))).scalar_one()

@@ -92,7 +92,11 @@ def wait_for_stored(wallet: RunningAgent, count: int, issuer_admin: "httpx.Clien
     """The wallet's stored credentials once it holds ``count``; if it never does, the failure
     shows where each side's exchanges stopped."""
     try:
-        return wait_for(lambda: len(stored := stored_credentials(wallet)) >= count and stored, f"the wallet to store {count} badges", timeout)
+        return wait_for(
+            lambda: len(stored := stored_credentials(wallet)) >= count and stored,
+            f"the wallet to store {count} badges",
+            timeout,
+        )
     except AssertionError as missing:
         with wallet.admin() as holder:
             states = f"issuer {exchange_states(issuer_admin)}, wallet {exchange_states(holder)}"

@@ -31,9 +31,12 @@ def issued_meeting(service, wallet):
     presenter = members[CONNECTED[0]]
     talk = service.client(organizer=True).post(
         f"/meetings/{meeting['id']}/talks",
-        json={"title": "Reading the new sepsis guidelines", "presenter_id": presenter["id"],
-              "slides_url": "https://slides.example.org/sepsis"},
-    )  # fmt: skip
+        json={
+            "title": "Reading the new sepsis guidelines",
+            "presenter_id": presenter["id"],
+            "slides_url": "https://slides.example.org/sepsis",
+        },
+    )
     assert talk.status_code == 201, talk.text
     connections = {email: connect_wallet(service, wallet, claim_token(service, members[email])) for email in CONNECTED}
     started = service.client(organizer=True).post(f"/meetings/{meeting['id']}/issue")
@@ -45,13 +48,12 @@ def issued_meeting(service, wallet):
 
 def test_each_connected_wallet_stores_exactly_its_badges(service, wallet, issued_meeting):
     expected = {
-        wallet_did(wallet, connection): Counter({"ext:Attendance": 1, **({"ext:Presenter": 1} if email == CONNECTED[0] else {})})
+        wallet_did(wallet, connection): Counter(
+            {"ext:Attendance": 1, **({"ext:Presenter": 1} if email == CONNECTED[0] else {})}
+        )
         for email, connection in issued_meeting["connections"].items()
     }
-    stored = [
-        credential for credential in stored_credentials(wallet)
-        if subject_did(credential) in expected
-    ]  # fmt: skip
+    stored = [credential for credential in stored_credentials(wallet) if subject_did(credential) in expected]
     by_subject = {did: Counter() for did in expected}
     for credential in stored:
         by_subject[subject_did(credential)][credential["credentialSubject"]["achievement"]["achievementType"]] += 1
@@ -102,7 +104,9 @@ def test_a_member_without_wallet_downloads_a_signed_file(service, issued_meeting
     token = claim_token(service, member)
     page = service.client().get(f"/c/{token}")
     assert page.status_code == 200 and "Download credential" in page.text
-    badge = next(b for b in meeting_badges(service, issued_meeting["meeting"]["id"])["badges"] if b["member_id"] == member["id"])
+    badge = next(
+        b for b in meeting_badges(service, issued_meeting["meeting"]["id"])["badges"] if b["member_id"] == member["id"]
+    )
     download = service.client().get(f"/c/{token}/badges/{badge['id']}.json")
     assert download.status_code == 200, download.text
     credential = download.json()
@@ -116,7 +120,9 @@ def test_a_member_without_wallet_downloads_a_signed_file(service, issued_meeting
 
 def test_a_downloaded_badge_carries_both_entries_and_can_be_suspended(service, issued_meeting):
     member = issued_meeting["members"]["member11@example.org"]
-    badge = next(b for b in meeting_badges(service, issued_meeting["meeting"]["id"])["badges"] if b["member_id"] == member["id"])
+    badge = next(
+        b for b in meeting_badges(service, issued_meeting["meeting"]["id"])["badges"] if b["member_id"] == member["id"]
+    )
     credential = service.client().get(f"/c/{claim_token(service, member)}/badges/{badge['id']}.json").json()
     assert sorted(entry["statusPurpose"] for entry in credential["credentialStatus"]) == ["revocation", "suspension"]
 
@@ -125,7 +131,9 @@ def test_a_downloaded_badge_carries_both_entries_and_can_be_suspended(service, i
         assert service.client(organizer=True).post("/credentials/status", json=body).status_code == 200
 
     def verified() -> bool:
-        return service.client().post("/credentials/verify", json={"verifiableCredential": credential}).json()["verified"]
+        return (
+            service.client().post("/credentials/verify", json={"verifiableCredential": credential}).json()["verified"]
+        )
 
     change("suspend")
     assert not verified()
@@ -163,9 +171,10 @@ def test_membership_is_issued_and_renewed(service, wallet, issued_meeting):
 
     def memberships():
         return sorted(
-            c["expirationDate"] for c in stored_credentials(wallet)
+            c["expirationDate"]
+            for c in stored_credentials(wallet)
             if subject_did(c) == subject and c["credentialSubject"]["achievement"]["achievementType"] == "Membership"
-        )  # fmt: skip
+        )
 
     assert wait_for(lambda: len(memberships()) == 2 and memberships(), "two memberships") == [
         "2027-12-31T23:59:59Z",
@@ -177,7 +186,10 @@ def test_membership_requests_are_checked(service, issued_meeting):
     organizer = service.client(organizer=True)
     assert organizer.post("/members/999999/membership", json={"valid_until": "2027-12-31T00:00:00Z"}).status_code == 404
     member_id = issued_meeting["members"][CONNECTED[2]]["id"]
-    assert organizer.post(f"/members/{member_id}/membership", json={"valid_until": "2020-01-01T00:00:00Z"}).status_code == 422
+    assert (
+        organizer.post(f"/members/{member_id}/membership", json={"valid_until": "2020-01-01T00:00:00Z"}).status_code
+        == 422
+    )
     assert organizer.post(f"/members/{member_id}/membership", json={"valid_until": "2027-12-31"}).status_code == 422
 
 
@@ -189,7 +201,12 @@ def test_a_badge_in_a_wallet_can_be_revoked(service, wallet, issued_meeting):
         "/credentials/status", json={"credentialId": badge["id"], "action": "suspend", "reason": "checking"}
     )
     assert suspended.status_code == 409 and "carries no suspension entry" in suspended.json()["detail"], suspended.text
-    assert service.client(organizer=True).get("/credentials/status", params={"credentialId": badge["id"]}).json()["changes"] == []
+    assert (
+        service.client(organizer=True)
+        .get("/credentials/status", params={"credentialId": badge["id"]})
+        .json()["changes"]
+        == []
+    )
     revoked = service.client(organizer=True).post(
         "/credentials/status", json={"credentialId": badge["id"], "action": "revoke", "reason": "wrong meeting"}
     )

@@ -16,7 +16,11 @@ def node_verifies(credential: dict) -> dict:
     """Digital Bazaar's verdict, offline: the pinned Open Badges context from its files, the
     credentials v2 context as the JS library bundles it, the issuer's did:key as Multikey."""
     answer = subprocess.run(
-        ["node", str(NODE_VERIFIER), str(SHARED_CONTEXTS)], input=json.dumps(credential), capture_output=True, text=True, timeout=60
+        ["node", str(NODE_VERIFIER), str(SHARED_CONTEXTS)],
+        input=json.dumps(credential),
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert answer.returncode == 0, answer.stderr
     return json.loads(answer.stdout)
@@ -25,9 +29,10 @@ def node_verifies(credential: dict) -> dict:
 def plain_credential() -> dict:
     """Not a badge: VCDM 2.0 and its own terms (the SIG's issuer profile brings ``Profile``, ``url``)."""
     terms = {
-        "memberOf": "https://schema.org/memberOf", "Profile": "https://schema.org/Organization",
+        "memberOf": "https://schema.org/memberOf",
+        "Profile": "https://schema.org/Organization",
         "url": {"@id": "https://schema.org/url", "@type": "@id"},
-    }  # fmt: skip
+    }
     return {
         "@context": [VCDM2, terms],
         "type": ["VerifiableCredential"],
@@ -43,7 +48,9 @@ def signed(request, service) -> dict:
         credential, options = attendance_credential(), {"type": "DataIntegrityProof", "cryptosuite": "eddsa-rdfc-2022"}
     else:
         credential, options = plain_credential(), {"proofType": "DataIntegrityProof", "cryptosuite": "eddsa-rdfc-2022"}
-    answer = service.client(organizer=True).post("/credentials/issue", json={"credential": credential, "options": options})
+    answer = service.client(organizer=True).post(
+        "/credentials/issue", json={"credential": credential, "options": options}
+    )
     assert answer.status_code == 201, answer.text
     return answer.json()["verifiableCredential"]
 
@@ -57,8 +64,14 @@ def tampered(credential: dict) -> dict:
 def test_the_proof_is_eddsa_rdfc_by_the_sigs_key(service, signed):
     did = service.client().get("/issuer").json()["did"]
     (proof,) = signed["proof"]
-    assert (proof["type"], proof["cryptosuite"], proof["proofPurpose"]) == ("DataIntegrityProof", "eddsa-rdfc-2022", "assertionMethod")
-    assert proof["verificationMethod"] == f"{did}#{did.removeprefix('did:key:')}" and proof["proofValue"].startswith("z")
+    assert (proof["type"], proof["cryptosuite"], proof["proofPurpose"]) == (
+        "DataIntegrityProof",
+        "eddsa-rdfc-2022",
+        "assertionMethod",
+    )
+    assert proof["verificationMethod"] == f"{did}#{did.removeprefix('did:key:')}" and proof["proofValue"].startswith(
+        "z"
+    )
 
 
 def test_an_independent_implementation_verifies_it_and_not_a_tampered_copy(signed):
@@ -71,13 +84,16 @@ def test_the_service_verifies_it_and_not_a_tampered_copy(service, signed):
     verdict = service.client().post("/credentials/verify", json={"verifiableCredential": signed}).json()
     assert verdict["verified"] is True and verdict["errors"] == [] and "proof" in verdict["checks"], verdict
     verdict = service.client().post("/credentials/verify", json={"verifiableCredential": tampered(signed)}).json()
-    assert verdict["verified"] is False and verdict["errors"] == [{"check": "proof", "message": "Invalid signature."}], verdict
+    assert verdict["verified"] is False and verdict["errors"] == [
+        {"check": "proof", "message": "Invalid signature."}
+    ], verdict
 
 
 def test_a_term_no_context_defines_is_refused_with_a_4xx_naming_it(service):
     credential = attendance_credential()
     credential["credentialSubject"]["favouriteColour"] = "green"
     answer = service.client(organizer=True).post(
-        "/credentials/issue", json={"credential": credential, "options": {"type": "DataIntegrityProof", "cryptosuite": "eddsa-rdfc-2022"}}
+        "/credentials/issue",
+        json={"credential": credential, "options": {"type": "DataIntegrityProof", "cryptosuite": "eddsa-rdfc-2022"}},
     )
     assert answer.status_code in (400, 422) and "favouriteColour" in answer.text, answer.text

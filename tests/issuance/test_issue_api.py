@@ -13,9 +13,7 @@ def issuer_did(service) -> str:
 
 
 def test_issues_an_open_badge_signed_by_the_sig(service, issuer_did):
-    response = service.client(organizer=True).post(
-        "/credentials/issue", json={"credential": attendance_credential()}
-    )
+    response = service.client(organizer=True).post("/credentials/issue", json={"credential": attendance_credential()})
     assert response.status_code == 201, response.text
     vc = response.json()["verifiableCredential"]
     assert vc["@context"][:2] == [VCDM2, OB3_CONTEXT]
@@ -96,10 +94,17 @@ def _without(path: str) -> dict:
         (attendance_credential(proof={"type": "Ed25519Signature2020"}), "proof"),
     ],
     ids=[
-        "no-subject", "no-VerifiableCredential-type", "type-not-strings", "unknown-base-context",
-        "no-achievement", "no-criteria", "bad-date", "ends-before-start", "already-signed",
+        "no-subject",
+        "no-VerifiableCredential-type",
+        "type-not-strings",
+        "unknown-base-context",
+        "no-achievement",
+        "no-criteria",
+        "bad-date",
+        "ends-before-start",
+        "already-signed",
     ],
-)  # fmt: skip
+)
 def test_malformed_credentials_get_422_naming_the_problem(service, credential, message):
     response = service.client(organizer=True).post("/credentials/issue", json={"credential": credential})
     assert response.status_code == 422, response.text
@@ -116,7 +121,12 @@ def test_undefined_term_is_a_422_from_the_agent_not_a_500(service):
 
 @pytest.mark.parametrize(
     "body",
-    [b"{not json", b"[]", b'{"credential": "a string"}', b'{"credential": {}, "options": {"proofType": "RsaSignature2018"}}'],
+    [
+        b"{not json",
+        b"[]",
+        b'{"credential": "a string"}',
+        b'{"credential": {}, "options": {"proofType": "RsaSignature2018"}}',
+    ],
     ids=["malformed-json", "not-an-object", "credential-not-object", "unsupported-proof-type"],
 )
 def test_bad_request_bodies_get_422(service, body):

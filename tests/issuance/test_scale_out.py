@@ -9,6 +9,7 @@ row locks that SQLite does not have.
 
 import re
 import signal
+
 import httpx
 import pytest
 
@@ -22,8 +23,8 @@ from .didcomm import (
     meeting_badges,
     members_by_email,
     roster_csv,
-    wait_for_stored,
     wait_for,
+    wait_for_stored,
 )
 
 pytestmark = pytest.mark.agents  # starts the service or agents itself
@@ -39,7 +40,10 @@ def offered_by(service: RunningService) -> int:
 
 @pytest.fixture
 def cluster(tmp_path, database_url):
-    with controllers_sharing_an_agent(tmp_path, database_url, {"VC_SERVICE_OFFER_TIMEOUT_SECONDS": "45"}) as (controllers, settings):
+    with controllers_sharing_an_agent(tmp_path, database_url, {"VC_SERVICE_OFFER_TIMEOUT_SECONDS": "45"}) as (
+        controllers,
+        settings,
+    ):
         with member_wallet(tmp_path / "wallet", controllers[0]) as wallet:
             yield controllers, wallet, settings
 
@@ -62,7 +66,9 @@ def test_two_controllers_share_a_batch_and_survive_losing_one(cluster):
         240,
     )
     assert progress["total"] == MEMBERS
-    with httpx.Client(base_url=settings.agent_admin_url, headers={"X-API-Key": CLUSTER_SECRETS.agent_admin_key}) as issuer_admin:
+    with httpx.Client(
+        base_url=settings.agent_admin_url, headers={"X-API-Key": CLUSTER_SECRETS.agent_admin_key}
+    ) as issuer_admin:
         stored = wait_for_stored(wallet, MEMBERS, issuer_admin)
     # Fifty badges: none offered twice (a second offer of a badge carries the same credential id).
     assert len(stored) == MEMBERS == len({credential["id"] for credential in stored})

@@ -31,7 +31,9 @@ class RecordingAgent:
     def __init__(self) -> None:
         self.offered: list[str] = []
 
-    async def offer_ld_proof_credential(self, connection_id: str, credential: dict, proof_type: str, method: str) -> dict:
+    async def offer_ld_proof_credential(
+        self, connection_id: str, credential: dict, proof_type: str, method: str
+    ) -> dict:
         await asyncio.sleep(0.01)
         self.offered.append(credential["id"])
         return {"cred_ex_id": str(uuid.uuid4()), "state": "offer-sent"}
@@ -51,16 +53,32 @@ async def seed(sessions) -> None:
         session.add(sig)
         await session.flush()
         start = datetime(2026, 11, 20, 17, tzinfo=UTC)
-        meeting = Meeting(sig_id=sig.id, kind="general", title="Shared", starts_at=start, ends_at=start + timedelta(hours=1))
+        meeting = Meeting(
+            sig_id=sig.id, kind="general", title="Shared", starts_at=start, ends_at=start + timedelta(hours=1)
+        )
         session.add(meeting)
         await session.flush()
         for index in range(BADGES):
-            member = Member(sig_id=sig.id, name=f"M{index}", email=f"m{index}@example.org", claim_token_hash=f"t{index}",
-                            connection_id=f"c{index}", connection_state="active")  # fmt: skip
+            member = Member(
+                sig_id=sig.id,
+                name=f"M{index}",
+                email=f"m{index}@example.org",
+                claim_token_hash=f"t{index}",
+                connection_id=f"c{index}",
+                connection_state="active",
+            )
             session.add(member)
             await session.flush()
-            session.add(Badge(sig_id=sig.id, member_id=member.id, kind="attendance", badge_key=f"attendance:meeting:{meeting.id}",
-                              meeting_id=meeting.id, credential_id=f"urn:uuid:{uuid.uuid4()}"))  # fmt: skip
+            session.add(
+                Badge(
+                    sig_id=sig.id,
+                    member_id=member.id,
+                    kind="attendance",
+                    badge_key=f"attendance:meeting:{meeting.id}",
+                    meeting_id=meeting.id,
+                    credential_id=f"urn:uuid:{uuid.uuid4()}",
+                )
+            )
         await session.commit()
 
 
@@ -73,7 +91,7 @@ async def test_two_workers_offer_each_badge_once(tmp_path):
         agents = [RecordingAgent(), RecordingAgent()]
         workers = [
             IssuanceWorker(session_factory(engine), agent, build, offer_timeout=120, claim_timeout=30)
-            for engine, agent in zip(engines, agents)
+            for engine, agent in zip(engines, agents, strict=True)
         ]
 
         async def drain(worker: IssuanceWorker) -> None:

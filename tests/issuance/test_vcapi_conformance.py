@@ -18,7 +18,9 @@ def issuer_did(service) -> str:
 
 
 def issue(service, credential: dict, **options):
-    return service.client(organizer=True).post("/credentials/issue", json={"credential": credential, "options": options})
+    return service.client(organizer=True).post(
+        "/credentials/issue", json={"credential": credential, "options": options}
+    )
 
 
 def verify(service, credential: dict):
@@ -34,7 +36,9 @@ def test_a_plain_credential_is_signed_with_the_did_as_issuer_and_verifies(servic
     assert verify(service, signed).json()["verified"] is True
     if not options:
         with wallet.admin() as admin:
-            assert admin.post("/vc/credentials/verify", json={"verifiableCredential": signed}).json()["verified"] is True
+            assert (
+                admin.post("/vc/credentials/verify", json={"verifiableCredential": signed}).json()["verified"] is True
+            )
 
 
 def test_an_issuer_given_as_an_object_stays_one(service, issuer_did):
@@ -78,7 +82,10 @@ def test_subjects_the_agent_cannot_sign_are_its_documented_502_not_a_500(service
 
 
 def test_related_resources_are_signed(service):
-    related = [{"id": "https://example.org/a.json", "digestSRI": "sha384-abc"}, {"id": "https://example.org/b.json", "digestMultibase": "uEiB"}]
+    related = [
+        {"id": "https://example.org/a.json", "digestSRI": "sha384-abc"},
+        {"id": "https://example.org/b.json", "digestMultibase": "uEiB"},
+    ]
     answer = issue(service, {**PLAIN, "relatedResource": related})
     assert answer.status_code == 201, answer.text
     assert verify(service, answer.json()["verifiableCredential"]).json()["verified"] is True
@@ -116,12 +123,25 @@ def _with(**fields) -> dict:
         (_with(id="not a url"), "id"),
     ],
     ids=[
-        "context-a-number", "first-context-not-vc", "issuer-null", "issuer-empty", "issuer-without-id", "empty-type",
-        "evidence-without-type", "empty-evidence", "empty-terms-of-use", "terms-of-use-without-type",
-        "refresh-service-without-type", "schema-without-id", "schema-without-type", "validFrom-without-zone",
-        "validFrom-not-xsd", "validUntil-not-xsd", "id-not-url",
+        "context-a-number",
+        "first-context-not-vc",
+        "issuer-null",
+        "issuer-empty",
+        "issuer-without-id",
+        "empty-type",
+        "evidence-without-type",
+        "empty-evidence",
+        "empty-terms-of-use",
+        "terms-of-use-without-type",
+        "refresh-service-without-type",
+        "schema-without-id",
+        "schema-without-type",
+        "validFrom-without-zone",
+        "validFrom-not-xsd",
+        "validUntil-not-xsd",
+        "id-not-url",
     ],
-)  # fmt: skip
+)
 def test_what_vcdm_forbids_an_issuer_is_422_naming_the_field(service, credential, field):
     answer = issue(service, credential)
     assert answer.status_code == 422, answer.text

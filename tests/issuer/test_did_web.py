@@ -21,7 +21,9 @@ def did_web_service(tmp_path, database_url):
     service = RunningService(data_dir=tmp_path / "service", database_url=database_url)
     front = TlsFront(tmp_path, service.port)
     service.extra_env = {"VC_SERVICE_PUBLIC_URL": front.url, "SSL_CERT_FILE": str(front.ca_file)}
-    verifier = RunningAgent(home=tmp_path / "verifier", sig_base_url=front.url, extra_env={"SSL_CERT_FILE": str(front.ca_file)})
+    verifier = RunningAgent(
+        home=tmp_path / "verifier", sig_base_url=front.url, extra_env={"SSL_CERT_FILE": str(front.ca_file)}
+    )
     service.start()
     verifier.start()
     yield service, front, verifier
@@ -48,8 +50,13 @@ def test_did_web_issuer_verified_by_an_independent_agent(did_web_service):
     assert signed.status_code == 201, signed.text
     credential = signed.json()["verifiableCredential"]
     assert credential["issuer"]["id"] == did and credential["proof"]["verificationMethod"] == f"{did}#key-1"
-    eddsa = organizer.post("/credentials/issue", json={
-        "credential": attendance_credential(), "options": {"proofType": "DataIntegrityProof", "cryptosuite": "eddsa-jcs-2022"}})  # fmt: skip
+    eddsa = organizer.post(
+        "/credentials/issue",
+        json={
+            "credential": attendance_credential(),
+            "options": {"proofType": "DataIntegrityProof", "cryptosuite": "eddsa-jcs-2022"},
+        },
+    )
     assert eddsa.status_code == 201, eddsa.text
 
     front.requests.clear()

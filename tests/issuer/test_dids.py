@@ -11,7 +11,11 @@ from vc_service.issuer.dids import NotAWebUrl, did_document, document_path, docu
         ("https://sig.example.org", "did:web:sig.example.org", "https://sig.example.org/.well-known/did.json"),
         ("https://sig.example.org/", "did:web:sig.example.org", "https://sig.example.org/.well-known/did.json"),
         ("https://localhost:8443", "did:web:localhost%3A8443", "https://localhost:8443/.well-known/did.json"),
-        ("https://example.org/sigs/health", "did:web:example.org:sigs:health", "https://example.org/sigs/health/did.json"),
+        (
+            "https://example.org/sigs/health",
+            "did:web:example.org:sigs:health",
+            "https://example.org/sigs/health/did.json",
+        ),
         ("https://Example.ORG/a%20b", "did:web:example.org:a%20b", "https://example.org/a b/did.json"),
     ],
 )
@@ -20,7 +24,9 @@ def test_a_url_and_its_did(url, did, document):
     assert document_url(did) == document
 
 
-@pytest.mark.parametrize("url", ["http://sig.example.org", "https://sig.example.org/?x=1", "https://sig.example.org/#top", "sig.example.org"])
+@pytest.mark.parametrize(
+    "url", ["http://sig.example.org", "https://sig.example.org/?x=1", "https://sig.example.org/#top", "sig.example.org"]
+)
 def test_only_https_urls_make_did_web(url):
     with pytest.raises(NotAWebUrl, match="did:web needs an https URL"):
         web_did(url)
@@ -38,7 +44,11 @@ def test_the_document_names_the_key_for_assertions():
     assert ed25519_multikey(verkey) == "z6MkicdicToW5HbxPP7zZV1H7RHvXgRMhoujWAF2n5WQkdd2"
     document = did_document("did:web:sig.example.org", verkey)
     assert document["assertionMethod"] == ["did:web:sig.example.org#key-1"] == document["authentication"]
-    assert document["verificationMethod"] == [{
-        "id": "did:web:sig.example.org#key-1", "type": "Ed25519VerificationKey2018",
-        "controller": "did:web:sig.example.org", "publicKeyBase58": verkey,
-    }]  # fmt: skip
+    assert document["verificationMethod"] == [
+        {
+            "id": "did:web:sig.example.org#key-1",
+            "type": "Ed25519VerificationKey2018",
+            "controller": "did:web:sig.example.org",
+            "publicKeyBase58": verkey,
+        }
+    ]

@@ -30,9 +30,12 @@ async def test_created_once_then_reused(sessions):
     assert first.did == again.did == "did:key:z6MkFake0"
     assert wallet.dids == [first.did] and first.slug == "health-sig"
     assert first.profile == {
-        "id": first.did, "type": ["Profile"], "name": "Health SIG", "url": settings.sig_url,
+        "id": first.did,
+        "type": ["Profile"],
+        "name": "Health SIG",
+        "url": settings.sig_url,
         "description": settings.sig_description,
-    }  # fmt: skip
+    }
 
 
 async def test_a_replaced_wallet_is_reported_not_papered_over(sessions):

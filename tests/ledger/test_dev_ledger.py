@@ -1,12 +1,11 @@
 """The development Indy pool: it answers reads, serves tails files, stops without leftovers."""
 
-import pytest
-
 import hashlib
 import subprocess
 
 import base58
 import httpx
+import pytest
 
 from ..support import RunningLedger, wait_until_gone
 

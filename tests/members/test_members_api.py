@@ -54,14 +54,22 @@ def test_meetings_are_listed_newest_first(service, organizer):
     create_meeting(service, title="Older")
     newer = organizer.post(
         "/meetings",
-        json={"kind": "general", "title": "Newer", "starts_at": "2027-01-08T17:00:00Z", "ends_at": "2027-01-08T18:00:00Z"},
+        json={
+            "kind": "general",
+            "title": "Newer",
+            "starts_at": "2027-01-08T17:00:00Z",
+            "ends_at": "2027-01-08T18:00:00Z",
+        },
     ).json()
     assert organizer.get("/meetings").json()[0]["id"] == newer["id"]
 
 
 def test_talks_need_a_known_presenter_and_http_urls(service, organizer):
     meeting = create_meeting(service, title="Talks")
-    assert organizer.post(f"/meetings/{meeting['id']}/talks", json={"title": "T", "presenter_id": 999999}).status_code == 422
+    assert (
+        organizer.post(f"/meetings/{meeting['id']}/talks", json={"title": "T", "presenter_id": 999999}).status_code
+        == 422
+    )
     presenter = organizer.post("/members", json={"name": "Di", "email": "di@example.org"}).json()
     bad_url = {"title": "T", "presenter_id": presenter["id"], "slides_url": "ftp://x"}
     assert organizer.post(f"/meetings/{meeting['id']}/talks", json=bad_url).status_code == 422
@@ -83,12 +91,19 @@ def test_roster_import_reports_bad_rows_and_is_idempotent(service, organizer):
     first = organizer.post(f"/meetings/{meeting['id']}/roster", content=ROSTER, headers={"content-type": "text/csv"})
     assert first.status_code == 200, first.text
     assert first.json() == {
-        "members_created": 2, "members_matched": 0, "attendance_added": 2, "attendance_unchanged": 0,
+        "members_created": 2,
+        "members_matched": 0,
+        "attendance_added": 2,
+        "attendance_unchanged": 0,
         "errors": [{"line": 3, "reason": "'not-an-email' is not an email address"}],
-    }  # fmt: skip
+    }
     again = organizer.post(f"/meetings/{meeting['id']}/roster", files={"file": ("roster.csv", ROSTER, "text/csv")})
     assert again.status_code == 200, again.text
-    assert (again.json()["members_created"], again.json()["attendance_added"], again.json()["attendance_unchanged"]) == (0, 0, 2)
+    assert (
+        again.json()["members_created"],
+        again.json()["attendance_added"],
+        again.json()["attendance_unchanged"],
+    ) == (0, 0, 2)
     conflicting = "name,email,did\nFay,fay@example.org,did:key:z6MkOther\n"
     report = organizer.post(f"/meetings/{meeting['id']}/roster", content=conflicting).json()
     assert report["errors"][0]["line"] == 2 and "differs" in report["errors"][0]["reason"]
@@ -101,7 +116,9 @@ def test_roster_import_reports_bad_rows_and_is_idempotent(service, organizer):
 )
 def test_unreadable_rosters_are_refused(service, organizer, content, status):
     meeting = create_meeting(service, title="Bad roster")
-    response = organizer.post(f"/meetings/{meeting['id']}/roster", content=content, headers={"content-type": "text/csv"})
+    response = organizer.post(
+        f"/meetings/{meeting['id']}/roster", content=content, headers={"content-type": "text/csv"}
+    )
     assert response.status_code == status
     assert response.json()["detail"]
 
@@ -134,14 +151,19 @@ def test_a_big_roster_import_lets_other_writes_through(service, organizer):
 
     def watch() -> None:
         while importing.is_set():
-            (count,), = service.query("SELECT count(*) FROM attendance WHERE meeting_id = :id", id=meeting["id"])
+            ((count,),) = service.query("SELECT count(*) FROM attendance WHERE meeting_id = :id", id=meeting["id"])
             stored.append((time.monotonic(), count))
 
     threads = [threading.Thread(target=write, args=(writer,)) for writer in range(8)] + [threading.Thread(target=watch)]
     for thread in threads:
         thread.start()
     try:
-        response = organizer.post(f"/meetings/{meeting['id']}/roster", content=roster.encode(), headers={"content-type": "text/csv"}, timeout=300)
+        response = organizer.post(
+            f"/meetings/{meeting['id']}/roster",
+            content=roster.encode(),
+            headers={"content-type": "text/csv"},
+            timeout=300,
+        )
         finished = time.monotonic()
     finally:
         importing.clear()

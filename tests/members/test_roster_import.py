@@ -26,7 +26,9 @@ async def sig_and_meeting(sessions) -> tuple[int, int]:
 
 
 def roster(rows: int, did_of_first: str = "") -> str:
-    lines = [f"Member {index},member{index}@example.org,{did_of_first if index == 0 else ''}\n" for index in range(rows)]
+    lines = [
+        f"Member {index},member{index}@example.org,{did_of_first if index == 0 else ''}\n" for index in range(rows)
+    ]
     return "name,email,did\n" + "".join(lines)
 
 
@@ -50,7 +52,9 @@ async def test_a_big_roster_takes_a_few_statements_a_batch_and_commits_each(sess
         assert (report.members_created, report.members_matched) == (1, ROWS)
         assert (report.attendance_added, report.attendance_unchanged, report.errors) == (1, ROWS, [])
         assert await session.scalar(select(func.count()).select_from(Attendance)) == ROWS + 1
-        assert await session.scalar(select(Member.did).where(Member.email == "member0@example.org")) == "did:key:z6MkNew"
+        assert (
+            await session.scalar(select(Member.did).where(Member.email == "member0@example.org")) == "did:key:z6MkNew"
+        )
 
 
 async def test_a_did_that_differs_from_the_record_is_reported_and_not_imported(sessions):
@@ -63,5 +67,7 @@ async def test_a_did_that_differs_from_the_record_is_reported_and_not_imported(s
             await second.execute(Attendance.__table__.delete())
             await second.commit()
         report = await import_roster(session, sig_id, meeting_id, other_meeting.entries, other_meeting.errors)
-    assert report.errors == [{"line": 2, "reason": "did did:key:z6MkOther differs from the DID on record for ada@example.org"}]
+    assert report.errors == [
+        {"line": 2, "reason": "did did:key:z6MkOther differs from the DID on record for ada@example.org"}
+    ]
     assert (report.members_created, report.attendance_added) == (1, 1)

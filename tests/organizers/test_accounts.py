@@ -15,9 +15,16 @@ from vc_service.organizers import service as organizer_service
 from vc_service.organizers.keys import active_api_key, create_api_key
 from vc_service.organizers.models import OrganizerAccount
 from vc_service.organizers.service import (
-    AccountDisabled, AccountLocked, InvalidAccount, LoginPolicy, authenticate, change_password, confirm_password, create_account,
+    AccountDisabled,
+    AccountLocked,
+    InvalidAccount,
+    LoginPolicy,
+    authenticate,
+    change_password,
+    confirm_password,
+    create_account,
     set_disabled,
-)  # fmt: skip
+)
 from vc_service.organizers.sessions import live_session, start_session
 from vc_service.sig.models import Sig
 
@@ -69,10 +76,15 @@ async def test_short_passwords_and_bad_emails_are_refused(sessions, sig_id):
             await create_account(session, sig_id, "kim", PASSWORD, "cli", min_score=SCORE)
 
 
-@pytest.mark.parametrize(("password", "why"), [
-    ("password1234", "very common password"), ("aaaaaaaaaaaa", 'Repeats like "aaa"'), ("qwertyuiopasdf", "similar to a commonly used password"),
-    ("kim@example.org!", "easy to guess"),  # the email itself
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("password", "why"),
+    [
+        ("password1234", "very common password"),
+        ("aaaaaaaaaaaa", 'Repeats like "aaa"'),
+        ("qwertyuiopasdf", "similar to a commonly used password"),
+        ("kim@example.org!", "easy to guess"),  # the email itself
+    ],
+)
 async def test_guessable_passwords_are_refused_saying_why(sessions, sig_id, password, why):
     async with sessions() as session:
         with pytest.raises(InvalidAccount, match="too easy to guess") as refused:
@@ -81,11 +93,15 @@ async def test_guessable_passwords_are_refused_saying_why(sessions, sig_id, pass
         account = await create_account(session, sig_id, "kim@example.org", PASSWORD, "cli", min_score=SCORE)
         with pytest.raises(InvalidAccount, match=why):
             await change_password(session, account, password, "cli", min_score=SCORE)
-        assert await session.scalar(select(AuditEvent.id).where(AuditEvent.action == "organizer.password_changed")) is None
+        assert (
+            await session.scalar(select(AuditEvent.id).where(AuditEvent.action == "organizer.password_changed")) is None
+        )
 
 
 async def failed_logins(session, sig_id: int, email: str) -> list[AuditEvent]:
-    query = select(AuditEvent).where(AuditEvent.sig_id == sig_id, AuditEvent.subject == email, AuditEvent.action.like("login.%"))
+    query = select(AuditEvent).where(
+        AuditEvent.sig_id == sig_id, AuditEvent.subject == email, AuditEvent.action.like("login.%")
+    )
     return list(await session.scalars(query.order_by(AuditEvent.id)))
 
 
@@ -127,7 +143,9 @@ async def test_wrong_current_passwords_on_the_account_page_count_toward_the_lock
         with pytest.raises(AccountLocked):
             await authenticate(session, sig_id, "kim@example.org", PASSWORD, POLICY)
         events = await failed_logins(session, sig_id, "kim@example.org")
-    assert [e.detail["reason"] for e in events[: POLICY.failures]] == ["wrong current password on the account page"] * POLICY.failures
+    assert [e.detail["reason"] for e in events[: POLICY.failures]] == [
+        "wrong current password on the account page"
+    ] * POLICY.failures
 
 
 async def test_a_success_resets_the_count_and_old_failures_do_not_lock(sessions, sig_id):
@@ -177,7 +195,8 @@ async def test_argon2_runs_off_the_event_loop(sessions, sig_id, monkeypatch):
         )
         released.clear()
         await asyncio.gather(
-            change_password(session, account, "another fine passphrase", "cli", min_score=SCORE), release_when_the_loop_runs()
+            change_password(session, account, "another fine passphrase", "cli", min_score=SCORE),
+            release_when_the_loop_runs(),
         )
     assert signed_in is not None and loop_ran_meanwhile == [True, True]
 
@@ -188,7 +207,14 @@ async def test_a_password_change_ends_the_other_sessions_and_disabling_ends_all(
         this, this_id = await start_session(session, account, timedelta(hours=1))
         _other, other_id = await start_session(session, account, timedelta(hours=1))
         _api_key, key = await create_api_key(session, account, "laptop", "cli")
-        await change_password(session, account, "a brand new passphrase", "organizer:max@example.org", min_score=SCORE, keep_session_id=this.id)
+        await change_password(
+            session,
+            account,
+            "a brand new passphrase",
+            "organizer:max@example.org",
+            min_score=SCORE,
+            keep_session_id=this.id,
+        )
     async with sessions() as session:
         assert await live_session(session, other_id) is None and await live_session(session, this_id) is not None
         assert await authenticate(session, sig_id, "max@example.org", PASSWORD, POLICY) is None
@@ -203,5 +229,7 @@ async def test_a_password_change_ends_the_other_sessions_and_disabling_ends_all(
         await set_disabled(session, await session.get(OrganizerAccount, account.id), False, "cli")
         assert await active_api_key(session, key) is not None and await live_session(session, this_id) is None
         assert await authenticate(session, sig_id, "max@example.org", "a brand new passphrase", POLICY) is not None
-        actions = [e.action for e in await session.scalars(select(AuditEvent).where(AuditEvent.subject == "max@example.org"))]
+        actions = [
+            e.action for e in await session.scalars(select(AuditEvent).where(AuditEvent.subject == "max@example.org"))
+        ]
     assert {"organizer.password_changed", "organizer.disabled", "organizer.enabled", "login.refused"} <= set(actions)

@@ -40,7 +40,12 @@ def test_issuance_and_revocation_are_audited_with_the_key_that_did_them(service,
         assert issued.status_code == 201, issued.text
         credential_id = issued.json()["verifiableCredential"]["id"]
         key_id = next(k["id"] for k in organizer.get("/organizer-keys").json() if k["label"] == "laptop")
-        assert organizer.post("/credentials/status", json={"credentialId": credential_id, "action": "revoke", "reason": "a test"}).status_code == 200
+        assert (
+            organizer.post(
+                "/credentials/status", json={"credentialId": credential_id, "action": "revoke", "reason": "a test"}
+            ).status_code
+            == 200
+        )
     events = {(e["action"], e["subject"]): e for e in audit(service)}
     assert events[("credential.issued", credential_id)]["actor"] == f"api-key:{key_id}"
     revoked = events[("credential.revoke", credential_id)]
@@ -53,7 +58,9 @@ def test_a_revoked_key_is_refused(service):
     service.command("organizer", "add", "leaver@example.org", "--password-stdin", input="a long enough password\n")
     key = service.command("organizer", "key", "leaver@example.org").strip().splitlines()[-1]
     with client(service, key) as leaver:
-        key_id = next(k["id"] for k in leaver.get("/organizer-keys").json() if k["label"] == "api" and k["revoked_at"] is None)
+        key_id = next(
+            k["id"] for k in leaver.get("/organizer-keys").json() if k["label"] == "api" and k["revoked_at"] is None
+        )
         assert leaver.delete(f"/organizer-keys/{key_id}").status_code == 200
         refused = leaver.get("/members")
     assert refused.status_code == 401 and "revoked" in refused.json()["detail"]

@@ -37,7 +37,9 @@ def test_a_client_gets_a_short_lived_bearer_token_that_issues(service, organizer
     if how == "basic":
         answer = token(service, data={"grant_type": "client_credentials"}, auth=(client_id, secret))
     else:
-        answer = token(service, data={"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret})
+        answer = token(
+            service, data={"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret}
+        )
     assert answer.status_code == 200, answer.text
     body = answer.json()
     assert body["token_type"] == "Bearer" and body["expires_in"] == 600 and secret not in body["access_token"]
@@ -57,9 +59,17 @@ def test_a_client_gets_a_short_lived_bearer_token_that_issues(service, organizer
         ({"data": {"client_id": "1", "client_secret": "x"}}, 400, "invalid_request"),
         ({"data": {"grant_type": "password", "username": "a", "password": "b"}}, 400, "unsupported_grant_type"),
         ({"data": {"grant_type": "client_credentials"}}, 401, "invalid_client"),
-        ({"data": {"grant_type": "client_credentials", "client_id": "1", "client_secret": "sigk_made-up"}}, 401, "invalid_client"),
+        (
+            {"data": {"grant_type": "client_credentials", "client_id": "1", "client_secret": "sigk_made-up"}},
+            401,
+            "invalid_client",
+        ),
         ({"data": {"grant_type": "client_credentials"}, "auth": ("1", "sigk_made-up")}, 401, "invalid_client"),
-        ({"data": {"grant_type": "client_credentials"}, "headers": {"Authorization": "Basic not-base64!"}}, 401, "invalid_client"),
+        (
+            {"data": {"grant_type": "client_credentials"}, "headers": {"Authorization": "Basic not-base64!"}},
+            401,
+            "invalid_client",
+        ),
     ],
     ids=["no-grant-type", "password-grant", "no-client", "wrong-secret", "wrong-basic", "malformed-basic"],
 )
@@ -82,10 +92,14 @@ def test_both_ways_of_authenticating_at_once_are_refused(service, organizer_key)
 
 
 def test_a_token_dies_with_its_key(service):
-    service.command("organizer", "add", "oauth-leaver@example.org", "--password-stdin", input="a long enough password\n")
+    service.command(
+        "organizer", "add", "oauth-leaver@example.org", "--password-stdin", input="a long enough password\n"
+    )
     printed = service.command("organizer", "key", "oauth-leaver@example.org").strip().splitlines()
     client_id, secret = printed[-2].split()[2], printed[-1]
-    access_token = token(service, data={"grant_type": "client_credentials"}, auth=(client_id, secret)).json()["access_token"]
+    access_token = token(service, data={"grant_type": "client_credentials"}, auth=(client_id, secret)).json()[
+        "access_token"
+    ]
     with bearer(service, access_token) as organizer:
         assert organizer.get("/members").status_code == 200
         assert organizer.delete(f"/organizer-keys/{client_id}").status_code == 200

@@ -23,7 +23,9 @@ def csrf_token(html: str) -> str:
 
 
 def sign_in(client: httpx.Client, email: str, password: str = ORGANIZER_PASSWORD) -> httpx.Response:
-    return client.post("/login", data={"csrf_token": csrf_token(client.get("/login").text), "email": email, "password": password})
+    return client.post(
+        "/login", data={"csrf_token": csrf_token(client.get("/login").text), "email": email, "password": password}
+    )
 
 
 def signed_in(service, email: str, password: str = ORGANIZER_PASSWORD) -> tuple[httpx.Client, str]:
@@ -61,20 +63,29 @@ def test_a_cookie_replayed_after_sign_out_is_dead(service):
     stored = service.query("SELECT id_hash, revoked_at FROM organizer_sessions")
     assert stored and all(cookie not in row[0] for row in stored)
     events = [(e["action"], e["subject"]) for e in audit(service)]
-    assert ("organizer.logout", "leaving@example.org") in events and ("login.succeeded", "leaving@example.org") in events
+    assert ("organizer.logout", "leaving@example.org") in events and (
+        "login.succeeded",
+        "leaving@example.org",
+    ) in events
 
 
 def test_a_password_change_ends_the_other_sessions(service):
     add_organizer(service, "changer@example.org")
     laptop, laptop_csrf = signed_in(service, "changer@example.org")
     phone, phone_csrf = signed_in(service, "changer@example.org")
-    weak = laptop.post("/dashboard/account/password", data={
-        "csrf_token": laptop_csrf, "current_password": ORGANIZER_PASSWORD, "new_password": "password1234"})  # fmt: skip
+    weak = laptop.post(
+        "/dashboard/account/password",
+        data={"csrf_token": laptop_csrf, "current_password": ORGANIZER_PASSWORD, "new_password": "password1234"},
+    )
     assert weak.status_code == 303
     page = laptop.get("/dashboard/account").text
     assert "Password not changed: the password is too easy to guess" in page and "very common password" in page
     assert "too easy to guess" not in laptop.get("/dashboard/account").text  # shown once
-    wrong = {"csrf_token": laptop_csrf, "current_password": "not my password", "new_password": "a fresh long passphrase"}
+    wrong = {
+        "csrf_token": laptop_csrf,
+        "current_password": "not my password",
+        "new_password": "a fresh long passphrase",
+    }
     laptop.post("/dashboard/account/password", data=wrong)
     assert "the current password is wrong" in laptop.get("/dashboard/account").text
     changed = laptop.post("/dashboard/account/password", data={**wrong, "current_password": ORGANIZER_PASSWORD})
@@ -83,11 +94,17 @@ def test_a_password_change_ends_the_other_sessions(service):
     assert sign_in(browser_client(service), "changer@example.org").status_code == 401
     assert sign_in(browser_client(service), "changer@example.org", "a fresh long passphrase").status_code == 303
     # The CLI sets a password too, refusing a guessable one, and signs out every session.
-    refused = service.run_command("organizer", "password", "changer@example.org", "--password-stdin", input="aaaaaaaaaaaa\n")
+    refused = service.run_command(
+        "organizer", "password", "changer@example.org", "--password-stdin", input="aaaaaaaaaaaa\n"
+    )
     assert refused.returncode == 1 and "Repeats" in refused.stdout
-    service.command("organizer", "password", "changer@example.org", "--password-stdin", input="set by the server admin\n")
+    service.command(
+        "organizer", "password", "changer@example.org", "--password-stdin", input="set by the server admin\n"
+    )
     assert not creates_meeting(laptop, laptop_csrf)
-    assert ("organizer.password_changed", "changer@example.org") in {(e["action"], e["subject"]) for e in audit(service)}
+    assert ("organizer.password_changed", "changer@example.org") in {
+        (e["action"], e["subject"]) for e in audit(service)
+    }
 
 
 def test_a_disabled_organizer_is_signed_out_and_refused_everywhere(service):
@@ -100,14 +117,18 @@ def test_a_disabled_organizer_is_signed_out_and_refused_everywhere(service):
     chair_id = service.query("SELECT id FROM organizer_accounts WHERE email = 'chair@example.org'")[0][0]
     with httpx.Client(base_url=service.url, headers={"X-API-Key": key}) as by_key:
         assert by_key.get("/members").status_code == 200
-        assert chair.post(f"/dashboard/organizers/{rogue_id}/disable", data={"csrf_token": chair_csrf}).status_code == 303
+        assert (
+            chair.post(f"/dashboard/organizers/{rogue_id}/disable", data={"csrf_token": chair_csrf}).status_code == 303
+        )
         assert "Organizer rogue@example.org disabled" in chair.get("/dashboard/account").text
         refused = by_key.get("/members")
         assert refused.status_code == 401 and "disabled" in refused.json()["detail"]
         assert not creates_meeting(rogue, rogue_csrf)
         login = sign_in(browser_client(service), "rogue@example.org")
         assert login.status_code == 403 and "is disabled" in login.text
-        assert chair.post(f"/dashboard/organizers/{chair_id}/disable", data={"csrf_token": chair_csrf}).status_code == 409
+        assert (
+            chair.post(f"/dashboard/organizers/{chair_id}/disable", data={"csrf_token": chair_csrf}).status_code == 409
+        )
         service.command("organizer", "enable", "rogue@example.org")
         assert by_key.get("/members").status_code == 200
         assert not creates_meeting(rogue, rogue_csrf)  # an ended session stays ended
@@ -115,7 +136,11 @@ def test_a_disabled_organizer_is_signed_out_and_refused_everywhere(service):
         service.command("organizer", "disable", "rogue@example.org")
         assert by_key.get("/members").status_code == 401
     actions = {(e["action"], e["actor"]) for e in audit(service) if e["subject"] == "rogue@example.org"}
-    assert {("organizer.disabled", "organizer:chair@example.org"), ("organizer.enabled", "cli"), ("organizer.disabled", "cli")} <= actions
+    assert {
+        ("organizer.disabled", "organizer:chair@example.org"),
+        ("organizer.enabled", "cli"),
+        ("organizer.disabled", "cli"),
+    } <= actions
 
 
 def test_repeated_failed_sign_ins_lock_the_email_and_say_so_alike_for_unknown_ones(service):
@@ -123,7 +148,9 @@ def test_repeated_failed_sign_ins_lock_the_email_and_say_so_alike_for_unknown_on
     answers = {}
     for email in ("target@example.org", "nobody-here@example.org"):
         client = browser_client(service)
-        failures = [sign_in(client, email, "a wrong guess!").status_code for _ in range(5)]  # VC_SERVICE_LOGIN_LOCKOUT_FAILURES
+        failures = [
+            sign_in(client, email, "a wrong guess!").status_code for _ in range(5)
+        ]  # VC_SERVICE_LOGIN_LOCKOUT_FAILURES
         locked = sign_in(client, email, ORGANIZER_PASSWORD)  # even the right password, now
         answers[email] = (failures, locked.status_code, re.search(r'role="alert">([^<]*)', locked.text).group(1))
     assert answers["target@example.org"] == answers["nobody-here@example.org"]
@@ -138,7 +165,11 @@ def test_notices_come_from_the_session_never_from_the_url(service):
     add_organizer(service, "reader@example.org")
     client, csrf = signed_in(service, "reader@example.org")
     forged = "Your account is compromised: call +1 555 0100"
-    for path in ("/dashboard", "/dashboard/account", f"/dashboard/meetings/{service.client(organizer=True).get('/meetings').json()[0]['id']}"):
+    for path in (
+        "/dashboard",
+        "/dashboard/account",
+        f"/dashboard/meetings/{service.client(organizer=True).get('/meetings').json()[0]['id']}",
+    ):
         for parameter in ("notice", "error"):
             assert forged not in client.get(path, params={parameter: forged}).text
     created = client.post("/dashboard/meetings", data={**MEETING, "csrf_token": csrf})

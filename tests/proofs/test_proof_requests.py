@@ -46,7 +46,9 @@ def ask(service, wallet, **request) -> dict:
     assert created.status_code == 201, created.text
     body = created.json()
     assert body["state"] == "pending" and body["invitation_short_url"].startswith(service.url + "/p/")
-    invitation = service.client().get(body["invitation_short_url"].removeprefix(service.url), headers={"accept": "application/json"})
+    invitation = service.client().get(
+        body["invitation_short_url"].removeprefix(service.url), headers={"accept": "application/json"}
+    )
     with wallet.admin() as admin:
         assert admin.post("/out-of-band/receive-invitation", json=invitation.json()).status_code == 200
     return wait_for(
@@ -96,15 +98,25 @@ def test_since_a_later_date_is_not_satisfied(service, member_wallet):
 
 
 def test_a_revoked_badge_is_shown_revoked(service, member_wallet):
-    (badge,) = [c for c in stored_credentials(member_wallet) if c["credentialSubject"]["achievement"]["achievementType"] == "ext:Attendance"]
-    service.client(organizer=True).post("/credentials/status", json={"credentialId": badge["id"], "action": "revoke", "reason": "test"})
+    (badge,) = [
+        c
+        for c in stored_credentials(member_wallet)
+        if c["credentialSubject"]["achievement"]["achievementType"] == "ext:Attendance"
+    ]
+    service.client(organizer=True).post(
+        "/credentials/status", json={"credentialId": badge["id"], "action": "revoke", "reason": "test"}
+    )
     result = ask(service, member_wallet, template="attended")
     assert result["credentials"][0]["status"] == "revoked"
 
 
 @pytest.mark.parametrize(
     "body",
-    [{"template": "karaoke"}, {"template": "member", "since": "2026-01-01T00:00:00Z"}, {"template": "attended", "since": "yesterday"}],
+    [
+        {"template": "karaoke"},
+        {"template": "member", "since": "2026-01-01T00:00:00Z"},
+        {"template": "attended", "since": "yesterday"},
+    ],
 )
 def test_bad_requests_are_422(service, body):
     assert service.client().post("/proof-requests", json=body).status_code == 422

@@ -29,11 +29,21 @@ MEETINGS = [
 # The period's meetings as the report gives them, (title, attendees, new, returning): counted by hand
 # in test_health.py's docstring.
 EXPECTED_MEETINGS = [
-    ("February general", 15, 5, 10), ("Guest one", 20, 5, 15), ("March general", 18, 3, 15), ("April general", 17, 1, 16),
-    ("Guest two", 28, 9, 19), ("May general", 16, 0, 16), ("Subgroup", 3, 1, 2),
-]  # fmt: skip
+    ("February general", 15, 5, 10),
+    ("Guest one", 20, 5, 15),
+    ("March general", 18, 3, 15),
+    ("April general", 17, 1, 16),
+    ("Guest two", 28, 9, 19),
+    ("May general", 16, 0, 16),
+    ("Subgroup", 3, 1, 2),
+]
 # Talks: (meeting title, talk title, presenter)
-TALKS = [("Kick-off", "Welcome", 1), ("Guest one", "Talk A", 21), ("April general", "Talk C", 21), ("Guest two", "Talk B", 26)]
+TALKS = [
+    ("Kick-off", "Welcome", 1),
+    ("Guest one", "Talk A", 21),
+    ("April general", "Talk C", 21),
+    ("Guest two", "Talk B", 26),
+]
 
 
 def region(member: int) -> str | None:
@@ -48,7 +58,13 @@ def region(member: int) -> str | None:
 
 # Badges of the period's meetings, by (state, delivery): offered to a wallet are those offered, failed
 # (an offer left unanswered ends failed) or issued over DIDComm; pending ones and files are not.
-BADGE_STATES = [("issued", "didcomm")] * 30 + [("offered", None)] * 8 + [("failed", None)] * 2 + [("pending", None)] * 5 + [("issued", "file")] * 3
+BADGE_STATES = (
+    [("issued", "didcomm")] * 30
+    + [("offered", None)] * 8
+    + [("failed", None)] * 2
+    + [("pending", None)] * 5
+    + [("issued", "file")] * 3
+)
 
 
 def at(day: date) -> datetime:
@@ -61,21 +77,39 @@ async def seed(session) -> int:
     await session.flush()
     people = {}
     for number in range(1, 36):
-        people[number] = Member(sig_id=sig.id, name=f"Member {number}", email=f"m{number}@example.org",
-                                claim_token_hash=f"seed-{number}", region=region(number))  # fmt: skip
+        people[number] = Member(
+            sig_id=sig.id,
+            name=f"Member {number}",
+            email=f"m{number}@example.org",
+            claim_token_hash=f"seed-{number}",
+            region=region(number),
+        )
         session.add(people[number])
     await session.flush()
     meetings = {}
     for day, kind, title, attendees in MEETINGS:
-        meetings[title] = Meeting(sig_id=sig.id, kind=kind, title=title, starts_at=at(day), ends_at=at(day) + timedelta(hours=1))
+        meetings[title] = Meeting(
+            sig_id=sig.id, kind=kind, title=title, starts_at=at(day), ends_at=at(day) + timedelta(hours=1)
+        )
         session.add(meetings[title])
         await session.flush()
-        session.add_all(Attendance(meeting_id=meetings[title].id, member_id=people[n].id, source="roster") for n in attendees)
+        session.add_all(
+            Attendance(meeting_id=meetings[title].id, member_id=people[n].id, source="roster") for n in attendees
+        )
     for meeting, title, presenter in TALKS:
         session.add(Talk(meeting_id=meetings[meeting].id, title=title, presenter_id=people[presenter].id))
     for index, (state, delivery) in enumerate(BADGE_STATES):
-        session.add(Badge(sig_id=sig.id, member_id=people[index % 15 + 1].id, kind="attendance", badge_key=f"seed:{index}",
-                          meeting_id=meetings["February general"].id, credential_id=f"urn:uuid:seed-{index}", state=state,
-                          delivery=delivery))  # fmt: skip
+        session.add(
+            Badge(
+                sig_id=sig.id,
+                member_id=people[index % 15 + 1].id,
+                kind="attendance",
+                badge_key=f"seed:{index}",
+                meeting_id=meetings["February general"].id,
+                credential_id=f"urn:uuid:seed-{index}",
+                state=state,
+                delivery=delivery,
+            )
+        )
     await session.commit()
     return sig.id

@@ -33,13 +33,20 @@ def check(report) -> None:
     assert report.average_by_kind == {"general": 16.5, "guest-presentation": 24.0, "subgroup": 3.0}
     assert (report.new_members, report.returning_members) == (24, 10)
     assert (report.badges_offered, report.badges_issued, report.pickup_rate) == (40, 30, 0.75)
-    assert [(t["title"], t["presenter"]) for t in report.talks] == [("Talk A", "Member 21"), ("Talk C", "Member 21"), ("Talk B", "Member 26")]
+    assert [(t["title"], t["presenter"]) for t in report.talks] == [
+        ("Talk A", "Member 21"),
+        ("Talk C", "Member 21"),
+        ("Talk B", "Member 26"),
+    ]
     assert report.presenters == 2
     assert report.regions == {"Americas": 12, "not stated": 12, "Europe": 8, "Asia": 2}
 
 
 def test_the_figures_match_the_hand_count():
-    meetings = [MeetingRow(index, title, kind, at(day), frozenset(people)) for index, (day, kind, title, people) in enumerate(MEETINGS)]
+    meetings = [
+        MeetingRow(index, title, kind, at(day), frozenset(people))
+        for index, (day, kind, title, people) in enumerate(MEETINGS)
+    ]
     ids = {title: index for index, (_day, _kind, title, _people) in enumerate(MEETINGS)}
     talks = [TalkRow(ids[meeting], title, presenter, f"Member {presenter}") for meeting, title, presenter in TALKS]
     badges = [BadgeRow(ids["February general"], state, delivery) for state, delivery in BADGE_STATES]
@@ -48,7 +55,10 @@ def test_the_figures_match_the_hand_count():
 
 
 def test_an_open_period_and_an_empty_one():
-    meetings = [MeetingRow(index, title, kind, at(day), frozenset(people)) for index, (day, kind, title, people) in enumerate(MEETINGS)]
+    meetings = [
+        MeetingRow(index, title, kind, at(day), frozenset(people))
+        for index, (day, kind, title, people) in enumerate(MEETINGS)
+    ]
     assert [m.title for m in health_report(SINCE, None, meetings, [], [], {}).meetings][-1] == "July general"
     empty = health_report(UNTIL + timedelta(days=400), None, meetings, [], [], {})
     assert (empty.meetings, empty.average_by_kind, empty.pickup_rate, empty.regions) == ([], {}, None, {})
@@ -58,14 +68,17 @@ def test_an_open_period_and_an_empty_one():
 def test_the_csv_keeps_formulas_as_text():
     """A name typed at the door like =HYPERLINK(...) must not run in the organizer's spreadsheet."""
     report = HealthReport(
-        since=SINCE, until=UNTIL, meetings=[MeetingFigures(SINCE, "-5 days to go", "general", 1, 1, 0)],
+        since=SINCE,
+        until=UNTIL,
+        meetings=[MeetingFigures(SINCE, "-5 days to go", "general", 1, 1, 0)],
         talks=[{"date": SINCE, "title": "+1 for linked data", "presenter": '=HYPERLINK("https://evil.example","Ann")'}],
         regions={"@home": 1, "Europe": 2},
-    )  # fmt: skip
+    )
     rows = list(csv.reader(io.StringIO(report_csv(report))))
     assert ["2025-02-01", "'-5 days to go", "general", "1", "1", "0"] in rows
-    assert ["2025-02-01", "'+1 for linked data", "'=HYPERLINK(\"https://evil.example\",\"Ann\")"] in rows
+    assert ["2025-02-01", "'+1 for linked data", '\'=HYPERLINK("https://evil.example","Ann")'] in rows
     assert ["'@home", "1"] in rows and ["Europe", "2"] in rows
+
 
 async def test_the_database_gives_the_same_figures(sessions):
     async with sessions() as session:
@@ -75,7 +88,11 @@ async def test_the_database_gives_the_same_figures(sessions):
     csv_text = report_csv(report)
     assert "general,16.5" in csv_text and "guest-presentation,24.0" in csv_text and "pickup rate,0.75" in csv_text
     svg = attendance_chart(report)
-    assert svg.startswith("<svg") and 'role="img"' in svg and "<title id=\"chart-title\">Attendance per meeting</title>" in svg
+    assert (
+        svg.startswith("<svg")
+        and 'role="img"' in svg
+        and '<title id="chart-title">Attendance per meeting</title>' in svg
+    )
     assert svg.count("<rect") == 7
 
 
@@ -84,7 +101,9 @@ async def test_meetings_still_to_come_are_left_out(sessions):
     async with sessions() as session:
         sig_id = await seed(session)
         soon = utcnow() + timedelta(days=7)
-        upcoming = Meeting(sig_id=sig_id, kind="general", title="Next general", starts_at=soon, ends_at=soon + timedelta(hours=1))
+        upcoming = Meeting(
+            sig_id=sig_id, kind="general", title="Next general", starts_at=soon, ends_at=soon + timedelta(hours=1)
+        )
         session.add(upcoming)
         await session.flush()
         presenter_id = await session.scalar(select(Member.id).where(Member.sig_id == sig_id).limit(1))

@@ -20,11 +20,23 @@ def seeded(service):
         assert organizer.post("/members", json=body).status_code == 201
     ids = {}
     for day, kind, title, attendees in MEETINGS:
-        meeting = organizer.post("/meetings", json={"kind": kind, "title": title, "starts_at": at(day).isoformat(),
-                                                    "ends_at": at(day).replace(hour=18).isoformat()}).json()  # fmt: skip
+        meeting = organizer.post(
+            "/meetings",
+            json={
+                "kind": kind,
+                "title": title,
+                "starts_at": at(day).isoformat(),
+                "ends_at": at(day).replace(hour=18).isoformat(),
+            },
+        ).json()
         ids[title] = meeting["id"]
         roster = "name,email\n" + "".join(f"Report member {n},report{n}@example.org\n" for n in sorted(attendees))
-        assert organizer.post(f"/meetings/{meeting['id']}/roster", content=roster.encode(), headers={"content-type": "text/csv"}).status_code == 200
+        assert (
+            organizer.post(
+                f"/meetings/{meeting['id']}/roster", content=roster.encode(), headers={"content-type": "text/csv"}
+            ).status_code
+            == 200
+        )
     members = {m["email"]: m["id"] for m in organizer.get("/members").json()}
     for meeting, title, presenter in TALKS:
         talk = {"title": title, "presenter_id": members[f"report{presenter}@example.org"]}
@@ -39,15 +51,18 @@ def test_the_api_gives_the_hand_counted_figures(service, seeded):
     assert (report["new_members"], report["returning_members"], report["presenters"]) == (24, 10, 2)
     assert report["regions"] == {"Americas": 12, "not stated": 12, "Europe": 8, "Asia": 2}
     talks = [(talk["date"], talk["title"], talk["presenter"]) for talk in report["talks"]]
-    assert talks == [("2025-02-20", "Talk A", "Report member 21"), ("2025-04-05", "Talk C", "Report member 21"),
-                     ("2025-04-20", "Talk B", "Report member 26")]  # fmt: skip
+    assert talks == [
+        ("2025-02-20", "Talk A", "Report member 21"),
+        ("2025-04-05", "Talk C", "Report member 21"),
+        ("2025-04-20", "Talk B", "Report member 26"),
+    ]
     assert (report["badges_offered"], report["pickup_rate"]) == (0, None)  # no member has a wallet here
     exported = service.client(organizer=True).get("/reports/health.csv", params=PERIOD)
     assert exported.headers["content-type"].startswith("text/csv")
     assert ["general", "16.5"] in list(csv.reader(io.StringIO(exported.text)))
     chart = service.client(organizer=True).get("/reports/health/attendance.svg", params=PERIOD)
     assert chart.headers["content-type"] == "image/svg+xml" and chart.text.count("<rect") == 7
-    assert 'role="img"' in chart.text and "<desc id=\"chart-desc\">2025-02-05 February general: 15;" in chart.text
+    assert 'role="img"' in chart.text and '<desc id="chart-desc">2025-02-05 February general: 15;' in chart.text
 
 
 @pytest.mark.parametrize(
@@ -90,4 +105,3 @@ def test_the_terminal_report(service, seeded, tmp_path):
     shown = service.command("report", "--since", PERIOD["since"], "--until", PERIOD["until"], "--csv", str(path))
     assert "16.5" in shown and "24" in shown and "24 new, 10 returning" in shown
     assert "general,16.5" in path.read_text()
-

@@ -27,7 +27,9 @@ def agent_with_a_proof_request(request: httpx.Request) -> httpx.Response:
     if request.url.path.startswith("/anoncreds/revocation/active-registry/"):
         return httpx.Response(200, json={"result": {"revoc_reg_id": "r"}})
     if request.url.path == f"/present-proof-2.0/records/{PROOF_REQUEST}":
-        return httpx.Response(200, json={"pres_ex_id": PROOF_REQUEST, "connection_id": "conn-first", "state": "done", "verified": "true"})
+        return httpx.Response(
+            200, json={"pres_ex_id": PROOF_REQUEST, "connection_id": "conn-first", "state": "done", "verified": "true"}
+        )
     return httpx.Response(404, json={"detail": "not found"})
 
 
@@ -36,12 +38,28 @@ async def test_anoncreds_answers_each_sigs_organizers_for_their_own_sig_only(tmp
     state = app.state.service
     first_sig = (await state.issuers.first()).sig_id
     async with state.sessions() as session:
-        session.add(Member(sig_id=first_sig, name="First", email="first@example.org", claim_token_hash="t-first", connection_id="conn-first"))
+        session.add(
+            Member(
+                sig_id=first_sig,
+                name="First",
+                email="first@example.org",
+                claim_token_hash="t-first",
+                connection_id="conn-first",
+            )
+        )
         other = await create_sig(session, "Other SIG")
-        account = await create_account(session, other.id, "other@example.org", "a long enough password", actor="test", min_score=3)
+        account = await create_account(
+            session, other.id, "other@example.org", "a long enough password", actor="test", min_score=3
+        )
         _record, other_key = await create_api_key(session, account, "test", actor="test")
         session.add_all(
-            AnonCredsDefinition(sig_id=first_sig, kind=kind, issuer_did="Th7MpTaRZVRYnPiabds81Y", schema_id=f"s-{kind}", cred_def_id=f"c-{kind}")
+            AnonCredsDefinition(
+                sig_id=first_sig,
+                kind=kind,
+                issuer_did="Th7MpTaRZVRYnPiabds81Y",
+                schema_id=f"s-{kind}",
+                cred_def_id=f"c-{kind}",
+            )
             for kind in ("membership", "attendance", "presenter", "participation")
         )
         await session.commit()
@@ -55,12 +73,19 @@ async def test_anoncreds_answers_each_sigs_organizers_for_their_own_sig_only(tmp
         assert (await first.get("/anoncreds/definitions")).json()["attendance"]["cred_def_id"] == "c-attendance"
         for path in (f"/anoncreds/proof-requests/{PROOF_REQUEST}", "/anoncreds/definitions"):
             refused = await second.get(path)
-            assert refused.status_code == 404 and "c-attendance" not in refused.text and "conn-first" not in refused.text, path
+            assert (
+                refused.status_code == 404 and "c-attendance" not in refused.text and "conn-first" not in refused.text
+            ), path
         assert "choose the AnonCreds format" in (await second.get("/anoncreds/definitions")).json()["detail"]
-        assert (await first.put("/sig/badge-formats", json={"formats": ["ld_proof", "anoncreds"]})).json()["formats"] == ["ld_proof", "anoncreds"]
+        assert (await first.put("/sig/badge-formats", json={"formats": ["ld_proof", "anoncreds"]})).json()[
+            "formats"
+        ] == ["ld_proof", "anoncreds"]
         # The other SIG may choose AnonCreds too (registering its own definitions): not here, where
         # the fake agent has no ledger to register on; its choice is refused, and nothing changes.
-        assert (await second.get("/sig/badge-formats")).json() == {"formats": ["ld_proof"], "available": ["ld_proof", "anoncreds"]}
+        assert (await second.get("/sig/badge-formats")).json() == {
+            "formats": ["ld_proof"],
+            "available": ["ld_proof", "anoncreds"],
+        }
         refused = await second.put("/sig/badge-formats", json={"formats": ["anoncreds"]})
         assert refused.status_code == 502 and "agent error" in refused.json()["detail"]
         assert (await second.get("/sig/badge-formats")).json()["formats"] == ["ld_proof"]

@@ -5,9 +5,9 @@ with one SIG's API key or dashboard session on the other SIG's objects, in both 
 Alpha's organizer here is the service's admin key: it is an organizer of the first SIG only.
 """
 
-from contextlib import closing
 import uuid
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass
 
 import httpx
@@ -27,19 +27,42 @@ pytestmark = pytest.mark.agents  # starts the service or agents itself
 # Every route nobody needs to be an organizer for. A new route is either here, on purpose, or an
 # organizer route, and then the isolation test below calls it.
 PUBLIC_ROUTES = {
-    ("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/sigs"), ("GET", "/sigs/{sig}"), ("GET", "/issuer"),
-    ("GET", "/contexts/{name}"), ("GET", "/sigs/{sig}/achievements/{kind}"), ("GET", "/achievements/{kind}"),
-    ("GET", "/schemas/subjects/{kind}.schema.json"), ("GET", "/i/{token}"), ("GET", "/c/{token}/qr.svg"),
-    ("GET", "/c/{token}"), ("GET", "/c/{token}/badges/{badge_id}.json"), ("PUT", "/c/{token}/did"),
-    ("GET", "/d/{door_token}/qr.svg"), ("GET", "/d/{door_token}"), ("POST", "/d/{door_token}"),
-    ("GET", "/status/{sig}/{purpose}/{number}"), ("GET", "/status/{purpose}/{number}"),
-    ("POST", "/proof-requests"), ("GET", "/proof-requests/{request_id}"), ("GET", "/p/{request_id}"),
-    ("GET", "/p/{request_id}/qr.svg"), ("POST", "/credentials/verify"), ("POST", "/presentations/verify"),
-    ("POST", "/webhooks/topic/{topic}/"), ("GET", "/login"), ("POST", "/login"), ("POST", "/logout"),
-    ("GET", "/verify"), ("POST", "/verify"), ("GET", "/.well-known/did.json"), ("GET", "/did.json"),
+    ("GET", "/healthz"),
+    ("GET", "/readyz"),
+    ("GET", "/sigs"),
+    ("GET", "/sigs/{sig}"),
+    ("GET", "/issuer"),
+    ("GET", "/contexts/{name}"),
+    ("GET", "/sigs/{sig}/achievements/{kind}"),
+    ("GET", "/achievements/{kind}"),
+    ("GET", "/schemas/subjects/{kind}.schema.json"),
+    ("GET", "/i/{token}"),
+    ("GET", "/c/{token}/qr.svg"),
+    ("GET", "/c/{token}"),
+    ("GET", "/c/{token}/badges/{badge_id}.json"),
+    ("PUT", "/c/{token}/did"),
+    ("GET", "/d/{door_token}/qr.svg"),
+    ("GET", "/d/{door_token}"),
+    ("POST", "/d/{door_token}"),
+    ("GET", "/status/{sig}/{purpose}/{number}"),
+    ("GET", "/status/{purpose}/{number}"),
+    ("POST", "/proof-requests"),
+    ("GET", "/proof-requests/{request_id}"),
+    ("GET", "/p/{request_id}"),
+    ("GET", "/p/{request_id}/qr.svg"),
+    ("POST", "/credentials/verify"),
+    ("POST", "/presentations/verify"),
+    ("POST", "/webhooks/topic/{topic}/"),
+    ("GET", "/login"),
+    ("POST", "/login"),
+    ("POST", "/logout"),
+    ("GET", "/verify"),
+    ("POST", "/verify"),
+    ("GET", "/.well-known/did.json"),
+    ("GET", "/did.json"),
     ("GET", "/sigs/{sig}/did.json"),
     ("POST", "/oauth/token"),  # authenticates the organizer key it is given; its token is that key's SIG's
-}  # fmt: skip
+}
 
 # How each path parameter names the other SIG's object.
 PATH_VALUES: dict[str, Callable[[SeededSig], object]] = {
@@ -58,20 +81,34 @@ QUERY_VALUES: dict[str, Callable[[SeededSig], str]] = {
 }
 # Routes without a path parameter whose request names the other SIG's object all the same.
 NAMES_OWNER_IN_BODY = {
-    ("POST", "/credentials/status"), ("GET", "/credentials/status"), ("POST", "/anoncreds/credentials"),
+    ("POST", "/credentials/status"),
+    ("GET", "/credentials/status"),
+    ("POST", "/anoncreds/credentials"),
     ("POST", "/anoncreds/proof-requests"),
-}  # fmt: skip
+}
 CSV = "name,email\nIntruder,intruder@example.org\n"
 # What every organizer route that changes something is sent (httpx keyword arguments): enough to
 # reach the SIG check, never stopped earlier by a malformed request.
 REQUESTS: dict[tuple[str, str], Callable[[SeededSig], dict]] = {
-    ("POST", "/meetings"): lambda owner: {"json": {
-        "kind": "general", "title": "New meeting", "starts_at": "2026-02-01T17:00:00Z", "ends_at": "2026-02-01T18:00:00Z"}},
-    ("POST", "/meetings/{meeting_id}/talks"): lambda owner: {"json": {"title": "Intrusion", "presenter_id": owner.member_id}},
-    ("POST", "/members"): lambda owner: {"json": {"name": "New member", "email": f"new-{uuid.uuid4().hex[:8]}@example.org"}},
+    ("POST", "/meetings"): lambda owner: {
+        "json": {
+            "kind": "general",
+            "title": "New meeting",
+            "starts_at": "2026-02-01T17:00:00Z",
+            "ends_at": "2026-02-01T18:00:00Z",
+        }
+    },
+    ("POST", "/meetings/{meeting_id}/talks"): lambda owner: {
+        "json": {"title": "Intrusion", "presenter_id": owner.member_id}
+    },
+    ("POST", "/members"): lambda owner: {
+        "json": {"name": "New member", "email": f"new-{uuid.uuid4().hex[:8]}@example.org"}
+    },
     ("POST", "/meetings/{meeting_id}/roster"): lambda owner: {"content": CSV, "headers": {"content-type": "text/csv"}},
     ("POST", "/meetings/{meeting_id}/door"): lambda owner: {"json": {}},
-    ("POST", "/credentials/status"): lambda owner: {"json": {"credentialId": owner.credential_id, "action": "revoke", "reason": "intrusion"}},
+    ("POST", "/credentials/status"): lambda owner: {
+        "json": {"credentialId": owner.credential_id, "action": "revoke", "reason": "intrusion"}
+    },
     ("POST", "/credentials/issue"): lambda owner: {"json": {"credential": attendance_credential()}},
     ("POST", "/meetings/{meeting_id}/issue"): lambda owner: {},
     ("POST", "/members/{member_id}/membership"): lambda owner: {"json": {"valid_until": "2030-01-01T00:00:00Z"}},
@@ -79,24 +116,40 @@ REQUESTS: dict[tuple[str, str], Callable[[SeededSig], dict]] = {
     ("PUT", "/members/{member_id}/did"): lambda owner: {"json": {"did": None}},
     ("DELETE", "/members/{member_id}/wallet"): lambda owner: {},
     ("DELETE", "/organizer-keys/{key_id}"): lambda owner: {},
-    ("POST", "/anoncreds/credentials"): lambda owner: {"json": {"kind": "attendance", "member_id": owner.member_id, "meeting_id": owner.meeting_id}},
+    ("POST", "/anoncreds/credentials"): lambda owner: {
+        "json": {"kind": "attendance", "member_id": owner.member_id, "meeting_id": owner.meeting_id}
+    },
     ("POST", "/anoncreds/credentials/{credential_id}/revoke"): lambda owner: {},
     ("POST", "/anoncreds/proof-requests"): lambda owner: {"json": {"kind": "attendance", "member_id": owner.member_id}},
     ("POST", "/anoncreds/badges/{badge_id}/revoke"): lambda owner: {"json": {"reason": "intrusion"}},
     ("PUT", "/sig/badge-formats"): lambda owner: {"json": {"formats": ["ld_proof"]}},  # the caller's own SIG
     ("POST", "/dashboard/badge-formats"): lambda owner: {"data": {"formats": "ld_proof"}},
-    ("POST", "/dashboard/meetings"): lambda owner: {"data": {
-        "kind": "general", "title": "New meeting", "starts_at": "2026-02-01T17:00", "ends_at": "2026-02-01T18:00"}},
-    ("POST", "/dashboard/meetings/{meeting_id}/talks"): lambda owner: {"data": {"title": "Intrusion", "presenter_id": owner.member_id}},
-    ("POST", "/dashboard/meetings/{meeting_id}/roster"): lambda owner: {"files": {"file": ("roster.csv", CSV.encode(), "text/csv")}},
+    ("POST", "/dashboard/meetings"): lambda owner: {
+        "data": {
+            "kind": "general",
+            "title": "New meeting",
+            "starts_at": "2026-02-01T17:00",
+            "ends_at": "2026-02-01T18:00",
+        }
+    },
+    ("POST", "/dashboard/meetings/{meeting_id}/talks"): lambda owner: {
+        "data": {"title": "Intrusion", "presenter_id": owner.member_id}
+    },
+    ("POST", "/dashboard/meetings/{meeting_id}/roster"): lambda owner: {
+        "files": {"file": ("roster.csv", CSV.encode(), "text/csv")}
+    },
     ("POST", "/dashboard/meetings/{meeting_id}/roster/import"): lambda owner: {"data": {"roster": CSV}},
     ("POST", "/dashboard/meetings/{meeting_id}/issue"): lambda owner: {},
-    ("POST", "/dashboard/badges/{badge_id}/status"): lambda owner: {"data": {"action": "revoke", "reason": "intrusion"}},
+    ("POST", "/dashboard/badges/{badge_id}/status"): lambda owner: {
+        "data": {"action": "revoke", "reason": "intrusion"}
+    },
     ("POST", "/dashboard/meetings/{meeting_id}/door"): lambda owner: {},
     ("POST", "/dashboard/organizers/{organizer_id}/disable"): lambda owner: {},
     ("POST", "/dashboard/organizers/{organizer_id}/enable"): lambda owner: {},
-    ("POST", "/dashboard/account/password"): lambda owner: {"data": {"current_password": "not it", "new_password": "no change made"}},  # the caller's own
-}  # fmt: skip
+    ("POST", "/dashboard/account/password"): lambda owner: {
+        "data": {"current_password": "not it", "new_password": "no change made"}
+    },  # the caller's own
+}
 
 
 @dataclass(frozen=True)
@@ -134,11 +187,17 @@ def application_routes() -> tuple[list[Route], set[tuple[str, str]]]:
         calls = set(_calls(dependant))
         for method in route.methods:
             if require_organizer in calls or signed_in_organizer in calls:
-                organizer.append(Route(
-                    method, route.path, "key" if require_organizer in calls else "session",
-                    tuple(sorted({p.name for p in _params(dependant, "path_params")})),
-                    tuple(sorted({q.name for q in _params(dependant, "query_params") if q.field_info.is_required()})),
-                ))  # fmt: skip
+                organizer.append(
+                    Route(
+                        method,
+                        route.path,
+                        "key" if require_organizer in calls else "session",
+                        tuple(sorted({p.name for p in _params(dependant, "path_params")})),
+                        tuple(
+                            sorted({q.name for q in _params(dependant, "query_params") if q.field_info.is_required()})
+                        ),
+                    )
+                )
             else:
                 public.add((method, route.path))
     return organizer, public
@@ -148,7 +207,9 @@ ORGANIZER_ROUTES, OTHER_ROUTES = application_routes()
 
 
 def test_every_route_is_public_on_purpose_or_an_organizer_route():
-    assert OTHER_ROUTES == PUBLIC_ROUTES, "a new route: add it to PUBLIC_ROUTES if anyone may call it, else make it an organizer route"
+    assert OTHER_ROUTES == PUBLIC_ROUTES, (
+        "a new route: add it to PUBLIC_ROUTES if anyone may call it, else make it an organizer route"
+    )
     assert len(ORGANIZER_ROUTES) >= 40
 
 
@@ -157,7 +218,9 @@ def request_for(route: Route, owner: SeededSig) -> tuple[str, dict]:
     missing = [name for name in (*route.path_params, *route.query_params) if name not in PATH_VALUES | QUERY_VALUES]
     assert not missing, f"{route.method} {route.path}: no object of the other SIG for {missing}: add one to this test"
     if route.method not in ("GET", "HEAD"):
-        assert (route.method, route.path) in REQUESTS, f"{route.method} {route.path}: add the request it is sent to REQUESTS"
+        assert (route.method, route.path) in REQUESTS, (
+            f"{route.method} {route.path}: add the request it is sent to REQUESTS"
+        )
     url = route.path.format(**{name: PATH_VALUES[name](owner) for name in route.path_params})
     kwargs = REQUESTS.get((route.method, route.path), lambda _owner: {})(owner)
     kwargs.setdefault("params", {}).update({name: QUERY_VALUES[name](owner) for name in route.query_params})
@@ -171,7 +234,10 @@ def test_no_organizer_endpoint_reads_or_changes_another_sigs_objects(sigs_servic
     api_key = caller.api_key if caller is beta else sigs_service.api_key  # the admin key is alpha's organizer
     session, csrf = sign_in(sigs_service, caller)
     problems = []
-    with closing(session), httpx.Client(base_url=sigs_service.url, headers={"X-API-Key": api_key}, timeout=30) as by_key:
+    with (
+        closing(session),
+        httpx.Client(base_url=sigs_service.url, headers={"X-API-Key": api_key}, timeout=30) as by_key,
+    ):
         for route in ORGANIZER_ROUTES:
             url, kwargs = request_for(route, owner)
             if route.by == "session" and route.method == "POST":  # the caller's own, valid CSRF token
@@ -179,7 +245,11 @@ def test_no_organizer_endpoint_reads_or_changes_another_sigs_objects(sigs_servic
             client = by_key if route.by == "key" else session
             answer = client.request(route.method, url, **kwargs)
             sent = f"{url} {kwargs}".lower()  # a refusal may repeat what was asked, which is no leak
-            leaked = [secret for secret in owner.secrets if secret.lower() in answer.text.lower() and secret.lower() not in sent]
+            leaked = [
+                secret
+                for secret in owner.secrets
+                if secret.lower() in answer.text.lower() and secret.lower() not in sent
+            ]
             if leaked:
                 problems.append(f"{route.method} {url}: {answer.status_code} shows {leaked}")
             if route.names_owner() and answer.status_code not in (403, 404):

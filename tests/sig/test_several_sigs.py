@@ -2,12 +2,11 @@
 under its own DID (VC-API, badge files, DIDComm batches), verifiers know them all, status lists
 and achievements are per SIG, and the command line and the sign-in ask which SIG when it matters."""
 
-import pytest
-
-from contextlib import closing
 import re
+from contextlib import closing
 
 import httpx
+import pytest
 from playwright.sync_api import expect
 
 from ..issuance.didcomm import claim_token, connect_wallet, stored_credentials
@@ -59,7 +58,9 @@ def test_each_sig_issues_under_its_own_did_and_cannot_revoke_the_others(sigs_ser
 def test_a_badge_file_is_signed_by_its_sigs_did_with_its_achievement(sigs_service, two_sigs):
     _alpha, beta = two_sigs
     with beta.client(sigs_service) as organizer:
-        badge = organizer.post(f"/members/{beta.member_id}/membership", json={"valid_until": "2030-01-01T00:00:00Z"}).json()
+        badge = organizer.post(
+            f"/members/{beta.member_id}/membership", json={"valid_until": "2030-01-01T00:00:00Z"}
+        ).json()
         claim_url = f"{sigs_service.url}/c/{claim_token(sigs_service, {'id': beta.member_id}, organizer)}"
     credential = httpx.get(f"{claim_url}/badges/{badge['badge_id']}.json", timeout=30).json()
     assert credential["issuer"]["id"] == beta.did and credential["issuer"]["name"] == "Beta Imaging SIG"
@@ -77,17 +78,34 @@ def test_a_meeting_batch_reaches_a_wallet_signed_by_the_meetings_sig(sigs_servic
     wallet.start()
     try:
         with beta.client(sigs_service) as organizer:
-            meeting = organizer.post("/meetings", json={
-                "kind": "subgroup", "title": "Beta imaging subgroup", "starts_at": "2026-03-02T17:00:00Z", "ends_at": "2026-03-02T18:00:00Z",
-            }).json()  # fmt: skip
+            meeting = organizer.post(
+                "/meetings",
+                json={
+                    "kind": "subgroup",
+                    "title": "Beta imaging subgroup",
+                    "starts_at": "2026-03-02T17:00:00Z",
+                    "ends_at": "2026-03-02T18:00:00Z",
+                },
+            ).json()
             roster = "name,email\nWanda Wallet,wanda@example.org\n"
             organizer.post(f"/meetings/{meeting['id']}/roster", content=roster, headers={"content-type": "text/csv"})
-            wanda = next(member for member in organizer.get("/members").json() if member["email"] == "wanda@example.org")
+            wanda = next(
+                member for member in organizer.get("/members").json() if member["email"] == "wanda@example.org"
+            )
             connect_wallet(sigs_service, wallet, claim_token(sigs_service, wanda, organizer))
             assert organizer.post(f"/meetings/{meeting['id']}/issue").status_code == 202
-            wait_for(lambda: organizer.get(f"/meetings/{meeting['id']}/badges").json()["counts"]["issued"] == 1, "the badge issued")
-        (stored,) = [c for c in stored_credentials(wallet) if c["credentialSubject"]["achievement"]["achievementType"] == "ext:Attendance"]
-        assert stored["issuer"]["id"] == beta.did and stored["credentialStatus"]["statusListCredential"].startswith(f"{sigs_service.url}/status/beta/")
+            wait_for(
+                lambda: organizer.get(f"/meetings/{meeting['id']}/badges").json()["counts"]["issued"] == 1,
+                "the badge issued",
+            )
+        (stored,) = [
+            c
+            for c in stored_credentials(wallet)
+            if c["credentialSubject"]["achievement"]["achievementType"] == "ext:Attendance"
+        ]
+        assert stored["issuer"]["id"] == beta.did and stored["credentialStatus"]["statusListCredential"].startswith(
+            f"{sigs_service.url}/status/beta/"
+        )
         assert verify(sigs_service, stored)["verified"]
     finally:
         wallet.stop()
@@ -96,11 +114,16 @@ def test_a_meeting_batch_reaches_a_wallet_signed_by_the_meetings_sig(sigs_servic
 def test_public_urls_name_each_sig(sigs_service, two_sigs):
     alpha, beta = two_sigs
     public = sigs_service.client()
-    assert [(sig["slug"], sig["did"]) for sig in public.get("/sigs").json()] == [(alpha.slug, alpha.did), ("beta", beta.did)]
+    assert [(sig["slug"], sig["did"]) for sig in public.get("/sigs").json()] == [
+        (alpha.slug, alpha.did),
+        ("beta", beta.did),
+    ]
     assert public.get("/sigs/beta").json()["profile"]["name"] == "Beta Imaging SIG"
     assert public.get("/issuer").json()["did"] == alpha.did  # the first SIG's, as before there were several
     achievement = public.get("/sigs/beta/achievements/attendance").json()
-    assert achievement["id"] == f"{sigs_service.url}/sigs/beta/achievements/attendance" and "Beta Imaging SIG" in str(achievement)
+    assert achievement["id"] == f"{sigs_service.url}/sigs/beta/achievements/attendance" and "Beta Imaging SIG" in str(
+        achievement
+    )
     for unknown in ("/sigs/nope", "/sigs/nope/achievements/attendance", "/status/nope/revocation/1"):
         answer = public.get(unknown)
         assert answer.status_code == 404 and "no SIG 'nope'" in answer.json()["detail"], unknown
@@ -138,7 +161,9 @@ def test_organizers_sign_in_to_their_own_sig(sigs_service, two_sigs):
         form = browser.get("/login").text
         assert '<option value="beta">Beta Imaging SIG</option>' in form
         credentials = {"csrf_token": csrf_token(form), "email": alpha.email, "password": ORGANIZER_PASSWORD}
-        assert browser.post("/login", data={**credentials, "sig": "beta"}).status_code == 401  # alpha's organizer, not beta's
+        assert (
+            browser.post("/login", data={**credentials, "sig": "beta"}).status_code == 401
+        )  # alpha's organizer, not beta's
         unnamed = browser.post("/login", data=credentials)
         assert unnamed.status_code == 422 and "Choose your SIG" in unnamed.text
     session, _csrf = sign_in(sigs_service, beta)
@@ -156,18 +181,26 @@ def test_urls_from_before_sigs_had_their_own_still_answer(sigs_service, two_sigs
         sigs_service.execute(
             "INSERT INTO status_lists (sig_id, purpose, number, bits, unscoped_url, updated_at) "
             "VALUES (:sig, :purpose, 99, :bits, :yes, CURRENT_TIMESTAMP)",
-            sig=sig_id, purpose=purpose, bits=bytes(16384), yes=True,
-        )  # fmt: skip
+            sig=sig_id,
+            purpose=purpose,
+            bits=bytes(16384),
+            yes=True,
+        )
     public = sigs_service.client()
     old = public.get("/status/revocation/99")
-    assert old.status_code == 200 and (old.json()["id"], old.json()["issuer"]) == (f"{sigs_service.url}/status/revocation/99", alpha.did)
+    assert old.status_code == 200 and (old.json()["id"], old.json()["issuer"]) == (
+        f"{sigs_service.url}/status/revocation/99",
+        alpha.did,
+    )
     assert public.get(f"/status/{alpha.slug}/revocation/99").status_code == 404  # one list, one URL
     achievement = public.get("/achievements/attendance").json()
     assert achievement["id"] == f"{sigs_service.url}/achievements/attendance"
     assert achievement["name"] == public.get(f"/sigs/{alpha.slug}/achievements/attendance").json()["name"]
 
 
-def test_in_the_browser_the_sign_in_asks_for_the_sig_and_the_dashboard_shows_only_it(sigs_service, two_sigs, browser, backend):
+def test_in_the_browser_the_sign_in_asks_for_the_sig_and_the_dashboard_shows_only_it(
+    sigs_service, two_sigs, browser, backend
+):
     _alpha, beta = two_sigs
     page = browser.new_page(viewport={"width": 1000, "height": 900})
     page.goto(f"{sigs_service.url}/dashboard")

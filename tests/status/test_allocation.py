@@ -3,14 +3,14 @@
 import pytest
 from sqlalchemy import select
 
-from vc_service.status.models import STATUS_PURPOSES, StatusList
-from vc_service.status.service import StatusEntryRef, StatusError, allocate_status, change_status, status_entries
-from vc_service.status.bitstring import MIN_LIST_SIZE, empty_bitstring, get_bit
-
-from ..issuer.test_identity import FakeWallet
 from vc_service.issuer.identity import ensure_issuers
 from vc_service.settings import Settings
 from vc_service.sig.service import create_sig
+from vc_service.status.bitstring import MIN_LIST_SIZE, empty_bitstring, get_bit
+from vc_service.status.models import STATUS_PURPOSES, StatusList
+from vc_service.status.service import StatusEntryRef, StatusError, allocate_status, change_status, status_entries
+
+from ..issuer.test_identity import FakeWallet
 
 
 async def first_issuer(sessions):
@@ -33,7 +33,8 @@ async def test_a_revocation_flips_its_bit_and_is_recorded(sessions):
         ref = await allocate_status(session.bind, issuer.sig_id, issuer.slug, "urn:uuid:r")
         await change_status(session, issuer.sig_id, "urn:uuid:r", "revoke", "issued by mistake", "organizer")
         lists = {
-            row.purpose: row for row in await session.scalars(select(StatusList).where(StatusList.number == ref.list_number))
+            row.purpose: row
+            for row in await session.scalars(select(StatusList).where(StatusList.number == ref.list_number))
         }
     assert get_bit(lists["revocation"].bits, ref.list_index)
     assert not get_bit(lists["suspension"].bits, ref.list_index)
@@ -58,7 +59,9 @@ async def test_lists_published_before_sigs_had_urls_keep_them_and_take_no_new_en
     issuer = await first_issuer(sessions)
     async with sessions() as session:  # what migration 0008 leaves of a single-SIG database's list 1
         session.add_all(
-            StatusList(sig_id=issuer.sig_id, purpose=purpose, number=1, bits=bytes(empty_bitstring()), unscoped_url=True)
+            StatusList(
+                sig_id=issuer.sig_id, purpose=purpose, number=1, bits=bytes(empty_bitstring()), unscoped_url=True
+            )
             for purpose in STATUS_PURPOSES
         )
         await session.commit()

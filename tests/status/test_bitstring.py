@@ -2,7 +2,15 @@ import base64
 
 import pytest
 
-from vc_service.status.bitstring import MAX_LIST_SIZE, BitstringError, decode_list, empty_bitstring, encode_list, get_bit, set_bit
+from vc_service.status.bitstring import (
+    MAX_LIST_SIZE,
+    BitstringError,
+    decode_list,
+    empty_bitstring,
+    encode_list,
+    get_bit,
+    set_bit,
+)
 
 
 def test_bits_are_counted_from_the_left_of_the_first_byte():

@@ -74,8 +74,9 @@ def test_the_status_list_is_signed_public_cached_and_verifiable_elsewhere(servic
     assert len(bits) * 8 >= 131_072 and get_bit(bits, int(entry["statusListIndex"]))
     with wallet.admin() as admin:  # an independent agent checks the list's signature
         assert admin.post("/vc/credentials/verify", json={"verifiableCredential": status_list}).json()["verified"]
-    unchanged = service.client().get(entry["statusListCredential"].removeprefix(service.url),
-                                     headers={"if-none-match": response.headers["etag"]})  # fmt: skip
+    unchanged = service.client().get(
+        entry["statusListCredential"].removeprefix(service.url), headers={"if-none-match": response.headers["etag"]}
+    )
     assert unchanged.status_code == 304
 
 
@@ -109,10 +110,13 @@ def test_the_service_refuses_a_caller_supplied_status(service):
 def foreign_credential_with_status(wallet, status_list_url: str) -> dict:
     return wallet.sign_foreign_badge(
         credentialStatus={
-            "id": f"{status_list_url}#7", "type": "BitstringStatusListEntry", "statusPurpose": "revocation",
-            "statusListIndex": "7", "statusListCredential": status_list_url,
+            "id": f"{status_list_url}#7",
+            "type": "BitstringStatusListEntry",
+            "statusPurpose": "revocation",
+            "statusListIndex": "7",
+            "statusListCredential": status_list_url,
         }
-    )  # fmt: skip
+    )
 
 
 def test_an_unreachable_status_list_is_a_named_error(service, wallet):

@@ -93,25 +93,42 @@ def sign(wallet, document: dict) -> dict:
 
 
 def status_entry(url: str, index: int = 7) -> dict:
-    return {"id": f"{url}#{index}", "type": "BitstringStatusListEntry", "statusPurpose": "revocation",
-            "statusListIndex": str(index), "statusListCredential": url}  # fmt: skip
+    return {
+        "id": f"{url}#{index}",
+        "type": "BitstringStatusListEntry",
+        "statusPurpose": "revocation",
+        "statusListIndex": str(index),
+        "statusListCredential": url,
+    }
 
 
 def badge(wallet, did: str, *entries: dict) -> dict:
     """A foreign badge signed by the wallet under ``did``, with these status entries."""
-    return sign(wallet, attendance_credential(
-        id=f"urn:uuid:{uuid.uuid4()}", issuer={"id": did, "type": ["Profile"], "name": "Another SIG"},
-        validFrom="2026-11-20T17:00:00Z", credentialStatus=list(entries),
-    ))  # fmt: skip
+    return sign(
+        wallet,
+        attendance_credential(
+            id=f"urn:uuid:{uuid.uuid4()}",
+            issuer={"id": did, "type": ["Profile"], "name": "Another SIG"},
+            validFrom="2026-11-20T17:00:00Z",
+            credentialStatus=list(entries),
+        ),
+    )
 
 
 def status_list(url: str, did: str, encoded: str | None = None) -> dict:
     return {
-        "@context": [VCDM2], "id": url, "type": ["VerifiableCredential", "BitstringStatusListCredential"],
-        "issuer": did, "validFrom": "2026-11-20T17:00:00Z",
-        "credentialSubject": {"id": f"{url}#list", "type": "BitstringStatusList", "statusPurpose": "revocation",
-                              "encodedList": encoded or encode_list(empty_bitstring())},
-    }  # fmt: skip
+        "@context": [VCDM2],
+        "id": url,
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": did,
+        "validFrom": "2026-11-20T17:00:00Z",
+        "credentialSubject": {
+            "id": f"{url}#list",
+            "type": "BitstringStatusList",
+            "statusPurpose": "revocation",
+            "encodedList": encoded or encode_list(empty_bitstring()),
+        },
+    }
 
 
 def json_answer(document: dict, headers: dict | None = None):
@@ -254,9 +271,15 @@ def test_unsigned_and_foreign_status_lists_are_failed_status_checks(service, wal
     signed_by_other = sign(wallet, status_list(f"{base}/claimed", other))
     tampered = sign(wallet, status_list(f"{base}/tampered", did))
     tampered["credentialSubject"]["encodedList"] = encode_list(bytes([0xFF]) * (131_072 // 8))
-    strange_proof = {**status_list(f"{base}/strange", did), "proof": {
-        "type": "NoSuchSignature2099", "verificationMethod": f"{did}#{did.removeprefix('did:key:')}",
-        "proofPurpose": "assertionMethod", "proofValue": "z111"}}  # fmt: skip
+    strange_proof = {
+        **status_list(f"{base}/strange", did),
+        "proof": {
+            "type": "NoSuchSignature2099",
+            "verificationMethod": f"{did}#{did.removeprefix('did:key:')}",
+            "proofPurpose": "assertionMethod",
+            "proofValue": "z111",
+        },
+    }
     served = {
         "unsigned": (status_list(f"{base}/unsigned", did), f"is not signed by its issuer {did}"),
         "foreign": (sign(wallet, status_list(f"{base}/foreign", other)), "is not issued by the credential's issuer"),
@@ -297,17 +320,30 @@ def test_a_did_web_issuer_on_a_refused_destination_is_not_resolved(service, wall
 
         # A presentation: the agent would resolve its holder's key and its credentials' issuers.
         presentation = {
-            "@context": [VCDM2], "type": ["VerifiablePresentation"], "holder": did,
+            "@context": [VCDM2],
+            "type": ["VerifiablePresentation"],
+            "holder": did,
             "verifiableCredential": [credential],
-            "proof": {"type": "Ed25519Signature2020", "created": "2026-11-20T17:00:00Z", "proofPurpose": "authentication",
-                      "verificationMethod": f"{did}#key-1", "challenge": "c-1", "proofValue": "z111"},
-        }  # fmt: skip
+            "proof": {
+                "type": "Ed25519Signature2020",
+                "created": "2026-11-20T17:00:00Z",
+                "proofPurpose": "authentication",
+                "verificationMethod": f"{did}#key-1",
+                "challenge": "c-1",
+                "proofValue": "z111",
+            },
+        }
         with service.client() as client:
-            response = client.post("/presentations/verify", json={"verifiablePresentation": presentation, "options": {"challenge": "c-1"}})
+            response = client.post(
+                "/presentations/verify", json={"verifiablePresentation": presentation, "options": {"challenge": "c-1"}}
+            )
         assert response.status_code < 500, response.text
         verdict = response.json()
         assert verdict["verified"] is False, verdict
-        assert {"check": "presentation-proof", "message": f"the presentation's proof could not be checked: the DID document of {did} could not be fetched"} in verdict["errors"], verdict
+        assert {
+            "check": "presentation-proof",
+            "message": f"the presentation's proof could not be checked: the DID document of {did} could not be fetched",
+        } in verdict["errors"], verdict
         assert elsewhere.connections == 0
     finally:
         elsewhere.close()

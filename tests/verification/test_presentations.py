@@ -17,7 +17,9 @@ def holder_did(wallet) -> str:
 
 
 def badge_for(service, subject_did: str) -> dict:
-    credential = attendance_credential(**{"@context": [VCDM_1_1, "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]})
+    credential = attendance_credential(
+        **{"@context": [VCDM_1_1, "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]}
+    )
     credential["credentialSubject"]["id"] = subject_did
     response = service.client(organizer=True).post("/credentials/issue", json={"credential": credential})
     assert response.status_code == 201, response.text
@@ -26,14 +28,24 @@ def badge_for(service, subject_did: str) -> dict:
 
 def present(wallet, holder: str, credentials: list[dict], challenge: str = CHALLENGE) -> dict:
     presentation = {
-        "@context": [VCDM_1_1], "type": ["VerifiablePresentation"], "holder": holder, "verifiableCredential": credentials,
-    }  # fmt: skip
+        "@context": [VCDM_1_1],
+        "type": ["VerifiablePresentation"],
+        "holder": holder,
+        "verifiableCredential": credentials,
+    }
     with wallet.admin() as admin:
         response = admin.post(
             "/vc/presentations/prove",
-            json={"presentation": presentation, "options": {"challenge": challenge, "domain": DOMAIN,
-                  "proofType": "Ed25519Signature2020", "proofPurpose": "authentication"}},
-        )  # fmt: skip
+            json={
+                "presentation": presentation,
+                "options": {
+                    "challenge": challenge,
+                    "domain": DOMAIN,
+                    "proofType": "Ed25519Signature2020",
+                    "proofPurpose": "authentication",
+                },
+            },
+        )
     assert response.status_code in (200, 201), response.text
     return response.json()["verifiablePresentation"]
 
@@ -50,7 +62,14 @@ def test_a_holder_presenting_its_own_badge_verifies(service, wallet, holder_did)
     assert result.status_code == 200
     body = result.json()
     assert body["verified"] is True, body
-    assert {"presentation-proof", "challenge", "domain", "holder", "credential[0].proof", "credential[0].status"} <= set(body["checks"])
+    assert {
+        "presentation-proof",
+        "challenge",
+        "domain",
+        "holder",
+        "credential[0].proof",
+        "credential[0].status",
+    } <= set(body["checks"])
 
 
 def test_a_wrong_challenge_fails_by_name(service, wallet, holder_did):
@@ -79,7 +98,9 @@ def test_a_tampered_credential_inside_fails(service, wallet, holder_did):
 
 def test_a_revoked_credential_inside_fails_the_status_check(service, wallet, holder_did):
     badge = badge_for(service, holder_did)
-    service.client(organizer=True).post("/credentials/status", json={"credentialId": badge["id"], "action": "revoke", "reason": "test"})
+    service.client(organizer=True).post(
+        "/credentials/status", json={"credentialId": badge["id"], "action": "revoke", "reason": "test"}
+    )
     body = verify(service, present(wallet, holder_did, [badge])).json()
     assert body["verified"] is False
     assert [error["check"] for error in body["errors"]] == ["credential[0].status"]
@@ -89,7 +110,10 @@ def test_a_revoked_credential_inside_fails_the_status_check(service, wallet, hol
     "body",
     [
         {"verifiablePresentation": {"type": ["VerifiablePresentation"]}, "options": {"challenge": "c"}},
-        {"verifiablePresentation": {"@context": [VCDM_1_1], "type": ["VerifiablePresentation"], "proof": {}}, "options": {"challenge": "c"}},
+        {
+            "verifiablePresentation": {"@context": [VCDM_1_1], "type": ["VerifiablePresentation"], "proof": {}},
+            "options": {"challenge": "c"},
+        },
         {"verifiablePresentation": {"@context": [VCDM_1_1], "type": ["VerifiablePresentation"]}, "options": {}},
     ],
     ids=["no-context", "no-credentials", "no-challenge"],
@@ -101,9 +125,11 @@ def test_malformed_presentations_are_422(service, body):
 
 def _presentation(**overrides) -> dict:
     presentation = {
-        "@context": [VCDM_1_1], "type": ["VerifiablePresentation"], "proof": {"type": "Ed25519Signature2020"},
+        "@context": [VCDM_1_1],
+        "type": ["VerifiablePresentation"],
+        "proof": {"type": "Ed25519Signature2020"},
         "verifiableCredential": [{"@context": [VCDM_1_1]}],
-    }  # fmt: skip
+    }
     return {**presentation, **overrides}
 
 
@@ -119,9 +145,17 @@ def _presentation(**overrides) -> dict:
         (_presentation(termsOfUse=[{}]), "termsOfUse[0]"),
         (_presentation(termsOfUse={"id": "https://example.org/tou"}), "termsOfUse"),
     ],
-    ids=["context-number", "context-not-vc-first", "empty-type", "id-not-url", "empty-holder", "holder-without-id",
-         "empty-terms-of-use", "terms-of-use-without-type"],
-)  # fmt: skip
+    ids=[
+        "context-number",
+        "context-not-vc-first",
+        "empty-type",
+        "id-not-url",
+        "empty-holder",
+        "holder-without-id",
+        "empty-terms-of-use",
+        "terms-of-use-without-type",
+    ],
+)
 def test_what_vcdm_forbids_in_a_presentation_is_422_naming_the_field(service, presentation, field):
     body = {"verifiablePresentation": presentation, "options": {"challenge": "c"}}
     response = service.client().post("/presentations/verify", json=body)

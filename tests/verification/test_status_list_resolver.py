@@ -80,9 +80,16 @@ async def https_list_server(tmp_path, monkeypatch):
 
     async def answer(reader, writer) -> None:
         head = (await reader.readuntil(b"\r\n\r\n")).decode()
-        hosts.append(next(line.split(":", 1)[1].strip() for line in head.split("\r\n") if line.lower().startswith("host:")))
-        body = json.dumps({"issuer": ISSUER, "proof": {"verificationMethod": f"{ISSUER}#key"}, "credentialSubject": {
-            "statusPurpose": "revocation", "encodedList": encode_list(empty_bitstring())}}).encode()  # fmt: skip
+        hosts.append(
+            next(line.split(":", 1)[1].strip() for line in head.split("\r\n") if line.lower().startswith("host:"))
+        )
+        body = json.dumps(
+            {
+                "issuer": ISSUER,
+                "proof": {"verificationMethod": f"{ISSUER}#key"},
+                "credentialSubject": {"statusPurpose": "revocation", "encodedList": encode_list(empty_bitstring())},
+            }
+        ).encode()
         writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s" % (len(body), body))
         await writer.drain()
         writer.close()

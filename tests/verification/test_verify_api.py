@@ -10,9 +10,7 @@ from ..support import attendance_credential
 
 @pytest.fixture(scope="module")
 def signed(service) -> dict:
-    response = service.client(organizer=True).post(
-        "/credentials/issue", json={"credential": attendance_credential()}
-    )
+    response = service.client(organizer=True).post("/credentials/issue", json={"credential": attendance_credential()})
     assert response.status_code == 201, response.text
     return response.json()["verifiableCredential"]
 
@@ -70,9 +68,11 @@ def test_a_foreign_issuer_is_a_named_warning(service, wallet):
 
 def test_an_expired_credential_fails_the_validity_check(service):
     credential = attendance_credential(validFrom="2020-01-01T00:00:00Z", validUntil="2021-01-01T00:00:00Z")
-    signed = service.client(organizer=True).post("/credentials/issue", json={"credential": credential}).json()[
-        "verifiableCredential"
-    ]
+    signed = (
+        service.client(organizer=True)
+        .post("/credentials/issue", json={"credential": credential})
+        .json()["verifiableCredential"]
+    )
     body = verify(service, signed).json()
     assert body["verified"] is False
     assert body["errors"] == [{"check": "validity", "message": "expired at 2021-01-01T00:00:00Z (validUntil)"}]
@@ -80,9 +80,11 @@ def test_an_expired_credential_fails_the_validity_check(service):
 
 def test_a_not_yet_valid_credential_fails_the_validity_check(service):
     credential = attendance_credential(validFrom="2999-01-01T00:00:00Z")
-    signed = service.client(organizer=True).post("/credentials/issue", json={"credential": credential}).json()[
-        "verifiableCredential"
-    ]
+    signed = (
+        service.client(organizer=True)
+        .post("/credentials/issue", json={"credential": credential})
+        .json()["verifiableCredential"]
+    )
     body = verify(service, signed).json()
     assert body["verified"] is False
     assert body["errors"][0]["check"] == "validity"
@@ -139,7 +141,9 @@ def test_bad_request_bodies_get_422(service, body):
 @pytest.fixture(scope="module")
 def data_integrity_signed(service) -> dict:
     options = {"proofType": "DataIntegrityProof", "cryptosuite": "eddsa-jcs-2022"}
-    response = service.client(organizer=True).post("/credentials/issue", json={"credential": attendance_credential(), "options": options})
+    response = service.client(organizer=True).post(
+        "/credentials/issue", json={"credential": attendance_credential(), "options": options}
+    )
     assert response.status_code == 201, response.text
     return response.json()["verifiableCredential"]
 
@@ -162,13 +166,18 @@ PROOF_ALTERATIONS = {
     "proofValue-not-multibase": (lambda proof: proof.update(proofValue="not-base58!"), "proofValue is not"),
     "proofValue-too-short": (lambda proof: proof.update(proofValue="z3yMxJ"), "proofValue is not"),
     "proofValue-a-number": (lambda proof: proof.update(proofValue=7), "no proofValue"),
-    "previousProof": (lambda proof: proof.update(previousProof="urn:uuid:0b6f1f4e-6f0b-4bd5-9d8c-4c3c2a1e7d10"), "previousProof"),
+    "previousProof": (
+        lambda proof: proof.update(previousProof="urn:uuid:0b6f1f4e-6f0b-4bd5-9d8c-4c3c2a1e7d10"),
+        "previousProof",
+    ),
 }
 
 
 @pytest.mark.parametrize("alteration", PROOF_ALTERATIONS, ids=list(PROOF_ALTERATIONS))
 @pytest.mark.parametrize("suite", ["eddsa-jcs-2022", "Ed25519Signature2020"])
-def test_a_malformed_proof_is_a_failed_proof_check_not_an_agent_crash(service, signed, data_integrity_signed, suite, alteration):
+def test_a_malformed_proof_is_a_failed_proof_check_not_an_agent_crash(
+    service, signed, data_integrity_signed, suite, alteration
+):
     """Real proofs from the agent, then altered: the agent answers 500 to each (measured)."""
     change, named = PROOF_ALTERATIONS[alteration]
     answer = verify(service, _altered(data_integrity_signed if suite == "eddsa-jcs-2022" else signed, change))
@@ -195,12 +204,18 @@ def test_several_proofs_verify_when_each_does(service, signed, data_integrity_si
     credential["proof"] = [proof, broken]
     answer = verify(service, credential)
     assert answer.status_code == 400
-    assert answer.json()["errors"] == [{"check": "proof", "message": "proof[1]: the proof has no proofPurpose (or not as a string)"}]
+    assert answer.json()["errors"] == [
+        {"check": "proof", "message": "proof[1]: the proof has no proofPurpose (or not as a string)"}
+    ]
 
 
 def test_options_checks_runs_only_those_checks(service):
     expired = attendance_credential(validFrom="2020-01-01T00:00:00Z", validUntil="2021-01-01T00:00:00Z")
-    credential = service.client(organizer=True).post("/credentials/issue", json={"credential": expired}).json()["verifiableCredential"]
+    credential = (
+        service.client(organizer=True)
+        .post("/credentials/issue", json={"credential": expired})
+        .json()["verifiableCredential"]
+    )
     body = {"verifiableCredential": credential, "options": {"checks": ["proof"]}}
     answer = service.client().post("/credentials/verify", json=body)
     assert answer.status_code == 200, answer.text
@@ -211,7 +226,11 @@ def test_options_checks_runs_only_those_checks(service):
 
 @pytest.mark.parametrize(
     ("options", "named"),
-    [({"checks": ["proof", "credentialSchema"]}, "checks"), ({"challenge": "c"}, "challenge"), ({"domain": "example.org"}, "domain")],
+    [
+        ({"checks": ["proof", "credentialSchema"]}, "checks"),
+        ({"challenge": "c"}, "challenge"),
+        ({"domain": "example.org"}, "domain"),
+    ],
     ids=["unknown-check", "challenge", "domain"],
 )
 def test_verify_options_it_does_not_take_are_refused_by_name(service, signed, options, named):

@@ -9,9 +9,15 @@ from ..support import PROJECT_DIR, RunningService, allow_processes
 CHROMIUM = "/usr/bin/chromium"
 # Without the background-networking flags chromium keeps calling Google's hosts, which this closed network refuses.
 CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 SCREENSHOTS = PROJECT_DIR / "test-artifacts" / "screenshots"
 ORGANIZER_PASSWORD = "a long organizer password"
 

@@ -17,7 +17,9 @@ ROSTER = (
 LIVE = 60_000  # ms: badges travel over DIDComm to the wallet agent
 
 
-def test_an_organizer_issues_a_meeting_and_revokes_a_badge(service, wallet, browser, organizer_email, backend, tmp_path):
+def test_an_organizer_issues_a_meeting_and_revokes_a_badge(
+    service, wallet, browser, organizer_email, backend, tmp_path
+):
     page = sign_in(browser, service, organizer_email)
     expect(page.get_by_role("heading", name="Meetings")).to_be_visible()
 
@@ -49,8 +51,11 @@ def test_an_organizer_issues_a_meeting_and_revokes_a_badge(service, wallet, brow
     page.get_by_role("button", name="Add talk").click()
     expect(page.get_by_text("Compilers for everyone — Grace Hopper")).to_be_visible()
 
-    tokens = {email: claim_token(service, members[email]) for email in ("ada@example.org", "grace@example.org", "katherine@example.org")}
-    for email, token in tokens.items():
+    tokens = {
+        email: claim_token(service, members[email])
+        for email in ("ada@example.org", "grace@example.org", "katherine@example.org")
+    }
+    for token in tokens.values():
         connect_wallet(service, wallet, token)
 
     # Issue all: the page follows the progress by itself until every badge is in its wallet.
@@ -59,7 +64,11 @@ def test_an_organizer_issues_a_meeting_and_revokes_a_badge(service, wallet, brow
     screenshot(page, f"{backend}-meeting-issued")
     badge_ids = {int(row.get_attribute("id").removeprefix("badge-")) for row in page.locator("tr[id^=badge-]").all()}
     audited = service.client(organizer=True).get("/audit", params={"limit": 1000}).json()
-    assert badge_ids <= {e["detail"]["badge_id"] for e in audited if e["action"] == "credential.issued" and e["detail"].get("delivery") == "didcomm"}
+    assert badge_ids <= {
+        e["detail"]["badge_id"]
+        for e in audited
+        if e["action"] == "credential.issued" and e["detail"].get("delivery") == "didcomm"
+    }
 
     ada_row = page.locator("tr", has_text="Ada Lovelace")
     # Badges in wallets carry the revocation entry only: no Suspend button that would change nothing.
@@ -73,7 +82,12 @@ def test_an_organizer_issues_a_meeting_and_revokes_a_badge(service, wallet, brow
     screenshot(page, f"{backend}-meeting-revoked")
 
     # A verifier drops the files on the public verify page.
-    grace_badge = page.locator("tr", has_text="Grace Hopper").filter(has_text="attendance").get_attribute("id").removeprefix("badge-")
+    grace_badge = (
+        page.locator("tr", has_text="Grace Hopper")
+        .filter(has_text="attendance")
+        .get_attribute("id")
+        .removeprefix("badge-")
+    )
     verdicts = {}
     for name, email, badge_id in (("grace", "grace@example.org", grace_badge), ("ada", "ada@example.org", ada_badge)):
         credential = service.client().get(f"/c/{tokens[email]}/badges/{badge_id}.json").json()
@@ -123,11 +137,15 @@ def test_a_2_mb_roster_previews_and_imports(service, browser, organizer_email):
     """One roster size limit for the preview and the import step that posts it back (was 413 over 1 MB)."""
     meeting = create_meeting(service, title="Two megabyte call")
     rows = 10_000
-    roster = "name,email\n" + "".join(f"{'Long Name ' * 19}{index},big2mb{index}@example.org\n" for index in range(rows))
+    roster = "name,email\n" + "".join(
+        f"{'Long Name ' * 19}{index},big2mb{index}@example.org\n" for index in range(rows)
+    )
     assert len(roster.encode()) > 2_000_000
     page = sign_in(browser, service, organizer_email)
     page.goto(f"{service.url}/dashboard/meetings/{meeting['id']}")
-    page.get_by_label("Attendance CSV").set_input_files(files=[{"name": "big.csv", "mimeType": "text/csv", "buffer": roster.encode()}])
+    page.get_by_label("Attendance CSV").set_input_files(
+        files=[{"name": "big.csv", "mimeType": "text/csv", "buffer": roster.encode()}]
+    )
     page.get_by_role("button", name="Preview roster").click()
     expect(page.get_by_text(f"{rows} rows will be imported")).to_be_visible(timeout=LIVE)
     page.get_by_role("button", name=f"Import {rows} rows").click()

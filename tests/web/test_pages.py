@@ -24,7 +24,9 @@ def test_forms_without_the_sessions_csrf_token_are_refused(service, organizer_em
     with httpx.Client(base_url=service.url) as client:
         login_page = client.get("/login")
         token = re.search(r'name="csrf_token" value="([^"]+)"', login_page.text).group(1)
-        signed_in = client.post("/login", data={"csrf_token": token, "email": organizer_email, "password": ORGANIZER_PASSWORD})
+        signed_in = client.post(
+            "/login", data={"csrf_token": token, "email": organizer_email, "password": ORGANIZER_PASSWORD}
+        )
         assert signed_in.status_code == 303 and signed_in.headers["location"] == "/dashboard"
         form = {"kind": "general", "title": "Forged", "starts_at": "2026-11-20T17:00", "ends_at": "2026-11-20T18:00"}
         forged = client.post("/dashboard/meetings", data=form)
@@ -35,7 +37,10 @@ def test_forms_without_the_sessions_csrf_token_are_refused(service, organizer_em
         fresh = re.search(r'name="csrf_token" value="([^"]+)"', dashboard.text).group(1)
         created = client.post("/dashboard/meetings", data={**form, "csrf_token": fresh})
         assert created.status_code == 303 and created.headers["location"].startswith("/dashboard/meetings/")
-    assert httpx.post(f"{service.url}/login", data={"email": organizer_email, "password": ORGANIZER_PASSWORD}).status_code == 403
+    assert (
+        httpx.post(f"{service.url}/login", data={"email": organizer_email, "password": ORGANIZER_PASSWORD}).status_code
+        == 403
+    )
 
 
 def test_the_session_cookie_is_signed_and_http_only(service, organizer_email):
@@ -47,11 +52,24 @@ def test_the_session_cookie_is_signed_and_http_only(service, organizer_email):
 
 
 def test_the_claim_page_offers_the_wallet_and_the_files(service, browser, backend):
-    meeting = service.client(organizer=True).post(
-        "/meetings", json={"kind": "general", "title": "Claim page", "starts_at": "2026-11-20T17:00:00Z", "ends_at": "2026-11-20T18:00:00Z"}
-    ).json()
-    service.client(organizer=True).post(f"/meetings/{meeting['id']}/roster", content=b"name,email\nMo Member,mo@example.org\n",
-                                        headers={"content-type": "text/csv"})  # fmt: skip
+    meeting = (
+        service.client(organizer=True)
+        .post(
+            "/meetings",
+            json={
+                "kind": "general",
+                "title": "Claim page",
+                "starts_at": "2026-11-20T17:00:00Z",
+                "ends_at": "2026-11-20T18:00:00Z",
+            },
+        )
+        .json()
+    )
+    service.client(organizer=True).post(
+        f"/meetings/{meeting['id']}/roster",
+        content=b"name,email\nMo Member,mo@example.org\n",
+        headers={"content-type": "text/csv"},
+    )
     service.client(organizer=True).post(f"/meetings/{meeting['id']}/issue")
     token = claim_token(service, members_by_email(service)["mo@example.org"])
     page = browser.new_page(viewport={"width": 390, "height": 844})  # a phone
@@ -70,7 +88,9 @@ def test_the_verify_page_names_what_is_wrong_with_bad_input(service, browser, ba
     page.get_by_label("paste the JSON").fill("{not json")
     page.get_by_role("button", name="Verify").click()
     expect(page.get_by_role("alert")).to_contain_text("This is not JSON (line 1, column 2")
-    page.get_by_label("paste the JSON").fill('{"@context": ["https://example.org/unpinned"], "type": ["VerifiableCredential"]}')
+    page.get_by_label("paste the JSON").fill(
+        '{"@context": ["https://example.org/unpinned"], "type": ["VerifiableCredential"]}'
+    )
     page.get_by_role("button", name="Verify").click()
     expect(page.get_by_role("alert")).to_contain_text("not a credential this service can check")
     screenshot(page, f"{backend}-verify-bad-input")
@@ -80,8 +100,15 @@ def test_the_verify_page_names_what_is_wrong_with_bad_input(service, browser, ba
 def test_every_response_carries_the_security_headers(service):
     for path in ("/verify", "/login", "/issuer", "/status/revocation/999", "/nope"):
         headers = service.client().get(path).headers
-        assert "default-src 'self'" in headers["content-security-policy"] and "frame-ancestors 'none'" in headers["content-security-policy"]
-        assert (headers["x-content-type-options"], headers["x-frame-options"], headers["referrer-policy"]) == ("nosniff", "DENY", "no-referrer")
+        assert (
+            "default-src 'self'" in headers["content-security-policy"]
+            and "frame-ancestors 'none'" in headers["content-security-policy"]
+        )
+        assert (headers["x-content-type-options"], headers["x-frame-options"], headers["referrer-policy"]) == (
+            "nosniff",
+            "DENY",
+            "no-referrer",
+        )
     assert "strict-transport-security" not in service.client().get("/verify").headers  # plain http here
 
 
@@ -89,7 +116,9 @@ def test_the_pages_break_no_rule_of_their_policy(service, browser, organizer_ema
     """Chromium enforces the policy: a style, script or image it refuses shows as a console error."""
     page = sign_in(browser, service, organizer_email)
     refused = []
-    page.on("console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None)
+    page.on(
+        "console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None
+    )
     meeting_id = service.client(organizer=True).get("/meetings").json()[0]["id"]
     for path in ("/dashboard", f"/dashboard/meetings/{meeting_id}", "/dashboard/report", "/verify"):
         page.goto(f"{service.url}{path}")

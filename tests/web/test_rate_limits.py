@@ -27,10 +27,16 @@ def login_attempts(service: RunningService, forwarded_for: list[str]) -> list:
     Each names another account, so only the address limit can refuse them all."""
     with service.client() as client:
         answers = [
-            client.post("/login", data={"email": f"nobody-{uuid.uuid4().hex[:8]}@example.org", "password": "wrong"}, headers={"X-Forwarded-For": address})
+            client.post(
+                "/login",
+                data={"email": f"nobody-{uuid.uuid4().hex[:8]}@example.org", "password": "wrong"},
+                headers={"X-Forwarded-For": address},
+            )
             for address in forwarded_for
-        ]  # fmt: skip
-    return [(answer.status_code, answer.json().get("detail") if answer.status_code == 429 else None) for answer in answers]
+        ]
+    return [
+        (answer.status_code, answer.json().get("detail") if answer.status_code == 429 else None) for answer in answers
+    ]
 
 
 @pytest.fixture
@@ -39,7 +45,9 @@ def started(tmp_path, database_url):
     services = []
 
     def start(**extra_env: str) -> RunningService:
-        service = RunningService(data_dir=tmp_path / f"data{len(services)}", database_url=database_url, extra_env=extra_env)
+        service = RunningService(
+            data_dir=tmp_path / f"data{len(services)}", database_url=database_url, extra_env=extra_env
+        )
         services.append(service)
         service.start()
         return service
@@ -75,9 +83,13 @@ def test_two_controllers_on_one_database_share_the_login_limit(tmp_path, databas
     with controllers_sharing_an_agent(tmp_path, database_url) as ((first, second), _):
         if time.time() % 60 > 50:  # the shared count is by fixed minute: all attempts in one
             time.sleep(60 - time.time() % 60)
-        answers = [login_attempts(first if index % 2 else second, ["198.51.100.1"])[0] for index in range(LOGIN_LIMIT + 2)]
+        answers = [
+            login_attempts(first if index % 2 else second, ["198.51.100.1"])[0] for index in range(LOGIN_LIMIT + 2)
+        ]
     assert all(status != 429 for status, _ in answers[:LOGIN_LIMIT])  # five at each
-    assert answers[LOGIN_LIMIT:] == [(429, f"too many requests from 127.0.0.1: at most {LOGIN_LIMIT} per 60 s")] * 2  # at either
+    assert (
+        answers[LOGIN_LIMIT:] == [(429, f"too many requests from 127.0.0.1: at most {LOGIN_LIMIT} per 60 s")] * 2
+    )  # at either
 
 
 def request_to(controller: SimpleNamespace, host: str) -> Request:
@@ -89,11 +101,17 @@ def request_to(controller: SimpleNamespace, host: str) -> Request:
 async def test_controllers_on_one_postgresql_database_count_one_limit_and_forget_old_windows(database_url):
     engines = [create_engine(database_url) for _ in range(2)]
     await upgrade_to_head(engines[0])
-    controllers = [SimpleNamespace(settings=Settings(), engine=engine, sessions=session_factory(engine)) for engine in engines]
+    controllers = [
+        SimpleNamespace(settings=Settings(), engine=engine, sessions=session_factory(engine)) for engine in engines
+    ]
     now = [6030.0]  # halfway through a window
     limits = [RateLimit(limit=3, period=60, clock=lambda: now[0], name="login") for _ in controllers]  # one each
     try:
-        for limit, controller in [(limits[0], controllers[0]), (limits[1], controllers[1]), (limits[0], controllers[0])]:
+        for limit, controller in [
+            (limits[0], controllers[0]),
+            (limits[1], controllers[1]),
+            (limits[0], controllers[0]),
+        ]:
             await limit(request_to(controller, "10.0.0.1"))
         with pytest.raises(HTTPException) as refused:
             await limits[1](request_to(controllers[1], "10.0.0.1"))  # the fourth, at the other controller
@@ -110,7 +128,9 @@ async def test_controllers_on_one_postgresql_database_count_one_limit_and_forget
         await limits[0](request_to(controllers[0], forwarded))
         await limits[1](request_to(controllers[1], forwarded))
         async with controllers[0].sessions() as session:
-            assert await session.scalar(select(RateLimitWindow.hits).where(RateLimitWindow.client == forwarded[:64])) == 2
+            assert (
+                await session.scalar(select(RateLimitWindow.hits).where(RateLimitWindow.client == forwarded[:64])) == 2
+            )
     finally:
         for engine in engines:
             await engine.dispose()

@@ -7,9 +7,8 @@ controller calls the agent with the admin key, and a webhook with a wrong key is
 both logs (the controller's and the agent's) are read whole.
 """
 
-import pytest
-
 import httpx
+import pytest
 
 from ..support import RunningService, attendance_credential, create_database, drop_database, wait_for
 
@@ -27,19 +26,38 @@ def test_no_key_is_logged_after_a_run_with_webhooks(backend, tmp_path):
         assert issued.status_code == 201, issued.text
         admin_url = f"http://127.0.0.1:{service.agent_admin_port}"
         with httpx.Client(base_url=admin_url, headers={"X-API-Key": keys["agent_admin_key"]}) as admin:
-            invitation = admin.post("/out-of-band/create-invitation", json={"handshake_protocols": ["https://didcomm.org/didexchange/1.1"]})
+            invitation = admin.post(
+                "/out-of-band/create-invitation", json={"handshake_protocols": ["https://didcomm.org/didexchange/1.1"]}
+            )
         oob_id = invitation.json()["oob_id"]
         events = lambda: service.query("SELECT record_id FROM webhook_events WHERE topic = 'out_of_band'")  # noqa: E731
         wait_for(lambda: (oob_id,) in events(), "the agent's webhook, sent with the key", 10)
-        refused = service.client().post("/webhooks/topic/connections/", json={}, headers={"x-api-key": "not-" + keys["webhook_key"]})
+        refused = service.client().post(
+            "/webhooks/topic/connections/", json={}, headers={"x-api-key": "not-" + keys["webhook_key"]}
+        )
         assert refused.status_code == 401
         # A member's claim link and a meeting's door link are keys too: they open their pages.
-        member = service.client(organizer=True).post("/members", json={"name": "Ada", "email": "ada@example.org"}).json()
+        member = (
+            service.client(organizer=True).post("/members", json={"name": "Ada", "email": "ada@example.org"}).json()
+        )
         keys["claim token"] = member["claim_url"].rsplit("/", 1)[1]
         assert service.client().get(f"/c/{keys['claim token']}").status_code == 200
-        assert service.client().get(f"/i/{keys['claim token']}", headers={"accept": "application/json"}).status_code == 200
-        meeting = service.client(organizer=True).post("/meetings", json={
-            "kind": "general", "title": "Door", "starts_at": "2026-11-20T17:00:00Z", "ends_at": "2026-11-20T18:00:00Z"}).json()  # fmt: skip
+        assert (
+            service.client().get(f"/i/{keys['claim token']}", headers={"accept": "application/json"}).status_code == 200
+        )
+        meeting = (
+            service.client(organizer=True)
+            .post(
+                "/meetings",
+                json={
+                    "kind": "general",
+                    "title": "Door",
+                    "starts_at": "2026-11-20T17:00:00Z",
+                    "ends_at": "2026-11-20T18:00:00Z",
+                },
+            )
+            .json()
+        )
         door_url = service.client(organizer=True).post(f"/meetings/{meeting['id']}/door").json()["door_url"]
         keys["door token"] = door_url.rsplit("/", 1)[1]
         assert service.client().get(f"{door_url}/qr.svg").status_code == 200

@@ -13,7 +13,9 @@ def stored_events(service, topic: str) -> list[tuple]:
 
 @pytest.mark.parametrize("headers", [{}, {"x-api-key": "wrong"}], ids=["no-key", "wrong-key"])
 def test_webhook_without_the_agents_key_is_refused(service, headers):
-    response = service.client().post("/webhooks/topic/connections/", json={"connection_id": "c-1", "state": "active"}, headers=headers)
+    response = service.client().post(
+        "/webhooks/topic/connections/", json={"connection_id": "c-1", "state": "active"}, headers=headers
+    )
     assert response.status_code == 401
     assert ("c-1", "active") not in stored_events(service, "connections")
 
@@ -37,7 +39,9 @@ def test_duplicate_webhook_is_stored_once(service):
 def test_malformed_webhook_body_gets_422(service):
     key = service.secrets()["webhook_key"]
     response = service.client().post(
-        "/webhooks/topic/connections/", content=b"not json", headers={"x-api-key": key, "content-type": "application/json"}
+        "/webhooks/topic/connections/",
+        content=b"not json",
+        headers={"x-api-key": key, "content-type": "application/json"},
     )
     assert response.status_code == 422
 
@@ -51,29 +55,43 @@ def test_the_agent_delivers_its_events_with_the_key(service):
     invitation = admin.post(
         "/out-of-band/create-invitation", json={"handshake_protocols": ["https://didcomm.org/didexchange/1.1"]}
     ).json()
-    wait_for(lambda: (invitation["oob_id"], "await-response") in stored_events(service, "out_of_band"),
-             "the agent's out_of_band webhook", 10)  # fmt: skip
+    wait_for(
+        lambda: (invitation["oob_id"], "await-response") in stored_events(service, "out_of_band"),
+        "the agent's out_of_band webhook",
+        10,
+    )
 
 
 def test_a_malformed_event_does_not_block_the_ones_after_it(service):
     """An exchange event without its fields is set aside; the next event is still acted on."""
     key = service.secrets()["webhook_key"]
     with service.client() as client:
-        client.post("/webhooks/topic/present_proof_v2_0/", json={"state": "done", "role": "verifier", "pres_ex_id": {"not": "an id"}}, headers={"x-api-key": key})
-        client.post("/webhooks/topic/connections/", json={"connection_id": "after-the-bad-one", "state": "active"}, headers={"x-api-key": key})
-    unprocessed = lambda: service.query("SELECT count(*) FROM webhook_events WHERE processed_at IS NULL AND topic IN ('present_proof_v2_0', 'connections')")  # noqa: E731
-    wait_for(lambda: unprocessed() == [(0,)], "the worker to handle both events", 10)  # it runs every 2 s
+        client.post(
+            "/webhooks/topic/present_proof_v2_0/",
+            json={"state": "done", "role": "verifier", "pres_ex_id": {"not": "an id"}},
+            headers={"x-api-key": key},
+        )
+        client.post(
+            "/webhooks/topic/connections/",
+            json={"connection_id": "after-the-bad-one", "state": "active"},
+            headers={"x-api-key": key},
+        )
+    unprocessed = "SELECT count(*) FROM webhook_events WHERE processed_at IS NULL AND topic IN ('present_proof_v2_0', 'connections')"
+    wait_for(lambda: service.query(unprocessed) == [(0,)], "the worker to handle both events", 10)  # it runs every 2 s
 
 
 def post_event(service, topic: str, event: dict) -> None:
-    answer = service.client().post(f"/webhooks/topic/{topic}/", json=event, headers={"x-api-key": service.secrets()["webhook_key"]})
+    answer = service.client().post(
+        f"/webhooks/topic/{topic}/", json=event, headers={"x-api-key": service.secrets()["webhook_key"]}
+    )
     assert answer.json() == {"stored": True}, answer.text
 
 
 def wait_until_handled(service, record_id: str, state: str) -> None:
-    handled = lambda: service.query(  # noqa: E731
-        "SELECT processed_at IS NOT NULL FROM webhook_events WHERE record_id = :id AND state = :state", id=record_id, state=state
-    ) == [(True,)]
+    def handled() -> bool:
+        query = "SELECT processed_at IS NOT NULL FROM webhook_events WHERE record_id = :id AND state = :state"
+        return service.query(query, id=record_id, state=state) == [(True,)]
+
     wait_for(handled, f"the worker to handle the {state} event of {record_id}", 15)
 
 
@@ -86,9 +104,12 @@ def test_a_forged_done_does_not_issue_a_badge_whose_exchange_is_not_done(service
     (badge,) = organizer.get(f"/meetings/{meeting['id']}/badges").json()["badges"]
     did = service.client().get("/issuer").json()["did"]
     credential = {
-        "@context": ["https://www.w3.org/2018/credentials/v1"], "type": ["VerifiableCredential"], "issuer": did,
-        "issuanceDate": "2026-11-20T18:00:00Z", "credentialSubject": {"id": "did:example:frank"},
-    }  # fmt: skip
+        "@context": ["https://www.w3.org/2018/credentials/v1"],
+        "type": ["VerifiableCredential"],
+        "issuer": did,
+        "issuanceDate": "2026-11-20T18:00:00Z",
+        "credentialSubject": {"id": "did:example:frank"},
+    }
     with service.agent_admin() as admin:  # a real exchange of the agent's, not done (no wallet took the offer)
         offer = admin.post(
             "/issue-credential-2.0/create-offer",
@@ -96,7 +117,9 @@ def test_a_forged_done_does_not_issue_a_badge_whose_exchange_is_not_done(service
         )
         assert offer.status_code == 200, offer.text
         cred_ex_id = offer.json()["cred_ex_id"]
-        assert admin.get(f"/issue-credential-2.0/records/{cred_ex_id}").json()["cred_ex_record"]["state"] == "offer-sent"
+        assert (
+            admin.get(f"/issue-credential-2.0/records/{cred_ex_id}").json()["cred_ex_record"]["state"] == "offer-sent"
+        )
     service.execute("UPDATE badges SET state = 'offered', cred_ex_id = :x WHERE id = :id", x=cred_ex_id, id=badge["id"])
 
     post_event(service, "issue_credential_v2_0", {"cred_ex_id": cred_ex_id, "state": "done", "role": "issuer"})
@@ -108,25 +131,46 @@ def test_a_forged_alias_does_not_attach_a_connection_to_another_member(service):
     """Ann's invitation is a real connection record of the agent (alias member:<Ann>, state
     invitation); events claiming it is Bo's, or already active, change nobody."""
     organizer = service.client(organizer=True)
-    ann, bo = (organizer.post("/members", json={"name": name, "email": f"{name.lower()}.alias@example.org"}).json() for name in ("Ann", "Bo"))
-    assert service.client().get(ann["invitation_short_url"].removeprefix(service.url), headers={"accept": "application/json"}).status_code == 200
+    ann, bo = (
+        organizer.post("/members", json={"name": name, "email": f"{name.lower()}.alias@example.org"}).json()
+        for name in ("Ann", "Bo")
+    )
+    assert (
+        service.client()
+        .get(ann["invitation_short_url"].removeprefix(service.url), headers={"accept": "application/json"})
+        .status_code
+        == 200
+    )
     with service.agent_admin() as admin:
         (record,) = admin.get("/connections", params={"alias": f"member:{ann['id']}"}).json()["results"]
     assert record["state"] != "active"
-    forged = {"connection_id": record["connection_id"], "state": "active", "rfc23_state": "completed", "their_did": "did:peer:2:forged"}
+    forged = {
+        "connection_id": record["connection_id"],
+        "state": "active",
+        "rfc23_state": "completed",
+        "their_did": "did:peer:2:forged",
+    }
     post_event(service, "connections", {**forged, "alias": f"member:{bo['id']}"})
     post_event(service, "connections", {**forged, "alias": f"member:{ann['id']}", "state": "completed"})
     wait_until_handled(service, record["connection_id"], "active")
     wait_until_handled(service, record["connection_id"], "completed")
-    rows = service.query("SELECT id, connection_id, connection_state FROM members WHERE id IN (:a, :b) ORDER BY id", a=ann["id"], b=bo["id"])
+    rows = service.query(
+        "SELECT id, connection_id, connection_state FROM members WHERE id IN (:a, :b) ORDER BY id",
+        a=ann["id"],
+        b=bo["id"],
+    )
     assert rows == [(ann["id"], None, "invited"), (bo["id"], None, None)]
 
 
 def test_an_event_naming_a_connection_the_agent_does_not_have_changes_nothing(service):
     bo = service.client(organizer=True).post("/members", json={"name": "Cy", "email": "cy.unknown@example.org"}).json()
-    post_event(service, "connections", {"connection_id": "not-a-connection", "alias": f"member:{bo['id']}", "state": "active"})
+    post_event(
+        service, "connections", {"connection_id": "not-a-connection", "alias": f"member:{bo['id']}", "state": "active"}
+    )
     wait_until_handled(service, "not-a-connection", "active")
-    assert service.query("SELECT connection_id, connection_state FROM members WHERE id = :id", id=bo["id"]) == [(None, None)]
+    assert service.query("SELECT connection_id, connection_state FROM members WHERE id = :id", id=bo["id"]) == [
+        (None, None)
+    ]
 
 
 def test_a_forged_verified_answer_does_not_answer_a_proof_request(service):
@@ -134,6 +178,10 @@ def test_a_forged_verified_answer_does_not_answer_a_proof_request(service):
     created = service.client().post("/proof-requests", json={"template": "attended"})
     assert created.status_code == 201, created.text
     (pres_ex_id,) = service.query("SELECT pres_ex_id FROM proof_requests WHERE id = :id", id=created.json()["id"])[0]
-    post_event(service, "present_proof_v2_0", {"pres_ex_id": pres_ex_id, "state": "done", "verified": "true", "role": "verifier"})
+    post_event(
+        service,
+        "present_proof_v2_0",
+        {"pres_ex_id": pres_ex_id, "state": "done", "verified": "true", "role": "verifier"},
+    )
     wait_until_handled(service, pres_ex_id, "done")
     assert service.client().get(f"/proof-requests/{created.json()['id']}").json()["state"] == "pending"

@@ -43,9 +43,11 @@ class AdminPortGuard(httpcore.AsyncNetworkBackend):
         transport = httpx.AsyncHTTPTransport(limits=limits)
         # httpx takes no network backend; its connection pool does (httpcore's hook for new connections).
         transport._pool = httpcore.AsyncConnectionPool(
-            max_connections=limits.max_connections, max_keepalive_connections=limits.max_keepalive_connections,
-            keepalive_expiry=limits.keepalive_expiry, network_backend=self,
-        )  # fmt: skip
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            network_backend=self,
+        )
         return transport
 
     async def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
@@ -73,9 +75,11 @@ class AdminPortGuard(httpcore.AsyncNetworkBackend):
             self._refused = (self.agent_pid, owners)
             LOGGER.warning(
                 "refusing to send the agent's admin key to %s:%s: its listening socket belongs to %s, not the agent (pid %s)",
-                host, self.port, f"pid {', '.join(map(str, sorted(owners)))}" if owners else "an unknown process",
+                host,
+                self.port,
+                f"pid {', '.join(map(str, sorted(owners)))}" if owners else "an unknown process",
                 self.agent_pid,
-            )  # fmt: skip
+            )
         raise ForeignAdminPort(f"the agent's admin port {self.port} is held by another process; nothing was sent")
 
     def _listeners(self, host: ipaddress.IPv4Address | ipaddress.IPv6Address) -> set[int]:
@@ -125,10 +129,7 @@ class AdminPortGuard(httpcore.AsyncNetworkBackend):
         """The processes holding those sockets, as far as this user may look (for the log)."""
         if not inodes:
             return []
-        return [
-            int(entry.name) for entry in PROC.iterdir()
-            if entry.name.isdigit() and _socket_inodes(entry) & inodes
-        ]  # fmt: skip
+        return [int(entry.name) for entry in PROC.iterdir() if entry.name.isdigit() and _socket_inodes(entry) & inodes]
 
 
 def _address(hex_address: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address:

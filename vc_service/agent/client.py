@@ -77,7 +77,9 @@ class AgentClient:
             "POST", "/wallet/did/create", json={"method": "web", "options": {"did": did, "key_type": "ed25519"}}
         )
         verkey = body["result"]["verkey"]
-        await self._request("PUT", "/wallet/keys", json={"multikey": ed25519_multikey(verkey), "kid": verification_method(did)})
+        await self._request(
+            "PUT", "/wallet/keys", json={"multikey": ed25519_multikey(verkey), "kid": verification_method(did)}
+        )
         return verkey
 
     async def did_verkey(self, did: str) -> str | None:
@@ -87,16 +89,12 @@ class AgentClient:
 
     async def issue_credential(self, credential: JSON, options: JSON) -> JSON:
         """Sign a credential (VC-API ``/vc/credentials/issue``)."""
-        body = await self._request(
-            "POST", "/vc/credentials/issue", json={"credential": credential, "options": options}
-        )
+        body = await self._request("POST", "/vc/credentials/issue", json={"credential": credential, "options": options})
         return body["verifiableCredential"]
 
     async def verify_credential(self, credential: JSON) -> JSON:
         """Check a credential's proof: ``{verified, errors?, results}``."""
-        return await self._request(
-            "POST", "/vc/credentials/verify", json={"verifiableCredential": credential}
-        )
+        return await self._request("POST", "/vc/credentials/verify", json={"verifiableCredential": credential})
 
     async def add_data_integrity_proof(self, document: JSON, options: JSON) -> JSON:
         """Sign with a Data Integrity proof (``eddsa-jcs-2022``), ``/vc/di/add-proof``."""
@@ -189,7 +187,10 @@ class AgentClient:
             "/present-proof-2.0/create-request",
             json={
                 "presentation_request": {
-                    "dif": {"options": {"challenge": challenge, "domain": domain}, "presentation_definition": definition}
+                    "dif": {
+                        "options": {"challenge": challenge, "domain": domain},
+                        "presentation_definition": definition,
+                    }
                 },
                 "auto_verify": True,
                 "auto_remove": False,
@@ -201,7 +202,11 @@ class AgentClient:
         return await self._request(
             "POST",
             "/out-of-band/create-invitation",
-            json={"attachments": [{"id": pres_ex_id, "type": "present-proof"}], "my_label": label, "use_public_did": False},
+            json={
+                "attachments": [{"id": pres_ex_id, "type": "present-proof"}],
+                "my_label": label,
+                "use_public_did": False,
+            },
         )
 
     async def get_presentation_exchange(self, pres_ex_id: str) -> JSON | None:
@@ -220,17 +225,22 @@ class AgentClient:
     async def find_schema_ids(self, issuer_id: str, name: str, version: str) -> list[str]:
         """Schemas this agent registered under that name and version."""
         body = await self._request(
-            "GET", "/anoncreds/schemas",
+            "GET",
+            "/anoncreds/schemas",
             params={"schema_issuer_id": issuer_id, "schema_name": name, "schema_version": version},
-        )  # fmt: skip
+        )
         return body["schema_ids"]
 
     async def register_schema(self, issuer_id: str, name: str, version: str, attributes: list[str]) -> str:
         body = await self._request(
-            "POST", "/anoncreds/schema",
-            json={"schema": {"issuerId": issuer_id, "name": name, "version": version, "attrNames": attributes}, "options": {}},
+            "POST",
+            "/anoncreds/schema",
+            json={
+                "schema": {"issuerId": issuer_id, "name": name, "version": version, "attrNames": attributes},
+                "options": {},
+            },
             timeout=LEDGER_WRITE_TIMEOUT,
-        )  # fmt: skip
+        )
         return body["schema_state"]["schema_id"]
 
     async def find_credential_definition_ids(self, issuer_id: str, schema_id: str) -> list[str]:
@@ -243,14 +253,15 @@ class AgentClient:
         """A revocable credential definition. Its revocation registry is set up after the answer,
         whatever ``wait_for_revocation_setup`` says (measured): see has_active_revocation_registry."""
         body = await self._request(
-            "POST", "/anoncreds/credential-definition",
+            "POST",
+            "/anoncreds/credential-definition",
             json={
                 "credential_definition": {"issuerId": issuer_id, "schemaId": schema_id, "tag": tag},
                 "options": {"support_revocation": True, "revocation_registry_size": registry_size},
                 "wait_for_revocation_setup": True,
             },
             timeout=LEDGER_WRITE_TIMEOUT,
-        )  # fmt: skip
+        )
         return body["credential_definition_state"]["credential_definition_id"]
 
     async def has_active_revocation_registry(self, cred_def_id: str) -> bool:
@@ -267,13 +278,16 @@ class AgentClient:
             "attributes": [{"name": name, "value": value} for name, value in attributes.items()],
         }
         return await self._request(
-            "POST", "/issue-credential-2.0/send",
+            "POST",
+            "/issue-credential-2.0/send",
             json={
-                "connection_id": connection_id, "credential_preview": preview,
-                "filter": {"anoncreds": {"cred_def_id": cred_def_id}}, "auto_remove": False,
+                "connection_id": connection_id,
+                "credential_preview": preview,
+                "filter": {"anoncreds": {"cred_def_id": cred_def_id}},
+                "auto_remove": False,
                 **({"comment": comment} if comment else {}),
             },
-        )  # fmt: skip
+        )
 
     async def get_anoncreds_exchange(self, cred_ex_id: str) -> JSON | None:
         """The exchange record and, once issued, its ``anoncreds`` detail (``rev_reg_id``, ``cred_rev_id``)."""
@@ -282,23 +296,31 @@ class AgentClient:
     async def revoke_anoncreds_credential(self, cred_ex_id: str) -> None:
         """Revoke and publish the registry's new state to the ledger at once."""
         await self._request(
-            "POST", "/anoncreds/revocation/revoke", json={"cred_ex_id": cred_ex_id, "publish": True, "notify": False},
+            "POST",
+            "/anoncreds/revocation/revoke",
+            json={"cred_ex_id": cred_ex_id, "publish": True, "notify": False},
             timeout=LEDGER_WRITE_TIMEOUT,
         )
 
     async def create_anoncreds_proof_request(self, request: JSON) -> JSON:
         """An AnonCreds present-proof 2.0 request bound to no connection (sent out of band)."""
         return await self._request(
-            "POST", "/present-proof-2.0/create-request",
+            "POST",
+            "/present-proof-2.0/create-request",
             json={"presentation_request": {"anoncreds": request}, "auto_verify": True, "auto_remove": False},
-        )  # fmt: skip
+        )
 
     async def send_anoncreds_proof_request(self, connection_id: str, request: JSON) -> JSON:
         return await self._request(
-            "POST", "/present-proof-2.0/send-request",
-            json={"connection_id": connection_id, "presentation_request": {"anoncreds": request},
-                  "auto_verify": True, "auto_remove": False},
-        )  # fmt: skip
+            "POST",
+            "/present-proof-2.0/send-request",
+            json={
+                "connection_id": connection_id,
+                "presentation_request": {"anoncreds": request},
+                "auto_verify": True,
+                "auto_remove": False,
+            },
+        )
 
 
 DID_EXCHANGE_1_1 = "https://didcomm.org/didexchange/1.1"

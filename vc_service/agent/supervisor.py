@@ -19,8 +19,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from ..service_secrets import ServiceSecrets
 from ..contexts.service import context_directories
+from ..service_secrets import ServiceSecrets
 from ..settings import Settings
 from .admin_port import AdminPortGuard
 from .client import AgentClient
@@ -43,17 +43,31 @@ class AgentExitedWhileStarting(AgentStartError):
 def agent_command(settings: Settings, arg_file: str = ARG_FILE) -> list[str]:
     config_dir = settings.agent_config_dir.resolve()
     return [
-        sys.executable, "-m", "acapy_agent", "start",
-        "--arg-file", str(config_dir / arg_file),
-        "--plugin-config", str(config_dir / PLUGIN_CONFIG_FILE),
-        "--log-config", str(config_dir / LOGGING_CONFIG_FILE),
-        "-o", "pinned_contexts.directories=" + json.dumps(context_directories(settings)),
-        "--admin", "127.0.0.1", str(settings.agent_admin_port),
-        "--inbound-transport", "http", settings.agent_inbound_host, str(settings.agent_inbound_port),
-        "--endpoint", settings.agent_endpoint_url,
-        "--log-level", settings.log_level,
+        sys.executable,
+        "-m",
+        "acapy_agent",
+        "start",
+        "--arg-file",
+        str(config_dir / arg_file),
+        "--plugin-config",
+        str(config_dir / PLUGIN_CONFIG_FILE),
+        "--log-config",
+        str(config_dir / LOGGING_CONFIG_FILE),
+        "-o",
+        "pinned_contexts.directories=" + json.dumps(context_directories(settings)),
+        "--admin",
+        "127.0.0.1",
+        str(settings.agent_admin_port),
+        "--inbound-transport",
+        "http",
+        settings.agent_inbound_host,
+        str(settings.agent_inbound_port),
+        "--endpoint",
+        settings.agent_endpoint_url,
+        "--log-level",
+        settings.log_level,
         *ledger_arguments(settings),
-    ]  # fmt: skip
+    ]
 
 
 def wallet_storage_environment(database_url: str, max_connections: int = 10) -> dict[str, str]:
@@ -69,11 +83,18 @@ def wallet_storage_environment(database_url: str, max_connections: int = 10) -> 
     if url.get_backend_name() != "postgresql":
         return {}
     account = url.username or getpass.getuser()
-    creds = {"account": account, "password": url.password or "", "admin_account": account, "admin_password": url.password or ""}
+    creds = {
+        "account": account,
+        "password": url.password or "",
+        "admin_account": account,
+        "admin_password": url.password or "",
+    }
     return {
         "ACAPY_WALLET_NAME": f"{url.database}_wallet",
         "ACAPY_WALLET_STORAGE_TYPE": "postgres_storage",
-        "ACAPY_WALLET_STORAGE_CONFIG": json.dumps({"url": f"{url.host or 'localhost'}:{url.port or 5432}", "max_connections": max_connections}),
+        "ACAPY_WALLET_STORAGE_CONFIG": json.dumps(
+            {"url": f"{url.host or 'localhost'}:{url.port or 5432}", "max_connections": max_connections}
+        ),
         "ACAPY_WALLET_STORAGE_CREDS": json.dumps(creds),
     }
 
@@ -89,8 +110,12 @@ def ledger_arguments(settings: Settings) -> list[str]:
     genesis = "--genesis-url" if settings.ledger_genesis.startswith(("http://", "https://")) else "--genesis-file"
     arguments = ["--wallet-type", "askar-anoncreds", genesis, settings.ledger_genesis]
     if settings.tails_server_url:
-        arguments += ["--tails-server-base-url", settings.tails_server_url,
-                      "--tails-server-upload-url", settings.tails_server_url]  # fmt: skip
+        arguments += [
+            "--tails-server-base-url",
+            settings.tails_server_url,
+            "--tails-server-upload-url",
+            settings.tails_server_url,
+        ]
     return arguments
 
 
@@ -126,9 +151,14 @@ class AgentSupervisor:
     """One agent process; restarted with backoff if it exits while the controller runs."""
 
     def __init__(
-        self, command: list[str], environment: dict[str, str], data_dir: Path, client: AgentClient,
-        start_timeout: float, port_guard: AdminPortGuard,
-    ) -> None:  # fmt: skip
+        self,
+        command: list[str],
+        environment: dict[str, str],
+        data_dir: Path,
+        client: AgentClient,
+        start_timeout: float,
+        port_guard: AdminPortGuard,
+    ) -> None:
         self._command = command
         self._environment = environment
         self._log_path = data_dir / "agent.log"
@@ -197,12 +227,15 @@ class AgentSupervisor:
         self._log_path.parent.mkdir(parents=True, exist_ok=True)
         with self._log_path.open("ab") as log:
             process = subprocess.Popen(
-                self._command, env=self._environment, stdout=log, stderr=subprocess.STDOUT,
+                self._command,
+                env=self._environment,
+                stdout=log,
+                stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
                 # Its own session: a terminal's Ctrl-C reaches the controller, which stops the
                 # agent itself, in order; a crash of the controller leaves it working.
                 start_new_session=True,
-            )  # fmt: skip
+            )
         self._set_pid(process.pid)
         self._pid_path.write_text(str(process.pid))
         LOGGER.info("agent started (pid %s), log %s", process.pid, self._log_path)
@@ -221,8 +254,7 @@ class AgentSupervisor:
             await asyncio.sleep(0.25)
         process.kill()
         raise AgentStartError(
-            f"agent not ready after {self._start_timeout}s; last lines of {self._log_path}:\n"
-            f"{self._log_tail()}"
+            f"agent not ready after {self._start_timeout}s; last lines of {self._log_path}:\n{self._log_tail()}"
         )
 
     async def _restart_on_exit(self) -> None:

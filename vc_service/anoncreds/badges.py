@@ -35,17 +35,21 @@ async def anoncreds_badge_offer(
     meeting = await session.get(Meeting, badge.meeting_id) if badge.meeting_id else None
     talk = await session.get(Talk, badge.talk_id) if badge.talk_id else None
     attributes = credential_attributes(
-        badge.kind, sig_name, member.name,
+        badge.kind,
+        sig_name,
+        member.name,
         meeting=meeting and MeetingFacts(meeting.title, meeting.kind, meeting.starts_at, meeting.ends_at),
         talk=talk and TalkFacts(talk.title, member.name),
         valid_until=badge.valid_until and badge.valid_until.date(),
         tally=Tally.from_values(badge.credential) if badge.kind == "participation" else None,
-    )  # fmt: skip
+    )
     badge.credential = attributes
     return PreparedOffer(cred_def_id=sig_definitions[badge.kind].cred_def_id, attributes=attributes)
 
 
-async def revoke_anoncreds_badge(session: AsyncSession, agent: AgentClient, badge: Badge, reason: str, actor: str) -> None:
+async def revoke_anoncreds_badge(
+    session: AsyncSession, agent: AgentClient, badge: Badge, reason: str, actor: str
+) -> None:
     """Revoke in the registry, publish the registry's new state to the ledger, and keep who, when
     and why as for JSON-LD badges. Commits."""
     if badge.format != "anoncreds":
@@ -56,6 +60,10 @@ async def revoke_anoncreds_badge(session: AsyncSession, agent: AgentClient, badg
         raise NotRevocable(f"badge {badge.id} is {badge.state}, not issued: there is nothing to revoke yet")
     await agent.revoke_anoncreds_credential(badge.cred_ex_id)
     badge.revoked_at = utcnow()
-    session.add(StatusChange(credential_id=badge.credential_id, action="revoke", reason=reason, actor=actor, changed_at=badge.revoked_at))
+    session.add(
+        StatusChange(
+            credential_id=badge.credential_id, action="revoke", reason=reason, actor=actor, changed_at=badge.revoked_at
+        )
+    )
     record(session, badge.sig_id, actor, "credential.revoke", badge.credential_id, reason=reason, format="anoncreds")
     await session.commit()

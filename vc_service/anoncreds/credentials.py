@@ -35,18 +35,28 @@ def date_number(day: date) -> str:
 
 
 def credential_attributes(
-    kind: str, sig_name: str, member_name: str, *, meeting: MeetingFacts | None = None,
-    talk: TalkFacts | None = None, valid_until: date | None = None, tally: Tally | None = None,
-) -> dict[str, str]:  # fmt: skip
+    kind: str,
+    sig_name: str,
+    member_name: str,
+    *,
+    meeting: MeetingFacts | None = None,
+    talk: TalkFacts | None = None,
+    valid_until: date | None = None,
+    tally: Tally | None = None,
+) -> dict[str, str]:
     """The values of the kind's schema attributes (AnonCreds values are strings)."""
     if kind == "participation":
         if tally is None:
             raise ValueError("an attendance tally needs its count")
         values = {
-            "sig": sig_name, "name": member_name, "meetings_attended": str(tally.meetings_attended),
-            "counted_since": tally.counted_since.isoformat(), "counted_since_number": date_number(tally.counted_since),
-            "counted_until": tally.counted_until.isoformat(), "counted_until_number": date_number(tally.counted_until),
-        }  # fmt: skip
+            "sig": sig_name,
+            "name": member_name,
+            "meetings_attended": str(tally.meetings_attended),
+            "counted_since": tally.counted_since.isoformat(),
+            "counted_since_number": date_number(tally.counted_since),
+            "counted_until": tally.counted_until.isoformat(),
+            "counted_until_number": date_number(tally.counted_until),
+        }
         assert list(values) == SCHEMA_ATTRIBUTES[kind], "attributes must follow the registered schema"
         return values
     values = {"sig": sig_name, "name": member_name, "role": ROLES[kind]}
@@ -58,7 +68,12 @@ def credential_attributes(
         if meeting is None:
             raise ValueError(f"a {kind} badge needs its meeting")
         day = meeting.starts_at.date()
-        values |= {"meeting": meeting.title, "meeting_kind": meeting.kind, "date": day.isoformat(), "date_number": date_number(day)}
+        values |= {
+            "meeting": meeting.title,
+            "meeting_kind": meeting.kind,
+            "date": day.isoformat(),
+            "date_number": date_number(day),
+        }
     if kind == "presenter":
         if talk is None:
             raise ValueError("a presenter badge needs its talk")
@@ -68,14 +83,25 @@ def credential_attributes(
 
 
 async def offer_credential(
-    session: AsyncSession, agent: AgentClient, definition: AnonCredsDefinition, member: Member,
-    attributes: dict[str, str], *, meeting_id: int | None = None, talk_id: int | None = None,
-) -> AnonCredsCredential:  # fmt: skip
+    session: AsyncSession,
+    agent: AgentClient,
+    definition: AnonCredsDefinition,
+    member: Member,
+    attributes: dict[str, str],
+    *,
+    meeting_id: int | None = None,
+    talk_id: int | None = None,
+) -> AnonCredsCredential:
     record = await agent.offer_anoncreds_credential(connection_of(member), definition.cred_def_id, attributes)
     credential = AnonCredsCredential(
-        sig_id=definition.sig_id, kind=definition.kind, member_id=member.id, meeting_id=meeting_id, talk_id=talk_id,
-        cred_ex_id=record["cred_ex_id"], state="offered",
-    )  # fmt: skip
+        sig_id=definition.sig_id,
+        kind=definition.kind,
+        member_id=member.id,
+        meeting_id=meeting_id,
+        talk_id=talk_id,
+        cred_ex_id=record["cred_ex_id"],
+        state="offered",
+    )
     session.add(credential)
     await session.commit()
     return credential
@@ -83,7 +109,9 @@ async def offer_credential(
 
 async def on_anoncreds_exchange_event(session: AsyncSession, agent: AgentClient, record: dict) -> bool:
     """A webhook about an exchange: False when no AnonCreds credential knows it (yet)."""
-    credential = await session.scalar(select(AnonCredsCredential).where(AnonCredsCredential.cred_ex_id == record.get("cred_ex_id")))
+    credential = await session.scalar(
+        select(AnonCredsCredential).where(AnonCredsCredential.cred_ex_id == record.get("cred_ex_id"))
+    )
     if credential is None:
         return False
     await refresh_credential(agent, credential)
@@ -130,15 +158,30 @@ def proof_request(
             raise ValueError("an attendance tally proof needs since and min_meetings")
         revealed = ["name"]
         predicates = {
-            "meetings": {"name": "meetings_attended", "p_type": ">=", "p_value": min_meetings, "restrictions": restriction},
-            "since": {"name": "counted_since_number", "p_type": ">=", "p_value": int(date_number(since)), "restrictions": restriction},
-        }  # fmt: skip
+            "meetings": {
+                "name": "meetings_attended",
+                "p_type": ">=",
+                "p_value": min_meetings,
+                "restrictions": restriction,
+            },
+            "since": {
+                "name": "counted_since_number",
+                "p_type": ">=",
+                "p_value": int(date_number(since)),
+                "restrictions": restriction,
+            },
+        }
     else:
         revealed = [name for name in SCHEMA_ATTRIBUTES[kind] if not name.endswith("_number")]
         predicates = {}
         if since is not None:
             number = "valid_until_number" if kind == "membership" else "date_number"
-            predicates["since"] = {"name": number, "p_type": ">=", "p_value": int(date_number(since)), "restrictions": restriction}
+            predicates["since"] = {
+                "name": number,
+                "p_type": ">=",
+                "p_value": int(date_number(since)),
+                "restrictions": restriction,
+            }
     return {
         "name": f"{ROLES.get(kind, 'participant').capitalize()} of {sig_name}",
         "version": "1.0",
@@ -154,7 +197,9 @@ def unbound_predicates(proof: dict) -> str | None:
     each from another of its credentials, and ACA-Py's verifier does not check, so a wallet
     holding last year's high tally and this year's low one could prove "many meetings since
     January" from the two. Each predicate names the sub-proof (credential) it comes from."""
-    sources = {item.get("sub_proof_index") for item in ((proof.get("requested_proof") or {}).get("predicates") or {}).values()}
+    sources = {
+        item.get("sub_proof_index") for item in ((proof.get("requested_proof") or {}).get("predicates") or {}).values()
+    }
     return "the proof's predicates come from different credentials" if len(sources) > 1 else None
 
 

@@ -32,9 +32,15 @@ SCHEMA_ATTRIBUTES = {
     "presenter": ["sig", "name", "role", "meeting", "meeting_kind", "date", "date_number", "talk_title"],
     # The attendance tally (tally.py): a count a wallet can prove a lower bound of.
     "participation": [
-        "sig", "name", "meetings_attended", "counted_since", "counted_since_number", "counted_until", "counted_until_number",
+        "sig",
+        "name",
+        "meetings_attended",
+        "counted_since",
+        "counted_since_number",
+        "counted_until",
+        "counted_until_number",
     ],
-}  # fmt: skip
+}
 # Credentials per revocation registry; ACA-Py opens the next registry when one is full. A
 # holder downloads the whole tails file (about 256 bytes per entry) to prove non-revocation.
 REVOCATION_REGISTRY_SIZE = 1000
@@ -124,7 +130,9 @@ async def ensure_definitions(
     return definitions
 
 
-async def wait_for_revocation_registry(agent: AgentClient, cred_def_id: str, timeout: float = REVOCATION_SETUP_TIMEOUT) -> None:
+async def wait_for_revocation_registry(
+    agent: AgentClient, cred_def_id: str, timeout: float = REVOCATION_SETUP_TIMEOUT
+) -> None:
     """Until the definition's revocation registry is active: before, issuing fails ("revocation
     registry or list is in a bad state"). ACA-Py sets registries up in the background, after it
     answered the registration, and resumes one an agent restart interrupted when its admin API
@@ -132,7 +140,9 @@ async def wait_for_revocation_registry(agent: AgentClient, cred_def_id: str, tim
     deadline = asyncio.get_running_loop().time() + timeout
     while not await agent.has_active_revocation_registry(cred_def_id):
         if asyncio.get_running_loop().time() > deadline:
-            raise AnonCredsSetupError(f"no active revocation registry for {cred_def_id} after {timeout:.0f}s: see the agent's log")
+            raise AnonCredsSetupError(
+                f"no active revocation registry for {cred_def_id} after {timeout:.0f}s: see the agent's log"
+            )
         await asyncio.sleep(0.5)
 
 
@@ -147,7 +157,11 @@ async def _find_or_register(
         schema_id = await agent.register_schema(issuer_did, name, SCHEMA_VERSION, attributes)
         LOGGER.info("registered the %s schema %s", kind, schema_id)
     # A definition's id ends with its tag: <DID>:3:CL:<schema>:<tag>
-    cred_def_ids = [found for found in await agent.find_credential_definition_ids(issuer_did, schema_id) if found.endswith(f":{tag}")]
+    cred_def_ids = [
+        found
+        for found in await agent.find_credential_definition_ids(issuer_did, schema_id)
+        if found.endswith(f":{tag}")
+    ]
     if cred_def_ids:
         cred_def_id = cred_def_ids[0]
     else:

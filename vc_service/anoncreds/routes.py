@@ -2,22 +2,27 @@
 
 from datetime import date
 from typing import Literal
-from pydantic import UUID4
 
 from fastapi import APIRouter, HTTPException, status
-from pydantic import BaseModel, Field
+from pydantic import UUID4, BaseModel, Field
 from sqlalchemy import select
 
-from ..badges.templates import MeetingFacts, TalkFacts
 from ..badges.models import Badge
+from ..badges.templates import MeetingFacts, TalkFacts
 from ..deps import MAX_ROW_ID, CurrentOrganizer, Organizer, RowId, Session, State, sig_row
 from ..meetings.models import Meeting, Talk
 from ..members.models import Member
-from .credentials import (
-    NotConnected, connection_of, credential_attributes, offer_credential, proof_request, proof_result,
-    refresh_credential, revoke_credential,
-)  # fmt: skip
 from .badges import NotRevocable, revoke_anoncreds_badge
+from .credentials import (
+    NotConnected,
+    connection_of,
+    credential_attributes,
+    offer_credential,
+    proof_request,
+    proof_result,
+    refresh_credential,
+    revoke_credential,
+)
 from .definitions import NO_LEDGER
 from .models import AnonCredsCredential, AnonCredsDefinition
 
@@ -35,9 +40,15 @@ class CredentialIn(BaseModel):
 class ProofRequestIn(BaseModel):
     kind: Literal["membership", "attendance", "presenter", "participation"]
     member_id: int = Field(ge=1, le=MAX_ROW_ID, description="Whose wallet is asked, over its DIDComm connection.")
-    since: date | None = Field(None, description="Activity on or after this day (membership: valid until at least this day), proved by a predicate.")
+    since: date | None = Field(
+        None,
+        description="Activity on or after this day (membership: valid until at least this day), proved by a predicate.",
+    )
     min_meetings: int | None = Field(
-        None, ge=1, le=10_000, description="participation (the attendance tally): at least this many meetings since `since`."
+        None,
+        ge=1,
+        le=10_000,
+        description="participation (the attendance tally): at least this many meetings since `since`.",
     )
 
 
@@ -48,13 +59,26 @@ async def definitions(state: State, organizer: CurrentOrganizer) -> dict[str, An
     found = await state.anoncreds.of(organizer.sig_id)
     if found is None:
         raise HTTPException(
-            status.HTTP_404_NOT_FOUND, "the SIG has no AnonCreds definitions: choose the AnonCreds format (PUT /sig/badge-formats)"
+            status.HTTP_404_NOT_FOUND,
+            "the SIG has no AnonCreds definitions: choose the AnonCreds format (PUT /sig/badge-formats)",
         )
     return found
 
 
 def credential_out(credential: AnonCredsCredential) -> dict:
-    fields = ("id", "kind", "member_id", "meeting_id", "talk_id", "state", "cred_ex_id", "rev_reg_id", "cred_rev_id", "issued_at", "revoked_at")
+    fields = (
+        "id",
+        "kind",
+        "member_id",
+        "meeting_id",
+        "talk_id",
+        "state",
+        "cred_ex_id",
+        "rev_reg_id",
+        "cred_rev_id",
+        "issued_at",
+        "revoked_at",
+    )
     return {name: getattr(credential, name) for name in fields}
 
 
@@ -81,7 +105,9 @@ async def get_definitions(state: State, organizer: CurrentOrganizer) -> dict:
     }
 
 
-@router.post("/credentials", status_code=status.HTTP_202_ACCEPTED, summary="Offer an AnonCreds badge to a member's wallet")
+@router.post(
+    "/credentials", status_code=status.HTTP_202_ACCEPTED, summary="Offer an AnonCreds badge to a member's wallet"
+)
 async def post_credential(body: CredentialIn, organizer: CurrentOrganizer, state: State, session: Session) -> dict:
     definition = (await definitions(state, organizer))[body.kind]
     member = await _get(session, Member, body.member_id, organizer.sig_id, "member")
@@ -89,25 +115,37 @@ async def post_credential(body: CredentialIn, organizer: CurrentOrganizer, state
     if body.kind == "presenter":
         talk, meeting = await _talk(session, body.talk_id, organizer.sig_id)
         if talk.presenter_id != member.id:
-            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, f"member {member.id} did not give talk {talk.id}")
+            raise HTTPException(
+                status.HTTP_422_UNPROCESSABLE_CONTENT, f"member {member.id} did not give talk {talk.id}"
+            )
     elif body.kind == "attendance":
         meeting = await _get(session, Meeting, body.meeting_id, organizer.sig_id, "meeting")
     try:
         attributes = credential_attributes(
-            body.kind, (await state.issuers.of(organizer.sig_id)).name, member.name, valid_until=body.valid_until,
+            body.kind,
+            (await state.issuers.of(organizer.sig_id)).name,
+            member.name,
+            valid_until=body.valid_until,
             meeting=meeting and MeetingFacts(meeting.title, meeting.kind, meeting.starts_at, meeting.ends_at),
             talk=talk and TalkFacts(talk.title, member.name),
-        )  # fmt: skip
+        )
         credential = await offer_credential(
-            session, state.agent, definition, member, attributes,
-            meeting_id=meeting and meeting.id, talk_id=talk and talk.id,
-        )  # fmt: skip
+            session,
+            state.agent,
+            definition,
+            member,
+            attributes,
+            meeting_id=meeting and meeting.id,
+            talk_id=talk and talk.id,
+        )
     except (ValueError, NotConnected) as exc:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
     return credential_out(credential)
 
 
-async def current_credential(session: Session, state: State, organizer_sig_id: int, credential_id: int) -> AnonCredsCredential:
+async def current_credential(
+    session: Session, state: State, organizer_sig_id: int, credential_id: int
+) -> AnonCredsCredential:
     """The SIG's AnonCreds credential, its state brought up to date from the agent's record."""
     credential = await _get(session, AnonCredsCredential, credential_id, organizer_sig_id, "AnonCreds credential")
     await refresh_credential(state.agent, credential)
@@ -120,7 +158,9 @@ async def get_credential(credential_id: RowId, organizer: CurrentOrganizer, stat
     return credential_out(await current_credential(session, state, organizer.sig_id, credential_id))
 
 
-@router.post("/credentials/{credential_id}/revoke", summary="Revoke an issued AnonCreds badge and publish it on the ledger")
+@router.post(
+    "/credentials/{credential_id}/revoke", summary="Revoke an issued AnonCreds badge and publish it on the ledger"
+)
 async def post_revoke(credential_id: RowId, organizer: CurrentOrganizer, state: State, session: Session) -> dict:
     credential = await current_credential(session, state, organizer.sig_id, credential_id)
     if credential.state != "issued":
@@ -133,8 +173,12 @@ class RevokeIn(BaseModel):
     reason: str = Field(min_length=1, max_length=1000, description="Kept in the badge's history and the audit log.")
 
 
-@router.post("/badges/{badge_id}/revoke", summary="Revoke an AnonCreds badge of a meeting (batch or door) on the ledger")
-async def post_revoke_badge(badge_id: RowId, body: RevokeIn, organizer: CurrentOrganizer, state: State, session: Session) -> dict:
+@router.post(
+    "/badges/{badge_id}/revoke", summary="Revoke an AnonCreds badge of a meeting (batch or door) on the ledger"
+)
+async def post_revoke_badge(
+    badge_id: RowId, body: RevokeIn, organizer: CurrentOrganizer, state: State, session: Session
+) -> dict:
     badge = await sig_row(session, Badge, badge_id, organizer.sig_id, "badge")
     try:
         await revoke_anoncreds_badge(session, state.agent, badge, body.reason, organizer.actor)
@@ -152,9 +196,12 @@ async def post_proof_request(body: ProofRequestIn, organizer: CurrentOrganizer, 
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
     try:
         request = proof_request(
-            body.kind, (await definitions(state, organizer))[body.kind], body.since, body.min_meetings,
+            body.kind,
+            (await definitions(state, organizer))[body.kind],
+            body.since,
+            body.min_meetings,
             sig_name=(await state.issuers.of(organizer.sig_id)).name,
-        )  # fmt: skip
+        )
     except ValueError as exc:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
     return proof_result(await state.agent.send_anoncreds_proof_request(connection_id, request))
@@ -164,8 +211,12 @@ async def post_proof_request(body: ProofRequestIn, organizer: CurrentOrganizer, 
 async def get_proof_request(pres_ex_id: UUID4, organizer: CurrentOrganizer, state: State, session: Session) -> dict:
     record = await state.agent.get_presentation_exchange(str(pres_ex_id))
     # The agent's record names the connection it went over: it must be a member of the organizer's SIG.
-    asked = record and record.get("connection_id") and await session.scalar(
-        select(Member.id).where(Member.connection_id == record["connection_id"], Member.sig_id == organizer.sig_id)
+    asked = (
+        record
+        and record.get("connection_id")
+        and await session.scalar(
+            select(Member.id).where(Member.connection_id == record["connection_id"], Member.sig_id == organizer.sig_id)
+        )
     )
     if not asked:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no proof request {pres_ex_id}")

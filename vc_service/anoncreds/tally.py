@@ -45,7 +45,9 @@ class Tally:
     @classmethod
     def from_values(cls, values: dict[str, str]) -> "Tally":
         return cls(
-            date.fromisoformat(values["counted_since"]), date.fromisoformat(values["counted_until"]), int(values["meetings_attended"])
+            date.fromisoformat(values["counted_since"]),
+            date.fromisoformat(values["counted_until"]),
+            int(values["meetings_attended"]),
         )
 
 
@@ -56,9 +58,11 @@ async def tallies_at(session: AsyncSession, meeting: Meeting, member_ids: list[i
         select(Attendance.member_id, func.count())
         .join(Meeting, Attendance.meeting_id == Meeting.id)
         .where(
-            Meeting.sig_id == meeting.sig_id, Attendance.member_id.in_(member_ids),
-            Meeting.starts_at >= since, Meeting.starts_at <= meeting.starts_at,
+            Meeting.sig_id == meeting.sig_id,
+            Attendance.member_id.in_(member_ids),
+            Meeting.starts_at >= since,
+            Meeting.starts_at <= meeting.starts_at,
         )
         .group_by(Attendance.member_id)
-    )  # fmt: skip
+    )
     return {member_id: Tally(since.date(), meeting.starts_at.date(), count) for member_id, count in counts.all()}

@@ -11,7 +11,7 @@ BADGE_FORMATS = ("ld_proof", "anoncreds")  # an Open Badge (JSON-LD VC), or an A
 
 
 class IssuanceJob(Base):
-    """"Issue all badges for meeting M": durable, so a restarted controller resumes it."""
+    """ "Issue all badges for meeting M": durable, so a restarted controller resumes it."""
 
     __tablename__ = "issuance_jobs"
 

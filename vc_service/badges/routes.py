@@ -30,6 +30,4 @@ async def get_achievement(kind: str, state: State) -> JSONResponse:
 
 @router.get("/schemas/subjects/{kind}.schema.json", summary="JSON Schema of a badge's subject")
 async def get_subject_schema(kind: str) -> JSONResponse:
-    return JSONResponse(
-        subject_schema(known_kind(kind)), media_type="application/schema+json", headers=CACHE_HEADERS
-    )
+    return JSONResponse(subject_schema(known_kind(kind)), media_type="application/schema+json", headers=CACHE_HEADERS)

@@ -113,7 +113,7 @@ def evidence(talk: TalkFacts, meeting: MeetingFacts) -> dict:
     entry = {
         "type": ["Evidence"],
         "name": talk.title,
-        "narrative": f"{talk.presenter} presented \"{talk.title}\" at {meeting.title} on {meeting.starts_at:%d %B %Y}.",
+        "narrative": f'{talk.presenter} presented "{talk.title}" at {meeting.title} on {meeting.starts_at:%d %B %Y}.',
     }
     if talk.slides_url or talk.recording_url:
         entry["id"] = talk.slides_url or talk.recording_url

@@ -39,7 +39,12 @@ async def badge_file(session: AsyncSession, state: ServiceState, badge: Badge, m
     await session.refresh(badge)
     try:
         credential = await badge_credential(
-            session, badge, member, issuer=await state.issuers.of(badge.sig_id), base_url=state.settings.base_url, subject_did=member.did
+            session,
+            badge,
+            member,
+            issuer=await state.issuers.of(badge.sig_id),
+            base_url=state.settings.base_url,
+            subject_did=member.did,
         )
         signed = await sign_prepared(state.agent, credential, state.contexts, IssueOptions())
     except Exception:

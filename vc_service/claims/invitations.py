@@ -19,7 +19,9 @@ async def invitation_url_for(session: AsyncSession, agent: AgentClient, member: 
     """The member's open invitation. None once a wallet is connected: whoever holds the link could
     otherwise connect a second wallet that receives the member's badges (an organizer resets it)."""
     if member.connection_state == "active":
-        raise WalletConnected("a wallet is already connected to this claim link: to connect another, ask an organizer to reset it")
+        raise WalletConnected(
+            "a wallet is already connected to this claim link: to connect another, ask an organizer to reset it"
+        )
     if member.invitation_url is None:
         record = await agent.create_invitation(member_alias(member.id), label)
         member.invitation_url = record["invitation_url"]

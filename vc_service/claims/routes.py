@@ -10,8 +10,8 @@ from ..badges.models import Badge
 from ..deps import CurrentOrganizer, RowId, Session, State
 from ..meetings.routes import sig_meeting
 from ..members.models import Member
-from ..sig.formats import badge_formats
 from ..members.service import WALLET_DID, InvalidMember, declare_wallet_did
+from ..sig.formats import badge_formats
 from ..web import documented_content, templates
 from ..web.qr import qr_svg
 from ..web.ratelimit import RateLimit
@@ -56,14 +56,23 @@ async def invitation(token: str, member: ClaimingMember, state: State, session: 
     return RedirectResponse(url, status_code=status.HTTP_302_FOUND)
 
 
-@router.get("/c/{token}/qr.svg", summary="QR code of the member's wallet invitation", response_class=Response,
-            responses=documented_content("image/svg+xml"))
+@router.get(
+    "/c/{token}/qr.svg",
+    summary="QR code of the member's wallet invitation",
+    response_class=Response,
+    responses=documented_content("image/svg+xml"),
+)
 async def claim_qr(token: str, member: ClaimingMember, state: State) -> Response:
     svg = qr_svg(claim_urls(state.settings.base_url, token)["invitation_short_url"])
     return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "private, max-age=3600"})
 
 
-BADGE_LABELS = {"membership": "Membership", "attendance": "Attendance", "presenter": "Presenter", "participation": "Attendance tally"}
+BADGE_LABELS = {
+    "membership": "Membership",
+    "attendance": "Attendance",
+    "presenter": "Presenter",
+    "participation": "Attendance tally",
+}
 
 
 def badge_label(badge: Badge) -> str:
@@ -111,7 +120,10 @@ async def download_badge(badge_id: RowId, member: ClaimingMember, state: State, 
     if badge is None or badge.member_id != member.id:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no badge {badge_id} for this claim link")
     if badge.format != "ld_proof":
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"badge {badge_id} is an AnonCreds credential: it exists only in your wallet, not as a file")
+        raise HTTPException(
+            status.HTTP_404_NOT_FOUND,
+            f"badge {badge_id} is an AnonCreds credential: it exists only in your wallet, not as a file",
+        )
     try:
         credential = await badge_file(session, state, badge, member)
     except BadgeBusy as exc:
@@ -167,8 +179,12 @@ async def door_meeting(door_token: str, session: Session):
         raise HTTPException(status.HTTP_410_GONE, str(exc)) from exc
 
 
-@router.get("/d/{door_token}/qr.svg", summary="The door QR code", response_class=Response,
-            responses=documented_content("image/svg+xml"))
+@router.get(
+    "/d/{door_token}/qr.svg",
+    summary="The door QR code",
+    response_class=Response,
+    responses=documented_content("image/svg+xml"),
+)
 async def door_qr(door_token: str, state: State, meeting=Depends(door_meeting)) -> Response:
     return Response(qr_svg(f"{state.settings.base_url}/d/{door_token}", scale=10), media_type="image/svg+xml")
 
@@ -179,9 +195,13 @@ async def door_form(request: Request, state: State, meeting=Depends(door_meeting
     return templates.TemplateResponse(request, "door.html", {"meeting": meeting, "sig_name": sig_name})
 
 
-@router.post("/d/{door_token}", dependencies=[Depends(door_limit)], summary="Check in at the door",
-             response_class=HTMLResponse,
-             responses={**documented_content("text/html"), 303: {"description": "A new member: their own new claim page"}})
+@router.post(
+    "/d/{door_token}",
+    dependencies=[Depends(door_limit)],
+    summary="Check in at the door",
+    response_class=HTMLResponse,
+    responses={**documented_content("text/html"), 303: {"description": "A new member: their own new claim page"}},
+)
 async def door_check_in(
     name: Annotated[str, Form(min_length=1, max_length=200)],
     email: Annotated[str, Form(min_length=3, max_length=320)],
@@ -200,4 +220,6 @@ async def door_check_in(
     if claim_token is not None:
         return RedirectResponse(f"{state.settings.base_url}/c/{claim_token}", status_code=status.HTTP_303_SEE_OTHER)
     sig_name = (await state.issuers.of(meeting.sig_id)).name
-    return templates.TemplateResponse(request, "door.html", {"meeting": meeting, "sig_name": sig_name, "checked_in": True})
+    return templates.TemplateResponse(
+        request, "door.html", {"meeting": meeting, "sig_name": sig_name, "checked_in": True}
+    )

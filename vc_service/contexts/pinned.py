@@ -49,8 +49,7 @@ def load_manifest(directory: Path, base_url: str | None = None) -> list[PinnedCo
         digest = hashlib.sha256(data).hexdigest()
         if digest != sha256:
             raise ContextPinError(
-                f"pinned context {url} ({directory / file}) has sha256 {digest}, "
-                f"manifest says {sha256}"
+                f"pinned context {url} ({directory / file}) has sha256 {digest}, manifest says {sha256}"
             )
         contexts.append(PinnedContext(url=url, document=json.loads(data)))
     return contexts
@@ -75,11 +74,17 @@ class PinnedContextSet:
         """A pyld document loader that knows the pinned documents and nothing else."""
         if url not in self._documents:
             raise JsonLdError(
-                f"JSON-LD context {url} is not pinned", "jsonld.LoadDocumentError", {"url": url},
+                f"JSON-LD context {url} is not pinned",
+                "jsonld.LoadDocumentError",
+                {"url": url},
                 code="loading document failed",
-            )  # fmt: skip
-        return {"contentType": "application/ld+json", "contextUrl": None, "documentUrl": url,
-                "document": self._documents[url]}  # fmt: skip
+            )
+        return {
+            "contentType": "application/ld+json",
+            "contextUrl": None,
+            "documentUrl": url,
+            "document": self._documents[url],
+        }
 
     def items(self) -> list[PinnedContext]:
         return [PinnedContext(url, document) for url, document in self._documents.items()]

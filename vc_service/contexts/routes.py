@@ -7,8 +7,12 @@ from ..web import documented_content
 router = APIRouter(tags=["contexts"])
 
 
-@router.get("/contexts/{name}", summary="The SIG's own JSON-LD contexts", response_class=JSONResponse,
-            responses=documented_content("application/ld+json", {"type": "object"}))
+@router.get(
+    "/contexts/{name}",
+    summary="The SIG's own JSON-LD contexts",
+    response_class=JSONResponse,
+    responses=documented_content("application/ld+json", {"type": "object"}),
+)
 async def get_context(name: str, state: State) -> JSONResponse:
     contexts = state.sig_contexts
     if name not in contexts:

@@ -38,6 +38,5 @@ def accepted_contexts(settings: Settings) -> PinnedContextSet:
 def sig_contexts(settings: Settings) -> dict[str, PinnedContext]:
     """The SIG's own contexts by file name, as served under /contexts/."""
     return {
-        context.url.rsplit("/", 1)[-1]: context
-        for context in load_manifest(SIG_CONTEXTS_DIR, settings.base_url + "/")
+        context.url.rsplit("/", 1)[-1]: context for context in load_manifest(SIG_CONTEXTS_DIR, settings.base_url + "/")
     }

@@ -222,7 +222,11 @@ def same_did(one: str | None, other: str | None) -> bool:
 
 
 def subject_ids(credential: dict) -> list[str]:
-    return [subject["id"] for subject in as_list(credential.get("credentialSubject")) if isinstance(subject, dict) and "id" in subject]
+    return [
+        subject["id"]
+        for subject in as_list(credential.get("credentialSubject"))
+        if isinstance(subject, dict) and "id" in subject
+    ]
 
 
 def check_presentation_structure(presentation: dict) -> list[dict]:

@@ -10,6 +10,8 @@ RETRY_AFTER_SECONDS = 2
 
 def database_busy(exc: DBAPIError) -> bool:
     """SQLite's "database is locked" (its busy timeout ran out), or a PostgreSQL lock or serialization timeout."""
-    if isinstance(exc, OperationalError) and any(word in str(exc.orig) for word in ("database is locked", "database is busy")):
+    if isinstance(exc, OperationalError) and any(
+        word in str(exc.orig) for word in ("database is locked", "database is busy")
+    ):
         return True
     return getattr(exc.orig, "sqlstate", None) in BUSY_SQLSTATES

@@ -15,6 +15,25 @@ from ..webhooks.models import WebhookEvent
 from .base import Base
 
 __all__ = [
-    "AnonCredsCredential", "AnonCredsDefinition", "Attendance", "AuditEvent", "Badge", "Base", "CredentialStatus", "IssuanceJob", "IssuerDid", "Meeting", "Member", "OrganizerAccount", "OrganizerApiKey", "OrganizerSession", "ProofRequest", "RateLimitWindow", "Sig",
-    "StatusChange", "StatusList", "Talk", "WebhookEvent",
-]  # fmt: skip
+    "AnonCredsCredential",
+    "AnonCredsDefinition",
+    "Attendance",
+    "AuditEvent",
+    "Badge",
+    "Base",
+    "CredentialStatus",
+    "IssuanceJob",
+    "IssuerDid",
+    "Meeting",
+    "Member",
+    "OrganizerAccount",
+    "OrganizerApiKey",
+    "OrganizerSession",
+    "ProofRequest",
+    "RateLimitWindow",
+    "Sig",
+    "StatusChange",
+    "StatusList",
+    "Talk",
+    "WebhookEvent",
+]

@@ -17,7 +17,15 @@ def record_issued_badges(session: Session, _flush_context, _instances) -> None:
         if isinstance(badge, Badge) and badge.state == "issued" and inspect(badge).attrs.state.history.added:
             session.add(
                 AuditEvent(
-                    sig_id=badge.sig_id, actor="service", action="credential.issued", subject=badge.credential_id,
-                    detail={"badge_id": badge.id, "kind": badge.kind, "member_id": badge.member_id, "delivery": badge.delivery},
+                    sig_id=badge.sig_id,
+                    actor="service",
+                    action="credential.issued",
+                    subject=badge.credential_id,
+                    detail={
+                        "badge_id": badge.id,
+                        "kind": badge.kind,
+                        "member_id": badge.member_id,
+                        "delivery": badge.delivery,
+                    },
                 )
-            )  # fmt: skip
+            )

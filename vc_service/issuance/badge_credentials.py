@@ -5,12 +5,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ..anoncreds.badges import anoncreds_badge_offer
 from ..anoncreds.definitions import SigDefinitions
 from ..badges.models import Badge
-from ..contexts.service import sig_context_url
-from ..status.service import allocate_status, status_entries
 from ..badges.templates import MeetingFacts, Recipient, TalkFacts, build_badge
+from ..contexts.service import sig_context_url
 from ..issuer.identity import Issuer, Issuers
 from ..meetings.models import Meeting, Talk
 from ..members.models import Member
+from ..status.service import allocate_status, status_entries
 from .offers import PreparedOffer
 
 
@@ -36,7 +36,9 @@ async def badge_credential(
         base_url=base_url,
         credential_id=badge.credential_id,
         recipient=Recipient(name=member.name, email=member.email, did=subject_did),
-        meeting=MeetingFacts(title=meeting.title, kind=meeting.kind, starts_at=meeting.starts_at, ends_at=meeting.ends_at)
+        meeting=MeetingFacts(
+            title=meeting.title, kind=meeting.kind, starts_at=meeting.starts_at, ends_at=meeting.ends_at
+        )
         if meeting
         else None,
         talk=TalkFacts(
@@ -64,9 +66,14 @@ def didcomm_builder(issuers: Issuers, base_url: str, anoncreds: SigDefinitions |
         if badge.format == "anoncreds":
             return await anoncreds_badge_offer(session, badge, member, issuer.name, anoncreds)
         credential = await badge_credential(
-            session, badge, member, issuer=issuer, base_url=base_url, subject_did=member.did or member.wallet_did,
+            session,
+            badge,
+            member,
+            issuer=issuer,
+            base_url=base_url,
+            subject_did=member.did or member.wallet_did,
             for_didcomm=True,
-        )  # fmt: skip
+        )
         return PreparedOffer(credential=credential)
 
     return build

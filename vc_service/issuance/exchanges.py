@@ -55,7 +55,9 @@ def apply_exchange_record(badge: Badge, record: dict) -> None:
         badge.state = "offered"
         badge.credential = issued_credential(record) or badge.credential
     elif state == "abandoned":
-        schedule_retry(badge, f"the wallet or agent abandoned the exchange: {record.get('error_msg') or 'no reason given'}")
+        schedule_retry(
+            badge, f"the wallet or agent abandoned the exchange: {record.get('error_msg') or 'no reason given'}"
+        )
 
 
 async def on_credential_exchange_event(session: AsyncSession, agent, event: dict) -> bool:

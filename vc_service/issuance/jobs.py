@@ -59,8 +59,9 @@ async def attendance_badges(session: AsyncSession, meeting: Meeting, member_ids:
     formats = await badge_formats(session, meeting.sig_id)
     wanted = [
         WantedBadge(member_id, "attendance", attendance_key(meeting.id), format=badge_format)
-        for badge_format in formats for member_id in member_ids
-    ]  # fmt: skip
+        for badge_format in formats
+        for member_id in member_ids
+    ]
     if "anoncreds" in formats and member_ids:
         for member_id, tally in (await tallies_at(session, meeting, member_ids)).items():
             wanted.append(WantedBadge(member_id, "participation", tally.key, format="anoncreds", values=tally.values()))
@@ -73,7 +74,8 @@ async def wanted_badges(session: AsyncSession, meeting: Meeting) -> list[WantedB
     formats = await badge_formats(session, meeting.sig_id)
     return await attendance_badges(session, meeting, attendees) + [
         WantedBadge(talk.presenter_id, "presenter", presenter_key(talk.id), talk.id, format=badge_format)
-        for badge_format in formats for talk in talks
+        for badge_format in formats
+        for talk in talks
     ]
 
 
@@ -87,15 +89,24 @@ async def add_missing_badges(
     # A tally is keyed by its year and count, not by meeting: look it up among all the member's badges.
     counted = {badge.member_id for badge in wanted if badge.kind == "participation"}
     if counted:
-        tallies = select(Badge.member_id, Badge.badge_key).where(Badge.member_id.in_(counted), Badge.kind == "participation")
+        tallies = select(Badge.member_id, Badge.badge_key).where(
+            Badge.member_id.in_(counted), Badge.kind == "participation"
+        )
         existing |= set((await session.execute(tallies)).all())
     missing = [badge for badge in wanted if (badge.member_id, badge.key) not in existing]
     session.add_all(
         Badge(
-            sig_id=sig_id, member_id=badge.member_id, kind=badge.kind, format=badge.format, badge_key=badge.key,
-            meeting_id=meeting_id, talk_id=badge.talk_id, job_id=job_id, credential_id=new_credential_id(),
+            sig_id=sig_id,
+            member_id=badge.member_id,
+            kind=badge.kind,
+            format=badge.format,
+            badge_key=badge.key,
+            meeting_id=meeting_id,
+            talk_id=badge.talk_id,
+            job_id=job_id,
+            credential_id=new_credential_id(),
             credential=badge.values,
-        )  # fmt: skip
+        )
         for badge in missing
     )
     return len(missing)
@@ -121,16 +132,22 @@ async def start_meeting_job(session: AsyncSession, meeting: Meeting) -> tuple[Is
     return job, added
 
 
-async def add_membership_badge(session: AsyncSession, sig_id: int, member_id: int, valid_until: datetime) -> tuple[Badge, bool]:
+async def add_membership_badge(
+    session: AsyncSession, sig_id: int, member_id: int, valid_until: datetime
+) -> tuple[Badge, bool]:
     """The member's membership badge valid until that date; renewing is asking for a later date."""
     key = membership_key(valid_until)
     existing = await session.scalar(select(Badge).where(Badge.member_id == member_id, Badge.badge_key == key))
     if existing is not None:
         return existing, False
     badge = Badge(
-        sig_id=sig_id, member_id=member_id, kind="membership", badge_key=key, valid_until=valid_until,
+        sig_id=sig_id,
+        member_id=member_id,
+        kind="membership",
+        badge_key=key,
+        valid_until=valid_until,
         credential_id=new_credential_id(),
-    )  # fmt: skip
+    )
     session.add(badge)
     await session.commit()
     return badge, True

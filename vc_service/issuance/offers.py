@@ -28,7 +28,9 @@ async def send_offer(agent: AgentClient, connection_id: str, badge: Badge, offer
     """Offer over issue-credential 2.0; the agent's exchange record."""
     if offer.cred_def_id is not None:
         comment = ANONCREDS_COMMENT.format(credential_id=badge.credential_id)
-        return await agent.offer_anoncreds_credential(connection_id, offer.cred_def_id, offer.attributes, comment=comment)
+        return await agent.offer_anoncreds_credential(
+            connection_id, offer.cred_def_id, offer.attributes, comment=comment
+        )
     method = verification_method(issuer_id(offer.credential))
     return await agent.offer_ld_proof_credential(connection_id, offer.credential, PROOF_TYPE, method)
 
@@ -40,4 +42,4 @@ def offered_credential_id(record: dict) -> str | None:
         return ((offer["ld_proof"] or {}).get("credential") or {}).get("id")
     comment = (record.get("cred_offer") or {}).get("comment") or ""
     prefix = ANONCREDS_COMMENT.format(credential_id="")
-    return comment[len(prefix):] if "anoncreds" in offer and comment.startswith(prefix) else None
+    return comment[len(prefix) :] if "anoncreds" in offer and comment.startswith(prefix) else None

@@ -5,13 +5,13 @@ from fastapi import APIRouter, HTTPException, status
 from pydantic import BaseModel
 from sqlalchemy import select
 
-from ..badges.models import BADGE_STATES, Badge
 from ..audit.service import record
-from ..deps import CurrentOrganizer, OrganizerIssuer, RowId, Session, State, sig_row
+from ..badges.models import BADGE_STATES, Badge
 from ..contexts.service import sig_context_url
+from ..deps import CurrentOrganizer, OrganizerIssuer, RowId, Session, State, sig_row
+from ..meetings.routes import sig_meeting
 from ..members.models import Member
 from ..status.service import StatusError, status_allocator
-from ..meetings.routes import sig_meeting
 from ..timestamps import UtcExpressible
 from .jobs import add_membership_badge, start_meeting_job
 from .signing import IssueOptions, sign_credential
@@ -40,9 +40,14 @@ async def issue_credential(
     base_url = state.settings.base_url
     try:
         signed = await sign_credential(
-            state.agent, body.credential, issuer, state.contexts, body.options,
-            status_for=status_allocator(session, issuer.sig_id, issuer.slug, base_url), status_context=sig_context_url(base_url),
-        )  # fmt: skip
+            state.agent,
+            body.credential,
+            issuer,
+            state.contexts,
+            body.options,
+            status_for=status_allocator(session, issuer.sig_id, issuer.slug, base_url),
+            status_context=sig_context_url(base_url),
+        )
     except StatusError as exc:
         raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
     record(session, issuer.sig_id, organizer.actor, "credential.issued", signed.get("id") or "(no id)", delivery="api")
@@ -98,10 +103,17 @@ async def issue_meeting(meeting_id: RowId, organizer: CurrentOrganizer, state: S
 
 def badge_progress(badge: Badge, member: Member) -> BadgeProgress:
     return BadgeProgress(
-        id=badge.id, meeting_id=badge.meeting_id, member_id=member.id, member_name=member.name, kind=badge.kind,
-        format=badge.format, state=badge.state, revoked_at=badge.revoked_at, failure_reason=badge.failure_reason,
+        id=badge.id,
+        meeting_id=badge.meeting_id,
+        member_id=member.id,
+        member_name=member.name,
+        kind=badge.kind,
+        format=badge.format,
+        state=badge.state,
+        revoked_at=badge.revoked_at,
+        failure_reason=badge.failure_reason,
         wallet_connected=member.connection_state == "active",
-    )  # fmt: skip
+    )
 
 
 @router.get(
@@ -126,7 +138,10 @@ async def meeting_badges(meeting_id: RowId, organizer: CurrentOrganizer, session
     await sig_meeting(session, organizer, meeting_id)
     rows = (
         await session.execute(
-            select(Badge, Member).join(Member, Badge.member_id == Member.id).where(Badge.meeting_id == meeting_id).order_by(Badge.id)
+            select(Badge, Member)
+            .join(Member, Badge.member_id == Member.id)
+            .where(Badge.meeting_id == meeting_id)
+            .order_by(Badge.id)
         )
     ).all()
     badges = [badge_progress(badge, member) for badge, member in rows]

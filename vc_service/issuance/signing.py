@@ -46,7 +46,9 @@ class IssueOptions(BaseModel):
     @classmethod
     def no_selective_disclosure(cls, value: list[str] | None) -> None:
         if value is not None:
-            raise ValueError("mandatoryPointers is for selective-disclosure cryptosuites, which this service does not offer")
+            raise ValueError(
+                "mandatoryPointers is for selective-disclosure cryptosuites, which this service does not offer"
+            )
 
     @model_validator(mode="after")
     def cryptosuite_goes_with_data_integrity(self) -> "IssueOptions":
@@ -63,9 +65,11 @@ def data_integrity_options(prepared: dict, options: IssueOptions) -> dict:
         # Only the VCDM 2.0 context defines DataIntegrityProof; a 1.1 credential would carry an undefined term.
         raise InvalidCredential(f"a DataIntegrityProof ({options.cryptosuite}) needs a VCDM 2.0 credential")
     return {
-        "type": "DataIntegrityProof", "cryptosuite": options.cryptosuite, "proofPurpose": "assertionMethod",
+        "type": "DataIntegrityProof",
+        "cryptosuite": options.cryptosuite,
+        "proofPurpose": "assertionMethod",
         "verificationMethod": verification_method(issuer_id(prepared)),
-    }  # fmt: skip
+    }
 
 
 def xsd_now() -> str:
@@ -84,7 +88,9 @@ def defines_issuer(credential: dict, enriched_issuer: dict, pinned: PinnedContex
     return undefined == []
 
 
-def prepare_credential(credential: dict, issuer: Issuer, pinned: PinnedContextSet, credential_id: str | None = None) -> dict:
+def prepare_credential(
+    credential: dict, issuer: Issuer, pinned: PinnedContextSet, credential_id: str | None = None
+) -> dict:
     """A copy of ``credential`` ready to sign, or :class:`InvalidCredential` naming the problem."""
     if "proof" in credential:
         raise InvalidCredential("credential already has a proof; send it unsigned")

@@ -58,9 +58,13 @@ class IssuanceWorker:
     """
 
     def __init__(
-        self, sessions: async_sessionmaker, agent: AgentClient, build_offer: OfferBuilder,
-        offer_timeout: float, claim_timeout: float,
-    ) -> None:  # fmt: skip
+        self,
+        sessions: async_sessionmaker,
+        agent: AgentClient,
+        build_offer: OfferBuilder,
+        offer_timeout: float,
+        claim_timeout: float,
+    ) -> None:
         self._sessions = sessions
         self._offer_timeout = timedelta(seconds=offer_timeout)
         self._claim_timeout = timedelta(seconds=claim_timeout)
@@ -180,13 +184,17 @@ class IssuanceWorker:
         """Catch up with what the agent did while no webhook could reach us."""
         async with self._sessions() as session:
             waiting = await session.scalars(
-                select(Member).where(Member.invitation_msg_id.is_not(None), Member.connection_state.is_distinct_from("active"))
+                select(Member).where(
+                    Member.invitation_msg_id.is_not(None), Member.connection_state.is_distinct_from("active")
+                )
             )
             for member in waiting:
                 for record in await self._agent.list_connections(member_alias(member.id)):
                     apply_connection_record(member, record)
 
-            offered = await session.scalars(select(Badge).where(Badge.state == "offered", Badge.cred_ex_id.is_not(None)))
+            offered = await session.scalars(
+                select(Badge).where(Badge.state == "offered", Badge.cred_ex_id.is_not(None))
+            )
             for badge in offered:
                 await self._resume_exchange(badge, withdraw=False)
             await session.commit()
@@ -206,8 +214,12 @@ class IssuanceWorker:
                 )
             ).all()
             for badge, member in unconfirmed:
-                records = await self._agent.list_credential_exchanges(member.connection_id) if member.connection_id else []
-                sent = next((record for record in records if offered_credential_id(record) == badge.credential_id), None)
+                records = (
+                    await self._agent.list_credential_exchanges(member.connection_id) if member.connection_id else []
+                )
+                sent = next(
+                    (record for record in records if offered_credential_id(record) == badge.credential_id), None
+                )
                 badge.sending_since = None
                 if sent is not None:  # the offer went out before the crash: adopt it, never resend
                     badge.cred_ex_id = sent["cred_ex_id"]

@@ -66,7 +66,9 @@ def did_document(did: str, verkey: str) -> dict:
     return {
         "@context": "https://www.w3.org/ns/did/v1",  # defines the key type too; verifiers have it offline
         "id": did,
-        "verificationMethod": [{"id": key, "type": "Ed25519VerificationKey2018", "controller": did, "publicKeyBase58": verkey}],
+        "verificationMethod": [
+            {"id": key, "type": "Ed25519VerificationKey2018", "controller": did, "publicKeyBase58": verkey}
+        ],
         "authentication": [key],
         "assertionMethod": [key],
     }

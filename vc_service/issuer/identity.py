@@ -56,7 +56,11 @@ async def sig_issuer(session: AsyncSession, agent: AgentClient, sig: Sig, settin
     Raises :class:`IssuerIdentityError` when the agent's wallet lacks the recorded DID."""
     did = await oldest_did(session, sig.id)
     if did is None:
-        session.add(IssuerDid(did=await create_issuer_did(session, agent, sig, settings), sig_id=sig.id, method=settings.did_method))
+        session.add(
+            IssuerDid(
+                did=await create_issuer_did(session, agent, sig, settings), sig_id=sig.id, method=settings.did_method
+            )
+        )
         await session.commit()
         did = await oldest_did(session, sig.id)  # another controller may have made one first: the oldest wins
     verkey = await agent.did_verkey(did)
@@ -66,9 +70,15 @@ async def sig_issuer(session: AsyncSession, agent: AgentClient, sig: Sig, settin
             "agent's wallet: restore the wallet (data directory) that belongs to this database"
         )
     return Issuer(
-        sig_id=sig.id, slug=sig.slug, did=did, name=sig.name, url=sig.url, description=sig.description, image=sig.image,
+        sig_id=sig.id,
+        slug=sig.slug,
+        did=did,
+        name=sig.name,
+        url=sig.url,
+        description=sig.description,
+        image=sig.image,
         verkey=verkey,
-    )  # fmt: skip
+    )
 
 
 async def create_issuer_did(session: AsyncSession, agent: AgentClient, sig: Sig, settings: Settings) -> str:
@@ -87,7 +97,9 @@ class Issuers:
     """Every SIG's issuer, by SIG id. A SIG added while the service runs (``vc-service sig add``)
     is found at its first use, its DID created then if the command could not reach the agent."""
 
-    def __init__(self, sessions: async_sessionmaker, agent: AgentClient, settings: Settings, known: list[Issuer]) -> None:
+    def __init__(
+        self, sessions: async_sessionmaker, agent: AgentClient, settings: Settings, known: list[Issuer]
+    ) -> None:
         self._sessions = sessions
         self._agent = agent
         self._settings = settings

@@ -37,13 +37,16 @@ async def get_did_document(request: Request, state: State) -> Response:
     path = request.url.path
     issuer = next(
         (
-            issuer for issuer in await state.issuers.all()
+            issuer
+            for issuer in await state.issuers.all()
             if issuer.did.startswith("did:web:") and document_path(issuer.did, state.settings.base_url) == path
         ),
         None,
-    )  # fmt: skip
+    )
     if issuer is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no did:web DID document at {path}: no SIG issues under a did:web DID here")
+        raise HTTPException(
+            status.HTTP_404_NOT_FOUND, f"no did:web DID document at {path}: no SIG issues under a did:web DID here"
+        )
     return Response(
         content=json.dumps(did_document(issuer.did, issuer.verkey)),
         media_type="application/did+ld+json",

@@ -108,14 +108,30 @@ class DevLedger:
         _run([str(LEDGER_TOOLS / "install-venv.sh"), str(LEDGER_VENV)], "building the ledger venv")
         if not self.genesis_path.exists():
             _run(
-                [str(LEDGER_PYTHON), str(LEDGER_TOOLS / "indy_dev_pool.py"), "generate", str(self.pool_dir), str(self.port)],
+                [
+                    str(LEDGER_PYTHON),
+                    str(LEDGER_TOOLS / "indy_dev_pool.py"),
+                    "generate",
+                    str(self.pool_dir),
+                    str(self.port),
+                ],
                 "generating the pool",
-            )  # fmt: skip
+            )
         with self.log_path.open("ab") as log:
             runner = subprocess.Popen(
-                [sys.executable, "-m", "vc_service.ledger.runner", str(self.directory), str(self.port), str(owner_pid or 0)],
-                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
-            )  # fmt: skip
+                [
+                    sys.executable,
+                    "-m",
+                    "vc_service.ledger.runner",
+                    str(self.directory),
+                    str(self.port),
+                    str(owner_pid or 0),
+                ],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
         self._pid_path.write_text(str(runner.pid))
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -146,7 +162,9 @@ class DevLedger:
         try:
             pool = await asyncio.wait_for(open_pool(transactions_path=str(self.genesis_path)), timeout)
             try:
-                reply = await asyncio.wait_for(pool.submit_request(ledger.build_get_nym_request(None, STEWARD_DID)), timeout)
+                reply = await asyncio.wait_for(
+                    pool.submit_request(ledger.build_get_nym_request(None, STEWARD_DID)), timeout
+                )
             finally:
                 pool.close()
         except (VdrError, TimeoutError):

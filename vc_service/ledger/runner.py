@@ -40,11 +40,20 @@ async def run(ledger: DevLedger, owner_pid: int) -> None:
     nodes = []
     for node in ledger.nodes():
         with (log_dir / f"{node.name}.out").open("ab") as out:  # the node's own log is in pool/log/
-            nodes.append(await asyncio.create_subprocess_exec(
-                str(LEDGER_PYTHON), str(LEDGER_TOOLS / "indy_dev_pool.py"), "node", str(ledger.pool_dir),
-                node.name, str(node.node_port), str(node.client_port),
-                stdout=out, stderr=asyncio.subprocess.STDOUT, stdin=asyncio.subprocess.DEVNULL,
-            ))  # fmt: skip
+            nodes.append(
+                await asyncio.create_subprocess_exec(
+                    str(LEDGER_PYTHON),
+                    str(LEDGER_TOOLS / "indy_dev_pool.py"),
+                    "node",
+                    str(ledger.pool_dir),
+                    node.name,
+                    str(node.node_port),
+                    str(node.client_port),
+                    stdout=out,
+                    stderr=asyncio.subprocess.STDOUT,
+                    stdin=asyncio.subprocess.DEVNULL,
+                )
+            )
         LOGGER.info("%s started (pid %s), ports %s and %s", node.name, nodes[-1].pid, node.node_port, node.client_port)
     tails = web.AppRunner(tails_app(ledger.tails_dir), access_log=None)
     await tails.setup()

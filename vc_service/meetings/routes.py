@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from ..deps import MAX_ROW_ID, CurrentOrganizer, Organizer, RowId, Session
 from ..timestamps import UtcExpressible
-from .service import UnknownMeeting, UnknownPresenter, add_talk, find_meeting
 from .models import Meeting, Talk
+from .service import UnknownMeeting, UnknownPresenter, add_talk, find_meeting
 
 router = APIRouter(tags=["meetings"], dependencies=[Organizer])
 MeetingKind = Literal["general", "guest-presentation", "journal-club", "subgroup"]
@@ -91,9 +91,13 @@ async def create_talk(meeting_id: RowId, body: TalkIn, organizer: CurrentOrganiz
     meeting = await sig_meeting(session, organizer, meeting_id)
     try:
         return await add_talk(
-            session, meeting, body.title, body.presenter_id,
-            str(body.slides_url) if body.slides_url else None, str(body.recording_url) if body.recording_url else None,
-        )  # fmt: skip
+            session,
+            meeting,
+            body.title,
+            body.presenter_id,
+            str(body.slides_url) if body.slides_url else None,
+            str(body.recording_url) if body.recording_url else None,
+        )
     except UnknownPresenter as exc:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
 

@@ -60,7 +60,9 @@ async def reset_wallet_connection(session: AsyncSession, agent: AgentClient, mem
         await agent.delete_connection(member.connection_id)
     if member.invitation_msg_id:
         await agent.delete_invitation(member.invitation_msg_id)
-    audit(session, member.sig_id, actor, "member.wallet_reset", f"member:{member.id}", connection_id=member.connection_id)
+    audit(
+        session, member.sig_id, actor, "member.wallet_reset", f"member:{member.id}", connection_id=member.connection_id
+    )
     member.connection_id = member.connection_state = member.wallet_did = None
     member.invitation_url = member.invitation_msg_id = None
     await session.commit()

@@ -57,7 +57,9 @@ async def create_member(body: MemberIn, organizer: CurrentOrganizer, state: Stat
         raise HTTPException(status.HTTP_409_CONFLICT, f"a member with the email {member.email} exists (id {member.id})")
     member.region, member.joined_at = body.region, body.joined_at
     await session.commit()
-    return CreatedMember(**MemberOut.model_validate(member).model_dump(), **claim_urls(state.settings.base_url, claim_token))
+    return CreatedMember(
+        **MemberOut.model_validate(member).model_dump(), **claim_urls(state.settings.base_url, claim_token)
+    )
 
 
 @router.post("/members/{member_id}/claim-link", response_model=ClaimLink, summary="Re-issue a member's claim link")
@@ -117,7 +119,9 @@ async def roster_bytes(request: Request) -> bytes:
 
 
 @router.post("/meetings/{meeting_id}/roster", tags=["meetings"], summary="Import a meeting's attendance roster (CSV)")
-async def import_meeting_roster(meeting_id: RowId, request: Request, organizer: CurrentOrganizer, session: Session) -> RosterReport:
+async def import_meeting_roster(
+    meeting_id: RowId, request: Request, organizer: CurrentOrganizer, session: Session
+) -> RosterReport:
     meeting = await sig_meeting(session, organizer, meeting_id)
     try:
         parsed = parse_roster(decode_roster(await roster_bytes(request)))

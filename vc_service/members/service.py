@@ -85,7 +85,9 @@ class RosterReport:
 ROSTER_BATCH_ROWS = 500
 
 
-async def import_roster(session: AsyncSession, sig_id: int, meeting_id: int, entries: list, errors: list) -> RosterReport:
+async def import_roster(
+    session: AsyncSession, sig_id: int, meeting_id: int, entries: list, errors: list
+) -> RosterReport:
     """Members merged by email and their attendance; the same file twice changes nothing.
 
     Committed batch by batch, with a few statements per batch (members and attendance looked up
@@ -99,14 +101,22 @@ async def import_roster(session: AsyncSession, sig_id: int, meeting_id: int, ent
     return report
 
 
-async def _import_batch(session: AsyncSession, sig_id: int, meeting_id: int, entries: list, report: RosterReport) -> None:
+async def _import_batch(
+    session: AsyncSession, sig_id: int, meeting_id: int, entries: list, report: RosterReport
+) -> None:
     emails = [entry.email for entry in entries]
     known = {
         member.email: member
         for member in await session.scalars(select(Member).where(Member.sig_id == sig_id, Member.email.in_(emails)))
     }
     created = [
-        {"sig_id": sig_id, "name": entry.name, "email": entry.email, "did": entry.did, "claim_token_hash": token_hash(new_token())}
+        {
+            "sig_id": sig_id,
+            "name": entry.name,
+            "email": entry.email,
+            "did": entry.did,
+            "claim_token_hash": token_hash(new_token()),
+        }
         for entry in entries
         if entry.email not in known
     ]
@@ -115,7 +125,9 @@ async def _import_batch(session: AsyncSession, sig_id: int, meeting_id: int, ent
         await session.execute(insert(Member), created)
         report.members_created += len(created)
         new_emails = [row["email"] for row in created]
-        rows = await session.execute(select(Member.email, Member.id).where(Member.sig_id == sig_id, Member.email.in_(new_emails)))
+        rows = await session.execute(
+            select(Member.email, Member.id).where(Member.sig_id == sig_id, Member.email.in_(new_emails))
+        )
         member_ids.update(rows.all())
     attending = []
     for entry in entries:
@@ -132,16 +144,22 @@ async def _import_batch(session: AsyncSession, sig_id: int, meeting_id: int, ent
     present = set(
         await session.scalars(
             select(Attendance.member_id).where(
-                Attendance.meeting_id == meeting_id, Attendance.member_id.in_([member_ids[entry.email] for entry in attending])
+                Attendance.meeting_id == meeting_id,
+                Attendance.member_id.in_([member_ids[entry.email] for entry in attending]),
             )
         )
     )
     added = [
-        {"meeting_id": meeting_id, "member_id": member_ids[entry.email], "source": "roster",
-         "joined_at": entry.joined_at, "left_at": entry.left_at}
+        {
+            "meeting_id": meeting_id,
+            "member_id": member_ids[entry.email],
+            "source": "roster",
+            "joined_at": entry.joined_at,
+            "left_at": entry.left_at,
+        }
         for entry in attending
         if member_ids[entry.email] not in present
-    ]  # fmt: skip
+    ]
     if added:
         await session.execute(insert(Attendance), added)
     report.attendance_added += len(added)

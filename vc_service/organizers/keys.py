@@ -21,13 +21,23 @@ def key_hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-async def create_api_key(session: AsyncSession, account: OrganizerAccount, label: str, actor: str) -> tuple[OrganizerApiKey, str]:
+async def create_api_key(
+    session: AsyncSession, account: OrganizerAccount, label: str, actor: str
+) -> tuple[OrganizerApiKey, str]:
     """A new key for the account: the record, and the key itself, which is never stored. Commits."""
     key = KEY_PREFIX + secrets.token_urlsafe(32)
     api_key = OrganizerApiKey(account_id=account.id, sig_id=account.sig_id, label=label, key_hash=key_hash(key))
     session.add(api_key)
     await session.flush()
-    record(session, account.sig_id, actor, "organizer.key_created", f"api-key:{api_key.id}", email=account.email, label=label)
+    record(
+        session,
+        account.sig_id,
+        actor,
+        "organizer.key_created",
+        f"api-key:{api_key.id}",
+        email=account.email,
+        label=label,
+    )
     await session.commit()
     return api_key, key
 

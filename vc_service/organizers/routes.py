@@ -27,9 +27,17 @@ class ApiKeyOut(BaseModel):
     revoked_at: datetime | None
 
 
-@router.get("/organizer-keys", response_model=list[ApiKeyOut], summary="The SIG's organizer API keys (never the keys themselves)")
+@router.get(
+    "/organizer-keys",
+    response_model=list[ApiKeyOut],
+    summary="The SIG's organizer API keys (never the keys themselves)",
+)
 async def list_keys(organizer: CurrentOrganizer, session: Session) -> list[OrganizerApiKey]:
-    return list(await session.scalars(select(OrganizerApiKey).where(OrganizerApiKey.sig_id == organizer.sig_id).order_by(OrganizerApiKey.id)))
+    return list(
+        await session.scalars(
+            select(OrganizerApiKey).where(OrganizerApiKey.sig_id == organizer.sig_id).order_by(OrganizerApiKey.id)
+        )
+    )
 
 
 @router.delete("/organizer-keys/{key_id}", response_model=ApiKeyOut, summary="Revoke an organizer API key")
@@ -53,8 +61,10 @@ class AuditEventOut(BaseModel):
 
 @router.get("/audit", response_model=list[AuditEventOut], summary="The SIG's audit log, newest first")
 async def audit_log(
-    organizer: CurrentOrganizer, session: Session, limit: int = Query(100, ge=1, le=1000),
-    before: int | None = Query(None, ge=1, le=MAX_ROW_ID)
+    organizer: CurrentOrganizer,
+    session: Session,
+    limit: int = Query(100, ge=1, le=1000),
+    before: int | None = Query(None, ge=1, le=MAX_ROW_ID),
 ) -> list[AuditEvent]:
     query = select(AuditEvent).where(AuditEvent.sig_id == organizer.sig_id)
     if before is not None:
@@ -114,13 +124,17 @@ async def oauth_token(
     if grant_type != "client_credentials":
         return oauth_error(400, "unsupported_grant_type", "only grant_type client_credentials is supported")
     if basic is not None and (client_id is not None or client_secret is not None):
-        return oauth_error(400, "invalid_request", "authenticate with HTTP Basic or with client_id and client_secret, not both")
+        return oauth_error(
+            400, "invalid_request", "authenticate with HTTP Basic or with client_id and client_secret, not both"
+        )
     given_id, given_secret = (basic.username, basic.password) if basic else (client_id, client_secret)
     if not given_id or not given_secret:
         return oauth_error(401, "invalid_client", "client_id and client_secret are required", basic=True)
     api_key = await authenticate_client(session, given_id, given_secret)
     if api_key is None:
-        return oauth_error(401, "invalid_client", "unknown client, wrong secret, or a revoked organizer key", basic=basic is not None)
+        return oauth_error(
+            401, "invalid_client", "unknown client, wrong secret, or a revoked organizer key", basic=basic is not None
+        )
     tokens = access_tokens(state)
     body = AccessToken(access_token=tokens.issue(api_key), token_type="Bearer", expires_in=tokens.lifetime_seconds)
     return JSONResponse(body.model_dump(), headers=NO_STORE)

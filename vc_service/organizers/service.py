@@ -12,9 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from zxcvbn import zxcvbn
 
 from ..audit.models import AuditEvent
-from ..members.service import normalise_email
 from ..audit.service import record
 from ..db.base import utcnow
+from ..members.service import normalise_email
 from .models import OrganizerAccount
 from .sessions import revoke_sessions
 
@@ -51,9 +51,10 @@ class LoginPolicy:
     @classmethod
     def of(cls, settings) -> "LoginPolicy":
         return cls(
-            settings.login_lockout_failures, timedelta(minutes=settings.login_lockout_window_minutes),
+            settings.login_lockout_failures,
+            timedelta(minutes=settings.login_lockout_window_minutes),
             timedelta(minutes=settings.login_lockout_minutes),
-        )  # fmt: skip
+        )
 
 
 async def hash_password(password: str) -> str:
@@ -78,16 +79,20 @@ def check_password_strength(password: str, min_score: int, email: str = "") -> N
     if strength["score"] < min_score:
         feedback = strength["feedback"]
         why = " ".join(filter(None, [feedback["warning"], *feedback["suggestions"]])) or "It is easy to guess."
-        raise InvalidAccount(f"the password is too easy to guess (strength {strength['score']} of 4, at least {min_score} needed). {why}")
+        raise InvalidAccount(
+            f"the password is too easy to guess (strength {strength['score']} of 4, at least {min_score} needed). {why}"
+        )
 
 
 async def create_account(
     session: AsyncSession, sig_id: int, email: str, password: str, actor: str, *, min_score: int
-) -> OrganizerAccount:  # fmt: skip
+) -> OrganizerAccount:
     """A new organizer of the SIG; the password is stored as an argon2id hash only. Commits."""
     address = normalise_email(email)
     check_password_strength(password, min_score, address)
-    if await session.scalar(select(OrganizerAccount.id).where(OrganizerAccount.sig_id == sig_id, OrganizerAccount.email == address)):
+    if await session.scalar(
+        select(OrganizerAccount.id).where(OrganizerAccount.sig_id == sig_id, OrganizerAccount.email == address)
+    ):
         raise InvalidAccount(f"an organizer {address} exists")
     account = OrganizerAccount(sig_id=sig_id, email=address, password_hash=await hash_password(password))
     session.add(account)
@@ -103,11 +108,15 @@ async def locked_until(session: AsyncSession, sig_id: int, address: str, policy:
     recent = list(
         await session.scalars(
             select(AuditEvent)
-            .where(AuditEvent.sig_id == sig_id, AuditEvent.subject == address,
-                   AuditEvent.action.in_(("login.failed", *_FAILURES_RESET_BY)))
-            .order_by(AuditEvent.id.desc()).limit(policy.failures)
+            .where(
+                AuditEvent.sig_id == sig_id,
+                AuditEvent.subject == address,
+                AuditEvent.action.in_(("login.failed", *_FAILURES_RESET_BY)),
+            )
+            .order_by(AuditEvent.id.desc())
+            .limit(policy.failures)
         )
-    )  # fmt: skip
+    )
     if len(recent) < policy.failures or any(event.action != "login.failed" for event in recent):
         return None
     if recent[0].at - recent[-1].at > policy.window:
@@ -118,7 +127,7 @@ async def locked_until(session: AsyncSession, sig_id: int, address: str, policy:
 
 async def authenticate(
     session: AsyncSession, sig_id: int, email: str, password: str, policy: LoginPolicy, client: str = ""
-) -> OrganizerAccount | None:  # fmt: skip
+) -> OrganizerAccount | None:
     """The account whose email and password these are, or None; AccountLocked after too many
     failures of the email, AccountDisabled for a disabled organizer's right password. Every
     attempt is audited (with the email tried, never the password). Commits."""
@@ -131,7 +140,10 @@ async def authenticate(
     account = await session.scalar(
         select(OrganizerAccount).where(OrganizerAccount.sig_id == sig_id, OrganizerAccount.email == address)
     )
-    if not await password_matches(account.password_hash if account else _UNKNOWN_ACCOUNT_HASH, password) or account is None:
+    if (
+        not await password_matches(account.password_hash if account else _UNKNOWN_ACCOUNT_HASH, password)
+        or account is None
+    ):
         record(session, sig_id, "anonymous", "login.failed", address, client=client)
         await session.commit()
         return None
@@ -158,16 +170,28 @@ async def confirm_password(
         raise AccountLocked(until)
     if await password_matches(account.password_hash, password):
         return True
-    record(session, account.sig_id, f"organizer:{account.email}", "login.failed", account.email,
-           client=client, reason="wrong current password on the account page")  # fmt: skip
+    record(
+        session,
+        account.sig_id,
+        f"organizer:{account.email}",
+        "login.failed",
+        account.email,
+        client=client,
+        reason="wrong current password on the account page",
+    )
     await session.commit()
     return False
 
 
 async def change_password(
-    session: AsyncSession, account: OrganizerAccount, new_password: str, actor: str, *, min_score: int,
+    session: AsyncSession,
+    account: OrganizerAccount,
+    new_password: str,
+    actor: str,
+    *,
+    min_score: int,
     keep_session_id: int | None = None,
-) -> None:  # fmt: skip
+) -> None:
     """Set a new password and end every session of the organizer but ``keep_session_id`` (the
     one that changed it): a stolen session dies with the old password. Commits."""
     check_password_strength(new_password, min_score, account.email)
@@ -189,13 +213,19 @@ async def set_disabled(session: AsyncSession, account: OrganizerAccount, disable
 
 
 async def sig_organizers(session: AsyncSession, sig_id: int) -> list[OrganizerAccount]:
-    return list(await session.scalars(select(OrganizerAccount).where(OrganizerAccount.sig_id == sig_id).order_by(OrganizerAccount.email)))
+    return list(
+        await session.scalars(
+            select(OrganizerAccount).where(OrganizerAccount.sig_id == sig_id).order_by(OrganizerAccount.email)
+        )
+    )
 
 
 async def find_organizer(session: AsyncSession, sig_id: int, email: str) -> OrganizerAccount:
     """The SIG's organizer of this email; LookupError naming it otherwise."""
     address = normalise_email(email)
-    account = await session.scalar(select(OrganizerAccount).where(OrganizerAccount.sig_id == sig_id, OrganizerAccount.email == address))
+    account = await session.scalar(
+        select(OrganizerAccount).where(OrganizerAccount.sig_id == sig_id, OrganizerAccount.email == address)
+    )
     if account is None:
         raise LookupError(f"no organizer {address} in the SIG: create the account first (vc-service organizer add)")
     return account

@@ -19,15 +19,19 @@ def session_id_hash(session_id: str) -> str:
     return hashlib.sha256(session_id.encode()).hexdigest()
 
 
-async def start_session(session: AsyncSession, account: OrganizerAccount, lifetime: timedelta) -> tuple[OrganizerSession, str]:
+async def start_session(
+    session: AsyncSession, account: OrganizerAccount, lifetime: timedelta
+) -> tuple[OrganizerSession, str]:
     """A new session of the organizer with a new CSRF token: the row, and the id for the cookie
     (never stored). Commits."""
     await session.execute(delete(OrganizerSession).where(OrganizerSession.expires_at < utcnow()))  # ended or not, dead
     session_id = secrets.token_urlsafe(32)
     row = OrganizerSession(
-        id_hash=session_id_hash(session_id), account_id=account.id, csrf=secrets.token_urlsafe(24),
+        id_hash=session_id_hash(session_id),
+        account_id=account.id,
+        csrf=secrets.token_urlsafe(24),
         expires_at=utcnow() + lifetime,
-    )  # fmt: skip
+    )
     session.add(row)
     await session.commit()
     return row, session_id
@@ -38,9 +42,13 @@ async def live_session(session: AsyncSession, session_id: str) -> OrganizerSessi
     row = await session.scalar(
         select(OrganizerSession)
         .join(OrganizerAccount, OrganizerAccount.id == OrganizerSession.account_id)
-        .where(OrganizerSession.id_hash == session_id_hash(session_id), OrganizerSession.revoked_at.is_(None),
-               OrganizerSession.expires_at > utcnow(), OrganizerAccount.disabled_at.is_(None))
-    )  # fmt: skip
+        .where(
+            OrganizerSession.id_hash == session_id_hash(session_id),
+            OrganizerSession.revoked_at.is_(None),
+            OrganizerSession.expires_at > utcnow(),
+            OrganizerAccount.disabled_at.is_(None),
+        )
+    )
     if row is not None and utcnow() - row.last_seen_at > LAST_SEEN_EVERY:
         row.last_seen_at = utcnow()
         await session.commit()
@@ -58,7 +66,9 @@ async def end_session(session: AsyncSession, row: OrganizerSession) -> None:
 
 async def revoke_sessions(session: AsyncSession, account_id: int, keep: int | None = None) -> None:
     """End every live session of the organizer but ``keep``; the caller commits."""
-    query = update(OrganizerSession).where(OrganizerSession.account_id == account_id, OrganizerSession.revoked_at.is_(None))
+    query = update(OrganizerSession).where(
+        OrganizerSession.account_id == account_id, OrganizerSession.revoked_at.is_(None)
+    )
     if keep is not None:
         query = query.where(OrganizerSession.id != keep)
     await session.execute(query.values(revoked_at=utcnow()))

@@ -29,9 +29,13 @@ class OutboundRefused(Exception):
 
 class OutboundPolicy:
     def __init__(
-        self, allowed_networks: list[Network], own_ports: set[int], fetch_timeout: float, request_timeout: float,
+        self,
+        allowed_networks: list[Network],
+        own_ports: set[int],
+        fetch_timeout: float,
+        request_timeout: float,
         request_fetches: int,
-    ) -> None:  # fmt: skip
+    ) -> None:
         self._allowed = allowed_networks
         self._own_ports = own_ports
         self.fetch_timeout = fetch_timeout
@@ -83,7 +87,11 @@ class OutboundRequest:
     async def _check(self, url: str, failure: str) -> tuple[str, int, Address]:
         try:
             parts = urlsplit(url)
-            scheme, host, port = parts.scheme, parts.hostname, parts.port or {"https": 443, "http": 80}.get(parts.scheme)
+            scheme, host, port = (
+                parts.scheme,
+                parts.hostname,
+                parts.port or {"https": 443, "http": 80}.get(parts.scheme),
+            )
         except ValueError:  # a port that is no number, a broken IPv6 address
             scheme = host = port = None
         if scheme not in ("http", "https") or not host or port is None:
@@ -108,6 +116,9 @@ class OutboundRequest:
 def outbound_policy(settings) -> OutboundPolicy:
     own_ports = {settings.port, settings.agent_admin_port, settings.agent_inbound_port}
     return OutboundPolicy(
-        settings.outbound_allow_networks, own_ports, settings.status_fetch_timeout, settings.outbound_request_timeout,
+        settings.outbound_allow_networks,
+        own_ports,
+        settings.status_fetch_timeout,
+        settings.outbound_request_timeout,
         REQUEST_FETCHES,
-    )  # fmt: skip
+    )

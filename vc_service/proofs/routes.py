@@ -25,10 +25,18 @@ class ProofRequestIn(BaseModel):
         description="attended, presented, member: an Open Badge (JSON-LD, DIF Presentation Exchange). attended-at-least: "
         "the AnonCreds attendance tally proves at least `min_meetings` meetings since `since` by zero-knowledge predicates.",
     )
-    since: UtcExpressible | None = Field(None, description="Only badges for activities from this instant on (attended, presented, attended-at-least).")
-    min_meetings: int | None = Field(None, ge=1, le=10_000, description="attended-at-least: how many meetings at least.")
+    since: UtcExpressible | None = Field(
+        None, description="Only badges for activities from this instant on (attended, presented, attended-at-least)."
+    )
+    min_meetings: int | None = Field(
+        None, ge=1, le=10_000, description="attended-at-least: how many meetings at least."
+    )
     domain: str | None = Field(None, max_length=300, description="The verifier's domain, bound into the proof.")
-    sig: str | None = Field(None, max_length=40, description="Slug of the SIG whose badge is asked for (GET /sigs); needed when the service has several.")
+    sig: str | None = Field(
+        None,
+        max_length=40,
+        description="Slug of the SIG whose badge is asked for (GET /sigs); needed when the service has several.",
+    )
 
 
 class DisclosedCredential(BaseModel):
@@ -53,7 +61,9 @@ class ProofRequestOut(BaseModel):
     invitation_short_url: str
     qr_url: str
     credentials: list[DisclosedCredential]
-    revealed: dict[str, str] = Field(description="AnonCreds templates: the attributes the wallet revealed (the rest is proved, not shown).")
+    revealed: dict[str, str] = Field(
+        description="AnonCreds templates: the attributes the wallet revealed (the rest is proved, not shown)."
+    )
 
 
 async def disclosed(state, presentation: dict | None) -> list[DisclosedCredential]:
@@ -67,12 +77,13 @@ async def disclosed(state, presentation: dict | None) -> list[DisclosedCredentia
         issuer = credential.get("issuer")
         found.append(
             DisclosedCredential(
-                id=credential.get("id"), name=credential.get("name"),
+                id=credential.get("id"),
+                name=credential.get("name"),
                 achievementType=(subject.get("achievement") or {}).get("achievementType"),
                 activityStartDate=subject.get("activityStartDate"),
                 issuer=issuer.get("id") if isinstance(issuer, dict) else issuer,
                 status=result.errors[0]["message"].split(" (")[0] if result.errors else "valid",
-            )  # fmt: skip
+            )
         )
     return found
 
@@ -80,11 +91,20 @@ async def disclosed(state, presentation: dict | None) -> list[DisclosedCredentia
 async def proof_request_out(state, request: ProofRequest) -> ProofRequestOut:
     short = f"{state.settings.base_url}/p/{request.id}"
     return ProofRequestOut(
-        id=request.id, template=request.template, since=request.since, min_meetings=request.min_meetings, state=request.state,
-        verified=request.state == "verified", reason=request.reason, expires_at=request.expires_at,
-        answered_at=request.answered_at, invitation_short_url=short, qr_url=f"{short}/qr.svg",
-        credentials=await disclosed(state, request.presentation), revealed=(request.presentation or {}).get("revealed") or {},
-    )  # fmt: skip
+        id=request.id,
+        template=request.template,
+        since=request.since,
+        min_meetings=request.min_meetings,
+        state=request.state,
+        verified=request.state == "verified",
+        reason=request.reason,
+        expires_at=request.expires_at,
+        answered_at=request.answered_at,
+        invitation_short_url=short,
+        qr_url=f"{short}/qr.svg",
+        credentials=await disclosed(state, request.presentation),
+        revealed=(request.presentation or {}).get("revealed") or {},
+    )
 
 
 async def find_request(request_id: str, session: Session) -> ProofRequest:
@@ -103,7 +123,9 @@ async def find_request(request_id: str, session: Session) -> ProofRequest:
 )
 async def new_proof_request(body: ProofRequestIn, state: State, session: Session) -> ProofRequestOut:
     if body.since is not None and body.template == "member":
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "since applies to attended and presented, not member")
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT, "since applies to attended and presented, not member"
+        )
     counted = body.template == "attended-at-least"
     if counted and (body.since is None or body.min_meetings is None):
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "attended-at-least needs since and min_meetings")
@@ -115,17 +137,25 @@ async def new_proof_request(body: ProofRequestIn, state: State, session: Session
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
     try:
         created = await create_proof_request(
-            session, state.agent, await state.issuers.of(sig.id), body.template, body.since,
-            body.domain or state.settings.base_url, timedelta(minutes=state.settings.proof_request_minutes),
-            min_meetings=body.min_meetings, anoncreds=state.anoncreds and await state.anoncreds.of(sig.id),
-        )  # fmt: skip
+            session,
+            state.agent,
+            await state.issuers.of(sig.id),
+            body.template,
+            body.since,
+            body.domain or state.settings.base_url,
+            timedelta(minutes=state.settings.proof_request_minutes),
+            min_meetings=body.min_meetings,
+            anoncreds=state.anoncreds and await state.anoncreds.of(sig.id),
+        )
     except TemplateUnavailable as exc:
         raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
     return await proof_request_out(state, created)
 
 
 @router.get("/proof-requests/{request_id}", response_model=ProofRequestOut, summary="A proof request and its result")
-async def read_proof_request(state: State, session: Session, found: ProofRequest = Depends(find_request)) -> ProofRequestOut:
+async def read_proof_request(
+    state: State, session: Session, found: ProofRequest = Depends(find_request)
+) -> ProofRequestOut:
     if expire_if_due(found):
         await session.commit()
         await state.agent.delete_presentation_exchange(found.pres_ex_id)

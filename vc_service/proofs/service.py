@@ -22,10 +22,17 @@ class TemplateUnavailable(Exception):
 
 
 async def create_proof_request(
-    session: AsyncSession, agent: AgentClient, issuer: Issuer, template: str, since: datetime | None,
-    domain: str, lifetime: timedelta, *, min_meetings: int | None = None,
+    session: AsyncSession,
+    agent: AgentClient,
+    issuer: Issuer,
+    template: str,
+    since: datetime | None,
+    domain: str,
+    lifetime: timedelta,
+    *,
+    min_meetings: int | None = None,
     anoncreds: dict[str, AnonCredsDefinition] | None = None,
-) -> ProofRequest:  # fmt: skip
+) -> ProofRequest:
     """A connectionless request (out-of-band, the request attached) from a template: DIF
     Presentation Exchange for the Open Badges, or an AnonCreds proof request with predicates."""
     now = utcnow()
@@ -36,7 +43,9 @@ async def create_proof_request(
                 "needs a ledger, and the SIG the AnonCreds badge format"
             )
         kind = ANONCREDS_TEMPLATES[template]
-        anoncreds_request = proof_request(kind, anoncreds[kind], since and since.date(), min_meetings, sig_name=issuer.name)
+        anoncreds_request = proof_request(
+            kind, anoncreds[kind], since and since.date(), min_meetings, sig_name=issuer.name
+        )
         record = await agent.create_anoncreds_proof_request(anoncreds_request)
         challenge = anoncreds_request["nonce"]
     else:
@@ -45,11 +54,17 @@ async def create_proof_request(
         record = await agent.create_proof_request(definition, challenge, domain)
     invitation = await agent.create_connectionless_invitation(record["pres_ex_id"], issuer.name)
     request = ProofRequest(
-        id=secrets.token_urlsafe(12), sig_id=issuer.sig_id, template=template, since=since, min_meetings=min_meetings,
+        id=secrets.token_urlsafe(12),
+        sig_id=issuer.sig_id,
+        template=template,
+        since=since,
+        min_meetings=min_meetings,
         challenge=challenge,
-        pres_ex_id=record["pres_ex_id"], thread_id=record["thread_id"], invitation_url=invitation["invitation_url"],
+        pres_ex_id=record["pres_ex_id"],
+        thread_id=record["thread_id"],
+        invitation_url=invitation["invitation_url"],
         expires_at=now + lifetime,
-    )  # fmt: skip
+    )
     session.add(request)
     await session.commit()
     return request
@@ -85,8 +100,14 @@ async def on_presentation_event(session: AsyncSession, agent: AgentClient, event
         presentation = ((record.get("by_format") or {}).get("pres") or {}).get("dif")
         if presentation is None:  # AnonCreds: what the wallet revealed; the predicates are the template's
             result = proof_result(record)
-            reason = None if result["verified"] else result["error"] or "the agent found the proof invalid (or a credential revoked)"
-            answer(request, "verified" if result["verified"] else "not-verified", reason, {"revealed": result["revealed"]})
+            reason = (
+                None
+                if result["verified"]
+                else result["error"] or "the agent found the proof invalid (or a credential revoked)"
+            )
+            answer(
+                request, "verified" if result["verified"] else "not-verified", reason, {"revealed": result["revealed"]}
+            )
         elif record.get("verified") != "true":
             answer(request, "not-verified", "the agent found the presentation's proofs invalid", presentation)
         elif problem := holder_binding_problem(presentation or {}):
@@ -115,7 +136,9 @@ async def on_problem_report(session: AsyncSession, _agent: AgentClient, report: 
 async def on_refused_message(session: AsyncSession, _agent: AgentClient, report: dict) -> bool:
     """The agent refused to read a wallet's answer (see vc_service/agent/acapy_plugin)."""
     if (request := await request_on_thread(session, report)) is not None:
-        answer(request, "not-verified", refusal_reason((report.get("description") or {}).get("en") or "no reason given"))
+        answer(
+            request, "not-verified", refusal_reason((report.get("description") or {}).get("en") or "no reason given")
+        )
     return True
 
 

@@ -29,18 +29,25 @@ def presentation_definition(template: str, issuer_did: str, since: datetime | No
     fields = [
         {"path": ["$.type[*]"], "filter": {"const": "OpenBadgeCredential"}},
         {"path": ["$.issuer.id", "$.issuer"], "filter": {"type": "string", "const": issuer_did}},
-        {"path": ["$.credentialSubject.achievement.achievementType"], "filter": {"type": "string", "const": achievement_type}},
+        {
+            "path": ["$.credentialSubject.achievement.achievementType"],
+            "filter": {"type": "string", "const": achievement_type},
+        },
     ]
     if since is not None:
-        fields.append({
-            "path": ["$.credentialSubject.activityStartDate"],
-            "filter": {"type": "string", "format": "date-time", "minimum": xsd(since)},
-        })  # fmt: skip
+        fields.append(
+            {
+                "path": ["$.credentialSubject.activityStartDate"],
+                "filter": {"type": "string", "format": "date-time", "minimum": xsd(since)},
+            }
+        )
     if template == "member":  # current: not expired now
-        fields.append({
-            "path": ["$.expirationDate", "$.validUntil"],
-            "filter": {"type": "string", "format": "date-time", "minimum": xsd(now)},
-        })  # fmt: skip
+        fields.append(
+            {
+                "path": ["$.expirationDate", "$.validUntil"],
+                "filter": {"type": "string", "format": "date-time", "minimum": xsd(now)},
+            }
+        )
     return {
         "id": str(uuid.uuid4()),
         "purpose": purpose + (f" since {xsd(since)}" if since else ""),

@@ -30,7 +30,8 @@ def attendance_chart(report: HealthReport) -> str:
         label = label if len(label) <= 38 else label[:37] + "…"
         parts += [
             f'<text x="{LABEL_WIDTH - 8}" y="{y + 16}" text-anchor="end" fill="#1a1a1a">{escape(label)}</text>',
-            f'<rect x="{LABEL_WIDTH}" y="{y}" width="{bar}" height="{BAR_HEIGHT}" fill="#0b5cad"><title>{escape(label)}: {row.attendees}</title></rect>',
+            f'<rect x="{LABEL_WIDTH}" y="{y}" width="{bar}" height="{BAR_HEIGHT}" fill="#0b5cad">'
+            f"<title>{escape(label)}: {row.attendees}</title></rect>",
             f'<text x="{LABEL_WIDTH + bar + 6}" y="{y + 16}" fill="#1a1a1a">{row.attendees}</text>',
         ]
     parts.append("</svg>")

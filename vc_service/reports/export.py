@@ -24,10 +24,23 @@ def report_csv(report: HealthReport) -> str:
     writer.writerows([[m.date, as_text(m.title), m.kind, m.attendees, m.new, m.returning] for m in report.meetings])
     writer.writerows([[], ["meeting kind", "average attendance"], *report.average_by_kind.items()])
     writer.writerows([[], ["members", "count"], ["new", report.new_members], ["returning", report.returning_members]])
-    writer.writerows([
-        [], ["badges", "count"], ["offered", report.badges_offered], ["issued", report.badges_issued],
-        ["pickup rate", "" if report.pickup_rate is None else report.pickup_rate],
-    ])  # fmt: skip
-    writer.writerows([[], ["talk date", "title", "presenter"], *[[t["date"], as_text(t["title"]), as_text(t["presenter"])] for t in report.talks]])
-    writer.writerows([[], ["region", "attendees"], *[[as_text(region), count] for region, count in report.regions.items()]])
+    writer.writerows(
+        [
+            [],
+            ["badges", "count"],
+            ["offered", report.badges_offered],
+            ["issued", report.badges_issued],
+            ["pickup rate", "" if report.pickup_rate is None else report.pickup_rate],
+        ]
+    )
+    writer.writerows(
+        [
+            [],
+            ["talk date", "title", "presenter"],
+            *[[t["date"], as_text(t["title"]), as_text(t["presenter"])] for t in report.talks],
+        ]
+    )
+    writer.writerows(
+        [[], ["region", "attendees"], *[[as_text(region), count] for region, count in report.regions.items()]]
+    )
     return out.getvalue()

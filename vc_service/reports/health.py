@@ -83,9 +83,13 @@ def offered_to_wallet(badge: BadgeRow) -> bool:
 
 
 def health_report(
-    since: date, until: date | None, all_meetings: list[MeetingRow], talks: list[TalkRow], badges: list[BadgeRow],
+    since: date,
+    until: date | None,
+    all_meetings: list[MeetingRow],
+    talks: list[TalkRow],
+    badges: list[BadgeRow],
     regions: dict[int, str | None],
-) -> HealthReport:  # fmt: skip
+) -> HealthReport:
     """The report of the period; ``all_meetings`` is every meeting of the SIG (to tell new from returning)."""
     ordered = sorted(all_meetings, key=lambda meeting: (meeting.starts_at, meeting.id))
     first_meeting: dict[int, int] = {}
@@ -104,12 +108,20 @@ def health_report(
     for meeting in period:
         new = sum(1 for member in meeting.attendee_ids if first_meeting[member] == meeting.id)
         report.meetings.append(
-            MeetingFigures(meeting.starts_at.date(), meeting.title, meeting.kind, len(meeting.attendee_ids), new,
-                           len(meeting.attendee_ids) - new)
-        )  # fmt: skip
+            MeetingFigures(
+                meeting.starts_at.date(),
+                meeting.title,
+                meeting.kind,
+                len(meeting.attendee_ids),
+                new,
+                len(meeting.attendee_ids) - new,
+            )
+        )
         counts_by_kind[meeting.kind].append(len(meeting.attendee_ids))
         attendees |= meeting.attendee_ids
-    report.average_by_kind = {kind: round(sum(counts) / len(counts), 2) for kind, counts in sorted(counts_by_kind.items())}
+    report.average_by_kind = {
+        kind: round(sum(counts) / len(counts), 2) for kind, counts in sorted(counts_by_kind.items())
+    }
     period_ids = {meeting.id for meeting in period}
     report.new_members = sum(1 for member in attendees if first_meeting[member] in period_ids)
     report.returning_members = len(attendees) - report.new_members

@@ -16,7 +16,9 @@ from .health import BadgeRow, HealthReport, MeetingRow, TalkRow, health_report
 async def sig_health_report(session: AsyncSession, sig_id: int, since: date, until: date | None) -> HealthReport:
     attendance = (
         await session.execute(
-            select(Attendance.meeting_id, Attendance.member_id).join(Meeting, Meeting.id == Attendance.meeting_id).where(Meeting.sig_id == sig_id)
+            select(Attendance.meeting_id, Attendance.member_id)
+            .join(Meeting, Meeting.id == Attendance.meeting_id)
+            .where(Meeting.sig_id == sig_id)
         )
     ).all()
     attendees: dict[int, set[int]] = defaultdict(set)
@@ -25,19 +27,26 @@ async def sig_health_report(session: AsyncSession, sig_id: int, since: date, unt
     # Only meetings that have started: one still to come has no attendance yet, and would count
     # as 0 in the averages of a period that reaches into the future (or has no end).
     held = select(Meeting).where(Meeting.sig_id == sig_id, Meeting.starts_at <= utcnow())
-    meetings = [MeetingRow(m.id, m.title, m.kind, m.starts_at, frozenset(attendees[m.id])) for m in await session.scalars(held)]
+    meetings = [
+        MeetingRow(m.id, m.title, m.kind, m.starts_at, frozenset(attendees[m.id])) for m in await session.scalars(held)
+    ]
     talks = [
         TalkRow(talk.meeting_id, talk.title, member.id, member.name)
         for talk, member in (
             await session.execute(
-                select(Talk, Member).join(Member, Member.id == Talk.presenter_id).join(Meeting, Meeting.id == Talk.meeting_id)
-                .where(Meeting.sig_id == sig_id).order_by(Talk.id)
+                select(Talk, Member)
+                .join(Member, Member.id == Talk.presenter_id)
+                .join(Meeting, Meeting.id == Talk.meeting_id)
+                .where(Meeting.sig_id == sig_id)
+                .order_by(Talk.id)
             )
         ).all()
-    ]  # fmt: skip
+    ]
     badges = [
         BadgeRow(*row)
-        for row in (await session.execute(select(Badge.meeting_id, Badge.state, Badge.delivery).where(Badge.sig_id == sig_id))).all()
+        for row in (
+            await session.execute(select(Badge.meeting_id, Badge.state, Badge.delivery).where(Badge.sig_id == sig_id))
+        ).all()
     ]
     regions = dict((await session.execute(select(Member.id, Member.region).where(Member.sig_id == sig_id))).all())
     return health_report(since, until, meetings, talks, badges, regions)

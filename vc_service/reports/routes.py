@@ -26,7 +26,9 @@ async def period_report(session: Session, sig_id: int, since: date, until: date 
 
 def csv_response(report: HealthReport) -> Response:
     filename = f"sig-health-{report.since}-{report.until or 'now'}.csv"
-    return Response(report_csv(report), media_type="text/csv", headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(
+        report_csv(report), media_type="text/csv", headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )
 
 
 @router.get("/reports/health", summary="The SIG's health report for a period (JSON)")
@@ -35,14 +37,24 @@ async def health(organizer: CurrentOrganizer, session: Session, since: date, unt
     return {**asdict(report), "pickup_rate": report.pickup_rate}
 
 
-@router.get("/reports/health.csv", summary="The same figures as CSV", response_class=Response,
-            responses=documented_content("text/csv"))
+@router.get(
+    "/reports/health.csv",
+    summary="The same figures as CSV",
+    response_class=Response,
+    responses=documented_content("text/csv"),
+)
 async def health_csv(organizer: CurrentOrganizer, session: Session, since: date, until: date | None = None) -> Response:
     return csv_response(await period_report(session, organizer.sig_id, since, until))
 
 
-@router.get("/reports/health/attendance.svg", summary="Attendance per meeting, as an SVG chart", response_class=Response,
-            responses=documented_content("image/svg+xml"))
-async def health_chart(organizer: CurrentOrganizer, session: Session, since: date, until: date | None = None) -> Response:
+@router.get(
+    "/reports/health/attendance.svg",
+    summary="Attendance per meeting, as an SVG chart",
+    response_class=Response,
+    responses=documented_content("image/svg+xml"),
+)
+async def health_chart(
+    organizer: CurrentOrganizer, session: Session, since: date, until: date | None = None
+) -> Response:
     report = await period_report(session, organizer.sig_id, since, until)
     return Response(attendance_chart(report), media_type="image/svg+xml")

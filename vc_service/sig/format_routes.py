@@ -15,9 +15,10 @@ router = APIRouter(prefix="/sig", tags=["sig"])
 
 class BadgeFormatsIn(BaseModel):
     formats: list[Literal["ld_proof", "anoncreds"]] = Field(
-        min_length=1, max_length=len(BADGE_FORMATS),
+        min_length=1,
+        max_length=len(BADGE_FORMATS),
         description='"ld_proof": Open Badges 3.0 (JSON-LD); "anoncreds": AnonCreds on the ledger (needs one).',
-    )  # fmt: skip
+    )
 
 
 class BadgeFormatsOut(BaseModel):
@@ -36,12 +37,15 @@ async def get_badge_formats(organizer: CurrentOrganizer, state: State, session: 
 
 
 @router.put(
-    "/badge-formats", response_model=BadgeFormatsOut,
+    "/badge-formats",
+    response_model=BadgeFormatsOut,
     summary="Choose the formats of the SIG's badges: Open Badges (JSON-LD), AnonCreds, or both",
     description="Choosing AnonCreds for the first time registers the SIG's credential definitions on the "
     "ledger first, which takes some tens of seconds.",
-)  # fmt: skip
-async def put_badge_formats(body: BadgeFormatsIn, organizer: CurrentOrganizer, state: State, session: Session) -> BadgeFormatsOut:
+)
+async def put_badge_formats(
+    body: BadgeFormatsIn, organizer: CurrentOrganizer, state: State, session: Session
+) -> BadgeFormatsOut:
     try:
         formats = await set_badge_formats(session, organizer.sig_id, body.formats, state.anoncreds, organizer.actor)
     except (FormatUnavailable, AnonCredsSetupError) as exc:

@@ -17,7 +17,11 @@ class InvalidSig(ValueError):
 
 
 async def create_sig(
-    session: AsyncSession, name: str, description: str = "", url: str | None = None, slug: str | None = None,
+    session: AsyncSession,
+    name: str,
+    description: str = "",
+    url: str | None = None,
+    slug: str | None = None,
     actor: str = "service",
 ) -> Sig:
     """A new SIG; its slug is given or made from its name. The first line of its audit log. Commits."""

@@ -44,7 +44,9 @@ def decode_list(encoded: str) -> bytes:
     body = encoded[1:]
     inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)  # GZIP
     try:
-        bits = inflater.decompress(base64.b64decode(body + "=" * (-len(body) % 4), altchars=b"-_", validate=True), MAX_LIST_SIZE // 8 + 1)
+        bits = inflater.decompress(
+            base64.b64decode(body + "=" * (-len(body) % 4), altchars=b"-_", validate=True), MAX_LIST_SIZE // 8 + 1
+        )
     except (ValueError, zlib.error) as exc:
         raise BitstringError(f"encodedList is not GZIP-compressed base64url: {exc}") from exc
     if len(bits) > MAX_LIST_SIZE // 8:
@@ -52,5 +54,7 @@ def decode_list(encoded: str) -> bytes:
     if not inflater.eof:
         raise BitstringError("encodedList is not GZIP-compressed base64url: the GZIP data is truncated")
     if len(bits) < MIN_LIST_SIZE // 8:
-        raise BitstringError(f"encodedList holds {len(bits) * 8:,} entries, fewer than the spec's minimum of {MIN_LIST_SIZE:,}")
+        raise BitstringError(
+            f"encodedList holds {len(bits) * 8:,} entries, fewer than the spec's minimum of {MIN_LIST_SIZE:,}"
+        )
     return bits

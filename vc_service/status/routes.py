@@ -7,9 +7,9 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from ..web import documented_content
 from ..deps import CurrentOrganizer, OrganizerIssuer, RowId, Session, State, public_sig
 from ..issuer.identity import Issuer
+from ..web import documented_content
 from .models import STATUS_PURPOSES, CredentialStatus, StatusChange
 from .service import StatusError
 from .signing import UnknownStatusList, change_and_publish, published_status_list, signed_status_list
@@ -22,7 +22,9 @@ STATUS_LIST_RESPONSES = documented_content("application/vc+ld+json", {"type": "o
 
 def known_purpose(purpose: str) -> str:
     if purpose not in STATUS_PURPOSES:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no status purpose {purpose!r}; known: {', '.join(STATUS_PURPOSES)}")
+        raise HTTPException(
+            status.HTTP_404_NOT_FOUND, f"no status purpose {purpose!r}; known: {', '.join(STATUS_PURPOSES)}"
+        )
     return purpose
 
 
@@ -44,15 +46,27 @@ async def status_list_response(
     return Response(body, media_type="application/vc+ld+json", headers=headers)
 
 
-@router.get("/status/{sig}/{purpose}/{number}", summary="A SIG's Bitstring Status List credential (public)",
-            response_class=Response, responses=STATUS_LIST_RESPONSES)
-async def get_status_list(sig: str, purpose: str, number: RowId, state: State, session: Session, request: Request) -> Response:
+@router.get(
+    "/status/{sig}/{purpose}/{number}",
+    summary="A SIG's Bitstring Status List credential (public)",
+    response_class=Response,
+    responses=STATUS_LIST_RESPONSES,
+)
+async def get_status_list(
+    sig: str, purpose: str, number: RowId, state: State, session: Session, request: Request
+) -> Response:
     return await status_list_response(state, session, request, purpose, number, await public_sig(state, sig))
 
 
-@router.get("/status/{purpose}/{number}", summary="A status list published before lists were per SIG (public)",
-            response_class=Response, responses=STATUS_LIST_RESPONSES)
-async def get_unscoped_status_list(purpose: str, number: RowId, state: State, session: Session, request: Request) -> Response:
+@router.get(
+    "/status/{purpose}/{number}",
+    summary="A status list published before lists were per SIG (public)",
+    response_class=Response,
+    responses=STATUS_LIST_RESPONSES,
+)
+async def get_unscoped_status_list(
+    purpose: str, number: RowId, state: State, session: Session, request: Request
+) -> Response:
     """Credentials issued before status lists were per SIG name this URL: it keeps serving their list."""
     return await status_list_response(state, session, request, purpose, number, None)
 
@@ -79,14 +93,17 @@ class CredentialStatusOut(BaseModel):
 
 async def status_report(session, credential_status: CredentialStatus) -> CredentialStatusOut:
     changes = await session.scalars(
-        select(StatusChange).where(StatusChange.credential_id == credential_status.credential_id).order_by(StatusChange.id)
+        select(StatusChange)
+        .where(StatusChange.credential_id == credential_status.credential_id)
+        .order_by(StatusChange.id)
     )
     return CredentialStatusOut(
         credentialId=credential_status.credential_id,
         revoked=credential_status.revoked,
         suspended=credential_status.suspended,
         changes=[
-            StatusChangeOut(action=c.action, reason=c.reason, actor=c.actor, changed_at=c.changed_at.isoformat()) for c in changes
+            StatusChangeOut(action=c.action, reason=c.reason, actor=c.actor, changed_at=c.changed_at.isoformat())
+            for c in changes
         ],
     )
 
@@ -101,9 +118,15 @@ async def update_status(
 ) -> CredentialStatusOut:
     try:
         changed = await change_and_publish(
-            session, state.agent, issuer, state.settings.base_url,
-            body.credentialId, body.action, body.reason, actor=organizer.actor,
-        )  # fmt: skip
+            session,
+            state.agent,
+            issuer,
+            state.settings.base_url,
+            body.credentialId,
+            body.action,
+            body.reason,
+            actor=organizer.actor,
+        )
     except LookupError as exc:
         raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
     except StatusError as exc:

@@ -57,9 +57,9 @@ async def _current_list_number(session: AsyncSession, sig_id: int) -> int:
     of_sig = StatusList.sig_id == sig_id
     number = await session.scalar(select(func.max(StatusList.number)).where(of_sig, StatusList.unscoped_url.is_(False)))
     full = number is not None and LIST_FILL_LIMIT <= await session.scalar(
-        select(func.count()).select_from(CredentialStatus).where(
-            CredentialStatus.sig_id == sig_id, CredentialStatus.list_number == number
-        )
+        select(func.count())
+        .select_from(CredentialStatus)
+        .where(CredentialStatus.sig_id == sig_id, CredentialStatus.list_number == number)
     )
     if number is None or full:
         number = (await session.scalar(select(func.max(StatusList.number)).where(of_sig)) or 0) + 1
@@ -91,13 +91,17 @@ async def allocate_status(bind: AsyncEngine, sig_id: int, sig_slug: str, credent
             )
             if existing is not None:
                 if existing.sig_id != sig_id:
-                    raise StatusError(f"the credential id {credential_id} is another SIG's: give the credential an id of its own")
+                    raise StatusError(
+                        f"the credential id {credential_id} is another SIG's: give the credential an id of its own"
+                    )
                 return await _entry_ref(session, existing, sig_slug)
             number = await _current_list_number(session, sig_id)
             status = CredentialStatus(
-                sig_id=sig_id, credential_id=credential_id, list_number=number,
+                sig_id=sig_id,
+                credential_id=credential_id,
+                list_number=number,
                 list_index=secrets.randbelow(MIN_LIST_SIZE),
-            )  # fmt: skip
+            )
             session.add(status)
             try:
                 await session.commit()
@@ -113,7 +117,9 @@ async def change_status(
 ) -> CredentialStatus:
     """Revoke, suspend or unsuspend; flips the list's bit and records who, when and why. Commits."""
     status = await session.scalar(
-        select(CredentialStatus).where(CredentialStatus.sig_id == sig_id, CredentialStatus.credential_id == credential_id)
+        select(CredentialStatus).where(
+            CredentialStatus.sig_id == sig_id, CredentialStatus.credential_id == credential_id
+        )
     )
     if status is None:
         raise LookupError(f"no credential {credential_id} issued by this SIG")
@@ -122,16 +128,18 @@ async def change_status(
     field, value = ACTIONS[action]
     purpose = "revocation" if field == "revoked" else "suspension"
     status_list = await session.scalar(
-        select(StatusList).where(
-            StatusList.sig_id == sig_id, StatusList.purpose == purpose, StatusList.number == status.list_number
-        ).with_for_update()
+        select(StatusList)
+        .where(StatusList.sig_id == sig_id, StatusList.purpose == purpose, StatusList.number == status.list_number)
+        .with_for_update()
     )
     bits = bytearray(status_list.bits)
     set_bit(bits, status.list_index, value)
     status_list.bits = bytes(bits)
     status_list.credential = None  # re-signed before it is served again
     setattr(status, field, value)
-    session.add(StatusChange(credential_id=credential_id, action=action, reason=reason, actor=actor, changed_at=utcnow()))
+    session.add(
+        StatusChange(credential_id=credential_id, action=action, reason=reason, actor=actor, changed_at=utcnow())
+    )
     record(session, sig_id, actor, f"credential.{action}", credential_id, reason=reason)
     await session.commit()
     return status

@@ -23,8 +23,14 @@ def xsd(value) -> str:
 async def published_status_list(session: AsyncSession, purpose: str, number: int, sig_id: int | None) -> StatusList:
     """The list served at /status/<SIG's slug>/<purpose>/<number>, or with no ``sig_id`` at the
     unscoped /status/<purpose>/<number> it was published at before lists were per SIG."""
-    scope = StatusList.unscoped_url.is_(True) if sig_id is None else (StatusList.sig_id == sig_id) & StatusList.unscoped_url.is_(False)
-    status_list = await session.scalar(select(StatusList).where(scope, StatusList.purpose == purpose, StatusList.number == number))
+    scope = (
+        StatusList.unscoped_url.is_(True)
+        if sig_id is None
+        else (StatusList.sig_id == sig_id) & StatusList.unscoped_url.is_(False)
+    )
+    status_list = await session.scalar(
+        select(StatusList).where(scope, StatusList.purpose == purpose, StatusList.number == number)
+    )
     if status_list is None:
         raise UnknownStatusList(f"no {purpose} status list {number}")
     return status_list
@@ -36,7 +42,11 @@ async def signed_status_list(
     """The SIG's list with a signature over its current bits (signing it now if a change cleared it)."""
     if status_list.credential is None:
         now = utcnow()
-        document = {**status_list_document(base_url, issuer.slug, status_list), "issuer": issuer.did, "validFrom": xsd(now)}
+        document = {
+            **status_list_document(base_url, issuer.slug, status_list),
+            "issuer": issuer.did,
+            "validFrom": xsd(now),
+        }
         status_list.credential = await agent.issue_credential(
             document, {"proofType": "Ed25519Signature2020", "verificationMethod": issuer.verification_method}
         )
@@ -46,9 +56,15 @@ async def signed_status_list(
 
 
 async def change_and_publish(
-    session: AsyncSession, agent: AgentClient, issuer: Issuer, base_url: str,
-    credential_id: str, action: str, reason: str, actor: str,
-) -> CredentialStatus:  # fmt: skip
+    session: AsyncSession,
+    agent: AgentClient,
+    issuer: Issuer,
+    base_url: str,
+    credential_id: str,
+    action: str,
+    reason: str,
+    actor: str,
+) -> CredentialStatus:
     """Revoke, suspend or unsuspend one of the issuer's SIG's credentials, then sign the changed
     list now: the next verifier sees it."""
     if action == "suspend":
@@ -56,7 +72,9 @@ async def change_and_publish(
     changed = await change_status(session, issuer.sig_id, credential_id, action, reason, actor)
     purpose = "revocation" if action == "revoke" else "suspension"
     status_list = await session.scalar(
-        select(StatusList).where(StatusList.sig_id == issuer.sig_id, StatusList.purpose == purpose, StatusList.number == changed.list_number)
+        select(StatusList).where(
+            StatusList.sig_id == issuer.sig_id, StatusList.purpose == purpose, StatusList.number == changed.list_number
+        )
     )
     await signed_status_list(session, agent, issuer, base_url, status_list)
     return changed

@@ -12,24 +12,24 @@ import base58
 from ..agent.client import AgentClient
 from ..agent.errors import AgentRejected
 from ..contexts.pinned import PinnedContextSet
-from ..issuer.dids import document_url
-from ..outbound.policy import OutboundRefused, OutboundRequest
-from ..status.bitstring import get_bit
-from .status_lists import StatusListResolver, StatusListUnavailable
 from ..credentials.document import (
     VALIDITY_FIELDS,
     InvalidCredential,
     as_list,
     check_open_badge,
     check_presentation_structure,
-    is_open_badge,
     check_structure,
+    is_open_badge,
     issuer_id,
     parse_datetime,
     same_did,
     subject_ids,
     vcdm_version,
 )
+from ..issuer.dids import document_url
+from ..outbound.policy import OutboundRefused, OutboundRequest
+from ..status.bitstring import get_bit
+from .status_lists import StatusListResolver, StatusListUnavailable
 
 MAX_STATUS_ENTRIES = 4  # ours carry two (revocation, suspension); each more is one more fetch
 
@@ -185,7 +185,10 @@ async def check_status(
         return
     result.checks.append("status")
     if len(entries) > MAX_STATUS_ENTRIES:
-        result.fail("status", f"the credential has {len(entries)} status entries; this service checks at most {MAX_STATUS_ENTRIES}")
+        result.fail(
+            "status",
+            f"the credential has {len(entries)} status entries; this service checks at most {MAX_STATUS_ENTRIES}",
+        )
         return
     for entry in entries:
         if not isinstance(entry, dict) or entry.get("type") != "BitstringStatusListEntry":
@@ -268,7 +271,10 @@ async def verify_presentation(
             agent_result = await agent.verify_presentation(presentation, challenge, domain)
             presentation_result = agent_result.get("presentation_result") or {}
             if not presentation_result.get("verified"):
-                result.fail("presentation-proof", _proof_failure(presentation_result) if presentation_result else _proof_failure(agent_result))
+                result.fail(
+                    "presentation-proof",
+                    _proof_failure(presentation_result) if presentation_result else _proof_failure(agent_result),
+                )
         except AgentRejected as exc:
             result.fail("presentation-proof", f"the presentation's proof could not be checked: {exc}")
     if proof.get("challenge") != challenge:

@@ -57,7 +57,9 @@ NOT_VERIFIED = {
 
 
 def verdict(result: VerificationResult) -> JSONResponse:
-    return JSONResponse(result.as_dict(), status_code=status.HTTP_200_OK if result.verified else status.HTTP_400_BAD_REQUEST)
+    return JSONResponse(
+        result.as_dict(), status_code=status.HTTP_200_OK if result.verified else status.HTTP_400_BAD_REQUEST
+    )
 
 
 # Public and costly (the agent checks each proof): one limit for the API and the verify page.
@@ -65,15 +67,22 @@ verify_limit = RateLimit("verify_rate_limit")
 
 
 @router.post(
-    "/credentials/verify", response_model=VerifyResponse, summary="Verify a credential (W3C VC-API)",
-    responses=NOT_VERIFIED, dependencies=[Depends(verify_limit)],
-)  # fmt: skip
+    "/credentials/verify",
+    response_model=VerifyResponse,
+    summary="Verify a credential (W3C VC-API)",
+    responses=NOT_VERIFIED,
+    dependencies=[Depends(verify_limit)],
+)
 async def verify(body: VerifyRequest, state: State) -> JSONResponse:
     result = await verify_credential(
-        state.agent, body.verifiableCredential, state.contexts, await state.known_issuers(), state.status_lists,
+        state.agent,
+        body.verifiableCredential,
+        state.contexts,
+        await state.known_issuers(),
+        state.status_lists,
         state.outbound.for_request(),
         checks=body.options.checks,
-    )  # fmt: skip
+    )
     return verdict(result)
 
 
@@ -100,7 +109,13 @@ class VerifyPresentationRequest(BaseModel):
 )
 async def verify_presentation_route(body: VerifyPresentationRequest, state: State) -> JSONResponse:
     result = await verify_presentation(
-        state.agent, body.verifiablePresentation, body.options.challenge, body.options.domain,
-        state.contexts, await state.known_issuers(), state.status_lists, state.outbound.for_request(),
-    )  # fmt: skip
+        state.agent,
+        body.verifiablePresentation,
+        body.options.challenge,
+        body.options.domain,
+        state.contexts,
+        await state.known_issuers(),
+        state.status_lists,
+        state.outbound.for_request(),
+    )
     return verdict(result)

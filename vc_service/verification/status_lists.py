@@ -22,7 +22,7 @@ from ..agent.errors import AgentFailed, AgentRejected
 from ..credentials.document import as_list, issuer_id, same_did
 from ..issuer.dids import document_url
 from ..issuer.identity import Issuers
-from ..outbound.policy import OutboundRefused, OutboundRequest
+from ..outbound.policy import OutboundRequest
 from ..sig.service import UnknownSig
 from ..status.bitstring import BitstringError, decode_list
 from ..status.signing import UnknownStatusList, published_status_list
@@ -44,9 +44,15 @@ class FetchedList:
 
 class StatusListResolver:
     def __init__(
-        self, sessions: async_sessionmaker, agent: AgentClient, base_url: str, issuers: Issuers,
-        cache_entries: int, cache_bytes: int, cache_seconds: float,
-    ) -> None:  # fmt: skip
+        self,
+        sessions: async_sessionmaker,
+        agent: AgentClient,
+        base_url: str,
+        issuers: Issuers,
+        cache_entries: int,
+        cache_bytes: int,
+        cache_seconds: float,
+    ) -> None:
         self._sessions = sessions
         self._agent = agent
         # A SIG's list, or one at the unscoped URL it was published at before lists were per SIG.
@@ -107,15 +113,23 @@ class StatusListResolver:
         list_issuer = issuer_id(credential)
         if list_issuer != issuer:
             raise StatusListUnavailable(f"status list {url} is not issued by the credential's issuer")
-        signers = [proof.get("verificationMethod", "").split("#")[0] for proof in as_list(credential.get("proof")) if isinstance(proof, dict)]
+        signers = [
+            proof.get("verificationMethod", "").split("#")[0]
+            for proof in as_list(credential.get("proof"))
+            if isinstance(proof, dict)
+        ]
         if not signers or not all(same_did(signer, list_issuer) for signer in signers):
             raise StatusListUnavailable(f"status list {url} is not signed by its issuer {list_issuer}")
         if list_issuer.startswith("did:web:"):  # the agent would resolve it to check the proof
-            await outbound.destination(document_url(list_issuer), f"the DID document of {list_issuer} could not be fetched")
+            await outbound.destination(
+                document_url(list_issuer), f"the DID document of {list_issuer} could not be fetched"
+            )
         try:
             verified = (await self._agent.verify_credential(credential)).get("verified")
         except (AgentRejected, AgentFailed) as exc:
-            raise StatusListUnavailable(f"status list {url} has no valid proof: {str(exc).split(' on document')[0]}") from exc
+            raise StatusListUnavailable(
+                f"status list {url} has no valid proof: {str(exc).split(' on document')[0]}"
+            ) from exc
         if not verified:
             raise StatusListUnavailable(f"status list {url} has no valid proof")
         try:
@@ -131,9 +145,15 @@ class StatusListResolver:
             async with asyncio.timeout(outbound.timeout()):  # name lookup included
                 host, _port, address = await outbound.destination(url, failure)
                 target = httpx.URL(url)
-                headers = {"Host": target.netloc.decode(), "Accept": "application/vc+ld+json, application/json", "Accept-Encoding": "gzip"}
+                headers = {
+                    "Host": target.netloc.decode(),
+                    "Accept": "application/vc+ld+json, application/json",
+                    "Accept-Encoding": "gzip",
+                }
                 extensions = {"sni_hostname": host} if target.scheme == "https" else {}
-                request = self._http.build_request("GET", target.copy_with(host=str(address)), headers=headers, extensions=extensions)
+                request = self._http.build_request(
+                    "GET", target.copy_with(host=str(address)), headers=headers, extensions=extensions
+                )
                 response = await self._http.send(request, stream=True)
                 try:
                     if response.status_code != 200:

@@ -9,7 +9,13 @@ from fastapi.responses import HTMLResponse, Response
 from ..deps import RowId, Session, State, sig_row
 from ..organizers.models import OrganizerAccount
 from ..organizers.service import (
-    AccountLocked, InvalidAccount, LoginPolicy, change_password, confirm_password, set_disabled, sig_organizers,
+    AccountLocked,
+    InvalidAccount,
+    LoginPolicy,
+    change_password,
+    confirm_password,
+    set_disabled,
+    sig_organizers,
 )
 from .auth import CsrfChecked, SignedIn, WebSessionDep, page, redirect_with_notice, take_flash
 
@@ -20,17 +26,24 @@ ACCOUNT_PAGE = "/dashboard/account"
 @router.get("/account", response_class=HTMLResponse)
 async def account_page(request: Request, session: WebSessionDep, organizer: SignedIn, db: Session):
     context = {
-        "sig_name": organizer.sig_name, "organizer": organizer, "organizers": await sig_organizers(db, organizer.sig_id),
+        "sig_name": organizer.sig_name,
+        "organizer": organizer,
+        "organizers": await sig_organizers(db, organizer.sig_id),
         "notice": await take_flash(db, session),
-    }  # fmt: skip
+    }
     return page(request, session, "dashboard/account.html", context)
 
 
 @router.post("/account/password", dependencies=[CsrfChecked])
 async def new_password(
-    request: Request, session: WebSessionDep, organizer: SignedIn, db: Session, state: State,
-    current_password: Annotated[str, Form(max_length=1000)], new_password: Annotated[str, Form(max_length=1000)],
-) -> Response:  # fmt: skip
+    request: Request,
+    session: WebSessionDep,
+    organizer: SignedIn,
+    db: Session,
+    state: State,
+    current_password: Annotated[str, Form(max_length=1000)],
+    new_password: Annotated[str, Form(max_length=1000)],
+) -> Response:
     account = await db.get(OrganizerAccount, organizer.id)
     client = request.client.host if request.client else ""
     try:
@@ -38,21 +51,31 @@ async def new_password(
     except AccountLocked as exc:
         return await redirect_with_notice(db, session, ACCOUNT_PAGE, f"Password not changed: {exc}.", "error")
     if not confirmed:
-        return await redirect_with_notice(db, session, ACCOUNT_PAGE, "Password not changed: the current password is wrong.", "error")
+        return await redirect_with_notice(
+            db, session, ACCOUNT_PAGE, "Password not changed: the current password is wrong.", "error"
+        )
     try:
         await change_password(
-            db, account, new_password, f"organizer:{organizer.email}", min_score=state.settings.password_min_score,
+            db,
+            account,
+            new_password,
+            f"organizer:{organizer.email}",
+            min_score=state.settings.password_min_score,
             keep_session_id=session.row.id,
-        )  # fmt: skip
+        )
     except InvalidAccount as exc:
         return await redirect_with_notice(db, session, ACCOUNT_PAGE, f"Password not changed: {exc}", "error")
-    return await redirect_with_notice(db, session, ACCOUNT_PAGE, "Password changed. Your other sessions are signed out.")
+    return await redirect_with_notice(
+        db, session, ACCOUNT_PAGE, "Password changed. Your other sessions are signed out."
+    )
 
 
 async def _set_disabled(session, organizer, db: Session, organizer_id: int, disabled: bool) -> Response:
     account = await sig_row(db, OrganizerAccount, organizer_id, organizer.sig_id, "organizer")
     if account.id == organizer.id:
-        raise HTTPException(status.HTTP_409_CONFLICT, "you cannot disable or enable yourself: ask another organizer of the SIG")
+        raise HTTPException(
+            status.HTTP_409_CONFLICT, "you cannot disable or enable yourself: ask another organizer of the SIG"
+        )
     await set_disabled(db, account, disabled, f"organizer:{organizer.email}")
     done = "disabled: signed out everywhere, its API keys refused" if disabled else "enabled"
     return await redirect_with_notice(db, session, ACCOUNT_PAGE, f"Organizer {account.email} {done}.")

@@ -69,9 +69,13 @@ def keep_session(request: Request, response: Response, session: WebSession) -> R
     if session.changed:
         value = _serializer(request).dumps({"sid": session.new_id} if session.new_id else {"csrf": session.csrf})
         response.set_cookie(
-            COOKIE, value, max_age=MAX_AGE_SECONDS, httponly=True, samesite="lax",
+            COOKIE,
+            value,
+            max_age=MAX_AGE_SECONDS,
+            httponly=True,
+            samesite="lax",
             secure=request.app.state.service.settings.base_url.startswith("https://"),
-        )  # fmt: skip
+        )
     return response
 
 
@@ -81,7 +85,9 @@ async def service_title(state: ServiceState) -> str:
     return issuers[0].name if len(issuers) == 1 else SERVICE_TITLE
 
 
-def page(request: Request, session: WebSession | None, template: str, context: dict, status_code: int = 200) -> Response:
+def page(
+    request: Request, session: WebSession | None, template: str, context: dict, status_code: int = 200
+) -> Response:
     """A rendered page, headed with ``context["sig_name"]``; with a session, it knows the CSRF
     token and keeps the session cookie."""
     shared = {"sig_name": SERVICE_TITLE, "signed_in": bool(session and session.organizer_id)}
@@ -97,7 +103,9 @@ async def flash(db: Session, session: WebSession, text: str, kind: str = "notice
     await leave_notice(db, session.row, {"kind": kind, "text": text})
 
 
-async def redirect_with_notice(db: Session, session: WebSession, url: str, notice: str = "", kind: str = "notice") -> RedirectResponse:
+async def redirect_with_notice(
+    db: Session, session: WebSession, url: str, notice: str = "", kind: str = "notice"
+) -> RedirectResponse:
     """303 to ``url``, whose page shows ``notice`` once."""
     if notice:
         await flash(db, session, notice, kind)
@@ -154,20 +162,29 @@ def _safe_next(target: str | None) -> str:
 
 
 async def login_page(
-    request: Request, session: WebSession, db: Session, state: State, next: str | None, error: str | None = None,
+    request: Request,
+    session: WebSession,
+    db: Session,
+    state: State,
+    next: str | None,
+    error: str | None = None,
     status_code: int = 200,
-) -> Response:  # fmt: skip
+) -> Response:
     """The sign-in form; on a service of several SIGs it asks which SIG the organizer signs in to."""
     sigs = await all_sigs(db)
     context = {
-        "next": _safe_next(next), "error": error, "sig_name": await service_title(state),
+        "next": _safe_next(next),
+        "error": error,
+        "sig_name": await service_title(state),
         "sigs": sigs if len(sigs) > 1 else [],
-    }  # fmt: skip
+    }
     return page(request, session, "login.html", context, status_code)
 
 
 @router.get("/login", response_class=HTMLResponse)
-async def login_form(request: Request, session: WebSessionDep, db: Session, state: State, next: str | None = None) -> Response:
+async def login_form(
+    request: Request, session: WebSessionDep, db: Session, state: State, next: str | None = None
+) -> Response:
     return await login_page(request, session, db, state, next)
 
 
@@ -185,7 +202,9 @@ async def login(
     try:
         chosen = await choose_sig(db, sig or None, "in the form")
     except UnknownSig as exc:
-        return await login_page(request, session, db, state, next, f"Choose your SIG: {exc}.", status.HTTP_422_UNPROCESSABLE_CONTENT)
+        return await login_page(
+            request, session, db, state, next, f"Choose your SIG: {exc}.", status.HTTP_422_UNPROCESSABLE_CONTENT
+        )
     client = request.client.host if request.client else ""
     try:
         account = await authenticate(db, chosen.id, email, password, LoginPolicy.of(state.settings), client)
@@ -193,7 +212,9 @@ async def login(
         problem = f"Sign-in refused: {exc}."
         return await login_page(request, session, db, state, next, problem, status.HTTP_429_TOO_MANY_REQUESTS)
     except AccountDisabled as exc:
-        return await login_page(request, session, db, state, next, f"Sign-in refused: {exc}.", status.HTTP_403_FORBIDDEN)
+        return await login_page(
+            request, session, db, state, next, f"Sign-in refused: {exc}.", status.HTTP_403_FORBIDDEN
+        )
     if account is None:
         problem = f"That email and password do not match an organizer account of {chosen.name}."
         return await login_page(request, session, db, state, next, problem, status.HTTP_401_UNAUTHORIZED)

@@ -26,14 +26,23 @@ from ..members.models import Member
 from ..members.roster import MAX_ROSTER_BYTES, ROSTER_BASE64_BYTES, RosterFormatError, decode_roster, parse_roster
 from ..members.service import import_roster
 from ..reports.charts import attendance_chart
-from ..sig.formats import FormatUnavailable, badge_formats, set_badge_formats
 from ..reports.queries import sig_health_report
 from ..reports.routes import check_period, csv_response, period_report
+from ..sig.formats import FormatUnavailable, badge_formats, set_badge_formats
 from ..status.models import CredentialStatus
 from ..status.service import StatusError
 from ..status.signing import carries_suspension, change_and_publish
 from ..web.qr import qr_svg
-from .auth import CsrfChecked, SignedIn, SignedInOrganizer, WebSession, WebSessionDep, page, redirect_with_notice, take_flash
+from .auth import (
+    CsrfChecked,
+    SignedIn,
+    SignedInOrganizer,
+    WebSession,
+    WebSessionDep,
+    page,
+    redirect_with_notice,
+    take_flash,
+)
 
 router = APIRouter(prefix="/dashboard", tags=["pages"], include_in_schema=False)
 STATUS_ACTIONS = ("revoke", "suspend", "unsuspend")
@@ -41,7 +50,12 @@ FORMAT_NAMES = {"ld_proof": "Open Badges (JSON-LD)", "anoncreds": "AnonCreds"}
 
 
 def organizer_page(
-    request: Request, session: WebSession, organizer: SignedInOrganizer, template: str, context: dict, status_code: int = 200
+    request: Request,
+    session: WebSession,
+    organizer: SignedInOrganizer,
+    template: str,
+    context: dict,
+    status_code: int = 200,
 ) -> Response:
     """A dashboard page, headed with the organizer's SIG."""
     return page(request, session, template, {"sig_name": organizer.sig_name, **context}, status_code)
@@ -49,7 +63,6 @@ def organizer_page(
 
 async def back_to(db: Session, session: WebSession, meeting_id: int, notice: str = "") -> RedirectResponse:
     return await redirect_with_notice(db, session, f"/dashboard/meetings/{meeting_id}", notice)
-
 
 
 async def organizer_meeting(meeting_id: RowId, organizer: SignedIn, db: Session) -> Meeting:
@@ -79,18 +92,28 @@ async def meetings(request: Request, session: WebSessionDep, organizer: SignedIn
         )
     ).all()
     context = {
-        "meetings": rows, "kinds": MEETING_KINDS, "organizer": organizer, "notice": await take_flash(db, session),
-        "formats": await badge_formats(db, organizer.sig_id), "ledger": state.anoncreds is not None,
-    }  # fmt: skip
+        "meetings": rows,
+        "kinds": MEETING_KINDS,
+        "organizer": organizer,
+        "notice": await take_flash(db, session),
+        "formats": await badge_formats(db, organizer.sig_id),
+        "ledger": state.anoncreds is not None,
+    }
     return organizer_page(request, session, organizer, "dashboard/meetings.html", context)
 
 
 @router.post("/badge-formats", dependencies=[CsrfChecked])
 async def change_badge_formats(
-    session: WebSessionDep, organizer: SignedIn, db: Session, state: State, formats: Annotated[list[str] | None, Form()] = None,
-) -> Response:  # fmt: skip
+    session: WebSessionDep,
+    organizer: SignedIn,
+    db: Session,
+    state: State,
+    formats: Annotated[list[str] | None, Form()] = None,
+) -> Response:
     try:
-        chosen = await set_badge_formats(db, organizer.sig_id, formats or [], state.anoncreds, f"organizer:{organizer.email}")
+        chosen = await set_badge_formats(
+            db, organizer.sig_id, formats or [], state.anoncreds, f"organizer:{organizer.email}"
+        )
     except (ValueError, FormatUnavailable, AnonCredsSetupError) as exc:
         return await redirect_with_notice(db, session, "/dashboard", f"Badge formats not changed: {exc}")
     names = " and ".join(FORMAT_NAMES[name] for name in chosen)
@@ -110,7 +133,11 @@ async def create_meeting(
 ) -> Response:
     try:
         body = MeetingIn(
-            kind=kind, title=title, description=description, starts_at=utc_from_form(starts_at), ends_at=utc_from_form(ends_at)
+            kind=kind,
+            title=title,
+            description=description,
+            starts_at=utc_from_form(starts_at),
+            ends_at=utc_from_form(ends_at),
         )
     except (ValidationError, ValueError) as exc:
         problem = "; ".join(e["msg"] for e in exc.errors()) if isinstance(exc, ValidationError) else str(exc)
@@ -133,11 +160,15 @@ async def badge_rows(db: Session, meeting: Meeting) -> list[dict]:
     ).all()
     return [
         {
-            "badge": badge, "member": member,
-            "withdrawn": "revoked" if badge.revoked_at or (status_ and status_.revoked)
-            else "suspended" if status_ and status_.suspended else None,
+            "badge": badge,
+            "member": member,
+            "withdrawn": "revoked"
+            if badge.revoked_at or (status_ and status_.revoked)
+            else "suspended"
+            if status_ and status_.suspended
+            else None,
             "suspendable": badge.format == "ld_proof" and carries_suspension(badge),
-        }  # fmt: skip
+        }
         for badge, member, status_ in rows
     ]
 
@@ -148,38 +179,61 @@ def progress(rows: list[dict]) -> dict:
 
 
 @router.get("/meetings/{meeting_id}", response_class=HTMLResponse)
-async def meeting_page(request: Request, session: WebSessionDep, organizer: SignedIn, meeting: OrganizerMeeting, db: Session):
+async def meeting_page(
+    request: Request, session: WebSessionDep, organizer: SignedIn, meeting: OrganizerMeeting, db: Session
+):
     attendees = list(
         await db.scalars(
-            select(Member).join(Attendance, Attendance.member_id == Member.id)
-            .where(Attendance.meeting_id == meeting.id).order_by(Member.name)
+            select(Member)
+            .join(Attendance, Attendance.member_id == Member.id)
+            .where(Attendance.meeting_id == meeting.id)
+            .order_by(Member.name)
         )
-    )  # fmt: skip
+    )
     talks = (
         await db.execute(
-            select(Talk, Member).join(Member, Talk.presenter_id == Member.id).where(Talk.meeting_id == meeting.id).order_by(Talk.id)
+            select(Talk, Member)
+            .join(Member, Talk.presenter_id == Member.id)
+            .where(Talk.meeting_id == meeting.id)
+            .order_by(Talk.id)
         )
     ).all()
     rows = await badge_rows(db, meeting)
     context = {
-        "meeting": meeting, "attendees": attendees, "talks": talks, "rows": rows, "progress": progress(rows),
-        "notice": await take_flash(db, session), "organizer": organizer,
-    }  # fmt: skip
+        "meeting": meeting,
+        "attendees": attendees,
+        "talks": talks,
+        "rows": rows,
+        "progress": progress(rows),
+        "notice": await take_flash(db, session),
+        "organizer": organizer,
+    }
     return organizer_page(request, session, organizer, "dashboard/meeting.html", context)
 
 
 @router.get("/meetings/{meeting_id}/badges", response_class=HTMLResponse)
-async def badges_fragment(request: Request, session: WebSessionDep, organizer: SignedIn, meeting: OrganizerMeeting, db: Session):
+async def badges_fragment(
+    request: Request, session: WebSessionDep, organizer: SignedIn, meeting: OrganizerMeeting, db: Session
+):
     """The badge table alone: the meeting page polls it while badges are on their way."""
     rows = await badge_rows(db, meeting)
-    return organizer_page(request, session, organizer, "dashboard/badges.html", {"meeting": meeting, "rows": rows, "progress": progress(rows)})
+    return organizer_page(
+        request,
+        session,
+        organizer,
+        "dashboard/badges.html",
+        {"meeting": meeting, "rows": rows, "progress": progress(rows)},
+    )
 
 
 @router.post("/meetings/{meeting_id}/talks", dependencies=[CsrfChecked])
 async def create_talk(
-    session: WebSessionDep, meeting: OrganizerMeeting, db: Session, title: Annotated[str, Form(min_length=1, max_length=300)],
+    session: WebSessionDep,
+    meeting: OrganizerMeeting,
+    db: Session,
+    title: Annotated[str, Form(min_length=1, max_length=300)],
     presenter_id: Annotated[int, Form()],
-) -> Response:  # fmt: skip
+) -> Response:
     try:
         await add_talk(db, meeting, title.strip(), presenter_id)
     except UnknownPresenter as exc:
@@ -189,7 +243,12 @@ async def create_talk(
 
 @router.post("/meetings/{meeting_id}/roster", response_class=HTMLResponse, dependencies=[CsrfChecked])
 async def roster_preview(
-    request: Request, session: WebSessionDep, organizer: SignedIn, meeting: OrganizerMeeting, db: Session, file: UploadFile
+    request: Request,
+    session: WebSessionDep,
+    organizer: SignedIn,
+    meeting: OrganizerMeeting,
+    db: Session,
+    file: UploadFile,
 ):
     """Nothing is stored yet: the organizer sees the rows that will be imported and those that will not."""
     data = await file.read(MAX_ROSTER_BYTES + 1)
@@ -201,13 +260,26 @@ async def roster_preview(
     except RosterFormatError as exc:
         return await back_to(db, session, meeting.id, f"The roster cannot be read: {exc}")
     # The import step posts these very bytes back (base64: a form would rewrite the line endings).
-    context = {"meeting": meeting, "parsed": parsed, "roster_base64": base64.b64encode(data).decode(), "filename": file.filename}
+    context = {
+        "meeting": meeting,
+        "parsed": parsed,
+        "roster_base64": base64.b64encode(data).decode(),
+        "filename": file.filename,
+    }
     return organizer_page(request, session, organizer, "dashboard/roster_preview.html", context)
 
 
-@router.post("/meetings/{meeting_id}/roster/import", dependencies=[CsrfChecked], form_limits={"max_part_size": ROSTER_BASE64_BYTES})
+@router.post(
+    "/meetings/{meeting_id}/roster/import",
+    dependencies=[CsrfChecked],
+    form_limits={"max_part_size": ROSTER_BASE64_BYTES},
+)
 async def roster_import(
-    session: WebSessionDep, meeting: OrganizerMeeting, organizer: SignedIn, db: Session, roster_base64: Annotated[str, Form(max_length=ROSTER_BASE64_BYTES)]
+    session: WebSessionDep,
+    meeting: OrganizerMeeting,
+    organizer: SignedIn,
+    db: Session,
+    roster_base64: Annotated[str, Form(max_length=ROSTER_BASE64_BYTES)],
 ) -> Response:
     try:
         data = base64.b64decode(roster_base64, validate=True)
@@ -233,16 +305,23 @@ async def issue_all(session: WebSessionDep, meeting: OrganizerMeeting, db: Sessi
 
 @router.post("/badges/{badge_id}/status", dependencies=[CsrfChecked])
 async def change_badge_status(
-    session: WebSessionDep, badge_id: RowId, organizer: SignedIn, db: Session, state: State,
-    action: Annotated[str, Form()], reason: Annotated[str, Form(max_length=1000)] = "",
-) -> Response:  # fmt: skip
+    session: WebSessionDep,
+    badge_id: RowId,
+    organizer: SignedIn,
+    db: Session,
+    state: State,
+    action: Annotated[str, Form()],
+    reason: Annotated[str, Form(max_length=1000)] = "",
+) -> Response:
     badge = await sig_row(db, Badge, badge_id, organizer.sig_id, "badge")
     if badge.meeting_id is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no meeting badge {badge_id}")
     if action not in STATUS_ACTIONS:
         return await back_to(db, session, badge.meeting_id, f"Unknown action {action!r}.")
     if not reason.strip():
-        return await back_to(db, session, badge.meeting_id, f"Say why you {action} the badge: the reason is kept in its history.")
+        return await back_to(
+            db, session, badge.meeting_id, f"Say why you {action} the badge: the reason is kept in its history."
+        )
     actor = f"organizer:{organizer.email}"
     try:
         if badge.format == "anoncreds":  # in the ledger's revocation registry, which knows no suspension
@@ -251,9 +330,15 @@ async def change_badge_status(
             await revoke_anoncreds_badge(db, state.agent, badge, reason.strip(), actor)
         else:
             await change_and_publish(
-                db, state.agent, await state.issuers.of(organizer.sig_id), state.settings.base_url,
-                badge.credential_id, action, reason.strip(), actor=actor,
-            )  # fmt: skip
+                db,
+                state.agent,
+                await state.issuers.of(organizer.sig_id),
+                state.settings.base_url,
+                badge.credential_id,
+                action,
+                reason.strip(),
+                actor=actor,
+            )
     except (LookupError, StatusError, NotRevocable) as exc:
         return await back_to(db, session, badge.meeting_id, f"Not changed: {exc}")
     return await back_to(db, session, badge.meeting_id, f"Badge {badge_id}: {action} done.")
@@ -284,13 +369,19 @@ async def report_page(
     except (ValueError, HTTPException) as exc:
         problem = exc.detail if isinstance(exc, HTTPException) else f"dates are YYYY-MM-DD ({exc})"
         context = {"report": None, "error": problem, "since": since, "until": until}
-        return organizer_page(request, session, organizer, "dashboard/report.html", context, status.HTTP_422_UNPROCESSABLE_CONTENT)
+        return organizer_page(
+            request, session, organizer, "dashboard/report.html", context, status.HTTP_422_UNPROCESSABLE_CONTENT
+        )
     report = await sig_health_report(db, organizer.sig_id, first, last)
     query = f"since={first}" + (f"&until={last}" if last else "")
     context = {
-        "report": report, "chart": attendance_chart(report), "csv_url": f"/dashboard/report.csv?{query}",
-        "since": first.isoformat(), "until": last.isoformat() if last else "", "error": None,
-    }  # fmt: skip
+        "report": report,
+        "chart": attendance_chart(report),
+        "csv_url": f"/dashboard/report.csv?{query}",
+        "since": first.isoformat(),
+        "until": last.isoformat() if last else "",
+        "error": None,
+    }
     return organizer_page(request, session, organizer, "dashboard/report.html", context)
 
 

@@ -41,7 +41,9 @@ def _first_problem(value: Any, where: str) -> str | None:
 
 
 async def reject_unstorable_text(request: Request) -> None:
-    found = _first_problem(dict(request.query_params), "the query") or _first_problem(dict(request.path_params), "the path")
+    found = _first_problem(dict(request.query_params), "the query") or _first_problem(
+        dict(request.path_params), "the path"
+    )
     if not found and is_json(request.headers.get("content-type", "").encode()):  # depth checked by BodyLimits
         try:
             found = _first_problem(json.loads(await request.body()), "the body")

@@ -63,25 +63,41 @@ async def verify_submitted(
     if not text.strip():
         return await _problem(request, state, pasted, "Choose a credential file or paste its JSON.")
     if nesting := json_nesting_problem(text.encode(errors="surrogatepass")):
-        return await _problem(request, state, "", f"This JSON is {nesting}: it is not a credential this service can read.")
+        return await _problem(
+            request, state, "", f"This JSON is {nesting}: it is not a credential this service can read."
+        )
     try:
         credential = json.loads(text)
     except json.JSONDecodeError as exc:
-        return await _problem(request, state, text, f"This is not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}).")
+        return await _problem(
+            request, state, text, f"This is not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})."
+        )
     if not isinstance(credential, dict):
         return await _problem(request, state, text, "This JSON is not a credential (it is not an object).")
     try:
         result = (
             await verify_credential(
-                state.agent, credential, state.contexts, await state.known_issuers(), state.status_lists,
+                state.agent,
+                credential,
+                state.contexts,
+                await state.known_issuers(),
+                state.status_lists,
                 state.outbound.for_request(),
-            )  # fmt: skip
+            )
         ).as_dict()
     except InvalidCredential as exc:
         return await _problem(request, state, text, f"This is not a credential this service can check: {exc}.")
-    context = {"result": result, "lines": plain_verdict(result), "error": None, "pasted": text, "credential": credential}
+    context = {
+        "result": result,
+        "lines": plain_verdict(result),
+        "error": None,
+        "pasted": text,
+        "credential": credential,
+    }
     # The same status as POST /credentials/verify: 400 for a credential that fails verification.
-    return await verify_page(request, state, context, status.HTTP_200_OK if result["verified"] else status.HTTP_400_BAD_REQUEST)
+    return await verify_page(
+        request, state, context, status.HTTP_200_OK if result["verified"] else status.HTTP_400_BAD_REQUEST
+    )
 
 
 async def verify_page(request: Request, state: State, context: dict, status_code: int = status.HTTP_200_OK):

@@ -1,6 +1,6 @@
 import json
-import secrets
 import logging
+import secrets
 from typing import Annotated
 
 from fastapi import APIRouter, Header, HTTPException, Request, status

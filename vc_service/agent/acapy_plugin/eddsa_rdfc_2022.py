@@ -14,6 +14,7 @@ pinned contexts offline.
 from datetime import datetime
 from hashlib import sha256
 
+from acapy_agent.utils.multiformats import multibase
 from acapy_agent.vc.data_integrity.cryptosuites import EddsaJcs2022
 from acapy_agent.vc.data_integrity.errors import PROBLEM_DETAILS
 from acapy_agent.vc.data_integrity.manager import DataIntegrityManagerError
@@ -25,7 +26,6 @@ from acapy_agent.vc.data_integrity.models.verification_response import (
 )
 from acapy_agent.vc.ld_proofs.check import get_properties_without_context
 from acapy_agent.vc.ld_proofs.document_loader import DocumentLoader, DocumentLoaderMethod
-from acapy_agent.utils.multiformats import multibase
 from acapy_agent.wallet.keys.manager import MultikeyManagerError
 from pyld import jsonld
 from pyld.jsonld import JsonLdError
@@ -69,7 +69,9 @@ def relative_iris(expanded) -> list[str]:
         for iri in as_list(expanded.get(key, []))
         if isinstance(iri, str) and ":" not in iri and not ("@value" in expanded and key == "@type")
     ]
-    return found + [iri for key, value in expanded.items() if key not in ("@type", "@id", "@value") for iri in relative_iris(value)]
+    return found + [
+        iri for key, value in expanded.items() if key not in ("@type", "@id", "@value") for iri in relative_iris(value)
+    ]
 
 
 def root_cause(error: JsonLdError) -> str:
@@ -100,7 +102,11 @@ def hash_data(document: dict, proof_options: dict, loader: DocumentLoaderMethod)
     unsecured = {key: value for key, value in document.items() if key != "proof"}
     canonical_document = canonicalize(unsecured, loader)
     canonical_config = canonicalize(proof_configuration(proof_options, unsecured.get("@context")), loader)
-    return canonical_document, canonical_config, sha256(canonical_config.encode()).digest() + sha256(canonical_document.encode()).digest()
+    return (
+        canonical_document,
+        canonical_config,
+        sha256(canonical_config.encode()).digest() + sha256(canonical_document.encode()).digest(),
+    )
 
 
 class EddsaRdfc2022(EddsaJcs2022):
@@ -110,7 +116,9 @@ class EddsaRdfc2022(EddsaJcs2022):
         super().__init__(session=session)
         self.loader = session.inject(DocumentLoader)
 
-    async def create_proof(self, unsecured_data_document: dict, options: DataIntegrityProofOptions) -> DataIntegrityProof:
+    async def create_proof(
+        self, unsecured_data_document: dict, options: DataIntegrityProofOptions
+    ) -> DataIntegrityProof:
         """Spec 3.2.1; the signature is made by the wallet's key."""
         proof = DataIntegrityProof.deserialize(options.serialize())
         try:
@@ -141,6 +149,9 @@ class EddsaRdfc2022(EddsaJcs2022):
         except (ValueError, KeyError, MultikeyManagerError) as exc:  # RdfcError is a ValueError
             problem = ProblemDetails.deserialize(PROBLEM_DETAILS["PROOF_VERIFICATION_ERROR"])
             problem.detail = str(exc)
-            return DataIntegrityVerificationResult(verified=False, proof=DataIntegrityProof.deserialize(proof), problem_details=[problem])
-        return DataIntegrityVerificationResult(verified=True, proof=DataIntegrityProof.deserialize(proof), problem_details=[])
-
+            return DataIntegrityVerificationResult(
+                verified=False, proof=DataIntegrityProof.deserialize(proof), problem_details=[problem]
+            )
+        return DataIntegrityVerificationResult(
+            verified=True, proof=DataIntegrityProof.deserialize(proof), problem_details=[]
+        )
