@@ -57,10 +57,11 @@ $(NODE_STAMP): tests/node/package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --prefix tests/node
 	@touch $(NODE_STAMP)
 
-# ruff (lint and format) over the repository.
+# ruff (lint and format) over the repository; mypy over the package.
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 test: lint $(STAMP) $(LEDGER_STAMP) $(CHROMIUM) $(NODE_STAMP)
 	$(VENV)/bin/pytest

@@ -3,7 +3,7 @@
 import secrets
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Protocol
 
 from fastapi import Depends, HTTPException, Path, Request, Security, status
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
@@ -94,7 +94,14 @@ async def organizer_issuer(organizer: CurrentOrganizer, state: State) -> Issuer:
 OrganizerIssuer = Annotated[Issuer, Depends(organizer_issuer)]
 
 
-async def sig_row[Row](session: AsyncSession, model: type[Row], row_id: int, sig_id: int, what: str) -> Row:
+class SigOwned(Protocol):
+    """A row that belongs to one SIG."""
+
+    @property
+    def sig_id(self) -> int: ...
+
+
+async def sig_row[Row: SigOwned](session: AsyncSession, model: type[Row], row_id: int, sig_id: int, what: str) -> Row:
     """The SIG's row with that id: another SIG's is as unknown as a missing one (404, never its data)."""
     row = await session.get(model, row_id)
     if row is None or row.sig_id != sig_id:

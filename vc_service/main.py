@@ -3,12 +3,14 @@
 import logging
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
+from typing import Any
 
 from fastapi import Depends, FastAPI, Request, status
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import DBAPIError
+from starlette.types import ASGIApp
 
 from .agent.admin_port import AdminPortGuard
 from .agent.client import AgentClient
@@ -90,7 +92,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             transport=port_guard.transport() if port_guard else None,
         )
         stack.push_async_callback(agent.aclose)
-        if settings.agent_url:  # an agent run elsewhere (docker-compose): wait for it, never start one
+        # No port guard exactly when settings.agent_url is set:
+        if port_guard is None:  # an agent run elsewhere (docker-compose): wait for it, never start one
             await wait_until_ready(agent, settings.agent_start_timeout)
             agent_pid = None
         else:
@@ -161,14 +164,29 @@ def documented_errors(app: FastAPI) -> dict:
     return app.openapi_schema
 
 
+class SigCredentialsApp(FastAPI):
+    """The service's app: its OpenAPI document is :func:`documented_errors`, and its security
+    headers are around the whole stack, Starlette's ServerErrorMiddleware included (add_middleware
+    puts a middleware inside it), so that a 500 carries them too."""
+
+    https_only = False  # the Strict-Transport-Security header; create_app sets it from the public URL
+
+    def openapi(self) -> dict[str, Any]:
+        return documented_errors(self)
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return SecurityHeaders(super().build_middleware_stack(), https=self.https_only)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
-    app = FastAPI(
+    app = SigCredentialsApp(
         title="SIG Credentials",
         summary="Open Badges 3.0 credentials for a Special Interest Group, issued through ACA-Py",
         version="0.1.0",
         lifespan=lifespan,
     )
     app.state.settings = settings = settings or get_settings()
+    app.https_only = settings.base_url.startswith("https://")
     app.add_middleware(
         BodyLimits,
         max_bytes=settings.max_body_bytes,
@@ -205,14 +223,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             module.router, dependencies=[] if module is webhook_routes else [Depends(reject_unstorable_text)]
         )
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-
-    app.openapi = lambda: documented_errors(app)
-    # Around the whole stack, Starlette's ServerErrorMiddleware included (add_middleware puts a
-    # middleware inside it), so that a 500 carries the security headers too.
-    build_middleware_stack = app.build_middleware_stack
-    app.build_middleware_stack = lambda: SecurityHeaders(
-        build_middleware_stack(), https=settings.base_url.startswith("https://")
-    )
 
     @app.exception_handler(InvalidCredential)
     async def invalid_credential(_request: Request, exc: InvalidCredential) -> JSONResponse:

@@ -66,7 +66,7 @@ class AdminPortGuard(httpcore.AsyncNetworkBackend):
     def check(self, host: str) -> None:
         """Raise ForeignAdminPort unless whatever listens on ``host:port`` is the agent's."""
         listeners = self._listeners(ipaddress.ip_address(host))
-        held = self._held_by_agent(listeners) if self.agent_pid is not None else set()
+        held = self._held_by_agent(self.agent_pid, listeners) if self.agent_pid is not None else set()
         if listeners and held == listeners:
             self._refused = None
             return
@@ -102,11 +102,11 @@ class AdminPortGuard(httpcore.AsyncNetworkBackend):
                 break
         return inodes
 
-    def _held_by_agent(self, listeners: set[int]) -> set[int]:
-        """Those of the listeners the agent holds, or a child of it (a server that forks)."""
-        held = _socket_inodes(PROC / str(self.agent_pid)) & listeners
+    def _held_by_agent(self, agent_pid: int, listeners: set[int]) -> set[int]:
+        """Those of the listeners the agent (``agent_pid``) holds, or a child of it (a server that forks)."""
+        held = _socket_inodes(PROC / str(agent_pid)) & listeners
         if held != listeners:  # rare: the children are found through every process's parent
-            for child in self._descendants(self.agent_pid):
+            for child in self._descendants(agent_pid):
                 held |= _socket_inodes(PROC / str(child)) & listeners
         return held
 
@@ -140,7 +140,7 @@ def _address(hex_address: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
 
 
 def _socket_inodes(process: Path) -> set[int]:
-    inodes = set()
+    inodes: set[int] = set()
     try:
         descriptors = os.listdir(process / "fd")
     except OSError:

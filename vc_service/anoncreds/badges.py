@@ -34,14 +34,19 @@ async def anoncreds_badge_offer(
         raise CannotOffer(f"{sig_name} has no AnonCreds definitions: its organizers choose the AnonCreds format first")
     meeting = await session.get(Meeting, badge.meeting_id) if badge.meeting_id else None
     talk = await session.get(Talk, badge.talk_id) if badge.talk_id else None
+    tally = None
+    if badge.kind == "participation":
+        if badge.credential is None:  # a tally's row is made with its values (tally.py)
+            raise ValueError(f"participation badge {badge.id} has no tally values")
+        tally = Tally.from_values(badge.credential)
     attributes = credential_attributes(
         badge.kind,
         sig_name,
         member.name,
-        meeting=meeting and MeetingFacts(meeting.title, meeting.kind, meeting.starts_at, meeting.ends_at),
-        talk=talk and TalkFacts(talk.title, member.name),
+        meeting=MeetingFacts(meeting.title, meeting.kind, meeting.starts_at, meeting.ends_at) if meeting else None,
+        talk=TalkFacts(talk.title, member.name) if talk else None,
         valid_until=badge.valid_until and badge.valid_until.date(),
-        tally=Tally.from_values(badge.credential) if badge.kind == "participation" else None,
+        tally=tally,
     )
     badge.credential = attributes
     return PreparedOffer(cred_def_id=sig_definitions[badge.kind].cred_def_id, attributes=attributes)
@@ -58,6 +63,8 @@ async def revoke_anoncreds_badge(
         raise NotRevocable(f"badge {badge.id} is revoked already; revocation is final")
     if badge.state != "issued":
         raise NotRevocable(f"badge {badge.id} is {badge.state}, not issued: there is nothing to revoke yet")
+    if badge.cred_ex_id is None:  # an issued badge came through an exchange
+        raise NotRevocable(f"badge {badge.id} has no credential exchange to revoke")
     await agent.revoke_anoncreds_credential(badge.cred_ex_id)
     badge.revoked_at = utcnow()
     session.add(

@@ -125,7 +125,7 @@ async def refresh_credential(agent: AgentClient, credential: AnonCredsCredential
         return
     body = await agent.get_anoncreds_exchange(credential.cred_ex_id)
     record = (body or {}).get("cred_ex_record") or {}
-    if record.get("state") == "done":
+    if body is not None and record.get("state") == "done":
         details = body.get("anoncreds") or {}
         credential.state = "issued"
         credential.issued_at = utcnow()

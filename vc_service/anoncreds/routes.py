@@ -92,7 +92,7 @@ async def _get(session: Session, model, object_id: int | None, sig_id: int, what
 async def _talk(session: Session, talk_id: int | None, sig_id: int) -> tuple[Talk, Meeting]:
     talk = await session.get(Talk, talk_id) if talk_id is not None else None
     meeting = await session.get(Meeting, talk.meeting_id) if talk else None
-    if meeting is None or meeting.sig_id != sig_id:
+    if talk is None or meeting is None or meeting.sig_id != sig_id:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no talk {talk_id}")
     return talk, meeting
 
@@ -126,8 +126,8 @@ async def post_credential(body: CredentialIn, organizer: CurrentOrganizer, state
             (await state.issuers.of(organizer.sig_id)).name,
             member.name,
             valid_until=body.valid_until,
-            meeting=meeting and MeetingFacts(meeting.title, meeting.kind, meeting.starts_at, meeting.ends_at),
-            talk=talk and TalkFacts(talk.title, member.name),
+            meeting=MeetingFacts(meeting.title, meeting.kind, meeting.starts_at, meeting.ends_at) if meeting else None,
+            talk=TalkFacts(talk.title, member.name) if talk else None,
         )
         credential = await offer_credential(
             session,
@@ -135,8 +135,8 @@ async def post_credential(body: CredentialIn, organizer: CurrentOrganizer, state
             definition,
             member,
             attributes,
-            meeting_id=meeting and meeting.id,
-            talk_id=talk and talk.id,
+            meeting_id=meeting.id if meeting else None,
+            talk_id=talk.id if talk else None,
         )
     except (ValueError, NotConnected) as exc:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
@@ -218,6 +218,6 @@ async def get_proof_request(pres_ex_id: UUID4, organizer: CurrentOrganizer, stat
             select(Member.id).where(Member.connection_id == record["connection_id"], Member.sig_id == organizer.sig_id)
         )
     )
-    if not asked:
+    if record is None or not asked:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no proof request {pres_ex_id}")
     return proof_result(record)

@@ -103,20 +103,25 @@ def recipient_fields(recipient: Recipient) -> dict:
     raise ValueError(f"{recipient.name} has neither a DID nor an email to name them in a badge")
 
 
-def activity_fields(meeting: MeetingFacts | None, kind: str) -> dict:
+def required_meeting(meeting: MeetingFacts | None, kind: str) -> MeetingFacts:
     if meeting is None:
         raise ValueError(f"a {kind} badge needs its meeting")
+    return meeting
+
+
+def activity_fields(meeting: MeetingFacts) -> dict:
     return {"activityStartDate": xsd_datetime(meeting.starts_at), "activityEndDate": xsd_datetime(meeting.ends_at)}
 
 
 def evidence(talk: TalkFacts, meeting: MeetingFacts) -> dict:
-    entry = {
+    entry: dict[str, str | list[str]] = {
         "type": ["Evidence"],
         "name": talk.title,
         "narrative": f'{talk.presenter} presented "{talk.title}" at {meeting.title} on {meeting.starts_at:%d %B %Y}.',
     }
-    if talk.slides_url or talk.recording_url:
-        entry["id"] = talk.slides_url or talk.recording_url
+    link = talk.slides_url or talk.recording_url
+    if link:
+        entry["id"] = link
     return entry
 
 
@@ -144,12 +149,14 @@ def build_badge(
     name = f"{BADGE_TITLES[kind]}: {issuer.name}"
     credential_extra: dict = {}
     if kind == "attendance":
-        subject.update(activity_fields(meeting, kind))
+        meeting = required_meeting(meeting, kind)
+        subject.update(activity_fields(meeting))
         name = f"Attendance: {meeting.title}"
     elif kind == "presenter":
         if talk is None:
             raise ValueError("a presenter badge needs its talk")
-        subject.update(role="presenter", **activity_fields(meeting, kind))
+        meeting = required_meeting(meeting, kind)
+        subject.update(role="presenter", **activity_fields(meeting))
         credential_extra["evidence"] = [evidence(talk, meeting)]
         name = f"Presenter: {talk.title}"
     elif valid_until is None:

@@ -35,6 +35,8 @@ async def open_meeting_at_door(session: AsyncSession, door_token: str, now: date
     meeting = await session.scalar(select(Meeting).where(Meeting.door_token_hash == token_hash(door_token)))
     if meeting is None:
         raise DoorNotFound("this door code is unknown: ask the organizers for the current one")
+    if meeting.door_expires_at is None:  # open_door sets the token's hash and its expiry together
+        raise DoorClosed(f"check-in for {meeting.title} is closed")
     if (now or utcnow()) >= meeting.door_expires_at:
         raise DoorClosed(f"check-in for {meeting.title} closed at {meeting.door_expires_at:%H:%M} UTC")
     return meeting

@@ -1,6 +1,8 @@
 """A badge as a file: the signed credential JSON, for members without (or besides) a wallet."""
 
-from sqlalchemy import and_, or_, update
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, and_, or_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..badges.models import Badge
@@ -17,14 +19,18 @@ class BadgeBusy(Exception):
 
 async def claim_for_signing(session: AsyncSession, badge: Badge) -> bool:
     """Take the badge the way the worker does (``sending_since``), so only one of us issues it."""
-    result = await session.execute(
-        update(Badge)
-        .where(
-            Badge.id == badge.id,
-            Badge.sending_since.is_(None),
-            or_(Badge.state == "pending", and_(Badge.state == "failed", Badge.cred_ex_id.is_(None))),
-        )
-        .values(sending_since=utcnow())
+    # An UPDATE's result is a CursorResult (it has the rowcount); Session.execute is typed as the general Result.
+    result = cast(
+        CursorResult[Any],
+        await session.execute(
+            update(Badge)
+            .where(
+                Badge.id == badge.id,
+                Badge.sending_since.is_(None),
+                or_(Badge.state == "pending", and_(Badge.state == "failed", Badge.cred_ex_id.is_(None))),
+            )
+            .values(sending_since=utcnow())
+        ),
     )
     await session.commit()
     return result.rowcount == 1

@@ -78,7 +78,10 @@ BADGE_LABELS = {
 def badge_label(badge: Badge) -> str:
     """What the member reads: the kind, what it is about, and its format."""
     if badge.kind == "participation":
-        detail = f" ({badge.credential['meetings_attended']} meetings since {badge.credential['counted_since']})"
+        tally = badge.credential
+        if tally is None:  # a tally's row is made with its values (anoncreds/tally.py)
+            raise ValueError(f"participation badge {badge.id} has no tally values")
+        detail = f" ({tally['meetings_attended']} meetings since {tally['counted_since']})"
     elif badge.kind == "attendance":
         detail = ""
     else:
@@ -166,6 +169,8 @@ async def create_door(
     minutes = (body.window_minutes if body else None) or state.settings.door_window_minutes
     door_token = open_door(meeting, timedelta(minutes=minutes))
     await session.commit()
+    if meeting.door_expires_at is None:  # open_door has just set it
+        raise RuntimeError(f"meeting {meeting.id}: the door was opened without an expiry")
     door_url = f"{state.settings.base_url}/d/{door_token}"
     return DoorResponse(door_url=door_url, qr_url=f"{door_url}/qr.svg", expires_at=meeting.door_expires_at.isoformat())
 

@@ -1,6 +1,6 @@
 """The unsigned credential of a badge, from the rows it is about."""
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from ..anoncreds.badges import anoncreds_badge_offer
 from ..anoncreds.definitions import SigDefinitions
@@ -26,7 +26,10 @@ async def badge_credential(
 ) -> dict:
     """``for_didcomm``: one status entry (revocation) as an object, since a stock ACA-Py holder
     rejects a credential whose ``credentialStatus`` is a list; files carry both purposes."""
-    ref = await allocate_status(session.bind, issuer.sig_id, issuer.slug, badge.credential_id)
+    engine = session.bind
+    if not isinstance(engine, AsyncEngine):  # the service's sessions are all bound to its engine (db/engine.py)
+        raise TypeError("badge credentials need a session bound to the service's engine")
+    ref = await allocate_status(engine, issuer.sig_id, issuer.slug, badge.credential_id)
     status = status_entries(base_url, ref, ("revocation",))[0] if for_didcomm else status_entries(base_url, ref)
     meeting = await session.get(Meeting, badge.meeting_id) if badge.meeting_id else None
     talk = await session.get(Talk, badge.talk_id) if badge.talk_id else None

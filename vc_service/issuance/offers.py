@@ -27,12 +27,18 @@ class PreparedOffer:
 async def send_offer(agent: AgentClient, connection_id: str, badge: Badge, offer: PreparedOffer) -> dict:
     """Offer over issue-credential 2.0; the agent's exchange record."""
     if offer.cred_def_id is not None:
+        if offer.attributes is None:
+            raise ValueError("an AnonCreds offer needs the values of its attributes")
         comment = ANONCREDS_COMMENT.format(credential_id=badge.credential_id)
         return await agent.offer_anoncreds_credential(
             connection_id, offer.cred_def_id, offer.attributes, comment=comment
         )
-    method = verification_method(issuer_id(offer.credential))
-    return await agent.offer_ld_proof_credential(connection_id, offer.credential, PROOF_TYPE, method)
+    if offer.credential is None:
+        raise ValueError("an offer needs either a credential or a credential definition")
+    did = issuer_id(offer.credential)
+    if did is None:  # build_badge always names the issuer
+        raise ValueError("the badge's credential names no issuer")
+    return await agent.offer_ld_proof_credential(connection_id, offer.credential, PROOF_TYPE, verification_method(did))
 
 
 def offered_credential_id(record: dict) -> str | None:

@@ -68,8 +68,16 @@ def data_integrity_options(prepared: dict, options: IssueOptions) -> dict:
         "type": "DataIntegrityProof",
         "cryptosuite": options.cryptosuite,
         "proofPurpose": "assertionMethod",
-        "verificationMethod": verification_method(issuer_id(prepared)),
+        "verificationMethod": issuer_method(prepared),
     }
+
+
+def issuer_method(prepared: dict) -> str:
+    """The issuer's key of a prepared credential (prepare_credential and build_badge always name the issuer)."""
+    did = issuer_id(prepared)
+    if did is None:
+        raise InvalidCredential("the credential names no issuer")
+    return verification_method(did)
 
 
 def xsd_now() -> str:
@@ -146,7 +154,7 @@ async def sign_prepared(agent: AgentClient, prepared: dict, pinned: PinnedContex
     try:
         if options.proofType == "DataIntegrityProof":
             return await agent.add_data_integrity_proof(prepared, data_integrity_options(prepared, options))
-        method = verification_method(issuer_id(prepared))
+        method = issuer_method(prepared)
         return await agent.issue_credential(prepared, {"proofType": options.proofType, "verificationMethod": method})
     except AgentRejected as exc:
         raise InvalidCredential(f"the agent refused to sign the credential: {exc}") from exc

@@ -165,9 +165,12 @@ class IssuanceWorker:
             limit = asyncio.Semaphore(CONCURRENT_OFFERS)
 
             async def offer(badge: Badge, member: Member, prepared: PreparedOffer) -> None:
+                connection_id = member.connection_id
+                if connection_id is None:  # the query takes active members, and an active connection has its id
+                    raise RuntimeError(f"member {member.id} is connected but has no connection id")
                 async with limit:
                     try:
-                        record = await send_offer(self._agent, member.connection_id, badge, prepared)
+                        record = await send_offer(self._agent, connection_id, badge, prepared)
                     except AgentError as exc:
                         schedule_retry(badge, f"offer failed: {exc}")
                         return
@@ -251,13 +254,16 @@ class IssuanceWorker:
         that was sent but never acknowledged counts as issued: the wallet most likely stored it
         and its acknowledgement was lost with the agent, and offering again could give it twice.
         """
-        record = await self._agent.get_credential_exchange(badge.cred_ex_id)
+        cred_ex_id = badge.cred_ex_id
+        if cred_ex_id is None:  # both callers select only badges with an exchange
+            raise ValueError(f"badge {badge.id} has no credential exchange to resume")
+        record = await self._agent.get_credential_exchange(cred_ex_id)
         if record is None:
             schedule_retry(badge, "the agent no longer has the exchange")
         elif record["state"] == "request-received":
-            apply_exchange_record(badge, await self._agent.continue_credential_exchange(badge.cred_ex_id))
+            apply_exchange_record(badge, await self._agent.continue_credential_exchange(cred_ex_id))
         elif withdraw and record["state"] == "offer-sent":
-            await self._agent.abandon_credential_exchange(badge.cred_ex_id, "offer withdrawn: a new one follows")
+            await self._agent.abandon_credential_exchange(cred_ex_id, "offer withdrawn: a new one follows")
             schedule_retry(badge, f"the wallet did not answer the offer within {self._offer_timeout.seconds} s")
         elif withdraw and record["state"] == "credential-issued":
             LOGGER.warning("badge %s: credential sent, never acknowledged; counted as issued", badge.id)

@@ -36,7 +36,12 @@ class Issuer:
     @property
     def profile(self) -> dict:
         """The Open Badges 3.0 ``Profile`` used as the credential's ``issuer``."""
-        profile = {"id": self.did, "type": ["Profile"], "name": self.name, "description": self.description}
+        profile: dict[str, object] = {
+            "id": self.did,
+            "type": ["Profile"],
+            "name": self.name,
+            "description": self.description,
+        }
         if self.url:
             profile["url"] = self.url
         if self.image:
@@ -63,6 +68,8 @@ async def sig_issuer(session: AsyncSession, agent: AgentClient, sig: Sig, settin
         )
         await session.commit()
         did = await oldest_did(session, sig.id)  # another controller may have made one first: the oldest wins
+        if did is None:  # one was committed just above
+            raise RuntimeError(f"the issuer DID of SIG {sig.slug} was not recorded")
     verkey = await agent.did_verkey(did)
     if verkey is None:
         raise IssuerIdentityError(

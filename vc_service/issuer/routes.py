@@ -47,6 +47,8 @@ async def get_did_document(request: Request, state: State) -> Response:
         raise HTTPException(
             status.HTTP_404_NOT_FOUND, f"no did:web DID document at {path}: no SIG issues under a did:web DID here"
         )
+    if issuer.verkey is None:  # the service's issuers come from sig_issuer, which always finds the key
+        raise RuntimeError(f"issuer {issuer.did} has no key")
     return Response(
         content=json.dumps(did_document(issuer.did, issuer.verkey)),
         media_type="application/did+ld+json",

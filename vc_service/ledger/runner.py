@@ -37,7 +37,7 @@ async def stop_when_gone(pid: int, stop: asyncio.Event) -> None:
 async def run(ledger: DevLedger, owner_pid: int) -> None:
     log_dir = ledger.directory / "log"
     log_dir.mkdir(parents=True, exist_ok=True)
-    nodes = []
+    nodes: list[asyncio.subprocess.Process] = []
     for node in ledger.nodes():
         with (log_dir / f"{node.name}.out").open("ab") as out:  # the node's own log is in pool/log/
             nodes.append(
@@ -63,21 +63,24 @@ async def run(ledger: DevLedger, owner_pid: int) -> None:
     stop = asyncio.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         asyncio.get_running_loop().add_signal_handler(signum, stop.set)
-    waits = [asyncio.create_task(stop.wait()), *(asyncio.create_task(node.wait()) for node in nodes)]
+    waits: list[asyncio.Task[object]] = [
+        asyncio.create_task(stop.wait()),
+        *(asyncio.create_task(node.wait()) for node in nodes),
+    ]
     if owner_pid:
         waits.append(asyncio.create_task(stop_when_gone(owner_pid, stop)))
     await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
     if not stop.is_set():
         LOGGER.error("a node exited (codes %s): stopping the pool", [node.returncode for node in nodes])
-    for node in nodes:
-        if node.returncode is None:
-            node.terminate()
+    for process in nodes:
+        if process.returncode is None:
+            process.terminate()
     try:
-        await asyncio.wait_for(asyncio.gather(*(node.wait() for node in nodes)), NODE_STOP_SECONDS)
+        await asyncio.wait_for(asyncio.gather(*(process.wait() for process in nodes)), NODE_STOP_SECONDS)
     except TimeoutError:
-        for node in nodes:
-            if node.returncode is None:
-                node.kill()
+        for process in nodes:
+            if process.returncode is None:
+                process.kill()
     await tails.cleanup()
     LOGGER.info("pool stopped")
 

@@ -1,7 +1,8 @@
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Form, HTTPException, Query, Request, Security, status
+from fastapi import APIRouter, Form, HTTPException, Query, Security, status
+from fastapi.requests import HTTPConnection
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPBasic, HTTPBasicCredentials
 from pydantic import BaseModel, ConfigDict
@@ -87,7 +88,8 @@ class ClientBasic(HTTPBasic):
     """HTTP Basic for the token endpoint: a malformed header is a client without credentials
     (RFC 6749's ``invalid_client``), not FastAPI's bare 401."""
 
-    async def __call__(self, request: Request) -> HTTPBasicCredentials | None:
+    # FastAPI's own HTTPBasic.__call__ breaks HTTPBase's return type the same way (with a type: ignore there).
+    async def __call__(self, request: HTTPConnection) -> HTTPBasicCredentials | None:  # type: ignore[override]
         try:
             return await super().__call__(request)
         except HTTPException:

@@ -60,6 +60,8 @@ async def end_session(session: AsyncSession, row: OrganizerSession) -> None:
     nobody in. Commits."""
     row.revoked_at = utcnow()
     account = await session.get(OrganizerAccount, row.account_id)
+    if account is None:  # the session's account_id is a foreign key: its account exists
+        raise RuntimeError(f"organizer account {row.account_id} of a session is missing")
     record(session, account.sig_id, f"organizer:{account.email}", "organizer.logout", account.email)
     await session.commit()
 
@@ -77,7 +79,10 @@ async def revoke_sessions(session: AsyncSession, account_id: int, keep: int | No
 async def leave_notice(session: AsyncSession, row: OrganizerSession, notice: dict) -> None:
     """Keep the notice in the session's row, and nothing else: what the request left unsaved is
     dropped first. Commits."""
-    row_id = inspect(row).identity[0]  # read without a load, which the rollback would need
+    identity = inspect(row).identity  # read without a load, which the rollback would need
+    if identity is None:  # a session row given here was loaded from the database: it has its key
+        raise RuntimeError("the session row is not persistent")
+    row_id = identity[0]
     await session.rollback()
     await session.execute(update(OrganizerSession).where(OrganizerSession.id == row_id).values(flash=notice))
     await session.commit()

@@ -13,6 +13,7 @@ import ipaddress
 import logging
 import socket
 import time
+from typing import cast
 from urllib.parse import urlsplit
 
 LOGGER = logging.getLogger(__name__)
@@ -85,6 +86,9 @@ class OutboundRequest:
         return checked
 
     async def _check(self, url: str, failure: str) -> tuple[str, int, Address]:
+        scheme: str | None
+        host: str | None
+        port: int | None
         try:
             parts = urlsplit(url)
             scheme, host, port = (
@@ -101,7 +105,8 @@ class OutboundRequest:
                 found = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
         except (OSError, TimeoutError) as exc:
             raise self.refuse(failure, f"{url}: {host} does not resolve ({exc.__class__.__name__})") from exc
-        addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in found]
+        # An IPv4 or IPv6 sockaddr (the only families a host name resolves to) starts with the address text.
+        addresses = [ipaddress.ip_address(cast(str, info[4][0]).split("%")[0]) for info in found]
         refused = [address for address in addresses if not self._policy.allows(address, port)]
         if refused or not addresses:
             raise self.refuse(failure, f"{url}: destination {refused or host} port {port} is not allowed")

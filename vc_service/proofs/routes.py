@@ -145,7 +145,7 @@ async def new_proof_request(body: ProofRequestIn, state: State, session: Session
             body.domain or state.settings.base_url,
             timedelta(minutes=state.settings.proof_request_minutes),
             min_meetings=body.min_meetings,
-            anoncreds=state.anoncreds and await state.anoncreds.of(sig.id),
+            anoncreds=await state.anoncreds.of(sig.id) if state.anoncreds is not None else None,
         )
     except TemplateUnavailable as exc:
         raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc

@@ -95,7 +95,9 @@ async def on_presentation_event(session: AsyncSession, agent: AgentClient, event
     if request.state != "pending" or event.get("state") not in ("done", "abandoned"):
         return True  # answered once, or nothing to answer yet
     record = await agent.get_presentation_exchange(request.pres_ex_id)
-    state = (record or {}).get("state")
+    if record is None:
+        return True  # the agent has no record of the exchange: nothing to answer from
+    state = record.get("state")
     if state == "done":
         presentation = ((record.get("by_format") or {}).get("pres") or {}).get("dif")
         if presentation is None:  # AnonCreds: what the wallet revealed; the predicates are the template's

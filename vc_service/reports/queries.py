@@ -42,11 +42,13 @@ async def sig_health_report(session: AsyncSession, sig_id: int, since: date, unt
             )
         ).all()
     ]
+    # A badge of no meeting (membership) counts in no period: the report only counts meetings' badges.
     badges = [
-        BadgeRow(*row)
-        for row in (
+        BadgeRow(meeting_id, state, delivery)
+        for meeting_id, state, delivery in (
             await session.execute(select(Badge.meeting_id, Badge.state, Badge.delivery).where(Badge.sig_id == sig_id))
         ).all()
+        if meeting_id is not None
     ]
     regions = dict((await session.execute(select(Member.id, Member.region).where(Member.sig_id == sig_id))).all())
     return health_report(since, until, meetings, talks, badges, regions)

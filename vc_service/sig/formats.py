@@ -5,6 +5,8 @@ Aries mobile wallets hold and allow zero-knowledge predicates, but need an Indy 
 both, a member gets each badge twice, side by side, one per format.
 """
 
+from collections.abc import Sequence
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..anoncreds.definitions import NO_LEDGER, SigDefinitions
@@ -19,7 +21,7 @@ class FormatUnavailable(Exception):
     """A format this service cannot issue in (AnonCreds without a ledger)."""
 
 
-def chosen_formats(requested: list[str], anoncreds_problem: str | None) -> list[str]:
+def chosen_formats(requested: Sequence[str], anoncreds_problem: str | None) -> list[str]:
     """The formats in their canonical order, once each; refuses an unknown one, and AnonCreds
     when ``anoncreds_problem`` says why the SIG cannot issue them."""
     unknown = sorted(set(requested) - set(BADGE_FORMATS))
@@ -34,18 +36,24 @@ def chosen_formats(requested: list[str], anoncreds_problem: str | None) -> list[
 
 async def badge_formats(session: AsyncSession, sig_id: int) -> list[str]:
     sig = await session.get(Sig, sig_id)
+    if sig is None:
+        raise LookupError(f"no SIG {sig_id}")
     return list(sig.badge_formats or DEFAULT_FORMATS)
 
 
 async def set_badge_formats(
-    session: AsyncSession, sig_id: int, requested: list[str], anoncreds: SigDefinitions | None, actor: str
+    session: AsyncSession, sig_id: int, requested: Sequence[str], anoncreds: SigDefinitions | None, actor: str
 ) -> list[str]:
     """Later badges are issued in these formats; badges already recorded keep theirs. The SIG's
     AnonCreds definitions are registered on the ledger first when it has none yet (some tens
     of seconds: a revocation registry per badge kind). Commits."""
     formats = chosen_formats(requested, NO_LEDGER if anoncreds is None else None)
     sig = await session.get(Sig, sig_id)
+    if sig is None:
+        raise LookupError(f"no SIG {sig_id}")
     if "anoncreds" in formats:
+        if anoncreds is None:  # chosen_formats has refused AnonCreds already
+            raise FormatUnavailable(NO_LEDGER)
         await anoncreds.ensure(sig_id, sig.slug)
     sig.badge_formats = formats
     record(session, sig_id, actor, "sig.badge_formats", str(sig_id), formats=formats)

@@ -2,6 +2,7 @@
 
 import re
 import unicodedata
+from collections.abc import Collection
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_SLUG_LENGTH = 40
@@ -11,7 +12,7 @@ class InvalidSlug(ValueError):
     pass
 
 
-def slug_from_name(name: str, taken: set[str] = frozenset()) -> str:
+def slug_from_name(name: str, taken: Collection[str] = frozenset()) -> str:
     """Lower-case ASCII words joined by hyphens, with -2, -3, ... if the plain one is taken."""
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     base = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[: MAX_SLUG_LENGTH - 4].strip("-") or "sig"

@@ -33,7 +33,9 @@ async def status_list_response(
 ) -> Response:
     """The signed list, cacheable; ``issuer`` None: a list at the URL it had before lists were per SIG."""
     try:
-        found = await published_status_list(session, known_purpose(purpose), number, issuer and issuer.sig_id)
+        found = await published_status_list(
+            session, known_purpose(purpose), number, None if issuer is None else issuer.sig_id
+        )
     except UnknownStatusList as exc:
         raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
     issuer = issuer or await state.issuers.of(found.sig_id)

@@ -56,11 +56,14 @@ async def _current_list_number(session: AsyncSession, sig_id: int) -> int:
     every list the SIG ever had, once the last is full."""
     of_sig = StatusList.sig_id == sig_id
     number = await session.scalar(select(func.max(StatusList.number)).where(of_sig, StatusList.unscoped_url.is_(False)))
-    full = number is not None and LIST_FILL_LIMIT <= await session.scalar(
-        select(func.count())
-        .select_from(CredentialStatus)
-        .where(CredentialStatus.sig_id == sig_id, CredentialStatus.list_number == number)
-    )
+    full = False
+    if number is not None:
+        used = await session.execute(
+            select(func.count())
+            .select_from(CredentialStatus)
+            .where(CredentialStatus.sig_id == sig_id, CredentialStatus.list_number == number)
+        )
+        full = LIST_FILL_LIMIT <= used.scalar_one()  # a count is always one row
     if number is None or full:
         number = (await session.scalar(select(func.max(StatusList.number)).where(of_sig)) or 0) + 1
         session.add_all(
@@ -75,6 +78,8 @@ async def _entry_ref(session: AsyncSession, status: CredentialStatus, sig_slug: 
     status_list = await session.scalar(
         select(StatusList).where(StatusList.sig_id == status.sig_id, StatusList.number == status.list_number).limit(1)
     )
+    if status_list is None:  # the lists are created with the first entry in them
+        raise LookupError(f"no status list {status.list_number} of SIG {status.sig_id}")
     return StatusEntryRef(status.list_number, status.list_index, list_scope(status_list, sig_slug))
 
 
@@ -132,6 +137,8 @@ async def change_status(
         .where(StatusList.sig_id == sig_id, StatusList.purpose == purpose, StatusList.number == status.list_number)
         .with_for_update()
     )
+    if status_list is None:  # the lists are created with the first entry in them
+        raise LookupError(f"no {purpose} status list {status.list_number} of SIG {sig_id}")
     bits = bytearray(status_list.bits)
     set_bit(bits, status.list_index, value)
     status_list.bits = bytes(bits)
@@ -165,6 +172,9 @@ def status_allocator(session: AsyncSession, sig_id: int, sig_slug: str, base_url
     """For signing: a credential id in, its ``credentialStatus`` entries out."""
 
     async def allocate(credential_id: str) -> list[dict]:
-        return status_entries(base_url, await allocate_status(session.bind, sig_id, sig_slug, credential_id))
+        bind = session.bind
+        if not isinstance(bind, AsyncEngine):  # the service's sessions are all bound to its engine (db/engine.py)
+            raise TypeError("status entries are allocated through a session bound to an engine")
+        return status_entries(base_url, await allocate_status(bind, sig_id, sig_slug, credential_id))
 
     return allocate

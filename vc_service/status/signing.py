@@ -76,6 +76,8 @@ async def change_and_publish(
             StatusList.sig_id == issuer.sig_id, StatusList.purpose == purpose, StatusList.number == changed.list_number
         )
     )
+    if status_list is None:  # change_status has just changed it
+        raise LookupError(f"no {purpose} status list {changed.list_number} of SIG {issuer.sig_id}")
     await signed_status_list(session, agent, issuer, base_url, status_list)
     return changed
 

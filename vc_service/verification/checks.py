@@ -4,6 +4,7 @@ Results follow the W3C VC-API: ``{verified, checks, warnings, errors}``, where `
 names every check run and each warning or error names its check.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -81,7 +82,8 @@ def proof_problem(proof: object) -> str | None:
     """Why a proof cannot be checked at all (the agent would crash on it), or None."""
     if not isinstance(proof, dict):
         return "a proof must be an object"
-    required = REQUIRED_PROOF_FIELDS.get(proof.get("type"))
+    proof_type = proof.get("type")
+    required = REQUIRED_PROOF_FIELDS.get(proof_type) if isinstance(proof_type, str) else None
     if required is None:
         return f"proof type {proof.get('type')!r} is not one this service verifies ({', '.join(REQUIRED_PROOF_FIELDS)})"
     missing = [name for name in required if not isinstance(proof.get(name), str) or not proof[name]]
@@ -197,7 +199,10 @@ async def check_status(
             continue
         purpose, url = entry.get("statusPurpose"), entry.get("statusListCredential")
         try:
-            index = int(entry.get("statusListIndex"))
+            raw_index = entry.get("statusListIndex")
+            if raw_index is None:
+                raise TypeError("no statusListIndex")  # reported as the index not being a number
+            index = int(raw_index)
             fetched = await status_lists.fetch(str(url), issuer_id(credential), outbound)
             if fetched.purpose != purpose:
                 raise StatusListUnavailable(f"status list {url} is for {fetched.purpose}, the entry says {purpose}")
@@ -217,7 +222,7 @@ async def verify_credential(
     known_issuers: set[str],
     status_lists: StatusListResolver,
     outbound: OutboundRequest,
-    checks: list[str] | None = None,
+    checks: Sequence[str] | None = None,
 ) -> VerificationResult:
     """Every check, or only those named in ``checks`` (VC-API ``options.checks``)."""
     check_structure(credential, pinned, open_badge_shape=False)

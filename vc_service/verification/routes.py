@@ -51,7 +51,7 @@ class NotVerified(RootModel[VerifyResponse | Refusal]):
 
 # VC-API (w3c-ccg/vc-api verifier.yml and its conformance suite): 200 when verified; a credential
 # or presentation that fails verification is a 400, with the same result body.
-NOT_VERIFIED = {
+NOT_VERIFIED: dict[int | str, dict[str, Any]] = {
     status.HTTP_400_BAD_REQUEST: {"model": NotVerified, "description": "Not verified: `errors` names each failed check"}
 }
 

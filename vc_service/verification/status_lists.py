@@ -118,7 +118,7 @@ class StatusListResolver:
             for proof in as_list(credential.get("proof"))
             if isinstance(proof, dict)
         ]
-        if not signers or not all(same_did(signer, list_issuer) for signer in signers):
+        if list_issuer is None or not signers or not all(same_did(signer, list_issuer) for signer in signers):
             raise StatusListUnavailable(f"status list {url} is not signed by its issuer {list_issuer}")
         if list_issuer.startswith("did:web:"):  # the agent would resolve it to check the proof
             await outbound.destination(

@@ -17,7 +17,7 @@ from ..organizers.service import (
     set_disabled,
     sig_organizers,
 )
-from .auth import CsrfChecked, SignedIn, WebSessionDep, page, redirect_with_notice, take_flash
+from .auth import CsrfChecked, SignedIn, WebSessionDep, page, redirect_with_notice, signed_in_row, take_flash
 
 router = APIRouter(prefix="/dashboard", tags=["pages"], include_in_schema=False)
 ACCOUNT_PAGE = "/dashboard/account"
@@ -45,6 +45,8 @@ async def new_password(
     new_password: Annotated[str, Form(max_length=1000)],
 ) -> Response:
     account = await db.get(OrganizerAccount, organizer.id)
+    if account is None:  # signed_in_organizer has just loaded it
+        raise LookupError(f"no organizer account {organizer.id}")
     client = request.client.host if request.client else ""
     try:
         confirmed = await confirm_password(db, account, current_password, LoginPolicy.of(state.settings), client)
@@ -61,7 +63,7 @@ async def new_password(
             new_password,
             f"organizer:{organizer.email}",
             min_score=state.settings.password_min_score,
-            keep_session_id=session.row.id,
+            keep_session_id=signed_in_row(session).id,
         )
     except InvalidAccount as exc:
         return await redirect_with_notice(db, session, ACCOUNT_PAGE, f"Password not changed: {exc}", "error")

@@ -42,6 +42,13 @@ class WebSession:
     new_id: str | None = None  # a session just started: the id the cookie must carry
 
 
+def signed_in_row(session: WebSession) -> OrganizerSession:
+    """The row of a signed-in session (a session has an organizer exactly when it has a row)."""
+    if session.row is None:
+        raise LookupError("the session is not signed in")
+    return session.row
+
+
 def _serializer(request: Request) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(request.app.state.service.secrets.session_key, salt="organizer-session")
 
@@ -100,7 +107,7 @@ def page(
 async def flash(db: Session, session: WebSession, text: str, kind: str = "notice") -> None:
     """The notice the next page of this signed-in session shows, once (never taken from a URL,
     where anyone could write one). Commits the notice alone: what a failed action left unsaved stays so."""
-    await leave_notice(db, session.row, {"kind": kind, "text": text})
+    await leave_notice(db, signed_in_row(session), {"kind": kind, "text": text})
 
 
 async def redirect_with_notice(
@@ -114,9 +121,10 @@ async def redirect_with_notice(
 
 async def take_flash(db: Session, session: WebSession) -> dict | None:
     """The session's notice, if any, which is then gone. Commits."""
-    notice = session.row.flash if session.row else None
-    if notice:
-        session.row.flash = None
+    row = session.row
+    notice = row.flash if row else None
+    if row is not None and notice:
+        row.flash = None
         await db.commit()
     return notice
 

@@ -368,7 +368,7 @@ async def report_page(
         check_period(first, last)
     except (ValueError, HTTPException) as exc:
         problem = exc.detail if isinstance(exc, HTTPException) else f"dates are YYYY-MM-DD ({exc})"
-        context = {"report": None, "error": problem, "since": since, "until": until}
+        context: dict[str, object] = {"report": None, "error": problem, "since": since, "until": until}
         return organizer_page(
             request, session, organizer, "dashboard/report.html", context, status.HTTP_422_UNPROCESSABLE_CONTENT
         )

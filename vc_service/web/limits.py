@@ -16,7 +16,7 @@ _NOT_BRACKETS = bytes(sorted(set(range(256)) - set(b"[]{}")))
 _LEVEL_STEPS = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")  # +1 and -1 as signed bytes
 
 
-def json_nesting_problem(data: bytes, limit: int = MAX_JSON_DEPTH) -> str | None:
+def json_nesting_problem(data: bytes | bytearray, limit: int = MAX_JSON_DEPTH) -> str | None:
     """Why ``data`` nests too deeply to be parsed, found without parsing it; None if it does not.
     The deepest level is the largest running sum of +1 per opening and -1 per closing bracket
     outside strings (all in C: a 1 MB body takes milliseconds)."""

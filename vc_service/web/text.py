@@ -5,6 +5,7 @@ PostgreSQL nor UTF-8 can store them: refused here, with the place named, before 
 """
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from fastapi import HTTPException, Request, status
@@ -26,6 +27,7 @@ def _first_problem(value: Any, where: str) -> str | None:
     if isinstance(value, str):
         problem = unstorable(value)
         return f"{where} holds {problem}" if problem else None
+    items: Iterable[tuple[object, object]]
     if isinstance(value, dict):
         items = value.items()
     elif isinstance(value, list):

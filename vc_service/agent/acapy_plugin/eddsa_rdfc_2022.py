@@ -81,7 +81,7 @@ def root_cause(error: JsonLdError) -> str:
     return str(error.args[0]) if error.args else str(error)
 
 
-def proof_configuration(proof_options: dict, document_context) -> str:
+def proof_configuration(proof_options: dict, document_context) -> dict:
     """The proof options without ``proofValue``, under the document's ``@context`` (spec 3.2.5)."""
     config = {key: value for key, value in proof_options.items() if key != "proofValue"}
     if config.get("type") != "DataIntegrityProof" or config.get("cryptosuite") != CRYPTOSUITE:
