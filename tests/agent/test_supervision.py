@@ -195,6 +195,8 @@ async def test_the_guard_accepts_the_agents_own_listener_and_refuses_another(cap
         guard.check("127.0.0.1")
         guard.agent_pid = os.getppid()  # or a child of the agent holds it (a server that forks)
         guard.check("127.0.0.1")
+        # A live process that holds no socket at all: a pid that is not the listener's owner. It does
+        # nothing but exist, and is killed as soon as the check has refused it.
         with subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"]) as other:
             guard.agent_pid = other.pid
             with pytest.raises(ForeignAdminPort):

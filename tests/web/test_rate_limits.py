@@ -81,7 +81,11 @@ def test_a_malformed_trusted_proxy_stops_the_start_naming_it(tmp_path):
 @pytest.mark.parametrize("backend", ["postgresql"])
 def test_two_controllers_on_one_database_share_the_login_limit(tmp_path, database_url):
     with controllers_sharing_an_agent(tmp_path, database_url) as ((first, second), _):
-        if time.time() % 60 > 50:  # the shared count is by fixed minute: all attempts in one
+        # The shared count is kept per fixed clock minute (one upsert a hit), so a run that began in
+        # a minute's last seconds would see the count start again midway: its 12 attempts (a few
+        # seconds) start at a minute's beginning instead. This waits for the clock, not for the
+        # service to reach a state: nothing here passes because of the wait.
+        if time.time() % 60 > 50:
             time.sleep(60 - time.time() % 60)
         answers = [
             login_attempts(first if index % 2 else second, ["198.51.100.1"])[0] for index in range(LOGIN_LIMIT + 2)
