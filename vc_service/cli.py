@@ -25,6 +25,7 @@ from .agent.errors import AgentError
 from .agent.supervisor import running_agent_pid
 from .db.engine import create_engine, session_factory
 from .db.migrate import upgrade_to_head
+from .http.access_log import redact_access_log
 from .issuance.progress import batch_settled
 from .issuer.identity import oldest_did, sig_issuer
 from .ledger.pool import DevLedger, LedgerError
@@ -38,7 +39,6 @@ from .reports.queries import sig_health_report
 from .service_secrets import ServiceSecrets
 from .settings import get_settings
 from .sig.service import InvalidSig, all_sigs, choose_sig, create_sig
-from .web.access_log import redact_access_log
 
 app = typer.Typer(help="SIG Credentials: issue and verify a SIG's badges through ACA-Py.", no_args_is_help=True)
 console = Console(soft_wrap=True, emoji=False)  # a DID holds ":key:", which is no emoji here

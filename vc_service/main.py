@@ -28,6 +28,9 @@ from .db.engine import create_engine, session_factory
 from .db.errors import RETRY_AFTER_SECONDS, database_busy
 from .db.migrate import upgrade_to_head
 from .health import routes as health_routes
+from .http.headers import SecurityHeaders
+from .http.limits import BodyLimits
+from .http.text import reject_unstorable_text
 from .issuance import routes as issuance_routes
 from .issuance.badge_credentials import didcomm_builder
 from .issuance.worker import IssuanceWorker
@@ -52,9 +55,6 @@ from .web import account as web_account
 from .web import auth as web_auth
 from .web import dashboard as web_dashboard
 from .web import verify_page as web_verify
-from .web.headers import SecurityHeaders
-from .web.limits import BodyLimits
-from .web.text import reject_unstorable_text
 from .webhooks import routes as webhook_routes
 
 LOGGER = logging.getLogger(__name__)

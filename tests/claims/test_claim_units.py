@@ -8,11 +8,11 @@ from fastapi import HTTPException
 from starlette.requests import Request
 
 from vc_service.claims.invitations import invitation_message
+from vc_service.http.ratelimit import RateLimit
 from vc_service.members.connections import apply_connection_record, member_alias, member_id_from_alias
 from vc_service.members.models import Member
 from vc_service.settings import Settings
 from vc_service.web.qr import qr_svg
-from vc_service.web.ratelimit import RateLimit
 
 
 def test_member_alias_round_trip():

@@ -5,7 +5,7 @@ from alembic.migration import MigrationContext
 
 from vc_service.db.engine import create_engine
 from vc_service.db.migrate import upgrade_to_head
-from vc_service.db.models import Base
+from vc_service.tables import Base
 
 
 async def test_migrations_match_the_models(database_url):

@@ -8,13 +8,14 @@ from sqlalchemy import select
 
 from ..badges.models import Badge
 from ..deps import CurrentOrganizer, RowId, Session, State
+from ..http import documented_content
+from ..http.ratelimit import RateLimit
 from ..meetings.routes import sig_meeting
 from ..members.models import Member
 from ..members.service import WALLET_DID, InvalidMember, declare_wallet_did
 from ..sig.formats import badge_formats
-from ..web import documented_content, templates
+from ..web import templates
 from ..web.qr import qr_svg
-from ..web.ratelimit import RateLimit
 from .door import DoorClosed, DoorNotFound, check_in, open_door, open_meeting_at_door
 from .files import BadgeBusy, badge_file
 from .invitations import WalletConnected, invitation_message, invitation_url_for

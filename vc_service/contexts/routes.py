@@ -2,7 +2,7 @@ from fastapi import APIRouter, HTTPException, status
 from fastapi.responses import JSONResponse
 
 from ..deps import State
-from ..web import documented_content
+from ..http import documented_content
 
 router = APIRouter(tags=["contexts"])
 

@@ -8,11 +8,11 @@ from pydantic import BaseModel, Field
 from ..claims.invitations import invitation_message
 from ..credentials.document import as_list
 from ..deps import Session, State
+from ..http.ratelimit import RateLimit
 from ..sig.service import UnknownSig, choose_sig
 from ..timestamps import UtcExpressible
 from ..verification.checks import VerificationResult, check_status
 from ..web.qr import qr_svg
-from ..web.ratelimit import RateLimit
 from .models import ProofRequest
 from .service import TemplateUnavailable, create_proof_request, expire_if_due
 

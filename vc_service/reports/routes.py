@@ -5,7 +5,7 @@ from fastapi import APIRouter, HTTPException, status
 from fastapi.responses import Response
 
 from ..deps import CurrentOrganizer, Session
-from ..web import documented_content
+from ..http import documented_content
 from .charts import attendance_chart
 from .export import report_csv
 from .health import HealthReport

@@ -8,8 +8,8 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from ..deps import CurrentOrganizer, OrganizerIssuer, RowId, Session, State, public_sig
+from ..http import documented_content
 from ..issuer.identity import Issuer
-from ..web import documented_content
 from .models import STATUS_PURPOSES, CredentialStatus, StatusChange
 from .service import StatusError
 from .signing import UnknownStatusList, change_and_publish, published_status_list, signed_status_list

@@ -5,7 +5,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 
 from ..deps import State
-from ..web.ratelimit import RateLimit
+from ..http.ratelimit import RateLimit
 from .checks import VerificationResult, verify_credential, verify_presentation
 
 router = APIRouter(tags=["credentials"])

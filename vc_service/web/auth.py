@@ -19,13 +19,13 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from ..db.base import utcnow
 from ..deps import Session, State
+from ..http.ratelimit import RateLimit
 from ..organizers.models import OrganizerAccount, OrganizerSession
 from ..organizers.service import AccountDisabled, AccountLocked, LoginPolicy, authenticate
 from ..organizers.sessions import end_session, leave_notice, live_session, start_session
 from ..sig.service import UnknownSig, all_sigs, choose_sig
 from ..state import ServiceState
 from . import templates
-from .ratelimit import RateLimit
 
 COOKIE = "sig_session"
 SERVICE_TITLE = "SIG Credentials"  # pages not about one SIG, on a service of several

@@ -8,10 +8,10 @@ from fastapi.responses import HTMLResponse
 
 from ..credentials.document import InvalidCredential
 from ..deps import State
+from ..http.limits import json_nesting_problem
 from ..verification.checks import verify_credential
 from ..verification.routes import verify_limit
 from .auth import page, service_title
-from .limits import json_nesting_problem
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 MAX_FILE_BYTES = 1_000_000

@@ -6,8 +6,8 @@ from typing import Annotated
 from fastapi import APIRouter, Header, HTTPException, Request, status
 
 from ..deps import Session, State
-from ..web.limits import json_nesting_problem
-from ..web.text import reject_unstorable_text
+from ..http.limits import json_nesting_problem
+from ..http.text import reject_unstorable_text
 from .inbox import store_event
 
 LOGGER = logging.getLogger(__name__)

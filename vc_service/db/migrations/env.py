@@ -6,7 +6,7 @@ from alembic import context
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from vc_service.db.base import UtcDateTime
-from vc_service.db.models import Base
+from vc_service.tables import Base
 
 target_metadata = Base.metadata
 

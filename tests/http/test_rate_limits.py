@@ -11,9 +11,9 @@ from starlette.requests import Request
 
 from vc_service.db.engine import create_engine, session_factory
 from vc_service.db.migrate import upgrade_to_head
+from vc_service.http.models import RateLimitWindow
+from vc_service.http.ratelimit import RateLimit
 from vc_service.settings import Settings
-from vc_service.web.models import RateLimitWindow
-from vc_service.web.ratelimit import RateLimit
 
 from ..support import RunningService, controllers_sharing_an_agent
 
