@@ -4,7 +4,7 @@ from typing import Any, Self
 
 import httpx
 
-from ..issuer.dids import ed25519_multikey, verification_method
+from ..credentials.dids import ed25519_multikey, verification_method
 from .errors import AgentFailed, AgentRejected, AgentUnavailable
 
 JSON = dict[str, Any]

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 
 from ..agent.client import AgentClient
 from ..badges.models import Badge
+from ..credentials.dids import verification_method
 from ..credentials.document import issuer_id
-from ..issuer.dids import verification_method
 
 PROOF_TYPE = "Ed25519Signature2020"
 # AnonCreds values are fixed by the schema: the badge's credential id travels in the offer's comment.

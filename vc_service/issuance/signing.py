@@ -11,6 +11,7 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
 from ..agent.client import AgentClient
 from ..agent.errors import AgentFailed, AgentRejected
 from ..contexts.pinned import PinnedContextSet
+from ..credentials.dids import verification_method
 from ..credentials.document import (
     VALIDITY_FIELDS,
     InvalidCredential,
@@ -22,7 +23,6 @@ from ..credentials.document import (
     undefined_properties,
     vcdm_version,
 )
-from ..issuer.dids import verification_method
 from ..issuer.identity import Issuer
 
 # Gives a credential id its ``credentialStatus`` entries (see status/service.py).

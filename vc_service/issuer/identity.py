@@ -7,10 +7,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ..agent.client import AgentClient
+from ..credentials.dids import verification_method, web_did
 from ..settings import Settings
 from ..sig.models import Sig
 from ..sig.service import UnknownSig, all_sigs, create_sig
-from .dids import verification_method, web_did
 from .models import IssuerDid
 
 

@@ -2,8 +2,8 @@ import json
 
 from fastapi import APIRouter, HTTPException, Request, Response, status
 
+from ..credentials.dids import did_document, document_path
 from ..deps import State, public_sig
-from .dids import did_document, document_path
 from .identity import Issuer
 
 router = APIRouter(tags=["issuer"])

@@ -13,6 +13,7 @@ import base58
 from ..agent.client import AgentClient
 from ..agent.errors import AgentRejected
 from ..contexts.pinned import PinnedContextSet
+from ..credentials.dids import document_url
 from ..credentials.document import (
     VALIDITY_FIELDS,
     InvalidCredential,
@@ -27,7 +28,6 @@ from ..credentials.document import (
     subject_ids,
     vcdm_version,
 )
-from ..issuer.dids import document_url
 from ..outbound.policy import OutboundRefused, OutboundRequest
 from ..status.bitstring import get_bit
 from .status_lists import StatusListResolver, StatusListUnavailable

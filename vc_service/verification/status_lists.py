@@ -19,8 +19,8 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from ..agent.client import AgentClient
 from ..agent.errors import AgentFailed, AgentRejected
+from ..credentials.dids import document_url
 from ..credentials.document import as_list, issuer_id, same_did
-from ..issuer.dids import document_url
 from ..issuer.identity import Issuers
 from ..outbound.policy import OutboundRequest
 from ..sig.service import UnknownSig

@@ -2,7 +2,7 @@
 
 import pytest
 
-from vc_service.issuer.dids import NotAWebUrl, did_document, document_path, document_url, ed25519_multikey, web_did
+from vc_service.credentials.dids import NotAWebUrl, did_document, document_path, document_url, ed25519_multikey, web_did
 
 
 @pytest.mark.parametrize(
