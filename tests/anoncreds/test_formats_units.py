@@ -8,7 +8,6 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from vc_service.anoncreds.badges import NotRevocable, revoke_anoncreds_badge
 from vc_service.anoncreds.credentials import proof_request, proof_result
 from vc_service.anoncreds.definitions import SCHEMA_ATTRIBUTES, SigDefinitions
 from vc_service.anoncreds.models import AnonCredsDefinition
@@ -18,6 +17,9 @@ from vc_service.badges.models import Badge
 from vc_service.claims.door import check_in
 from vc_service.claims.routes import badge_label
 from vc_service.db.base import utcnow
+from vc_service.formats.anoncreds import revoke_anoncreds_badge
+from vc_service.formats.base import NotRevocable
+from vc_service.formats.choice import FormatUnavailable, badge_formats, chosen_formats, set_badge_formats
 from vc_service.issuance.badge_credentials import didcomm_builder
 from vc_service.issuance.jobs import start_meeting_job
 from vc_service.issuance.offers import offered_credential_id
@@ -26,7 +28,6 @@ from vc_service.issuer.identity import Issuer, Issuers
 from vc_service.meetings.models import Attendance, Meeting, Talk
 from vc_service.members.models import Member
 from vc_service.settings import Settings
-from vc_service.sig.formats import FormatUnavailable, badge_formats, chosen_formats, set_badge_formats
 from vc_service.sig.models import Sig
 from vc_service.status.models import StatusChange
 

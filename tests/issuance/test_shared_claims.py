@@ -14,7 +14,7 @@ from vc_service.badges.models import Badge
 from vc_service.db.base import utcnow
 from vc_service.db.engine import create_engine, session_factory
 from vc_service.db.migrate import upgrade_to_head
-from vc_service.issuance.offers import PreparedOffer
+from vc_service.formats.base import PreparedOffer
 from vc_service.issuance.worker import IssuanceWorker
 from vc_service.meetings.models import Meeting
 from vc_service.members.models import Member

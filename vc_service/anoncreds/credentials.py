@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ..agent.client import AgentClient
 from ..badges.templates import MeetingFacts, TalkFacts
 from ..db.base import utcnow
+from ..formats.models import FormatName
 from ..members.models import Member
 from .definitions import SCHEMA_ATTRIBUTES
 from .models import AnonCredsCredential, AnonCredsDefinition
@@ -126,7 +127,7 @@ async def refresh_credential(agent: AgentClient, credential: AnonCredsCredential
     body = await agent.get_anoncreds_exchange(credential.cred_ex_id)
     record = (body or {}).get("cred_ex_record") or {}
     if body is not None and record.get("state") == "done":
-        details = body.get("anoncreds") or {}
+        details = body.get(FormatName.ANONCREDS) or {}
         credential.state = "issued"
         credential.issued_at = utcnow()
         credential.rev_reg_id = details.get("rev_reg_id")
@@ -205,7 +206,7 @@ def unbound_predicates(proof: dict) -> str | None:
 
 def proof_result(record: dict) -> dict:
     """State, verdict (None while the wallet has not answered) and the revealed attributes."""
-    proof = ((record.get("by_format") or {}).get("pres") or {}).get("anoncreds") or {}
+    proof = ((record.get("by_format") or {}).get("pres") or {}).get(FormatName.ANONCREDS) or {}
     groups = (proof.get("requested_proof") or {}).get("revealed_attr_groups") or {}
     revealed = {name: value["raw"] for group in groups.values() for name, value in group["values"].items()}
     verified = record.get("verified")

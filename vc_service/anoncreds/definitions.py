@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from ..agent.client import AgentClient
+from ..formats.models import FormatName
 from ..issuer.identity import Issuer
 from ..sig.models import Sig
 from .models import AnonCredsDefinition
@@ -88,7 +89,11 @@ class SigDefinitions:
         """At start: the first SIG's (a service on a ledger offers AnonCreds from the outset) and
         every SIG's that chose AnonCreds, so that their revocation registries are active again."""
         async with self._sessions() as session:
-            chosen = {sig.id for sig in await session.scalars(select(Sig)) if "anoncreds" in (sig.badge_formats or [])}
+            chosen = {
+                sig.id
+                for sig in await session.scalars(select(Sig))
+                if FormatName.ANONCREDS in (sig.badge_formats or [])
+            }
         for issuer in issuers:
             if issuer is issuers[0] or issuer.sig_id in chosen:
                 await self.ensure(issuer.sig_id, issuer.slug)

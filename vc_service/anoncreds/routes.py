@@ -10,9 +10,11 @@ from sqlalchemy import select
 from ..badges.models import Badge
 from ..badges.templates import MeetingFacts, TalkFacts
 from ..deps import MAX_ROW_ID, CurrentOrganizer, Organizer, RowId, Session, State, sig_row
+from ..formats.anoncreds import revoke_anoncreds_badge
+from ..formats.base import NotRevocable
+from ..formats.models import FormatName
 from ..meetings.models import Meeting, Talk
 from ..members.models import Member
-from .badges import NotRevocable, revoke_anoncreds_badge
 from .credentials import (
     NotConnected,
     connection_of,
@@ -26,7 +28,7 @@ from .credentials import (
 from .definitions import NO_LEDGER
 from .models import AnonCredsCredential, AnonCredsDefinition
 
-router = APIRouter(prefix="/anoncreds", tags=["anoncreds"], dependencies=[Organizer])
+router = APIRouter(prefix="/anoncreds", tags=[FormatName.ANONCREDS], dependencies=[Organizer])
 
 
 class CredentialIn(BaseModel):

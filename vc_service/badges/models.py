@@ -4,10 +4,10 @@ from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db.base import Base, utcnow
+from ..formats.models import FormatName
 
 BADGE_KINDS = ("membership", "attendance", "presenter")
 BADGE_STATES = ("pending", "offered", "issued", "failed")
-BADGE_FORMATS = ("ld_proof", "anoncreds")  # an Open Badge (JSON-LD VC), or an AnonCreds credential
 
 
 class IssuanceJob(Base):
@@ -36,7 +36,7 @@ class Badge(Base):
     sig_id: Mapped[int] = mapped_column(ForeignKey("sigs.id"))
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
     kind: Mapped[str] = mapped_column(String(20))
-    format: Mapped[str] = mapped_column(String(20), default="ld_proof")
+    format: Mapped[str] = mapped_column(String(20), default=FormatName.LD_PROOF)
     badge_key: Mapped[str] = mapped_column(String(100))
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"))
     talk_id: Mapped[int | None] = mapped_column(ForeignKey("talks.id"))

@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..badges.models import Badge
 from ..db.base import utcnow
-from ..issuance.badge_credentials import badge_credential
+from ..formats.ld_proof import badge_credential
 from ..issuance.signing import IssueOptions, sign_prepared
 from ..members.models import Member
 from ..state import ServiceState

@@ -8,12 +8,13 @@ from sqlalchemy import select
 
 from ..badges.models import Badge
 from ..deps import CurrentOrganizer, RowId, Session, State
+from ..formats.choice import badge_formats
+from ..formats.registry import badge_format, in_order
 from ..http import documented_content
 from ..http.ratelimit import RateLimit
 from ..meetings.routes import sig_meeting
 from ..members.models import Member
 from ..members.service import WALLET_DID, InvalidMember, declare_wallet_did
-from ..sig.formats import badge_formats
 from ..web import templates
 from ..web.qr import qr_svg
 from .door import DoorClosed, DoorNotFound, check_in, open_door, open_meeting_at_door
@@ -78,6 +79,7 @@ BADGE_LABELS = {
 
 def badge_label(badge: Badge) -> str:
     """What the member reads: the kind, what it is about, and its format."""
+    fmt = badge_format(badge.format)
     if badge.kind == "participation":
         tally = badge.credential
         if tally is None:  # a tally's row is made with its values (anoncreds/tally.py)
@@ -86,8 +88,9 @@ def badge_label(badge: Badge) -> str:
     elif badge.kind == "attendance":
         detail = ""
     else:
-        detail = f" ({badge.badge_key.removesuffix(':anoncreds').split(':', 1)[1]})"
-    return BADGE_LABELS[badge.kind] + detail + (" · AnonCreds" if badge.format == "anoncreds" else "")
+        detail = f" ({fmt.badge_key(badge.badge_key).split(':', 1)[1]})"
+    note = fmt.note
+    return BADGE_LABELS[badge.kind] + detail + (f" · {note}" if note else "")
 
 
 @router.get("/c/{token}", response_class=HTMLResponse, summary="The member's claim page")
@@ -98,8 +101,9 @@ async def claim_page(token: str, member: ClaimingMember, state: State, session: 
         {
             "label": badge_label(badge),
             "state": "revoked" if badge.revoked_at else badge.state,
-            # An AnonCreds credential exists only in the wallet that asked for it: there is no file.
-            "download_url": f"{urls['claim_url']}/badges/{badge.id}.json" if badge.format == "ld_proof" else None,
+            "download_url": f"{urls['claim_url']}/badges/{badge.id}.json"
+            if badge_format(badge.format).can_be_file
+            else None,
         }
         for badge in badges
     ]
@@ -113,7 +117,7 @@ async def claim_page(token: str, member: ClaimingMember, state: State, session: 
             "qr_svg": qr_svg(urls["invitation_short_url"], fluid=True),
             "wallet_connected": member.connection_state == "active",
             "wallet_link": urls["invitation_short_url"],
-            "formats": await badge_formats(session, member.sig_id),
+            "formats": in_order(await badge_formats(session, member.sig_id)),
         },
     )
 
@@ -123,7 +127,7 @@ async def download_badge(badge_id: RowId, member: ClaimingMember, state: State, 
     badge = await session.get(Badge, badge_id)
     if badge is None or badge.member_id != member.id:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no badge {badge_id} for this claim link")
-    if badge.format != "ld_proof":
+    if not badge_format(badge.format).can_be_file:
         raise HTTPException(
             status.HTTP_404_NOT_FOUND,
             f"badge {badge_id} is an AnonCreds credential: it exists only in your wallet, not as a file",

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ..anoncreds.credentials import on_anoncreds_exchange_event
 from ..badges.models import Badge
 from ..db.base import utcnow
+from ..formats.models import FormatName
 
 LOGGER = logging.getLogger(__name__)
 RETRY_DELAYS = (timedelta(seconds=5), timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10))
@@ -33,7 +34,7 @@ def schedule_retry(badge: Badge, reason: str, now: datetime | None = None) -> No
 
 
 def issued_credential(record: dict) -> dict | None:
-    return ((record.get("by_format") or {}).get("cred_issue") or {}).get("ld_proof")
+    return ((record.get("by_format") or {}).get("cred_issue") or {}).get(FormatName.LD_PROOF)
 
 
 def mark_issued(badge: Badge, record: dict) -> None:

@@ -14,8 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..anoncreds.tally import tallies_at
 from ..badges.models import Badge, IssuanceJob
+from ..formats.choice import badge_formats
+from ..formats.models import FormatName
+from ..formats.registry import badge_format
 from ..meetings.models import Attendance, Meeting, Talk
-from ..sig.formats import badge_formats
 
 
 def attendance_key(meeting_id: int) -> str:
@@ -30,9 +32,9 @@ def membership_key(valid_until: datetime) -> str:
     return f"membership:{valid_until.date().isoformat()}"
 
 
-def in_format(badge_key: str, badge_format: str) -> str:
-    """JSON-LD badges keep their key; the same badge in AnonCreds is a second row of its own."""
-    return badge_key if badge_format == "ld_proof" else f"{badge_key}:{badge_format}"
+def in_format(badge_key: str, format_name: str) -> str:
+    """The same badge in a second format is a row of its own, under its format's key."""
+    return badge_format(format_name).job_key(badge_key)
 
 
 def new_credential_id() -> str:
@@ -45,7 +47,7 @@ class WantedBadge:
     kind: str
     badge_key: str  # without the format: see in_format
     talk_id: int | None = None
-    format: str = "ld_proof"
+    format: str = FormatName.LD_PROOF
     values: dict | None = None  # what an AnonCreds tally says, fixed when its row is made
 
     @property
@@ -55,16 +57,21 @@ class WantedBadge:
 
 async def attendance_badges(session: AsyncSession, meeting: Meeting, member_ids: list[int]) -> list[WantedBadge]:
     """The attendees' attendance badges in each of the SIG's formats and, with AnonCreds, their
-    attendance tally up to this meeting (see anoncreds/tally.py)."""
+    attendance tally up to this meeting in each format that issues tallies (see anoncreds/tally.py)."""
     formats = await badge_formats(session, meeting.sig_id)
     wanted = [
-        WantedBadge(member_id, "attendance", attendance_key(meeting.id), format=badge_format)
-        for badge_format in formats
+        WantedBadge(member_id, "attendance", attendance_key(meeting.id), format=format_name)
+        for format_name in formats
         for member_id in member_ids
     ]
-    if "anoncreds" in formats and member_ids:
-        for member_id, tally in (await tallies_at(session, meeting, member_ids)).items():
-            wanted.append(WantedBadge(member_id, "participation", tally.key, format="anoncreds", values=tally.values()))
+    tally_formats = [name for name in formats if badge_format(name).issues_tallies]
+    if tally_formats and member_ids:
+        tallies = await tallies_at(session, meeting, member_ids)
+        wanted += [
+            WantedBadge(member_id, "participation", tally.key, format=name, values=tally.values())
+            for name in tally_formats
+            for member_id, tally in tallies.items()
+        ]
     return wanted
 
 
@@ -73,8 +80,8 @@ async def wanted_badges(session: AsyncSession, meeting: Meeting) -> list[WantedB
     talks = list(await session.scalars(select(Talk).where(Talk.meeting_id == meeting.id)))
     formats = await badge_formats(session, meeting.sig_id)
     return await attendance_badges(session, meeting, attendees) + [
-        WantedBadge(talk.presenter_id, "presenter", presenter_key(talk.id), talk.id, format=badge_format)
-        for badge_format in formats
+        WantedBadge(talk.presenter_id, "presenter", presenter_key(talk.id), talk.id, format=format_name)
+        for format_name in formats
         for talk in talks
     ]
 

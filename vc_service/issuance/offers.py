@@ -1,37 +1,22 @@
-"""What the worker sends the agent for one badge, in the badge's format, and how an offer found
+"""What the worker sends the agent for one badge, as its format prepared it, and how an offer found
 among the agent's records is recognised as a badge's (after a crash, by its credential id)."""
 
-from dataclasses import dataclass
-
 from ..agent.client import AgentClient
-from ..badges.models import Badge
 from ..credentials.dids import verification_method
 from ..credentials.document import issuer_id
+from ..formats.base import PreparedOffer
+from ..formats.registry import all_formats
 
 PROOF_TYPE = "Ed25519Signature2020"
-# AnonCreds values are fixed by the schema: the badge's credential id travels in the offer's comment.
-ANONCREDS_COMMENT = "Badge {credential_id}"
 
 
-class CannotOffer(Exception):
-    """The badge cannot be offered now (e.g. an AnonCreds badge while the service has no ledger)."""
-
-
-@dataclass(frozen=True)
-class PreparedOffer:
-    credential: dict | None = None  # ld_proof: the unsigned credential the agent signs
-    cred_def_id: str | None = None  # anoncreds: the definition, and the values of its attributes
-    attributes: dict[str, str] | None = None
-
-
-async def send_offer(agent: AgentClient, connection_id: str, badge: Badge, offer: PreparedOffer) -> dict:
+async def send_offer(agent: AgentClient, connection_id: str, offer: PreparedOffer) -> dict:
     """Offer over issue-credential 2.0; the agent's exchange record."""
     if offer.cred_def_id is not None:
         if offer.attributes is None:
             raise ValueError("an AnonCreds offer needs the values of its attributes")
-        comment = ANONCREDS_COMMENT.format(credential_id=badge.credential_id)
         return await agent.offer_anoncreds_credential(
-            connection_id, offer.cred_def_id, offer.attributes, comment=comment
+            connection_id, offer.cred_def_id, offer.attributes, comment=offer.comment
         )
     if offer.credential is None:
         raise ValueError("an offer needs either a credential or a credential definition")
@@ -42,10 +27,5 @@ async def send_offer(agent: AgentClient, connection_id: str, badge: Badge, offer
 
 
 def offered_credential_id(record: dict) -> str | None:
-    """The credential id of the badge an exchange record offers, in either format."""
-    offer = (record.get("by_format") or {}).get("cred_offer") or {}
-    if "ld_proof" in offer:
-        return ((offer["ld_proof"] or {}).get("credential") or {}).get("id")
-    comment = (record.get("cred_offer") or {}).get("comment") or ""
-    prefix = ANONCREDS_COMMENT.format(credential_id="")
-    return comment[len(prefix) :] if "anoncreds" in offer and comment.startswith(prefix) else None
+    """The credential id of the badge an exchange record offers, in whichever format."""
+    return next((found for fmt in all_formats() if (found := fmt.offered_credential_id(record)) is not None), None)

@@ -17,12 +17,13 @@ from ..agent.client import AgentClient
 from ..agent.errors import AgentError, AgentFailed, AgentUnavailable
 from ..badges.models import Badge
 from ..db.base import utcnow
+from ..formats.base import CannotOffer, PreparedOffer
 from ..members.connections import apply_connection_record, member_alias, on_connection_event
 from ..members.models import Member
 from ..proofs.service import on_presentation_event, on_problem_report, on_refused_message
 from ..webhooks.models import WebhookEvent
 from .exchanges import apply_exchange_record, mark_issued, on_credential_exchange_event, schedule_retry
-from .offers import CannotOffer, PreparedOffer, offered_credential_id, send_offer
+from .offers import offered_credential_id, send_offer
 
 LOGGER = logging.getLogger(__name__)
 TICK_SECONDS = 2.0
@@ -44,7 +45,7 @@ EVENT_HANDLERS: dict[str, EventHandler] = {
     "problem_report": on_problem_report,
     "message_refused": on_refused_message,
 }
-# Prepares a badge's offer to a member, in the badge's format (see issuance/badge_credentials.py).
+# Prepares a badge's offer to a member, in the badge's format (see formats/).
 OfferBuilder = Callable[[AsyncSession, Badge, Member], Awaitable[PreparedOffer]]
 
 
@@ -170,7 +171,7 @@ class IssuanceWorker:
                     raise RuntimeError(f"member {member.id} is connected but has no connection id")
                 async with limit:
                     try:
-                        record = await send_offer(self._agent, connection_id, badge, prepared)
+                        record = await send_offer(self._agent, connection_id, prepared)
                     except AgentError as exc:
                         schedule_retry(badge, f"offer failed: {exc}")
                         return

@@ -1,23 +1,26 @@
-"""The SIG's badge formats over HTTP (organizer): thin; the rules are in formats.py."""
-
-from typing import Literal
+"""The SIG's badge formats over HTTP (organizer): thin; the rules are in formats/choice.py."""
 
 from fastapi import APIRouter, HTTPException, status
 from pydantic import BaseModel, Field
 
 from ..anoncreds.definitions import AnonCredsSetupError
-from ..badges.models import BADGE_FORMATS
 from ..deps import CurrentOrganizer, Session, State
-from .formats import FormatUnavailable, badge_formats, set_badge_formats
+from ..formats.choice import FormatUnavailable, badge_formats, set_badge_formats
+from ..formats.models import FormatName
+from ..formats.registry import all_formats, available_formats
 
 router = APIRouter(prefix="/sig", tags=["sig"])
 
 
 class BadgeFormatsIn(BaseModel):
-    formats: list[Literal["ld_proof", "anoncreds"]] = Field(
+    formats: list[FormatName] = Field(
         min_length=1,
-        max_length=len(BADGE_FORMATS),
-        description='"ld_proof": Open Badges 3.0 (JSON-LD); "anoncreds": AnonCreds on the ledger (needs one).',
+        max_length=len(all_formats()),
+        description="; ".join(
+            f'"{fmt.name}": {fmt.label}' + (" on the ledger (needs one)" if fmt.needs_ledger else "")
+            for fmt in all_formats()
+        )
+        + ".",
     )
 
 
@@ -27,7 +30,7 @@ class BadgeFormatsOut(BaseModel):
 
 
 def formats_out(state, formats: list[str]) -> BadgeFormatsOut:
-    available = [name for name in BADGE_FORMATS if name != "anoncreds" or state.anoncreds is not None]
+    available = [fmt.name for fmt in available_formats(ledger=state.anoncreds is not None)]
     return BadgeFormatsOut(formats=formats, available=available)
 
 

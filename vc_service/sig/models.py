@@ -4,6 +4,7 @@ from sqlalchemy import JSON, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db.base import Base, utcnow
+from ..formats.models import FormatName
 
 
 class Sig(Base):
@@ -18,6 +19,6 @@ class Sig(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     url: Mapped[str | None] = mapped_column(String(500))
     image: Mapped[str | None] = mapped_column(String(500))
-    # What its badges are issued as: "ld_proof" (Open Badges, JSON-LD) and/or "anoncreds" (sig/formats.py).
-    badge_formats: Mapped[list[str]] = mapped_column(JSON, default=lambda: ["ld_proof"])
+    # What its badges are issued as: Open Badges (JSON-LD) and/or AnonCreds (formats/choice.py).
+    badge_formats: Mapped[list[str]] = mapped_column(JSON, default=lambda: [FormatName.LD_PROOF])
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

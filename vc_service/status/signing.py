@@ -7,6 +7,7 @@ from ..agent.client import AgentClient
 from ..badges.models import Badge
 from ..credentials.document import as_list
 from ..db.base import utcnow
+from ..formats.models import FormatName
 from ..issuer.identity import Issuer
 from .models import CredentialStatus, StatusList
 from .service import StatusError, change_status, status_list_document
@@ -97,7 +98,9 @@ async def refuse_a_suspension_nobody_would_see(session: AsyncSession, sig_id: in
     """Flipping the suspension bit of a credential that carries no suspension entry would change
     nothing a verifier checks."""
     badge = await session.scalar(
-        select(Badge).where(Badge.sig_id == sig_id, Badge.credential_id == credential_id, Badge.format == "ld_proof")
+        select(Badge).where(
+            Badge.sig_id == sig_id, Badge.credential_id == credential_id, Badge.format == FormatName.LD_PROOF
+        )
     )
     # No badge: signed through POST /credentials/issue, which always carries both entries.
     if badge is not None and not carries_suspension(badge):

@@ -13,11 +13,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy import func, select
 
-from ..anoncreds.badges import NotRevocable, revoke_anoncreds_badge
 from ..anoncreds.definitions import AnonCredsSetupError
 from ..badges.models import BADGE_STATES, Badge
 from ..claims.door import open_door
 from ..deps import RowId, Session, State, sig_row
+from ..formats.base import CannotChangeStatus, CannotSuspend, StatusContext
+from ..formats.choice import FormatUnavailable, badge_formats, set_badge_formats
+from ..formats.registry import all_formats, badge_format
+from ..formats.status import apply_status_action
 from ..issuance.jobs import start_meeting_job
 from ..meetings.models import MEETING_KINDS, Attendance, Meeting, Talk
 from ..meetings.routes import MeetingIn
@@ -28,10 +31,8 @@ from ..members.service import import_roster
 from ..reports.charts import attendance_chart
 from ..reports.queries import sig_health_report
 from ..reports.routes import check_period, csv_response, period_report
-from ..sig.formats import FormatUnavailable, badge_formats, set_badge_formats
 from ..status.models import CredentialStatus
 from ..status.service import StatusError
-from ..status.signing import carries_suspension, change_and_publish
 from ..web.qr import qr_svg
 from .auth import (
     CsrfChecked,
@@ -46,7 +47,6 @@ from .auth import (
 
 router = APIRouter(prefix="/dashboard", tags=["pages"], include_in_schema=False)
 STATUS_ACTIONS = ("revoke", "suspend", "unsuspend")
-FORMAT_NAMES = {"ld_proof": "Open Badges (JSON-LD)", "anoncreds": "AnonCreds"}
 
 
 def organizer_page(
@@ -97,6 +97,7 @@ async def meetings(request: Request, session: WebSessionDep, organizer: SignedIn
         "organizer": organizer,
         "notice": await take_flash(db, session),
         "formats": await badge_formats(db, organizer.sig_id),
+        "all_formats": all_formats(),
         "ledger": state.anoncreds is not None,
     }
     return organizer_page(request, session, organizer, "dashboard/meetings.html", context)
@@ -116,7 +117,7 @@ async def change_badge_formats(
         )
     except (ValueError, FormatUnavailable, AnonCredsSetupError) as exc:
         return await redirect_with_notice(db, session, "/dashboard", f"Badge formats not changed: {exc}")
-    names = " and ".join(FORMAT_NAMES[name] for name in chosen)
+    names = " and ".join(badge_format(name).label for name in chosen)
     return await redirect_with_notice(db, session, "/dashboard", f"Badges are now issued as {names}.")
 
 
@@ -167,7 +168,8 @@ async def badge_rows(db: Session, meeting: Meeting) -> list[dict]:
             else "suspended"
             if status_ and status_.suspended
             else None,
-            "suspendable": badge.format == "ld_proof" and carries_suspension(badge),
+            "format": badge_format(badge.format),
+            "suspendable": badge_format(badge.format).suspendable(badge),
         }
         for badge, member, status_ in rows
     ]
@@ -324,22 +326,11 @@ async def change_badge_status(
         )
     actor = f"organizer:{organizer.email}"
     try:
-        if badge.format == "anoncreds":  # in the ledger's revocation registry, which knows no suspension
-            if action != "revoke":
-                return await back_to(db, session, badge.meeting_id, "AnonCreds badges can be revoked, not suspended.")
-            await revoke_anoncreds_badge(db, state.agent, badge, reason.strip(), actor)
-        else:
-            await change_and_publish(
-                db,
-                state.agent,
-                await state.issuers.of(organizer.sig_id),
-                state.settings.base_url,
-                badge.credential_id,
-                action,
-                reason.strip(),
-                actor=actor,
-            )
-    except (LookupError, StatusError, NotRevocable) as exc:
+        context = StatusContext(state.agent, await state.issuers.of(organizer.sig_id), state.settings.base_url)
+        await apply_status_action(db, badge, action, reason.strip(), actor, context)
+    except CannotSuspend as exc:
+        return await back_to(db, session, badge.meeting_id, str(exc))
+    except (LookupError, StatusError, CannotChangeStatus) as exc:
         return await back_to(db, session, badge.meeting_id, f"Not changed: {exc}")
     return await back_to(db, session, badge.meeting_id, f"Badge {badge_id}: {action} done.")
 

@@ -1,4 +1,5 @@
-"""Which formats a SIG issues its badges in: Open Badges (JSON-LD, "ld_proof"), AnonCreds, or both.
+"""Which formats a SIG issues its badges in: Open Badges (JSON-LD), AnonCreds, or both; the one
+rule behind the dashboard's format form and ``PUT /sig/badge-formats``.
 
 JSON-LD badges work everywhere (files, DIDComm, the verify page); AnonCreds badges are what most
 Aries mobile wallets hold and allow zero-knowledge predicates, but need an Indy ledger. With
@@ -11,27 +12,26 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..anoncreds.definitions import NO_LEDGER, SigDefinitions
 from ..audit.service import record
-from ..badges.models import BADGE_FORMATS
-from .models import Sig
-
-DEFAULT_FORMATS = ["ld_proof"]
+from ..sig.models import Sig
+from .registry import DEFAULT_FORMATS, FORMATS, in_order
 
 
 class FormatUnavailable(Exception):
     """A format this service cannot issue in (AnonCreds without a ledger)."""
 
 
-def chosen_formats(requested: Sequence[str], anoncreds_problem: str | None) -> list[str]:
-    """The formats in their canonical order, once each; refuses an unknown one, and AnonCreds
-    when ``anoncreds_problem`` says why the SIG cannot issue them."""
-    unknown = sorted(set(requested) - set(BADGE_FORMATS))
+def chosen_formats(requested: Sequence[str], ledger_problem: str | None) -> list[str]:
+    """The formats in their canonical order, once each; refuses an unknown one, and a format
+    that needs a ledger when ``ledger_problem`` says why the SIG cannot use one."""
+    unknown = sorted(set(requested) - set(FORMATS))
     if unknown:
-        raise ValueError(f"unknown badge format {', '.join(unknown)}; known: {', '.join(BADGE_FORMATS)}")
+        raise ValueError(f"unknown badge format {', '.join(unknown)}; known: {', '.join(FORMATS)}")
     if not requested:
         raise ValueError("choose at least one badge format")
-    if "anoncreds" in requested and anoncreds_problem:
-        raise FormatUnavailable(anoncreds_problem)
-    return [name for name in BADGE_FORMATS if name in requested]
+    chosen = in_order(requested)
+    if ledger_problem and any(fmt.needs_ledger for fmt in chosen):
+        raise FormatUnavailable(ledger_problem)
+    return [fmt.name for fmt in chosen]
 
 
 async def badge_formats(session: AsyncSession, sig_id: int) -> list[str]:
@@ -51,8 +51,8 @@ async def set_badge_formats(
     sig = await session.get(Sig, sig_id)
     if sig is None:
         raise LookupError(f"no SIG {sig_id}")
-    if "anoncreds" in formats:
-        if anoncreds is None:  # chosen_formats has refused AnonCreds already
+    if any(FORMATS[name].needs_ledger for name in formats):
+        if anoncreds is None:  # chosen_formats has refused them already
             raise FormatUnavailable(NO_LEDGER)
         await anoncreds.ensure(sig_id, sig.slug)
     sig.badge_formats = formats

@@ -1,0 +1,102 @@
+"""What a badge format must do, whichever it is: build what the worker offers, change a badge's
+status (or say it cannot), and answer the questions pages ask (a label, whether it can be a file,
+whether it can be suspended). Each format is one module beside this one, registered in
+registry.py; nothing else looks at a format's name."""
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ..agent.client import AgentClient
+from ..anoncreds.definitions import SigDefinitions
+from ..badges.models import Badge
+from ..issuer.identity import Issuer
+from ..members.models import Member
+from .models import FormatName
+
+
+class CannotOffer(Exception):
+    """The badge cannot be offered now (e.g. an AnonCreds badge while the service has no ledger)."""
+
+
+class CannotChangeStatus(Exception):
+    """The badge's format, or its state, does not allow this status change."""
+
+
+class NotRevocable(CannotChangeStatus):
+    """Only an issued badge, not revoked yet, can be revoked."""
+
+
+class CannotSuspend(CannotChangeStatus):
+    """The format keeps no suspension (the message is what the organizer reads)."""
+
+
+@dataclass(frozen=True)
+class PreparedOffer:
+    credential: dict | None = None  # a JSON-LD badge: the unsigned credential the agent signs
+    cred_def_id: str | None = None  # an AnonCreds badge: the definition, and the values of its attributes
+    attributes: dict[str, str] | None = None
+    comment: str | None = None  # what the offer's comment says (an AnonCreds badge's credential id)
+
+
+@dataclass(frozen=True)
+class OfferContext:
+    """What building an offer needs beyond the badge's rows."""
+
+    issuer: Issuer
+    base_url: str
+    anoncreds: SigDefinitions | None  # None without a ledger
+
+
+@dataclass(frozen=True)
+class StatusContext:
+    """What changing a badge's status needs beyond the badge's row."""
+
+    agent: AgentClient
+    issuer: Issuer
+    base_url: str
+
+
+class BadgeFormat(ABC):
+    name: FormatName
+    label: str  # what pages call it
+    description: str  # what choosing it gives, on the dashboard's format form
+    note: str | None  # shown beside a badge of this format in lists; None for the usual one
+    can_be_file: bool  # whether a member can download the badge (else it lives only in a wallet)
+    can_suspend: bool
+    needs_ledger: bool
+    proves_predicates: bool  # zero-knowledge predicates ("attended at least 3 meetings")
+    issues_tallies: bool  # a meeting's batch adds each attendee's attendance tally in this format
+
+    def job_key(self, badge_key: str) -> str:
+        """A badge's key in this format: the same badge in a second format is a row of its own."""
+        return f"{badge_key}:{self.name}"
+
+    def badge_key(self, job_key: str) -> str:
+        """The badge's key without its format: job_key undone."""
+        return job_key.removesuffix(f":{self.name}")
+
+    @abstractmethod
+    async def prepare_offer(
+        self, session: AsyncSession, badge: Badge, member: Member, context: OfferContext
+    ) -> PreparedOffer:
+        """What the worker offers the member's wallet for this badge."""
+
+    @abstractmethod
+    def offered_credential_id(self, record: dict) -> str | None:
+        """The credential id of the badge an exchange record offers in this format, else None."""
+
+    @abstractmethod
+    def suspendable(self, badge: Badge) -> bool:
+        """Whether suspending this badge would change what a verifier sees."""
+
+    @abstractmethod
+    async def revoke(self, session: AsyncSession, badge: Badge, reason: str, actor: str, context: StatusContext):
+        """Revoke for good, keeping who, when and why. Commits."""
+
+    @abstractmethod
+    async def change_suspension(
+        self, session: AsyncSession, badge: Badge, action: str, reason: str, actor: str, context: StatusContext
+    ):
+        """``action``: suspend or unsuspend; raises CannotSuspend where the format keeps no suspension. Commits."""

@@ -1,0 +1,114 @@
+"""Open Badges 3.0 as JSON-LD verifiable credentials: signed by the SIG's issuer DID, a file as
+well as a wallet's credential, revoked and suspended in the SIG's bitstring status lists."""
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from ..badges.models import Badge
+from ..badges.templates import MeetingFacts, Recipient, TalkFacts, build_badge
+from ..contexts.service import sig_context_url
+from ..issuer.identity import Issuer
+from ..meetings.models import Meeting, Talk
+from ..members.models import Member
+from ..status.service import allocate_status, status_entries
+from ..status.signing import carries_suspension, change_and_publish
+from .base import BadgeFormat, OfferContext, PreparedOffer, StatusContext
+from .models import FormatName
+
+
+async def badge_credential(
+    session: AsyncSession,
+    badge: Badge,
+    member: Member,
+    *,
+    issuer: Issuer,
+    base_url: str,
+    subject_did: str | None,
+    for_didcomm: bool = False,
+) -> dict:
+    """The unsigned credential of a badge, from the rows it is about. ``for_didcomm``: one status
+    entry (revocation) as an object, since a stock ACA-Py holder rejects a credential whose
+    ``credentialStatus`` is a list; files carry both purposes."""
+    engine = session.bind
+    if not isinstance(engine, AsyncEngine):  # the service's sessions are all bound to its engine (db/engine.py)
+        raise TypeError("badge credentials need a session bound to the service's engine")
+    ref = await allocate_status(engine, issuer.sig_id, issuer.slug, badge.credential_id)
+    status = status_entries(base_url, ref, ("revocation",))[0] if for_didcomm else status_entries(base_url, ref)
+    meeting = await session.get(Meeting, badge.meeting_id) if badge.meeting_id else None
+    talk = await session.get(Talk, badge.talk_id) if badge.talk_id else None
+    return build_badge(
+        badge.kind,
+        issuer=issuer,
+        base_url=base_url,
+        credential_id=badge.credential_id,
+        recipient=Recipient(name=member.name, email=member.email, did=subject_did),
+        meeting=MeetingFacts(
+            title=meeting.title, kind=meeting.kind, starts_at=meeting.starts_at, ends_at=meeting.ends_at
+        )
+        if meeting
+        else None,
+        talk=TalkFacts(
+            title=talk.title, presenter=member.name, slides_url=talk.slides_url, recording_url=talk.recording_url
+        )
+        if talk
+        else None,
+        valid_until=badge.valid_until,
+        issued_at=badge.created_at,
+        status=status,
+        status_context=sig_context_url(base_url),
+    )
+
+
+class LdProofFormat(BadgeFormat):
+    name = FormatName.LD_PROOF
+    label = "Open Badges (JSON-LD)"
+    description = "Open Badges 3.0 (JSON-LD): files, the verify page, DIDComm wallets"
+    note = None
+    can_be_file = True
+    can_suspend = True
+    needs_ledger = False
+    proves_predicates = False
+    issues_tallies = False
+
+    def job_key(self, badge_key: str) -> str:
+        return badge_key  # the first format: its badges kept their keys when a second came
+
+    def badge_key(self, job_key: str) -> str:
+        return job_key
+
+    async def prepare_offer(
+        self, session: AsyncSession, badge: Badge, member: Member, context: OfferContext
+    ) -> PreparedOffer:
+        """Bound to the DID the member gave us, or else to their connection's DID. (A stock ACA-Py
+        holder signs presentations for a did:peer subject with a relative key id that ACA-Py
+        verifiers refuse; a did:key subject works.)"""
+        credential = await badge_credential(
+            session,
+            badge,
+            member,
+            issuer=context.issuer,
+            base_url=context.base_url,
+            subject_did=member.did or member.wallet_did,
+            for_didcomm=True,
+        )
+        return PreparedOffer(credential=credential)
+
+    def offered_credential_id(self, record: dict) -> str | None:
+        offer = (record.get("by_format") or {}).get("cred_offer") or {}
+        if self.name not in offer:
+            return None
+        return ((offer[self.name] or {}).get("credential") or {}).get("id")
+
+    def suspendable(self, badge: Badge) -> bool:
+        return carries_suspension(badge)
+
+    async def revoke(self, session: AsyncSession, badge: Badge, reason: str, actor: str, context: StatusContext):
+        await change_and_publish(
+            session, context.agent, context.issuer, context.base_url, badge.credential_id, "revoke", reason, actor
+        )
+
+    async def change_suspension(
+        self, session: AsyncSession, badge: Badge, action: str, reason: str, actor: str, context: StatusContext
+    ):
+        await change_and_publish(
+            session, context.agent, context.issuer, context.base_url, badge.credential_id, action, reason, actor
+        )
