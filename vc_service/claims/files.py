@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..badges.models import Badge
 from ..db.base import utcnow
+from ..delivery.state import FILE
 from ..formats.ld_proof import badge_credential
 from ..issuance.signing import IssueOptions, sign_prepared
 from ..members.models import Member
@@ -58,10 +59,6 @@ async def badge_file(session: AsyncSession, state: ServiceState, badge: Badge, m
         await session.commit()
         raise
     badge.sending_since = None
-    badge.credential = signed
-    badge.state = "issued"
-    badge.delivery = "file"
-    badge.issued_at = utcnow()
-    badge.failure_reason = None
+    FILE.mark_delivered(badge, signed)
     await session.commit()
     return signed

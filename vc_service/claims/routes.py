@@ -7,6 +7,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from ..badges.models import Badge
+from ..delivery.state import delivery_state
 from ..deps import CurrentOrganizer, RowId, Session, State
 from ..formats.choice import badge_formats
 from ..formats.registry import badge_format, in_order
@@ -100,7 +101,7 @@ async def claim_page(token: str, member: ClaimingMember, state: State, session: 
     rows = [
         {
             "label": badge_label(badge),
-            "state": "revoked" if badge.revoked_at else badge.state,
+            "state": delivery_state(badge).label,
             "download_url": f"{urls['claim_url']}/badges/{badge.id}.json"
             if badge_format(badge.format).can_be_file
             else None,

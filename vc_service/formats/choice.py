@@ -20,17 +20,17 @@ class FormatUnavailable(Exception):
     """A format this service cannot issue in (AnonCreds without a ledger)."""
 
 
-def chosen_formats(requested: Sequence[str], ledger_problem: str | None) -> list[str]:
+def chosen_formats(requested: Sequence[str], anoncreds_problem: str | None) -> list[str]:
     """The formats in their canonical order, once each; refuses an unknown one, and a format
-    that needs a ledger when ``ledger_problem`` says why the SIG cannot use one."""
+    that needs a ledger when ``anoncreds_problem`` says why the SIG cannot use one (AnonCreds without a ledger)."""
     unknown = sorted(set(requested) - set(FORMATS))
     if unknown:
         raise ValueError(f"unknown badge format {', '.join(unknown)}; known: {', '.join(FORMATS)}")
     if not requested:
         raise ValueError("choose at least one badge format")
     chosen = in_order(requested)
-    if ledger_problem and any(fmt.needs_ledger for fmt in chosen):
-        raise FormatUnavailable(ledger_problem)
+    if anoncreds_problem and any(fmt.needs_ledger for fmt in chosen):
+        raise FormatUnavailable(anoncreds_problem)
     return [fmt.name for fmt in chosen]
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ..anoncreds.credentials import on_anoncreds_exchange_event
 from ..badges.models import Badge
 from ..db.base import utcnow
+from ..delivery.state import DIDCOMM
 from ..formats.models import FormatName
 
 LOGGER = logging.getLogger(__name__)
@@ -38,11 +39,7 @@ def issued_credential(record: dict) -> dict | None:
 
 
 def mark_issued(badge: Badge, record: dict) -> None:
-    badge.state = "issued"
-    badge.delivery = "didcomm"
-    badge.issued_at = utcnow()
-    badge.failure_reason = None
-    badge.credential = issued_credential(record) or badge.credential
+    DIDCOMM.mark_delivered(badge, issued_credential(record))
 
 
 def apply_exchange_record(badge: Badge, record: dict) -> None:

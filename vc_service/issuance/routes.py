@@ -6,14 +6,16 @@ from pydantic import BaseModel
 from sqlalchemy import select
 
 from ..audit.service import record
-from ..badges.models import BADGE_STATES, Badge
+from ..badges.models import Badge
 from ..contexts.service import sig_context_url
+from ..delivery.state import delivery_state
 from ..deps import CurrentOrganizer, OrganizerIssuer, RowId, Session, State, sig_row
 from ..meetings.routes import sig_meeting
 from ..members.models import Member
 from ..status.service import StatusError, status_allocator
 from ..timestamps import UtcExpressible
 from .jobs import add_membership_badge, start_meeting_job
+from .progress import state_counts
 from .signing import IssueOptions, sign_credential
 
 router = APIRouter(tags=["credentials"])
@@ -109,7 +111,7 @@ def badge_progress(badge: Badge, member: Member) -> BadgeProgress:
         member_name=member.name,
         kind=badge.kind,
         format=badge.format,
-        state=badge.state,
+        state=delivery_state(badge).state,
         revoked_at=badge.revoked_at,
         failure_reason=badge.failure_reason,
         wallet_connected=member.connection_state == "active",
@@ -145,7 +147,7 @@ async def meeting_badges(meeting_id: RowId, organizer: CurrentOrganizer, session
         )
     ).all()
     badges = [badge_progress(badge, member) for badge, member in rows]
-    counts = {name: sum(1 for badge in badges if badge.state == name) for name in BADGE_STATES}
+    counts = state_counts(badge.state for badge in badges)
     return MeetingProgress(meeting_id=meeting_id, total=len(badges), counts=counts, badges=badges)
 
 

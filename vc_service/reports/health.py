@@ -21,6 +21,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from ..delivery.state import delivery_state
+
 NOT_STATED = "not stated"
 
 
@@ -46,6 +48,7 @@ class BadgeRow:
     meeting_id: int
     state: str
     delivery: str | None
+    revoked_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -75,11 +78,6 @@ class HealthReport:
     @property
     def pickup_rate(self) -> float | None:
         return round(self.badges_issued / self.badges_offered, 3) if self.badges_offered else None
-
-
-def offered_to_wallet(badge: BadgeRow) -> bool:
-    """Sent to the member's wallet, taken or not (see the pickup rate above)."""
-    return badge.state in ("offered", "failed") or (badge.state == "issued" and badge.delivery == "didcomm")
 
 
 def health_report(
@@ -126,7 +124,7 @@ def health_report(
     report.new_members = sum(1 for member in attendees if first_meeting[member] in period_ids)
     report.returning_members = len(attendees) - report.new_members
 
-    offered = [badge for badge in badges if badge.meeting_id in period_ids and offered_to_wallet(badge)]
+    offered = [badge for badge in badges if badge.meeting_id in period_ids and delivery_state(badge).offered_to_wallet]
     report.badges_offered = len(offered)
     report.badges_issued = sum(1 for badge in offered if badge.state == "issued")
 

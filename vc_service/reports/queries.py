@@ -44,9 +44,11 @@ async def sig_health_report(session: AsyncSession, sig_id: int, since: date, unt
     ]
     # A badge of no meeting (membership) counts in no period: the report only counts meetings' badges.
     badges = [
-        BadgeRow(meeting_id, state, delivery)
-        for meeting_id, state, delivery in (
-            await session.execute(select(Badge.meeting_id, Badge.state, Badge.delivery).where(Badge.sig_id == sig_id))
+        BadgeRow(meeting_id, state, delivery, revoked_at)
+        for meeting_id, state, delivery, revoked_at in (
+            await session.execute(
+                select(Badge.meeting_id, Badge.state, Badge.delivery, Badge.revoked_at).where(Badge.sig_id == sig_id)
+            )
         ).all()
         if meeting_id is not None
     ]

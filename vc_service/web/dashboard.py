@@ -14,14 +14,16 @@ from pydantic import ValidationError
 from sqlalchemy import func, select
 
 from ..anoncreds.definitions import AnonCredsSetupError
-from ..badges.models import BADGE_STATES, Badge
+from ..badges.models import Badge
 from ..claims.door import open_door
+from ..delivery.state import delivery_state
 from ..deps import RowId, Session, State, sig_row
 from ..formats.base import CannotChangeStatus, CannotSuspend, StatusContext
 from ..formats.choice import FormatUnavailable, badge_formats, set_badge_formats
 from ..formats.registry import all_formats, badge_format
 from ..formats.status import apply_status_action
 from ..issuance.jobs import start_meeting_job
+from ..issuance.progress import state_counts
 from ..meetings.models import MEETING_KINDS, Attendance, Meeting, Talk
 from ..meetings.routes import MeetingIn
 from ..meetings.service import UnknownMeeting, UnknownPresenter, add_talk, find_meeting
@@ -169,6 +171,7 @@ async def badge_rows(db: Session, meeting: Meeting) -> list[dict]:
             if status_ and status_.suspended
             else None,
             "format": badge_format(badge.format),
+            "delivery": delivery_state(badge),
             "suspendable": badge_format(badge.format).suspendable(badge),
         }
         for badge, member, status_ in rows
@@ -176,7 +179,7 @@ async def badge_rows(db: Session, meeting: Meeting) -> list[dict]:
 
 
 def progress(rows: list[dict]) -> dict:
-    counts = {state: sum(1 for row in rows if row["badge"].state == state) for state in BADGE_STATES}
+    counts = state_counts(row["delivery"].state for row in rows)
     return {"counts": counts, "total": len(rows), "active": bool(counts["pending"] or counts["offered"])}
 
 

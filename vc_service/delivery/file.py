@@ -1,0 +1,9 @@
+"""Signed on request and downloaded from the member's claim page (claims/files.py)."""
+
+from .base import DeliveryChannel
+
+
+class FileChannel(DeliveryChannel):
+    name = "file"
+    label = "file download"
+    reaches_wallet = False

@@ -1,0 +1,44 @@
+"""Where a badge is on its way to the member, read off its row once for every page and report."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from .base import DeliveryChannel
+from .didcomm import DidcommChannel
+from .file import FileChannel
+
+DIDCOMM = DidcommChannel()
+FILE = FileChannel()
+CHANNELS: dict[str, DeliveryChannel] = {channel.name: channel for channel in (DIDCOMM, FILE)}
+
+
+class DeliveredBadge(Protocol):
+    @property
+    def state(self) -> str: ...
+    @property
+    def delivery(self) -> str | None: ...
+    @property
+    def revoked_at(self) -> datetime | None: ...
+
+
+@dataclass(frozen=True)
+class BadgeDelivery:
+    channel: DeliveryChannel | None  # None while the badge waits, sent on no channel yet
+    state: str  # the stored state: pending, offered, issued, failed
+    label: str  # what the member reads: the state, or "revoked" once revoked
+
+    @property
+    def offered_to_wallet(self) -> bool:
+        """Sent to the member's wallet, taken or not."""
+        return self.channel is not None and self.channel.reaches_wallet
+
+
+def delivery_state(badge: DeliveredBadge) -> BadgeDelivery:
+    if badge.delivery is not None:
+        channel: DeliveryChannel | None = CHANNELS[badge.delivery]
+    elif badge.state in DidcommChannel.states_before_delivery:  # only the worker offers, over DIDComm
+        channel = DIDCOMM
+    else:
+        channel = None
+    return BadgeDelivery(channel, badge.state, "revoked" if badge.revoked_at else badge.state)
