@@ -4,6 +4,7 @@ among the agent's records is recognised as a badge's (after a crash, by its cred
 from dataclasses import dataclass
 
 from ..agent.client import AgentClient
+from ..agent.records import CredentialExchangeRecord
 from ..badges.models import Badge
 from ..credentials.dids import verification_method
 from ..credentials.document import issuer_id
@@ -24,7 +25,9 @@ class PreparedOffer:
     attributes: dict[str, str] | None = None
 
 
-async def send_offer(agent: AgentClient, connection_id: str, badge: Badge, offer: PreparedOffer) -> dict:
+async def send_offer(
+    agent: AgentClient, connection_id: str, badge: Badge, offer: PreparedOffer
+) -> CredentialExchangeRecord:
     """Offer over issue-credential 2.0; the agent's exchange record."""
     if offer.cred_def_id is not None:
         if offer.attributes is None:
@@ -41,11 +44,11 @@ async def send_offer(agent: AgentClient, connection_id: str, badge: Badge, offer
     return await agent.offer_ld_proof_credential(connection_id, offer.credential, PROOF_TYPE, verification_method(did))
 
 
-def offered_credential_id(record: dict) -> str | None:
+def offered_credential_id(record: CredentialExchangeRecord) -> str | None:
     """The credential id of the badge an exchange record offers, in either format."""
-    offer = (record.get("by_format") or {}).get("cred_offer") or {}
-    if "ld_proof" in offer:
-        return ((offer["ld_proof"] or {}).get("credential") or {}).get("id")
-    comment = (record.get("cred_offer") or {}).get("comment") or ""
+    offer = record.by_format.cred_offer
+    if offer.ld_proof is not None:
+        return offer.ld_proof.credential.get("id")
+    comment = (record.cred_offer.comment if record.cred_offer else None) or ""
     prefix = ANONCREDS_COMMENT.format(credential_id="")
-    return comment[len(prefix) :] if "anoncreds" in offer and comment.startswith(prefix) else None
+    return comment[len(prefix) :] if offer.anoncreds is not None and comment.startswith(prefix) else None
