@@ -132,11 +132,7 @@ class WebhookDispatcher:
                     raise  # the agent is away: this event and the rest wait for the next round
                 except ValidationError as exc:  # stored as it came (see routes.py), but not its topic's record
                     LOGGER.warning(
-                        "worker: event %s (%s) is not a %s record; set aside: %s",
-                        event.id,
-                        event.topic,
-                        event.topic,
-                        exc,
+                        "worker: event %s (%s) is not its topic's record; set aside: %s", event.id, event.topic, exc
                     )
                     handled = True
                 except Exception:  # a malformed event must not block the ones after it
