@@ -10,7 +10,6 @@ from vc_service.contexts.service import accepted_contexts, sig_contexts
 from vc_service.db.engine import create_engine, session_factory
 from vc_service.db.migrate import upgrade_to_head
 from vc_service.issuance.badge_credentials import didcomm_builder
-from vc_service.issuance.worker import IssuanceWorker
 from vc_service.issuer.identity import Issuer, Issuers
 from vc_service.issuer.models import IssuerDid
 from vc_service.main import create_app
@@ -20,6 +19,7 @@ from vc_service.settings import Settings
 from vc_service.sig.models import Sig
 from vc_service.state import ServiceState
 from vc_service.verification.status_lists import StatusListResolver
+from vc_service.webhooks.dispatch import WebhookDispatcher
 
 from .support import SHARED_CONTEXTS, attendance_credential
 
@@ -65,7 +65,7 @@ async def app_with_fake_agent(tmp_path, handler, database_url: str | None = None
         contexts=accepted_contexts(settings),
         sig_contexts=sig_contexts(settings),
         issuers=issuers,
-        worker=IssuanceWorker(
+        worker=WebhookDispatcher(
             sessions, agent, didcomm_builder(issuers, settings.base_url), offer_timeout=120, claim_timeout=30
         ),
         status_lists=StatusListResolver(

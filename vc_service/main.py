@@ -33,7 +33,6 @@ from .http.limits import BodyLimits
 from .http.text import reject_unstorable_text
 from .issuance import routes as issuance_routes
 from .issuance.badge_credentials import didcomm_builder
-from .issuance.worker import IssuanceWorker
 from .issuer import routes as issuer_routes
 from .issuer.identity import ensure_issuers
 from .meetings import routes as meeting_routes
@@ -56,6 +55,7 @@ from .web import auth as web_auth
 from .web import dashboard as web_dashboard
 from .web import verify_page as web_verify
 from .webhooks import routes as webhook_routes
+from .webhooks.dispatch import WebhookDispatcher
 
 LOGGER = logging.getLogger(__name__)
 
@@ -112,7 +112,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         anoncreds = SigDefinitions(sessions, agent) if settings.ledger_genesis else None
         if anoncreds is not None:
             await anoncreds.ensure_in_use(await issuers.all())
-        worker = IssuanceWorker(
+        worker = WebhookDispatcher(
             sessions,
             agent,
             didcomm_builder(issuers, settings.base_url, anoncreds),

@@ -7,12 +7,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from .agent.client import AgentClient
 from .anoncreds.definitions import SigDefinitions
 from .contexts.pinned import PinnedContext, PinnedContextSet
-from .issuance.worker import IssuanceWorker
 from .issuer.identity import Issuers
 from .outbound.policy import OutboundPolicy
 from .service_secrets import ServiceSecrets
 from .settings import Settings
 from .verification.status_lists import StatusListResolver
+from .webhooks.dispatch import WebhookDispatcher
 
 
 @dataclass
@@ -25,7 +25,7 @@ class ServiceState:
     contexts: PinnedContextSet  # every context a credential may use
     sig_contexts: dict[str, PinnedContext]  # the SIG's own, served under /contexts/
     issuers: Issuers  # every SIG's, by SIG id
-    worker: IssuanceWorker
+    worker: WebhookDispatcher
     status_lists: StatusListResolver
     outbound: OutboundPolicy  # where fetches made on a request's behalf may go
     anoncreds: SigDefinitions | None = None  # every SIG's AnonCreds definitions; None without a ledger

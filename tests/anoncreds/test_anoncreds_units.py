@@ -6,6 +6,7 @@ import httpx
 import pytest
 
 from vc_service.agent.client import AgentClient
+from vc_service.agent.records import PresentationExchangeRecord
 from vc_service.agent.supervisor import agent_command, agent_environment
 from vc_service.anoncreds.credentials import credential_attributes, proof_request, proof_result
 from vc_service.anoncreds.definitions import SCHEMA_ATTRIBUTES, AnonCredsSetupError, wait_for_revocation_registry
@@ -90,14 +91,15 @@ def test_proof_result_reads_the_verdict_and_the_revealed_values():
             }
         },
     }
-    assert proof_result(record) == {
+    assert proof_result(PresentationExchangeRecord.model_validate(record)) == {
         "id": "p1",
         "state": "done",
         "verified": False,
         "revealed": {"meeting": "Journal club"},
         "error": None,
     }
-    assert proof_result({"pres_ex_id": "p2", "state": "request-sent"})["verified"] is None
+    unanswered = PresentationExchangeRecord.model_validate({"pres_ex_id": "p2", "state": "request-sent"})
+    assert proof_result(unanswered)["verified"] is None
 
 
 def test_the_agent_runs_without_a_ledger_unless_a_genesis_is_set(tmp_path):

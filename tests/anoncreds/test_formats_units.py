@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from vc_service.agent.records import CredentialExchangeRecord, PresentationExchangeRecord
 from vc_service.anoncreds.credentials import proof_request, proof_result
 from vc_service.anoncreds.definitions import SCHEMA_ATTRIBUTES, SigDefinitions
 from vc_service.anoncreds.models import AnonCredsDefinition
@@ -23,13 +24,13 @@ from vc_service.formats.choice import FormatUnavailable, badge_formats, chosen_f
 from vc_service.issuance.badge_credentials import didcomm_builder
 from vc_service.issuance.jobs import start_meeting_job
 from vc_service.issuance.offers import offered_credential_id
-from vc_service.issuance.worker import IssuanceWorker
 from vc_service.issuer.identity import Issuer, Issuers
 from vc_service.meetings.models import Attendance, Meeting, Talk
 from vc_service.members.models import Member
 from vc_service.settings import Settings
 from vc_service.sig.models import Sig
 from vc_service.status.models import StatusChange
+from vc_service.webhooks.dispatch import WebhookDispatcher
 
 DEFINITIONS = {
     kind: AnonCredsDefinition(
@@ -199,7 +200,9 @@ class RecordingAgent:
     async def has_active_revocation_registry(self, cred_def_id) -> bool:
         return True
 
-    async def offer_anoncreds_credential(self, connection_id, cred_def_id, attributes, comment=None) -> dict:
+    async def offer_anoncreds_credential(
+        self, connection_id, cred_def_id, attributes, comment=None
+    ) -> CredentialExchangeRecord:
         record = {
             "cred_ex_id": str(uuid.uuid4()),
             "state": "offer-sent",
@@ -209,18 +212,22 @@ class RecordingAgent:
             "attributes": attributes,
         }
         self.records.append(record)
-        return record
+        return CredentialExchangeRecord.model_validate(record)
 
-    async def list_credential_exchanges(self, connection_id: str) -> list[dict]:
-        return [record for record in self.records if record["connection_id"] == connection_id]
+    async def list_credential_exchanges(self, connection_id: str) -> list[CredentialExchangeRecord]:
+        return [
+            CredentialExchangeRecord.model_validate(record)
+            for record in self.records
+            if record["connection_id"] == connection_id
+        ]
 
 
-def worker(sessions, agent, sig_id: int, definitions) -> IssuanceWorker:
+def worker(sessions, agent, sig_id: int, definitions) -> WebhookDispatcher:
     issuer = Issuer(
         sig_id=sig_id, slug="healthcare-sig", did="did:key:z6MkSig", name="Healthcare SIG", url=None, description=""
     )
     issuers = Issuers(sessions, agent, Settings(), [issuer])
-    return IssuanceWorker(
+    return WebhookDispatcher(
         sessions, agent, didcomm_builder(issuers, "http://sig.test", definitions), offer_timeout=120, claim_timeout=30
     )
 
@@ -247,13 +254,11 @@ async def test_the_worker_offers_anoncreds_badges_with_their_values_and_adopts_a
     async with sessions() as session:
         badges = list(await session.scalars(select(Badge).order_by(Badge.id)))
         assert {badge.state for badge in badges} == {"offered"} and len(badges) == 5
-        assert (await session.get(Badge, crashed.id)).cred_ex_id == sent_before_crash[
-            "cred_ex_id"
-        ]  # adopted, not resent
+        assert (await session.get(Badge, crashed.id)).cred_ex_id == sent_before_crash.cred_ex_id  # adopted, not resent
         assert len(agent.records) == 5
         for badge in badges:
             record = next(record for record in agent.records if record["cred_ex_id"] == badge.cred_ex_id)
-            assert offered_credential_id(record) == badge.credential_id
+            assert offered_credential_id(CredentialExchangeRecord.model_validate(record)) == badge.credential_id
             assert record["by_format"]["cred_offer"]["anoncreds"]["cred_def_id"] == registered[badge.kind].cred_def_id
         presenter = next(badge for badge in badges if badge.kind == "presenter")
         offered = next(record for record in agent.records if record["cred_ex_id"] == presenter.cred_ex_id)["attributes"]
@@ -318,13 +323,14 @@ def test_the_tally_proof_asks_two_predicates_and_needs_them_from_one_credential(
     with pytest.raises(ValueError, match="since and min_meetings"):
         proof_request("participation", DEFINITIONS["participation"], None, min_meetings=3, sig_name="SIG")
 
-    def answered(first: int, second: int) -> dict:
+    def answered(first: int, second: int) -> PresentationExchangeRecord:
         proof = {
             "requested_proof": {
                 "predicates": {"meetings": {"sub_proof_index": first}, "since": {"sub_proof_index": second}}
             }
         }
-        return {"pres_ex_id": "p", "state": "done", "verified": "true", "by_format": {"pres": {"anoncreds": proof}}}
+        record = {"pres_ex_id": "p", "state": "done", "verified": "true", "by_format": {"pres": {"anoncreds": proof}}}
+        return PresentationExchangeRecord.model_validate(record)
 
     assert proof_result(answered(0, 0))["verified"] is True
     mixed = proof_result(answered(0, 1))  # last year's high count with this year's window: refused

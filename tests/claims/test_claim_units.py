@@ -7,6 +7,7 @@ import segno
 from fastapi import HTTPException
 from starlette.requests import Request
 
+from vc_service.agent.records import ConnectionRecord
 from vc_service.claims.invitations import invitation_message
 from vc_service.http.ratelimit import RateLimit
 from vc_service.members.connections import apply_connection_record, member_alias, member_id_from_alias
@@ -23,19 +24,21 @@ def test_member_alias_round_trip():
 
 def test_an_active_connection_binds_the_member_to_its_did():
     member = Member(name="A")
-    apply_connection_record(member, {"state": "active", "connection_id": "c1", "their_did": "did:peer:4zQm"})
+    apply_connection_record(member, ConnectionRecord(state="active", connection_id="c1", their_did="did:peer:4zQm"))
     assert (member.connection_id, member.connection_state, member.wallet_did) == ("c1", "active", "did:peer:4zQm")
-    apply_connection_record(member, {"state": "request", "connection_id": "c2"})  # another, unfinished one
+    apply_connection_record(member, ConnectionRecord(state="request", connection_id="c2"))  # another, unfinished one
     assert member.connection_state == "active"
 
 
 def test_a_handshake_event_arriving_after_active_changes_nothing():
     member = Member(name="A", connection_id="c1", connection_state="request")
-    apply_connection_record(member, {"state": "active", "connection_id": "c1", "their_did": "did:peer:4zQm"})
+    apply_connection_record(member, ConnectionRecord(state="active", connection_id="c1", their_did="did:peer:4zQm"))
     for late in ("invitation", "request", "response"):  # measured: a 200-member batch had one such
-        apply_connection_record(member, {"state": late, "connection_id": "c1"})
+        apply_connection_record(member, ConnectionRecord(state=late, connection_id="c1"))
     assert member.connection_state == "active"
-    apply_connection_record(member, {"state": "abandoned", "connection_id": "c1"})  # a real change still counts
+    apply_connection_record(
+        member, ConnectionRecord(state="abandoned", connection_id="c1")
+    )  # a real change still counts
     assert member.connection_state == "abandoned"
 
 

@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from vc_service.agent.records import CredentialExchangeRecord
 from vc_service.badges.models import Badge
 from vc_service.issuance.exchanges import RETRY_DELAYS, apply_exchange_record, schedule_retry
 from vc_service.issuance.offers import offered_credential_id
@@ -13,8 +14,8 @@ def badge(**fields) -> Badge:
     return Badge(state="pending", attempts=0, credential_id="urn:uuid:1", **fields)
 
 
-def record(state: str, **extra) -> dict:
-    return {"cred_ex_id": "ex", "state": state, **extra}
+def record(state: str, **extra) -> CredentialExchangeRecord:
+    return CredentialExchangeRecord.model_validate({"cred_ex_id": "ex", "state": state, **extra})
 
 
 @pytest.mark.parametrize(
@@ -57,6 +58,6 @@ def test_an_abandoned_exchange_is_retried_with_growing_delays_then_given_up():
 
 
 def test_the_offered_credential_id_is_read_from_the_record():
-    offer = {"by_format": {"cred_offer": {"ld_proof": {"credential": {"id": "urn:uuid:9"}}}}}
-    assert offered_credential_id(offer) == "urn:uuid:9"
-    assert offered_credential_id({}) is None
+    offer = {"cred_ex_id": "ex", "by_format": {"cred_offer": {"ld_proof": {"credential": {"id": "urn:uuid:9"}}}}}
+    assert offered_credential_id(CredentialExchangeRecord.model_validate(offer)) == "urn:uuid:9"
+    assert offered_credential_id(CredentialExchangeRecord(cred_ex_id="ex")) is None

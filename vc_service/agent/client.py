@@ -6,6 +6,13 @@ import httpx
 
 from ..credentials.dids import ed25519_multikey, verification_method
 from .errors import AgentFailed, AgentRejected, AgentUnavailable
+from .records import (
+    ConnectionRecord,
+    CredentialExchangeDetail,
+    CredentialExchangeRecord,
+    InvitationRecord,
+    PresentationExchangeRecord,
+)
 
 JSON = dict[str, Any]
 # Calls that write to a ledger wait for its consensus, and a credential definition for its keys
@@ -109,24 +116,23 @@ class AgentClient:
             raise AgentRejected(f"unexpected answer from /vc/di/verify: {str(body)[:300]}", 400)
         return body["verificationResults"]
 
-    async def create_invitation(self, alias: str, label: str) -> JSON:
-        """A single-use out-of-band invitation to connect with DID Exchange 1.1.
-
-        Returns the agent's record: ``invitation_url``, ``invi_msg_id``, ``oob_id``, ``invitation``.
-        """
-        return await self._request(
+    async def create_invitation(self, alias: str, label: str) -> InvitationRecord:
+        """A single-use out-of-band invitation to connect with DID Exchange 1.1."""
+        body = await self._request(
             "POST",
             "/out-of-band/create-invitation",
             params={"auto_accept": "true"},
             json={"alias": alias, "my_label": label, "handshake_protocols": [DID_EXCHANGE_1_1]},
         )
+        return InvitationRecord.model_validate(body)
 
-    async def get_connection(self, connection_id: str) -> JSON | None:
-        return await self._request("GET", f"/connections/{connection_id}", missing_ok=True)
+    async def get_connection(self, connection_id: str) -> ConnectionRecord | None:
+        body = await self._request("GET", f"/connections/{connection_id}", missing_ok=True)
+        return ConnectionRecord.model_validate(body) if body is not None else None
 
-    async def list_connections(self, alias: str) -> list[JSON]:
+    async def list_connections(self, alias: str) -> list[ConnectionRecord]:
         body = await self._request("GET", "/connections", params={"alias": alias})
-        return body["results"]
+        return [ConnectionRecord.model_validate(record) for record in body["results"]]
 
     async def delete_connection(self, connection_id: str) -> None:
         """Forget a connection: nothing more is sent over it. A connection already gone is no error."""
@@ -138,12 +144,12 @@ class AgentClient:
 
     async def offer_ld_proof_credential(
         self, connection_id: str, credential: JSON, proof_type: str, verification_method: str
-    ) -> JSON:
+    ) -> CredentialExchangeRecord:
         """Offer a JSON-LD credential over issue-credential 2.0; the exchange then runs itself."""
         options: JSON = {"proofType": proof_type, "verificationMethod": verification_method}
         if isinstance(credential.get("credentialStatus"), dict):  # the holder checks it is announced
             options["credentialStatus"] = {"type": credential["credentialStatus"]["type"]}
-        return await self._request(
+        body = await self._request(
             "POST",
             "/issue-credential-2.0/send-offer",
             json={
@@ -153,19 +159,25 @@ class AgentClient:
                 "auto_remove": False,
             },
         )
+        return CredentialExchangeRecord.model_validate(body)
 
-    async def get_credential_exchange(self, cred_ex_id: str) -> JSON | None:
+    async def get_credential_exchange(self, cred_ex_id: str) -> CredentialExchangeRecord | None:
+        detail = await self.get_credential_exchange_detail(cred_ex_id)
+        return detail.cred_ex_record if detail else None
+
+    async def get_credential_exchange_detail(self, cred_ex_id: str) -> CredentialExchangeDetail | None:
+        """The exchange record and, once issued, its per-format details (the AnonCreds revocation ids)."""
         body = await self._request("GET", f"/issue-credential-2.0/records/{cred_ex_id}", missing_ok=True)
-        return body["cred_ex_record"] if body else None
+        return CredentialExchangeDetail.model_validate(body) if body else None
 
-    async def list_credential_exchanges(self, connection_id: str) -> list[JSON]:
+    async def list_credential_exchanges(self, connection_id: str) -> list[CredentialExchangeRecord]:
         body = await self._request("GET", "/issue-credential-2.0/records", params={"connection_id": connection_id})
-        return [entry["cred_ex_record"] for entry in body["results"]]
+        return [CredentialExchangeDetail.model_validate(entry).cred_ex_record for entry in body["results"]]
 
-    async def continue_credential_exchange(self, cred_ex_id: str) -> JSON:
+    async def continue_credential_exchange(self, cred_ex_id: str) -> CredentialExchangeRecord:
         """Issue on an exchange whose request arrived but was not answered (the agent restarted)."""
         body = await self._request("POST", f"/issue-credential-2.0/records/{cred_ex_id}/issue", json={})
-        return body["cred_ex_record"] if "cred_ex_record" in body else body
+        return CredentialExchangeRecord.model_validate(body["cred_ex_record"] if "cred_ex_record" in body else body)
 
     async def abandon_credential_exchange(self, cred_ex_id: str, reason: str) -> None:
         """Tell the wallet the offer is withdrawn, so it can never complete later."""
@@ -180,9 +192,9 @@ class AgentClient:
             "POST", "/vc/presentations/verify", json={"verifiablePresentation": presentation, "options": options}
         )
 
-    async def create_proof_request(self, definition: JSON, challenge: str, domain: str) -> JSON:
+    async def create_proof_request(self, definition: JSON, challenge: str, domain: str) -> PresentationExchangeRecord:
         """A present-proof 2.0 request (DIF PE) not yet bound to a connection; the agent verifies the answer."""
-        return await self._request(
+        body = await self._request(
             "POST",
             "/present-proof-2.0/create-request",
             json={
@@ -196,10 +208,11 @@ class AgentClient:
                 "auto_remove": False,
             },
         )
+        return PresentationExchangeRecord.model_validate(body)
 
-    async def create_connectionless_invitation(self, pres_ex_id: str, label: str) -> JSON:
+    async def create_connectionless_invitation(self, pres_ex_id: str, label: str) -> InvitationRecord:
         """An out-of-band invitation that carries the proof request itself: no connection needed."""
-        return await self._request(
+        body = await self._request(
             "POST",
             "/out-of-band/create-invitation",
             json={
@@ -208,9 +221,11 @@ class AgentClient:
                 "use_public_did": False,
             },
         )
+        return InvitationRecord.model_validate(body)
 
-    async def get_presentation_exchange(self, pres_ex_id: str) -> JSON | None:
-        return await self._request("GET", f"/present-proof-2.0/records/{pres_ex_id}", missing_ok=True)
+    async def get_presentation_exchange(self, pres_ex_id: str) -> PresentationExchangeRecord | None:
+        body = await self._request("GET", f"/present-proof-2.0/records/{pres_ex_id}", missing_ok=True)
+        return PresentationExchangeRecord.model_validate(body) if body is not None else None
 
     async def delete_presentation_exchange(self, pres_ex_id: str) -> None:
         await self._request("DELETE", f"/present-proof-2.0/records/{pres_ex_id}", missing_ok=True)
@@ -220,7 +235,7 @@ class AgentClient:
     async def public_did(self) -> str | None:
         """The DID the agent writes to the ledger with (its ``--seed``)."""
         body = await self._request("GET", "/wallet/did/public")
-        return (body.get("result") or {}).get("did")
+        return body["result"]["did"] if body.get("result") else None  # result is null without a public DID
 
     async def find_schema_ids(self, issuer_id: str, name: str, version: str) -> list[str]:
         """Schemas this agent registered under that name and version."""
@@ -271,13 +286,13 @@ class AgentClient:
 
     async def offer_anoncreds_credential(
         self, connection_id: str, cred_def_id: str, attributes: dict[str, str], comment: str | None = None
-    ) -> JSON:
+    ) -> CredentialExchangeRecord:
         """Offer an AnonCreds credential over issue-credential 2.0; the agent issues on the request."""
         preview = {
             "@type": "issue-credential/2.0/credential-preview",
             "attributes": [{"name": name, "value": value} for name, value in attributes.items()],
         }
-        return await self._request(
+        body = await self._request(
             "POST",
             "/issue-credential-2.0/send",
             json={
@@ -288,10 +303,7 @@ class AgentClient:
                 **({"comment": comment} if comment else {}),
             },
         )
-
-    async def get_anoncreds_exchange(self, cred_ex_id: str) -> JSON | None:
-        """The exchange record and, once issued, its ``anoncreds`` detail (``rev_reg_id``, ``cred_rev_id``)."""
-        return await self._request("GET", f"/issue-credential-2.0/records/{cred_ex_id}", missing_ok=True)
+        return CredentialExchangeRecord.model_validate(body)
 
     async def revoke_anoncreds_credential(self, cred_ex_id: str) -> None:
         """Revoke and publish the registry's new state to the ledger at once."""
@@ -302,16 +314,17 @@ class AgentClient:
             timeout=LEDGER_WRITE_TIMEOUT,
         )
 
-    async def create_anoncreds_proof_request(self, request: JSON) -> JSON:
+    async def create_anoncreds_proof_request(self, request: JSON) -> PresentationExchangeRecord:
         """An AnonCreds present-proof 2.0 request bound to no connection (sent out of band)."""
-        return await self._request(
+        body = await self._request(
             "POST",
             "/present-proof-2.0/create-request",
             json={"presentation_request": {"anoncreds": request}, "auto_verify": True, "auto_remove": False},
         )
+        return PresentationExchangeRecord.model_validate(body)
 
-    async def send_anoncreds_proof_request(self, connection_id: str, request: JSON) -> JSON:
-        return await self._request(
+    async def send_anoncreds_proof_request(self, connection_id: str, request: JSON) -> PresentationExchangeRecord:
+        body = await self._request(
             "POST",
             "/present-proof-2.0/send-request",
             json={
@@ -321,6 +334,7 @@ class AgentClient:
                 "auto_remove": False,
             },
         )
+        return PresentationExchangeRecord.model_validate(body)
 
 
 DID_EXCHANGE_1_1 = "https://didcomm.org/didexchange/1.1"

@@ -9,9 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..agent.client import AgentClient
+from ..agent.records import AnonCredsProof, CredentialExchangeRecord, PresentationExchangeRecord
 from ..badges.templates import MeetingFacts, TalkFacts
 from ..db.base import utcnow
-from ..formats.models import FormatName
 from ..members.models import Member
 from .definitions import SCHEMA_ATTRIBUTES
 from .models import AnonCredsCredential, AnonCredsDefinition
@@ -100,7 +100,7 @@ async def offer_credential(
         member_id=member.id,
         meeting_id=meeting_id,
         talk_id=talk_id,
-        cred_ex_id=record["cred_ex_id"],
+        cred_ex_id=record.cred_ex_id,
         state="offered",
     )
     session.add(credential)
@@ -108,10 +108,12 @@ async def offer_credential(
     return credential
 
 
-async def on_anoncreds_exchange_event(session: AsyncSession, agent: AgentClient, record: dict) -> bool:
+async def on_anoncreds_exchange_event(
+    session: AsyncSession, agent: AgentClient, record: CredentialExchangeRecord
+) -> bool:
     """A webhook about an exchange: False when no AnonCreds credential knows it (yet)."""
     credential = await session.scalar(
-        select(AnonCredsCredential).where(AnonCredsCredential.cred_ex_id == record.get("cred_ex_id"))
+        select(AnonCredsCredential).where(AnonCredsCredential.cred_ex_id == record.cred_ex_id)
     )
     if credential is None:
         return False
@@ -124,15 +126,14 @@ async def refresh_credential(agent: AgentClient, credential: AnonCredsCredential
     their revocation ids, which only the full record has."""
     if credential.state != "offered":
         return
-    body = await agent.get_anoncreds_exchange(credential.cred_ex_id)
-    record = (body or {}).get("cred_ex_record") or {}
-    if body is not None and record.get("state") == "done":
-        details = body.get(FormatName.ANONCREDS) or {}
+    detail = await agent.get_credential_exchange_detail(credential.cred_ex_id)
+    if detail is not None and detail.cred_ex_record.state == "done":
         credential.state = "issued"
         credential.issued_at = utcnow()
-        credential.rev_reg_id = details.get("rev_reg_id")
-        credential.cred_rev_id = details.get("cred_rev_id")
-    elif body is None or record.get("state") == "abandoned":
+        if detail.anoncreds is not None:
+            credential.rev_reg_id = detail.anoncreds.rev_reg_id
+            credential.cred_rev_id = detail.anoncreds.cred_rev_id
+    elif detail is None or detail.cred_ex_record.state == "abandoned":
         credential.state = "failed"
 
 
@@ -193,28 +194,26 @@ def proof_request(
     }
 
 
-def unbound_predicates(proof: dict) -> str | None:
+def unbound_predicates(proof: AnonCredsProof) -> str | None:
     """The predicates of one request must come from one credential: AnonCreds lets a wallet take
     each from another of its credentials, and ACA-Py's verifier does not check, so a wallet
     holding last year's high tally and this year's low one could prove "many meetings since
     January" from the two. Each predicate names the sub-proof (credential) it comes from."""
-    sources = {
-        item.get("sub_proof_index") for item in ((proof.get("requested_proof") or {}).get("predicates") or {}).values()
-    }
+    sources = {item.sub_proof_index for item in proof.requested_proof.predicates.values()}
     return "the proof's predicates come from different credentials" if len(sources) > 1 else None
 
 
-def proof_result(record: dict) -> dict:
+def proof_result(record: PresentationExchangeRecord) -> dict:
     """State, verdict (None while the wallet has not answered) and the revealed attributes."""
-    proof = ((record.get("by_format") or {}).get("pres") or {}).get(FormatName.ANONCREDS) or {}
-    groups = (proof.get("requested_proof") or {}).get("revealed_attr_groups") or {}
-    revealed = {name: value["raw"] for group in groups.values() for name, value in group["values"].items()}
-    verified = record.get("verified")
+    proof = record.by_format.pres.anoncreds or AnonCredsProof()
+    groups = proof.requested_proof.revealed_attr_groups
+    revealed = {name: value.raw for group in groups.values() for name, value in group.values.items()}
+    verified = record.verified
     problem = unbound_predicates(proof)
     return {
-        "id": record.get("pres_ex_id"),
-        "state": record.get("state"),
+        "id": record.pres_ex_id,
+        "state": record.state,
         "verified": None if verified is None else verified == "true" and problem is None,
         "revealed": revealed,
-        "error": problem or record.get("error_msg"),
+        "error": problem or record.error_msg,
     }

@@ -215,9 +215,9 @@ async def get_proof_request(pres_ex_id: UUID4, organizer: CurrentOrganizer, stat
     # The agent's record names the connection it went over: it must be a member of the organizer's SIG.
     asked = (
         record
-        and record.get("connection_id")
+        and record.connection_id
         and await session.scalar(
-            select(Member.id).where(Member.connection_id == record["connection_id"], Member.sig_id == organizer.sig_id)
+            select(Member.id).where(Member.connection_id == record.connection_id, Member.sig_id == organizer.sig_id)
         )
     )
     if record is None or not asked:

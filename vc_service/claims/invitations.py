@@ -24,8 +24,8 @@ async def invitation_url_for(session: AsyncSession, agent: AgentClient, member: 
         )
     if member.invitation_url is None:
         record = await agent.create_invitation(member_alias(member.id), label)
-        member.invitation_url = record["invitation_url"]
-        member.invitation_msg_id = record["invi_msg_id"]
+        member.invitation_url = record.invitation_url
+        member.invitation_msg_id = record.invi_msg_id
         member.connection_state = "invited"
         await session.commit()
     return member.invitation_url

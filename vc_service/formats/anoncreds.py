@@ -6,6 +6,7 @@ no suspension. The definitions, tallies and credential values are the ``anoncred
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..agent.client import AgentClient
+from ..agent.records import CredentialExchangeRecord
 from ..anoncreds.credentials import credential_attributes
 from ..anoncreds.definitions import NO_LEDGER
 from ..anoncreds.tally import Tally
@@ -71,11 +72,11 @@ class AnonCredsFormat(BadgeFormat):
             comment=OFFER_COMMENT.format(credential_id=badge.credential_id),
         )
 
-    def offered_credential_id(self, record: dict) -> str | None:
-        offer = (record.get("by_format") or {}).get("cred_offer") or {}
-        comment = (record.get("cred_offer") or {}).get("comment") or ""
+    def offered_credential_id(self, record: CredentialExchangeRecord) -> str | None:
+        comment = (record.cred_offer.comment if record.cred_offer else None) or ""
         prefix = OFFER_COMMENT.format(credential_id="")
-        return comment[len(prefix) :] if self.name in offer and comment.startswith(prefix) else None
+        offered = record.by_format.cred_offer.anoncreds is not None
+        return comment[len(prefix) :] if offered and comment.startswith(prefix) else None
 
     def suspendable(self, badge: Badge) -> bool:
         return False

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..agent.client import AgentClient
+from ..agent.records import CredentialExchangeRecord
 from ..anoncreds.definitions import SigDefinitions
 from ..badges.models import Badge
 from ..issuer.identity import Issuer
@@ -84,7 +85,7 @@ class BadgeFormat(ABC):
         """What the worker offers the member's wallet for this badge."""
 
     @abstractmethod
-    def offered_credential_id(self, record: dict) -> str | None:
+    def offered_credential_id(self, record: CredentialExchangeRecord) -> str | None:
         """The credential id of the badge an exchange record offers in this format, else None."""
 
     @abstractmethod

@@ -3,6 +3,7 @@ well as a wallet's credential, revoked and suspended in the SIG's bitstring stat
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from ..agent.records import CredentialExchangeRecord
 from ..badges.models import Badge
 from ..badges.templates import MeetingFacts, Recipient, TalkFacts, build_badge
 from ..contexts.service import sig_context_url
@@ -92,11 +93,9 @@ class LdProofFormat(BadgeFormat):
         )
         return PreparedOffer(credential=credential)
 
-    def offered_credential_id(self, record: dict) -> str | None:
-        offer = (record.get("by_format") or {}).get("cred_offer") or {}
-        if self.name not in offer:
-            return None
-        return ((offer[self.name] or {}).get("credential") or {}).get("id")
+    def offered_credential_id(self, record: CredentialExchangeRecord) -> str | None:
+        offer = record.by_format.cred_offer.ld_proof
+        return None if offer is None else offer.credential.get("id")
 
     def suspendable(self, badge: Badge) -> bool:
         return carries_suspension(badge)

@@ -10,11 +10,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ..agent.client import AgentClient
+from ..agent.records import CredentialExchangeRecord
 from ..anoncreds.credentials import on_anoncreds_exchange_event
 from ..badges.models import Badge
 from ..db.base import utcnow
 from ..delivery.state import DIDCOMM
-from ..formats.models import FormatName
 
 LOGGER = logging.getLogger(__name__)
 RETRY_DELAYS = (timedelta(seconds=5), timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10))
@@ -34,39 +35,35 @@ def schedule_retry(badge: Badge, reason: str, now: datetime | None = None) -> No
     badge.next_attempt_at = now + RETRY_DELAYS[badge.attempts - 1] if badge.attempts <= len(RETRY_DELAYS) else None
 
 
-def issued_credential(record: dict) -> dict | None:
-    return ((record.get("by_format") or {}).get("cred_issue") or {}).get(FormatName.LD_PROOF)
+def mark_issued(badge: Badge, record: CredentialExchangeRecord) -> None:
+    DIDCOMM.mark_delivered(badge, record.by_format.cred_issue.ld_proof)
 
 
-def mark_issued(badge: Badge, record: dict) -> None:
-    DIDCOMM.mark_delivered(badge, issued_credential(record))
-
-
-def apply_exchange_record(badge: Badge, record: dict) -> None:
+def apply_exchange_record(badge: Badge, record: CredentialExchangeRecord) -> None:
     """Move the badge to what the agent's exchange record says; states never go backwards."""
-    state = record.get("state")
+    state = record.state
     if badge.state == "issued":
         return
     if state in ISSUED_STATES:
         mark_issued(badge, record)
     elif state in OFFERED_STATES:
         badge.state = "offered"
-        badge.credential = issued_credential(record) or badge.credential
+        badge.credential = record.by_format.cred_issue.ld_proof or badge.credential
     elif state == "abandoned":
-        schedule_retry(
-            badge, f"the wallet or agent abandoned the exchange: {record.get('error_msg') or 'no reason given'}"
-        )
+        schedule_retry(badge, f"the wallet or agent abandoned the exchange: {record.error_msg or 'no reason given'}")
 
 
-async def on_credential_exchange_event(session: AsyncSession, agent, event: dict) -> bool:
+async def on_credential_exchange_event(
+    session: AsyncSession, agent: AgentClient, event: CredentialExchangeRecord
+) -> bool:
     """Apply the agent's own record of the exchange an event names, not the event (a webhook with
     the key could claim ``done``); False when no badge knows that exchange (yet)."""
-    badge = await session.scalar(select(Badge).where(Badge.cred_ex_id == event.get("cred_ex_id")))
+    badge = await session.scalar(select(Badge).where(Badge.cred_ex_id == event.cred_ex_id))
     if badge is None:  # an AnonCreds badge's exchange, or one not recorded yet
         return await on_anoncreds_exchange_event(session, agent, event)
     if badge.state == "issued":
         return True  # final: nothing to confirm
-    record = await agent.get_credential_exchange(badge.cred_ex_id)
+    record = await agent.get_credential_exchange(event.cred_ex_id)
     if record is not None:  # one the agent no longer has is resumed (retried) by the worker's round
         apply_exchange_record(badge, record)
     return True

@@ -2,6 +2,7 @@
 among the agent's records is recognised as a badge's (after a crash, by its credential id)."""
 
 from ..agent.client import AgentClient
+from ..agent.records import CredentialExchangeRecord
 from ..credentials.dids import verification_method
 from ..credentials.document import issuer_id
 from ..formats.base import PreparedOffer
@@ -10,7 +11,7 @@ from ..formats.registry import all_formats
 PROOF_TYPE = "Ed25519Signature2020"
 
 
-async def send_offer(agent: AgentClient, connection_id: str, offer: PreparedOffer) -> dict:
+async def send_offer(agent: AgentClient, connection_id: str, offer: PreparedOffer) -> CredentialExchangeRecord:
     """Offer over issue-credential 2.0; the agent's exchange record."""
     if offer.cred_def_id is not None:
         if offer.attributes is None:
@@ -26,6 +27,6 @@ async def send_offer(agent: AgentClient, connection_id: str, offer: PreparedOffe
     return await agent.offer_ld_proof_credential(connection_id, offer.credential, PROOF_TYPE, verification_method(did))
 
 
-def offered_credential_id(record: dict) -> str | None:
+def offered_credential_id(record: CredentialExchangeRecord) -> str | None:
     """The credential id of the badge an exchange record offers, in whichever format."""
     return next((found for fmt in all_formats() if (found := fmt.offered_credential_id(record)) is not None), None)

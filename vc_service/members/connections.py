@@ -3,6 +3,7 @@
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..agent.client import AgentClient
+from ..agent.records import ConnectionRecord
 from ..audit.service import record as audit
 from ..credentials.document import same_did
 from .models import Member
@@ -25,30 +26,30 @@ def member_id_from_alias(alias: str | None) -> int | None:
     return int(suffix) if suffix.isdigit() else None
 
 
-def apply_connection_record(member: Member, record: dict) -> None:
-    state = record.get("state")
+def apply_connection_record(member: Member, record: ConnectionRecord) -> None:
+    state = record.state
     if state in ACTIVE_STATES:
-        member.connection_id = record["connection_id"]
+        member.connection_id = record.connection_id
         member.connection_state = "active"
-        member.wallet_did = record.get("their_did")
-    elif record.get("connection_id") == member.connection_id:
+        member.wallet_did = record.their_did
+    elif record.connection_id == member.connection_id:
         if not (member.connection_state in ACTIVE_STATES and state in HANDSHAKE_STATES):
             member.connection_state = state
 
 
-async def on_connection_event(session: AsyncSession, agent, event: dict) -> bool:
+async def on_connection_event(session: AsyncSession, agent: AgentClient, event: ConnectionRecord) -> bool:
     """Apply the agent's own record of the connection an event names, not the event: a webhook
     with the key could claim any state or alias (``member:N`` for another member's connection)."""
-    if member_id_from_alias(event.get("alias")) is None or not isinstance(event.get("connection_id"), str):
+    if member_id_from_alias(event.alias) is None:
         return True  # connections not made for a member are none of ours
-    record = await agent.get_connection(event["connection_id"])
-    member_id = member_id_from_alias((record or {}).get("alias"))
+    record = await agent.get_connection(event.connection_id)
+    member_id = member_id_from_alias(record.alias) if record is not None else None
     member = await session.get(Member, member_id) if member_id is not None else None
-    if member is not None:
-        if same_did(event.get("their_did"), record.get("their_did")):
+    if record is not None and member is not None:
+        if same_did(event.their_did, record.their_did):
             # The agent stores a did:peer:4 in its short form; badges are bound to the form the
             # event carries, as before (the same DID, as the agent confirms).
-            record = {**record, "their_did": event["their_did"]}
+            record = record.model_copy(update={"their_did": event.their_did})
         apply_connection_record(member, record)
     return True  # connections not made for a member are none of ours
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..agent.client import AgentClient
+from ..agent.records import PresentationExchangeRecord, ProblemReport
 from ..anoncreds.credentials import proof_request, proof_result
 from ..anoncreds.models import AnonCredsDefinition
 from ..credentials.document import as_list, same_did, subject_ids
@@ -52,7 +53,7 @@ async def create_proof_request(
         challenge = str(uuid.uuid4())
         definition = presentation_definition(template, issuer.did, since, now)
         record = await agent.create_proof_request(definition, challenge, domain)
-    invitation = await agent.create_connectionless_invitation(record["pres_ex_id"], issuer.name)
+    invitation = await agent.create_connectionless_invitation(record.pres_ex_id, issuer.name)
     request = ProofRequest(
         id=secrets.token_urlsafe(12),
         sig_id=issuer.sig_id,
@@ -60,9 +61,9 @@ async def create_proof_request(
         since=since,
         min_meetings=min_meetings,
         challenge=challenge,
-        pres_ex_id=record["pres_ex_id"],
-        thread_id=record["thread_id"],
-        invitation_url=invitation["invitation_url"],
+        pres_ex_id=record.pres_ex_id,
+        thread_id=record.thread_id,
+        invitation_url=invitation.invitation_url,
         expires_at=now + lifetime,
     )
     session.add(request)
@@ -86,20 +87,19 @@ def answer(request: ProofRequest, state: str, reason: str | None, presentation: 
     request.state, request.reason, request.presentation, request.answered_at = state, reason, presentation, utcnow()
 
 
-async def on_presentation_event(session: AsyncSession, agent: AgentClient, event: dict) -> bool:
+async def on_presentation_event(session: AsyncSession, agent: AgentClient, event: PresentationExchangeRecord) -> bool:
     """Answer from the agent's own record of the exchange an event names, not from the event (a
     webhook with the key could claim ``done`` and ``verified``; it also lacks the presentation)."""
-    request = await session.scalar(select(ProofRequest).where(ProofRequest.pres_ex_id == event.get("pres_ex_id")))
+    request = await session.scalar(select(ProofRequest).where(ProofRequest.pres_ex_id == event.pres_ex_id))
     if request is None:
-        return event.get("role") != "verifier"  # not ours, or our commit has not landed yet
-    if request.state != "pending" or event.get("state") not in ("done", "abandoned"):
+        return event.role != "verifier"  # not ours, or our commit has not landed yet
+    if request.state != "pending" or event.state not in ("done", "abandoned"):
         return True  # answered once, or nothing to answer yet
     record = await agent.get_presentation_exchange(request.pres_ex_id)
     if record is None:
         return True  # the agent has no record of the exchange: nothing to answer from
-    state = record.get("state")
-    if state == "done":
-        presentation = ((record.get("by_format") or {}).get("pres") or {}).get("dif")
+    if record.state == "done":
+        presentation = record.by_format.pres.dif
         if presentation is None:  # AnonCreds: what the wallet revealed; the predicates are the template's
             result = proof_result(record)
             reason = (
@@ -110,37 +110,35 @@ async def on_presentation_event(session: AsyncSession, agent: AgentClient, event
             answer(
                 request, "verified" if result["verified"] else "not-verified", reason, {"revealed": result["revealed"]}
             )
-        elif record.get("verified") != "true":
+        elif record.verified != "true":
             answer(request, "not-verified", "the agent found the presentation's proofs invalid", presentation)
-        elif problem := holder_binding_problem(presentation or {}):
+        elif problem := holder_binding_problem(presentation):
             answer(request, "not-verified", problem, presentation)
         else:
             answer(request, "verified", None, presentation)
-    elif state == "abandoned":
-        answer(request, "not-satisfied", record.get("error_msg") or "the wallet abandoned the request")
+    elif record.state == "abandoned":
+        answer(request, "not-satisfied", record.error_msg or "the wallet abandoned the request")
     return True
 
 
-async def request_on_thread(session: AsyncSession, report: dict) -> ProofRequest | None:
+async def request_on_thread(session: AsyncSession, report: ProblemReport) -> ProofRequest | None:
     """The proof request a problem report is about, if it is about one of ours."""
-    thread = (report.get("~thread") or {}).get("thid")
+    thread = report.thread_id
     return await session.scalar(select(ProofRequest).where(ProofRequest.thread_id == thread)) if thread else None
 
 
-async def on_problem_report(session: AsyncSession, _agent: AgentClient, report: dict) -> bool:
+async def on_problem_report(session: AsyncSession, _agent: AgentClient, report: ProblemReport) -> bool:
     """A wallet that holds nothing matching answers only with a generic problem report."""
     if (request := await request_on_thread(session, report)) is not None:
-        description = (report.get("description") or {}).get("en") or "no matching credential"
+        description = report.text or "no matching credential"
         answer(request, "not-satisfied", f"the wallet could not satisfy the request: {description}")
     return True
 
 
-async def on_refused_message(session: AsyncSession, _agent: AgentClient, report: dict) -> bool:
+async def on_refused_message(session: AsyncSession, _agent: AgentClient, report: ProblemReport) -> bool:
     """The agent refused to read a wallet's answer (see vc_service/agent/acapy_plugin)."""
     if (request := await request_on_thread(session, report)) is not None:
-        answer(
-            request, "not-verified", refusal_reason((report.get("description") or {}).get("en") or "no reason given")
-        )
+        answer(request, "not-verified", refusal_reason(report.text or "no reason given"))
     return True
 
 

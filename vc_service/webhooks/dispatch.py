@@ -1,29 +1,35 @@
-"""The controller's background worker: acts on stored webhook events and offers due badges.
+"""The controller's background worker: dispatches every stored webhook event to the capability
+its topic belongs to (members' connections, badge exchanges, proof requests, problem reports)
+and offers due badges.
 
 One loop, woken by new events and new jobs (and every few seconds regardless). At start it
 reconciles with the agent's records, so nothing that happened while the controller was down
-(webhooks are held only in the agent's memory) leaves a badge or a connection stuck.
+(webhooks are held only in the agent's memory) leaves a badge or a connection stuck. It sits
+above the capabilities it calls: none of them imports it.
 """
 
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ..agent.client import AgentClient
 from ..agent.errors import AgentError, AgentFailed, AgentUnavailable
+from ..agent.records import webhook_payload
 from ..badges.models import Badge
 from ..db.base import utcnow
 from ..formats.base import CannotOffer, PreparedOffer
+from ..issuance.exchanges import apply_exchange_record, mark_issued, on_credential_exchange_event, schedule_retry
+from ..issuance.offers import offered_credential_id, send_offer
 from ..members.connections import apply_connection_record, member_alias, on_connection_event
 from ..members.models import Member
 from ..proofs.service import on_presentation_event, on_problem_report, on_refused_message
-from ..webhooks.models import WebhookEvent
-from .exchanges import apply_exchange_record, mark_issued, on_credential_exchange_event, schedule_retry
-from .offers import offered_credential_id, send_offer
+from .models import WebhookEvent
 
 LOGGER = logging.getLogger(__name__)
 TICK_SECONDS = 2.0
@@ -35,9 +41,9 @@ BATCH_SIZE = 2 * CONCURRENT_OFFERS
 # and retried for this long, then set aside.
 UNMATCHED_EVENT_PATIENCE = timedelta(minutes=5)
 
-# (session, agent, event payload) -> handled? Webhook payloads leave out the exchanged
-# documents, so a handler that needs them asks the agent for the record.
-EventHandler = Callable[[AsyncSession, AgentClient, dict], Awaitable[bool]]
+# (session, agent, event payload parsed as its topic's record) -> handled? Webhook payloads leave
+# out the exchanged documents, so a handler that needs them asks the agent for the record.
+EventHandler = Callable[[AsyncSession, AgentClient, Any], Awaitable[bool]]
 EVENT_HANDLERS: dict[str, EventHandler] = {
     "connections": on_connection_event,
     "issue_credential_v2_0": on_credential_exchange_event,
@@ -49,7 +55,7 @@ EVENT_HANDLERS: dict[str, EventHandler] = {
 OfferBuilder = Callable[[AsyncSession, Badge, Member], Awaitable[PreparedOffer]]
 
 
-class IssuanceWorker:
+class WebhookDispatcher:
     """Several controllers may run one worker each on the same PostgreSQL database.
 
     Rows are claimed with ``FOR UPDATE SKIP LOCKED`` (PostgreSQL; SQLite serves one controller),
@@ -78,7 +84,7 @@ class IssuanceWorker:
         self._wake.set()
 
     def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="issuance-worker")
+        self._task = asyncio.create_task(self._run(), name="webhook-dispatcher")
 
     async def stop(self) -> None:
         if self._task:
@@ -93,11 +99,11 @@ class IssuanceWorker:
                 if not reconciled:
                     await self.reconcile()
                     reconciled = True
-                await self.process_events()
+                await self.dispatch_webhook_events()
                 await self.resume_stale_exchanges()
                 await self.release_stale_claims()
                 while await self.offer_due_badges():
-                    await self.process_events()
+                    await self.dispatch_webhook_events()
             except AgentError as exc:
                 LOGGER.warning("worker: agent unavailable, will retry: %s", exc)
             except Exception:  # the loop must outlive any one bad record; the error is logged
@@ -107,7 +113,8 @@ class IssuanceWorker:
             except TimeoutError:
                 pass
 
-    async def process_events(self) -> None:
+    async def dispatch_webhook_events(self) -> None:
+        """Each stored event not handled yet, in order, to its topic's handler."""
         async with self._sessions() as session:
             events = await session.scalars(
                 select(WebhookEvent)
@@ -120,9 +127,15 @@ class IssuanceWorker:
             for event in events:
                 handler = EVENT_HANDLERS.get(event.topic)
                 try:
-                    handled = handler is None or await handler(session, self._agent, event.payload)
+                    record = webhook_payload(event.topic, event.payload)
+                    handled = handler is None or await handler(session, self._agent, record)
                 except (AgentUnavailable, AgentFailed):
                     raise  # the agent is away: this event and the rest wait for the next round
+                except ValidationError as exc:  # stored as it came (see routes.py), but not its topic's record
+                    LOGGER.warning(
+                        "worker: event %s (%s) is not its topic's record; set aside: %s", event.id, event.topic, exc
+                    )
+                    handled = True
                 except Exception:  # a malformed event must not block the ones after it
                     LOGGER.exception("worker: event %s (%s) could not be handled; set aside", event.id, event.topic)
                     handled = True
@@ -175,7 +188,7 @@ class IssuanceWorker:
                     except AgentError as exc:
                         schedule_retry(badge, f"offer failed: {exc}")
                         return
-                badge.cred_ex_id = record["cred_ex_id"]
+                badge.cred_ex_id = record.cred_ex_id
                 badge.sending_since = None
                 apply_exchange_record(badge, record)
 
@@ -226,7 +239,7 @@ class IssuanceWorker:
                 )
                 badge.sending_since = None
                 if sent is not None:  # the offer went out before the crash: adopt it, never resend
-                    badge.cred_ex_id = sent["cred_ex_id"]
+                    badge.cred_ex_id = sent.cred_ex_id
                     apply_exchange_record(badge, sent)
             await session.commit()
 
@@ -261,12 +274,12 @@ class IssuanceWorker:
         record = await self._agent.get_credential_exchange(cred_ex_id)
         if record is None:
             schedule_retry(badge, "the agent no longer has the exchange")
-        elif record["state"] == "request-received":
+        elif record.state == "request-received":
             apply_exchange_record(badge, await self._agent.continue_credential_exchange(cred_ex_id))
-        elif withdraw and record["state"] == "offer-sent":
+        elif withdraw and record.state == "offer-sent":
             await self._agent.abandon_credential_exchange(cred_ex_id, "offer withdrawn: a new one follows")
             schedule_retry(badge, f"the wallet did not answer the offer within {self._offer_timeout.seconds} s")
-        elif withdraw and record["state"] == "credential-issued":
+        elif withdraw and record.state == "credential-issued":
             LOGGER.warning("badge %s: credential sent, never acknowledged; counted as issued", badge.id)
             mark_issued(badge, record)
         else:

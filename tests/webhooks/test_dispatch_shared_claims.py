@@ -10,15 +10,16 @@ import uuid
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
+from vc_service.agent.records import CredentialExchangeRecord
 from vc_service.badges.models import Badge
 from vc_service.db.base import utcnow
 from vc_service.db.engine import create_engine, session_factory
 from vc_service.db.migrate import upgrade_to_head
 from vc_service.formats.base import PreparedOffer
-from vc_service.issuance.worker import IssuanceWorker
 from vc_service.meetings.models import Meeting
 from vc_service.members.models import Member
 from vc_service.sig.models import Sig
+from vc_service.webhooks.dispatch import WebhookDispatcher
 
 from ..support import create_database, drop_database
 
@@ -33,12 +34,12 @@ class RecordingAgent:
 
     async def offer_ld_proof_credential(
         self, connection_id: str, credential: dict, proof_type: str, method: str
-    ) -> dict:
+    ) -> CredentialExchangeRecord:
         await asyncio.sleep(0.01)
         self.offered.append(credential["id"])
-        return {"cred_ex_id": str(uuid.uuid4()), "state": "offer-sent"}
+        return CredentialExchangeRecord(cred_ex_id=str(uuid.uuid4()), state="offer-sent")
 
-    async def list_credential_exchanges(self, connection_id: str) -> list[dict]:
+    async def list_credential_exchanges(self, connection_id: str) -> list[CredentialExchangeRecord]:
         return []
 
 
@@ -90,11 +91,11 @@ async def test_two_workers_offer_each_badge_once(tmp_path):
         await seed(session_factory(engines[0]))
         agents = [RecordingAgent(), RecordingAgent()]
         workers = [
-            IssuanceWorker(session_factory(engine), agent, build, offer_timeout=120, claim_timeout=30)
+            WebhookDispatcher(session_factory(engine), agent, build, offer_timeout=120, claim_timeout=30)
             for engine, agent in zip(engines, agents, strict=True)
         ]
 
-        async def drain(worker: IssuanceWorker) -> None:
+        async def drain(worker: WebhookDispatcher) -> None:
             while await worker.offer_due_badges():
                 pass
 
@@ -122,7 +123,7 @@ async def test_a_dead_workers_claim_is_released_after_the_claim_timeout(tmp_path
             fresh.sending_since = utcnow()  # a live worker's offer in flight
             await session.commit()
         agent = RecordingAgent()
-        worker = IssuanceWorker(sessions, agent, build, offer_timeout=120, claim_timeout=30)
+        worker = WebhookDispatcher(sessions, agent, build, offer_timeout=120, claim_timeout=30)
         await worker.release_stale_claims()
         while await worker.offer_due_badges():
             pass
