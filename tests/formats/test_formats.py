@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from vc_service.agent.records import CredentialExchangeRecord
 from vc_service.badges.models import Badge
 from vc_service.formats.anoncreds import AnonCredsFormat, revoke_anoncreds_badge
 from vc_service.formats.base import CannotChangeStatus, CannotSuspend, NotRevocable
@@ -73,8 +74,16 @@ def test_a_second_format_keys_its_badges_apart_and_back():
 
 
 def test_each_format_recognises_only_its_own_offers():
-    ld_record = {"by_format": {"cred_offer": {"ld_proof": {"credential": {"id": "urn:uuid:1"}}}}}
-    anoncreds_record = {"by_format": {"cred_offer": {"anoncreds": {}}}, "cred_offer": {"comment": "Badge urn:uuid:2"}}
+    ld_record = CredentialExchangeRecord.model_validate(
+        {"cred_ex_id": "a", "by_format": {"cred_offer": {"ld_proof": {"credential": {"id": "urn:uuid:1"}}}}}
+    )
+    anoncreds_record = CredentialExchangeRecord.model_validate(
+        {
+            "cred_ex_id": "b",
+            "by_format": {"cred_offer": {"anoncreds": {}}},
+            "cred_offer": {"comment": "Badge urn:uuid:2"},
+        }
+    )
     assert LD_PROOF.offered_credential_id(ld_record) == "urn:uuid:1"
     assert LD_PROOF.offered_credential_id(anoncreds_record) is None
     assert ANONCREDS.offered_credential_id(anoncreds_record) == "urn:uuid:2"

@@ -4,7 +4,14 @@ import pytest
 
 from vc_service.formats.choice import chosen_formats
 from vc_service.formats.models import FormatName
-from vc_service.formats.registry import DEFAULT_FORMATS, all_formats, available_formats, badge_format, in_order
+from vc_service.formats.registry import (
+    DEFAULT_FORMATS,
+    all_formats,
+    available_formats,
+    badge_format,
+    in_order,
+    proof_format,
+)
 
 
 def test_every_format_is_registered_once_in_canonical_order():
@@ -40,3 +47,12 @@ def test_the_sig_rule_refuses_a_ledger_format_without_a_ledger():
     assert chosen_formats(ledger_formats, None) == ledger_formats
     with pytest.raises(Exception, match="no ledger"):
         chosen_formats(ledger_formats, "no ledger")
+
+
+def test_each_proof_template_belongs_to_one_format():
+    templates = [template for fmt in all_formats() for template in fmt.proof_templates]
+    assert sorted(templates) == sorted(set(templates)) == ["attended", "attended-at-least", "member", "presented"]
+    assert proof_format("attended").name == FormatName.LD_PROOF
+    assert proof_format("attended-at-least").name == FormatName.ANONCREDS
+    with pytest.raises(ValueError, match="unknown proof template"):
+        proof_format("nonsense")

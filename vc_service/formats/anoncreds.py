@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..agent.client import AgentClient
 from ..agent.records import CredentialExchangeRecord
-from ..anoncreds.credentials import credential_attributes
+from ..anoncreds.credentials import credential_attributes, proof_request
 from ..anoncreds.definitions import NO_LEDGER
 from ..anoncreds.tally import Tally
 from ..audit.service import record
@@ -17,11 +17,24 @@ from ..db.base import utcnow
 from ..meetings.models import Meeting, Talk
 from ..members.models import Member
 from ..status.models import StatusChange
-from .base import BadgeFormat, CannotOffer, CannotSuspend, NotRevocable, OfferContext, PreparedOffer, StatusContext
+from .base import (
+    BadgeFormat,
+    CannotOffer,
+    CannotSuspend,
+    NotRevocable,
+    OfferContext,
+    PreparedOffer,
+    ProofAsk,
+    RequestedProof,
+    StatusContext,
+    TemplateUnavailable,
+)
 from .models import FormatName
 
 # AnonCreds values are fixed by the schema: the badge's credential id travels in the offer's comment.
 OFFER_COMMENT = "Badge {credential_id}"
+# Proof templates answered with AnonCreds credentials: the template's badge kind (anoncreds/tally.py).
+PROOF_TEMPLATES = {"attended-at-least": "participation"}
 
 
 class AnonCredsFormat(BadgeFormat):
@@ -34,6 +47,7 @@ class AnonCredsFormat(BadgeFormat):
     needs_ledger = True
     proves_predicates = True
     issues_tallies = True
+    proof_templates = frozenset(PROOF_TEMPLATES)
 
     async def prepare_offer(
         self, session: AsyncSession, badge: Badge, member: Member, context: OfferContext
@@ -77,6 +91,18 @@ class AnonCredsFormat(BadgeFormat):
         prefix = OFFER_COMMENT.format(credential_id="")
         offered = record.by_format.cred_offer.anoncreds is not None
         return comment[len(prefix) :] if offered and comment.startswith(prefix) else None
+
+    async def request_proof(self, agent: AgentClient, ask: ProofAsk) -> RequestedProof:
+        if ask.anoncreds is None:
+            raise TemplateUnavailable(
+                f"the {ask.template} template asks for AnonCreds badges, which {ask.issuer.name} does not issue: the "
+                "service needs a ledger, and the SIG the AnonCreds badge format"
+            )
+        kind = PROOF_TEMPLATES[ask.template]
+        request = proof_request(
+            kind, ask.anoncreds[kind], ask.since and ask.since.date(), ask.min_meetings, sig_name=ask.issuer.name
+        )
+        return RequestedProof(await agent.create_anoncreds_proof_request(request), request["nonce"])
 
     def suspendable(self, badge: Badge) -> bool:
         return False

@@ -5,12 +5,14 @@ registry.py; nothing else looks at a format's name."""
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..agent.client import AgentClient
-from ..agent.records import CredentialExchangeRecord
+from ..agent.records import CredentialExchangeRecord, PresentationExchangeRecord
 from ..anoncreds.definitions import SigDefinitions
+from ..anoncreds.models import AnonCredsDefinition
 from ..badges.models import Badge
 from ..issuer.identity import Issuer
 from ..members.models import Member
@@ -19,6 +21,10 @@ from .models import FormatName
 
 class CannotOffer(Exception):
     """The badge cannot be offered now (e.g. an AnonCreds badge while the service has no ledger)."""
+
+
+class TemplateUnavailable(Exception):
+    """A proof request for a format its SIG does not issue in (AnonCreds without a ledger or the format)."""
 
 
 class CannotChangeStatus(Exception):
@@ -51,6 +57,25 @@ class OfferContext:
 
 
 @dataclass(frozen=True)
+class ProofAsk:
+    """What a verifier asks a wallet to prove: a template of the format, and its parameters."""
+
+    template: str
+    issuer: Issuer
+    since: datetime | None
+    now: datetime
+    domain: str
+    min_meetings: int | None = None
+    anoncreds: dict[str, AnonCredsDefinition] | None = None  # the SIG's definitions, by badge kind
+
+
+@dataclass(frozen=True)
+class RequestedProof:
+    record: PresentationExchangeRecord  # the agent's presentation exchange
+    challenge: str  # what the wallet's proof must be bound to
+
+
+@dataclass(frozen=True)
 class StatusContext:
     """What changing a badge's status needs beyond the badge's row."""
 
@@ -69,6 +94,7 @@ class BadgeFormat(ABC):
     needs_ledger: bool
     proves_predicates: bool  # zero-knowledge predicates ("attended at least 3 meetings")
     issues_tallies: bool  # a meeting's batch adds each attendee's attendance tally in this format
+    proof_templates: frozenset[str]  # what a verifier can ask a wallet to prove of badges in this format
 
     def job_key(self, badge_key: str) -> str:
         """A badge's key in this format: the same badge in a second format is a row of its own."""
@@ -87,6 +113,10 @@ class BadgeFormat(ABC):
     @abstractmethod
     def offered_credential_id(self, record: CredentialExchangeRecord) -> str | None:
         """The credential id of the badge an exchange record offers in this format, else None."""
+
+    @abstractmethod
+    async def request_proof(self, agent: AgentClient, ask: ProofAsk) -> RequestedProof:
+        """A connectionless proof request for badges in this format, made by the agent."""
 
     @abstractmethod
     def suspendable(self, badge: Badge) -> bool:

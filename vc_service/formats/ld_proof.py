@@ -1,8 +1,11 @@
 """Open Badges 3.0 as JSON-LD verifiable credentials: signed by the SIG's issuer DID, a file as
 well as a wallet's credential, revoked and suspended in the SIG's bitstring status lists."""
 
+import uuid
+
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from ..agent.client import AgentClient
 from ..agent.records import CredentialExchangeRecord
 from ..badges.models import Badge
 from ..badges.templates import MeetingFacts, Recipient, TalkFacts, build_badge
@@ -12,7 +15,9 @@ from ..meetings.models import Meeting, Talk
 from ..members.models import Member
 from ..status.service import allocate_status, status_entries
 from ..status.signing import carries_suspension, change_and_publish
-from .base import BadgeFormat, OfferContext, PreparedOffer, StatusContext
+from .base import BadgeFormat, OfferContext, PreparedOffer, ProofAsk, RequestedProof, StatusContext
+from .ld_proof_requests import TEMPLATES as PROOF_TEMPLATES
+from .ld_proof_requests import presentation_definition
 from .models import FormatName
 
 
@@ -69,6 +74,7 @@ class LdProofFormat(BadgeFormat):
     needs_ledger = False
     proves_predicates = False
     issues_tallies = False
+    proof_templates = frozenset(PROOF_TEMPLATES)
 
     def job_key(self, badge_key: str) -> str:
         return badge_key  # the first format: its badges kept their keys when a second came
@@ -96,6 +102,11 @@ class LdProofFormat(BadgeFormat):
     def offered_credential_id(self, record: CredentialExchangeRecord) -> str | None:
         offer = record.by_format.cred_offer.ld_proof
         return None if offer is None else offer.credential.get("id")
+
+    async def request_proof(self, agent: AgentClient, ask: ProofAsk) -> RequestedProof:
+        challenge = str(uuid.uuid4())
+        definition = presentation_definition(ask.template, ask.issuer.did, ask.since, ask.now)
+        return RequestedProof(await agent.create_proof_request(definition, challenge, ask.domain), challenge)
 
     def suspendable(self, badge: Badge) -> bool:
         return carries_suspension(badge)

@@ -18,6 +18,14 @@ def badge_format(name: str) -> BadgeFormat:
         raise ValueError(f"unknown badge format {name}; known: {', '.join(FORMATS)}") from None
 
 
+def proof_format(template: str) -> BadgeFormat:
+    """The format whose badges a proof template asks for."""
+    found = next((fmt for fmt in FORMATS.values() if template in fmt.proof_templates), None)
+    if found is None:
+        raise ValueError(f"unknown proof template {template}")
+    return found
+
+
 def all_formats() -> list[BadgeFormat]:
     return list(FORMATS.values())
 

@@ -8,13 +8,14 @@ from pydantic import BaseModel, Field
 from ..claims.invitations import invitation_message
 from ..credentials.document import as_list
 from ..deps import Session, State
+from ..formats.base import TemplateUnavailable
 from ..http.ratelimit import RateLimit
 from ..sig.service import UnknownSig, choose_sig
 from ..timestamps import UtcExpressible
 from ..verification.checks import VerificationResult, check_status
 from ..web.qr import qr_svg
 from .models import ProofRequest
-from .service import TemplateUnavailable, create_proof_request, expire_if_due
+from .service import create_proof_request, expire_if_due
 
 router = APIRouter(tags=["proof requests"])
 request_limit = RateLimit(limit=30, name="proof_requests")

@@ -1,7 +1,6 @@
 """Proof requests: created through the agent, answered by a wallet, read by the verifier."""
 
 import secrets
-import uuid
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -9,17 +8,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..agent.client import AgentClient
 from ..agent.records import PresentationExchangeRecord, ProblemReport
-from ..anoncreds.credentials import proof_request, proof_result
+from ..anoncreds.credentials import proof_result
 from ..anoncreds.models import AnonCredsDefinition
 from ..credentials.document import as_list, same_did, subject_ids
 from ..db.base import utcnow
+from ..formats.base import ProofAsk
+from ..formats.registry import proof_format
 from ..issuer.identity import Issuer
 from .models import ProofRequest
-from .templates import ANONCREDS_TEMPLATES, presentation_definition
-
-
-class TemplateUnavailable(Exception):
-    """An AnonCreds template for a SIG that issues no AnonCreds badges."""
 
 
 async def create_proof_request(
@@ -37,22 +33,9 @@ async def create_proof_request(
     """A connectionless request (out-of-band, the request attached) from a template: DIF
     Presentation Exchange for the Open Badges, or an AnonCreds proof request with predicates."""
     now = utcnow()
-    if template in ANONCREDS_TEMPLATES:
-        if anoncreds is None:
-            raise TemplateUnavailable(
-                f"the {template} template asks for AnonCreds badges, which {issuer.name} does not issue: the service "
-                "needs a ledger, and the SIG the AnonCreds badge format"
-            )
-        kind = ANONCREDS_TEMPLATES[template]
-        anoncreds_request = proof_request(
-            kind, anoncreds[kind], since and since.date(), min_meetings, sig_name=issuer.name
-        )
-        record = await agent.create_anoncreds_proof_request(anoncreds_request)
-        challenge = anoncreds_request["nonce"]
-    else:
-        challenge = str(uuid.uuid4())
-        definition = presentation_definition(template, issuer.did, since, now)
-        record = await agent.create_proof_request(definition, challenge, domain)
+    ask = ProofAsk(template, issuer, since, now, domain, min_meetings, anoncreds)
+    requested = await proof_format(template).request_proof(agent, ask)
+    record, challenge = requested.record, requested.challenge
     invitation = await agent.create_connectionless_invitation(record.pres_ex_id, issuer.name)
     request = ProofRequest(
         id=secrets.token_urlsafe(12),

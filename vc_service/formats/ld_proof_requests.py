@@ -1,5 +1,5 @@
-"""What a verifier can ask a wallet to prove, as DIF Presentation Exchange definitions (and the
-AnonCreds templates, whose requests anoncreds/credentials.py builds).
+"""What a verifier can ask a wallet to prove of an Open Badge, as DIF Presentation Exchange
+definitions (the AnonCreds templates are the AnonCreds format's).
 
 Shapes that stock ACA-Py holders answer (measured, see DESIGN.md): a UUID4 definition id, the
 single proof type Ed25519Signature2020, the schema as the expanded OpenBadgeCredential IRI,
@@ -15,9 +15,6 @@ TEMPLATES = {
     "presented": ("ext:Presenter", "Presented at least once at the SIG"),
     "member": ("Membership", "Is a current member of the SIG"),
 }
-
-# Templates answered with AnonCreds credentials: the template's badge kind (anoncreds/tally.py).
-ANONCREDS_TEMPLATES = {"attended-at-least": "participation"}
 
 
 def xsd(value: datetime) -> str:
