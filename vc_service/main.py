@@ -22,11 +22,11 @@ from .badges import routes as badge_routes
 from .claims import routes as claim_routes
 from .contexts import routes as context_routes
 from .contexts.service import accepted_contexts, sig_contexts
-from .credentials.document import InvalidCredential
 from .data_dir import make_private
 from .db.engine import create_engine, session_factory
 from .db.errors import RETRY_AFTER_SECONDS, database_busy
 from .db.migrate import upgrade_to_head
+from .errors import ServiceError
 from .health import routes as health_routes
 from .http.headers import SecurityHeaders
 from .http.limits import BodyLimits
@@ -151,6 +151,11 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
 
 
+def service_error_response(exc: ServiceError) -> JSONResponse:
+    """The API's answer to a domain error: its class's status, its message as ``detail``, its headers."""
+    return JSONResponse({"detail": str(exc)}, status_code=exc.status_code, headers=exc.headers or None)
+
+
 def documented_errors(app: FastAPI) -> dict:
     """The OpenAPI document, saying what a 422 really holds: FastAPI's list of field errors for a
     request that does not fit its schema, or one sentence naming the problem when the domain
@@ -224,9 +229,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
-    @app.exception_handler(InvalidCredential)
-    async def invalid_credential(_request: Request, exc: InvalidCredential) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
+    @app.exception_handler(ServiceError)
+    async def service_error(_request: Request, exc: ServiceError) -> JSONResponse:
+        return service_error_response(exc)
 
     @app.exception_handler(AgentError)
     async def agent_error(_request: Request, exc: AgentError) -> JSONResponse:

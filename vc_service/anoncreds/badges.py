@@ -9,6 +9,7 @@ from ..audit.service import record
 from ..badges.models import Badge
 from ..badges.templates import MeetingFacts, TalkFacts
 from ..db.base import utcnow
+from ..errors import Conflict
 from ..issuance.offers import CannotOffer, PreparedOffer
 from ..meetings.models import Meeting, Talk
 from ..members.models import Member
@@ -18,7 +19,7 @@ from .definitions import NO_LEDGER, SigDefinitions
 from .tally import Tally
 
 
-class NotRevocable(Exception):
+class NotRevocable(Conflict):
     """Only an issued AnonCreds badge, not revoked yet, can be revoked."""
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ..agent.client import AgentClient
 from ..badges.templates import MeetingFacts, TalkFacts
 from ..db.base import utcnow
+from ..errors import Invalid
 from ..members.models import Member
 from .definitions import SCHEMA_ATTRIBUTES
 from .models import AnonCredsCredential, AnonCredsDefinition
@@ -19,7 +20,7 @@ from .tally import Tally
 ROLES = {"membership": "member", "attendance": "attendee", "presenter": "presenter"}
 
 
-class NotConnected(Exception):
+class NotConnected(Invalid):
     """The member's wallet has no active DIDComm connection yet."""
 
 

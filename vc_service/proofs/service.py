@@ -12,12 +12,13 @@ from ..anoncreds.credentials import proof_request, proof_result
 from ..anoncreds.models import AnonCredsDefinition
 from ..credentials.document import as_list, same_did, subject_ids
 from ..db.base import utcnow
+from ..errors import Conflict
 from ..issuer.identity import Issuer
 from .models import ProofRequest
 from .templates import ANONCREDS_TEMPLATES, presentation_definition
 
 
-class TemplateUnavailable(Exception):
+class TemplateUnavailable(Conflict):
     """An AnonCreds template for a SIG that issues no AnonCreds badges."""
 
 

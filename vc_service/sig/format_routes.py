@@ -2,12 +2,13 @@
 
 from typing import Literal
 
-from fastapi import APIRouter, HTTPException, status
+from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from ..anoncreds.definitions import AnonCredsSetupError
 from ..badges.models import BADGE_FORMATS
 from ..deps import CurrentOrganizer, Session, State
+from ..errors import Conflict, Invalid
 from .formats import FormatUnavailable, badge_formats, set_badge_formats
 
 router = APIRouter(prefix="/sig", tags=["sig"])
@@ -49,7 +50,7 @@ async def put_badge_formats(
     try:
         formats = await set_badge_formats(session, organizer.sig_id, body.formats, state.anoncreds, organizer.actor)
     except (FormatUnavailable, AnonCredsSetupError) as exc:
-        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
+        raise Conflict(str(exc)) from exc
     except ValueError as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
+        raise Invalid(str(exc)) from exc
     return formats_out(state, formats)
