@@ -60,6 +60,12 @@ class TooManyRequests(ServiceError):
     status_code = 429
 
 
+class BadGateway(ServiceError):
+    """Something the service relies on (its agent) failed to answer properly."""
+
+    status_code = 502
+
+
 class Unavailable(ServiceError):
     """Something the service needs is not there now; ``retry_after`` says when to try again."""
 

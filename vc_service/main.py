@@ -5,7 +5,7 @@ from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
 
-from fastapi import Depends, FastAPI, Request, status
+from fastapi import Depends, FastAPI, Request
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
@@ -26,7 +26,7 @@ from .data_dir import make_private
 from .db.engine import create_engine, session_factory
 from .db.errors import RETRY_AFTER_SECONDS, database_busy
 from .db.migrate import upgrade_to_head
-from .errors import ServiceError
+from .errors import BadGateway, ServiceError, Unavailable
 from .health import routes as health_routes
 from .http.headers import SecurityHeaders
 from .http.limits import BodyLimits
@@ -235,19 +235,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(AgentError)
     async def agent_error(_request: Request, exc: AgentError) -> JSONResponse:
-        code = status.HTTP_503_SERVICE_UNAVAILABLE if isinstance(exc, AgentUnavailable) else status.HTTP_502_BAD_GATEWAY
         LOGGER.warning("agent error: %s", exc)
-        return JSONResponse({"detail": f"agent error: {exc}"}, status_code=code)
+        message = f"agent error: {exc}"
+        return service_error_response(
+            Unavailable(message) if isinstance(exc, AgentUnavailable) else BadGateway(message)
+        )
 
     @app.exception_handler(DBAPIError)
     async def database_error(_request: Request, exc: DBAPIError) -> JSONResponse:
         if not database_busy(exc):
             raise exc  # a bug, not load: a 500, logged
         LOGGER.warning("database busy: %s", exc.orig)
-        return JSONResponse(
-            {"detail": "the database is busy with other writes: try again shortly"},
-            status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
-            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
-        )
+        busy = Unavailable("the database is busy with other writes: try again shortly", retry_after=RETRY_AFTER_SECONDS)
+        return service_error_response(busy)
 
     return app
