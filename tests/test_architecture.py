@@ -2,14 +2,14 @@
 fails here rather than in a review. Layers, bottom up:
 
 - infrastructure (``INFRASTRUCTURE``): the agent, the database, contexts, the ledger, HTTP plumbing,
-  outbound fetches; it imports nothing above it;
+  outbound fetches, the domain errors; it imports nothing above it;
 - the schema: every capability's ``models`` module, which names tables and imports only infrastructure
   and other models;
 - capability packages (everything else under ``vc_service/``): their domain modules import no routes,
   no pages and no request dependencies, and form no cycle (reading another package's tables is not a
   dependency on its code);
 - routes (``routes.py``, ``*_routes.py``), pages (``web/``) and the application (``main``, ``deps``,
-  ``state``, ``cli``) on top.
+  ``routing``, ``state``, ``cli``) on top.
 """
 
 import ast
@@ -26,6 +26,7 @@ INFRASTRUCTURE = {
     "credentials",
     "data_dir",
     "db",
+    "errors",
     "http",
     "ledger",
     "outbound",
@@ -33,7 +34,7 @@ INFRASTRUCTURE = {
     "settings",
     "timestamps",
 }
-APPLICATION = {"main", "deps", "state", "cli", "tables", "web"}
+APPLICATION = {"main", "deps", "routing", "state", "cli", "tables", "web"}
 
 
 def module_name(path: Path) -> str:

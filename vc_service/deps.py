@@ -5,14 +5,14 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated, Protocol
 
-from fastapi import Depends, HTTPException, Path, Request, Security, status
+from fastapi import Depends, Path, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from .errors import NotFound, Unauthorized
 from .issuer.identity import Issuer
 from .organizers.keys import active_api_key
 from .organizers.tokens import AccessTokens, token_api_key
-from .sig.service import UnknownSig
 from .state import ServiceState
 
 # Ids are PostgreSQL ``integer`` columns: a larger number names no row, and must not reach the database.
@@ -62,24 +62,18 @@ async def require_organizer(
     if api_key is None and bearer is not None:
         found = await token_api_key(session, access_tokens(state), bearer.credentials)
         if found is None:
-            raise HTTPException(
-                status.HTTP_401_UNAUTHORIZED,
+            raise Unauthorized(
                 "the bearer token is not valid (unknown, expired, or its organizer key revoked)",
                 headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
             )
         return OrganizerIdentity(sig_id=found.sig_id, actor=f"api-key:{found.id}")
     if api_key is None:
-        raise HTTPException(
-            status.HTTP_401_UNAUTHORIZED, "missing X-API-Key header (organizer key) or Authorization: Bearer token"
-        )
+        raise Unauthorized("missing X-API-Key header (organizer key) or Authorization: Bearer token")
     if secrets.compare_digest(api_key.encode(), state.organizer_key.encode()):
         return OrganizerIdentity(sig_id=(await state.issuers.first()).sig_id, actor="service-admin")
     found = await active_api_key(session, api_key)
     if found is None:
-        raise HTTPException(
-            status.HTTP_401_UNAUTHORIZED,
-            "X-API-Key is not a valid organizer key (unknown, revoked, or its organizer disabled)",
-        )
+        raise Unauthorized("X-API-Key is not a valid organizer key (unknown, revoked, or its organizer disabled)")
     return OrganizerIdentity(sig_id=found.sig_id, actor=f"api-key:{found.id}")
 
 
@@ -105,13 +99,10 @@ async def sig_row[Row: SigOwned](session: AsyncSession, model: type[Row], row_id
     """The SIG's row with that id: another SIG's is as unknown as a missing one (404, never its data)."""
     row = await session.get(model, row_id)
     if row is None or row.sig_id != sig_id:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no {what} {row_id}")
+        raise NotFound(f"no {what} {row_id}")
     return row
 
 
 async def public_sig(state: ServiceState, slug: str) -> Issuer:
-    """The issuer of the SIG a public URL names by its slug (404 for none)."""
-    try:
-        return await state.issuers.by_slug(slug)
-    except UnknownSig as exc:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
+    """The issuer of the SIG a public URL names by its slug (404 for none: :class:`UnknownSig`)."""
+    return await state.issuers.by_slug(slug)

@@ -5,7 +5,7 @@ from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
 
-from fastapi import Depends, FastAPI, Request, status
+from fastapi import Depends, FastAPI, Request
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
@@ -22,11 +22,11 @@ from .badges import routes as badge_routes
 from .claims import routes as claim_routes
 from .contexts import routes as context_routes
 from .contexts.service import accepted_contexts, sig_contexts
-from .credentials.document import InvalidCredential
 from .data_dir import make_private
 from .db.engine import create_engine, session_factory
 from .db.errors import RETRY_AFTER_SECONDS, database_busy
 from .db.migrate import upgrade_to_head
+from .errors import BadGateway, ServiceError, Unavailable
 from .health import routes as health_routes
 from .http.headers import SecurityHeaders
 from .http.limits import BodyLimits
@@ -151,6 +151,11 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
 
 
+def service_error_response(exc: ServiceError) -> JSONResponse:
+    """The API's answer to a domain error: its class's status, its message as ``detail``, its headers."""
+    return JSONResponse({"detail": str(exc)}, status_code=exc.status_code, headers=exc.headers or None)
+
+
 def documented_errors(app: FastAPI) -> dict:
     """The OpenAPI document, saying what a 422 really holds: FastAPI's list of field errors for a
     request that does not fit its schema, or one sentence naming the problem when the domain
@@ -224,25 +229,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
-    @app.exception_handler(InvalidCredential)
-    async def invalid_credential(_request: Request, exc: InvalidCredential) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
+    @app.exception_handler(ServiceError)
+    async def service_error(_request: Request, exc: ServiceError) -> JSONResponse:
+        return service_error_response(exc)
 
     @app.exception_handler(AgentError)
     async def agent_error(_request: Request, exc: AgentError) -> JSONResponse:
-        code = status.HTTP_503_SERVICE_UNAVAILABLE if isinstance(exc, AgentUnavailable) else status.HTTP_502_BAD_GATEWAY
         LOGGER.warning("agent error: %s", exc)
-        return JSONResponse({"detail": f"agent error: {exc}"}, status_code=code)
+        message = f"agent error: {exc}"
+        return service_error_response(
+            Unavailable(message) if isinstance(exc, AgentUnavailable) else BadGateway(message)
+        )
 
     @app.exception_handler(DBAPIError)
     async def database_error(_request: Request, exc: DBAPIError) -> JSONResponse:
         if not database_busy(exc):
             raise exc  # a bug, not load: a 500, logged
         LOGGER.warning("database busy: %s", exc.orig)
-        return JSONResponse(
-            {"detail": "the database is busy with other writes: try again shortly"},
-            status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
-            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
-        )
+        busy = Unavailable("the database is busy with other writes: try again shortly", retry_after=RETRY_AFTER_SECONDS)
+        return service_error_response(busy)
 
     return app

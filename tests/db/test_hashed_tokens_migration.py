@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 from sqlalchemy import select, text
 
 from vc_service.claims.door import open_meeting_at_door
-from vc_service.claims.tokens import token_hash
 from vc_service.db.engine import create_engine, session_factory
 from vc_service.db.migrate import upgrade_to, upgrade_to_head
 from vc_service.members.models import Member
+from vc_service.members.tokens import token_hash
 
 
 async def test_links_made_before_the_migration_keep_working(database_url):

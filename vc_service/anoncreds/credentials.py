@@ -12,6 +12,7 @@ from ..agent.client import AgentClient
 from ..agent.records import AnonCredsProof, CredentialExchangeRecord, PresentationExchangeRecord
 from ..badges.templates import MeetingFacts, TalkFacts
 from ..db.base import utcnow
+from ..errors import Invalid
 from ..members.models import Member
 from .definitions import SCHEMA_ATTRIBUTES
 from .models import AnonCredsCredential, AnonCredsDefinition
@@ -20,7 +21,7 @@ from .tally import Tally
 ROLES = {"membership": "member", "attendance": "attendee", "presenter": "presenter"}
 
 
-class NotConnected(Exception):
+class NotConnected(Invalid):
     """The member's wallet has no active DIDComm connection yet."""
 
 

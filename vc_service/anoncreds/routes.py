@@ -3,20 +3,19 @@
 from datetime import date
 from typing import Literal
 
-from fastapi import APIRouter, HTTPException, status
+from fastapi import APIRouter, status
 from pydantic import UUID4, BaseModel, Field
 from sqlalchemy import select
 
 from ..badges.models import Badge
 from ..badges.templates import MeetingFacts, TalkFacts
 from ..deps import MAX_ROW_ID, CurrentOrganizer, Organizer, RowId, Session, State, sig_row
+from ..errors import Conflict, Invalid, NotFound
 from ..formats.anoncreds import revoke_anoncreds_badge
-from ..formats.base import NotRevocable
 from ..formats.models import FormatName
 from ..meetings.models import Meeting, Talk
 from ..members.models import Member
 from .credentials import (
-    NotConnected,
     connection_of,
     credential_attributes,
     offer_credential,
@@ -57,11 +56,10 @@ class ProofRequestIn(BaseModel):
 async def definitions(state: State, organizer: CurrentOrganizer) -> dict[str, AnonCredsDefinition]:
     """The organizer's SIG's definitions; a 404 saying why when it has none."""
     if state.anoncreds is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, NO_LEDGER)
+        raise NotFound(NO_LEDGER)
     found = await state.anoncreds.of(organizer.sig_id)
     if found is None:
-        raise HTTPException(
-            status.HTTP_404_NOT_FOUND,
+        raise NotFound(
             "the SIG has no AnonCreds definitions: choose the AnonCreds format (PUT /sig/badge-formats)",
         )
     return found
@@ -87,7 +85,7 @@ def credential_out(credential: AnonCredsCredential) -> dict:
 async def _get(session: Session, model, object_id: int | None, sig_id: int, what: str):
     """The SIG's row (a member, meeting or credential); another SIG's is a 404, as a missing one."""
     if object_id is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no {what} given")
+        raise NotFound(f"no {what} given")
     return await sig_row(session, model, object_id, sig_id, what)
 
 
@@ -95,7 +93,7 @@ async def _talk(session: Session, talk_id: int | None, sig_id: int) -> tuple[Tal
     talk = await session.get(Talk, talk_id) if talk_id is not None else None
     meeting = await session.get(Meeting, talk.meeting_id) if talk else None
     if talk is None or meeting is None or meeting.sig_id != sig_id:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no talk {talk_id}")
+        raise NotFound(f"no talk {talk_id}")
     return talk, meeting
 
 
@@ -117,9 +115,7 @@ async def post_credential(body: CredentialIn, organizer: CurrentOrganizer, state
     if body.kind == "presenter":
         talk, meeting = await _talk(session, body.talk_id, organizer.sig_id)
         if talk.presenter_id != member.id:
-            raise HTTPException(
-                status.HTTP_422_UNPROCESSABLE_CONTENT, f"member {member.id} did not give talk {talk.id}"
-            )
+            raise Invalid(f"member {member.id} did not give talk {talk.id}")
     elif body.kind == "attendance":
         meeting = await _get(session, Meeting, body.meeting_id, organizer.sig_id, "meeting")
     try:
@@ -140,8 +136,8 @@ async def post_credential(body: CredentialIn, organizer: CurrentOrganizer, state
             meeting_id=meeting.id if meeting else None,
             talk_id=talk.id if talk else None,
         )
-    except (ValueError, NotConnected) as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
+    except ValueError as exc:
+        raise Invalid(str(exc)) from exc
     return credential_out(credential)
 
 
@@ -166,7 +162,7 @@ async def get_credential(credential_id: RowId, organizer: CurrentOrganizer, stat
 async def post_revoke(credential_id: RowId, organizer: CurrentOrganizer, state: State, session: Session) -> dict:
     credential = await current_credential(session, state, organizer.sig_id, credential_id)
     if credential.state != "issued":
-        raise HTTPException(status.HTTP_409_CONFLICT, f"the credential is {credential.state}, not issued")
+        raise Conflict(f"the credential is {credential.state}, not issued")
     await revoke_credential(session, state.agent, credential)
     return credential_out(credential)
 
@@ -182,20 +178,14 @@ async def post_revoke_badge(
     badge_id: RowId, body: RevokeIn, organizer: CurrentOrganizer, state: State, session: Session
 ) -> dict:
     badge = await sig_row(session, Badge, badge_id, organizer.sig_id, "badge")
-    try:
-        await revoke_anoncreds_badge(session, state.agent, badge, body.reason, organizer.actor)
-    except NotRevocable as exc:
-        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
+    await revoke_anoncreds_badge(session, state.agent, badge, body.reason, organizer.actor)
     return {"id": badge.id, "credential_id": badge.credential_id, "state": badge.state, "revoked_at": badge.revoked_at}
 
 
 @router.post("/proof-requests", status_code=status.HTTP_202_ACCEPTED, summary="Ask a member's wallet to prove a badge")
 async def post_proof_request(body: ProofRequestIn, organizer: CurrentOrganizer, state: State, session: Session) -> dict:
     member = await _get(session, Member, body.member_id, organizer.sig_id, "member")
-    try:
-        connection_id = connection_of(member)
-    except NotConnected as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
+    connection_id = connection_of(member)
     try:
         request = proof_request(
             body.kind,
@@ -205,7 +195,7 @@ async def post_proof_request(body: ProofRequestIn, organizer: CurrentOrganizer, 
             sig_name=(await state.issuers.of(organizer.sig_id)).name,
         )
     except ValueError as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
+        raise Invalid(str(exc)) from exc
     return proof_result(await state.agent.send_anoncreds_proof_request(connection_id, request))
 
 
@@ -221,5 +211,5 @@ async def get_proof_request(pres_ex_id: UUID4, organizer: CurrentOrganizer, stat
         )
     )
     if record is None or not asked:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no proof request {pres_ex_id}")
+        raise NotFound(f"no proof request {pres_ex_id}")
     return proof_result(record)

@@ -1,7 +1,8 @@
-from fastapi import APIRouter, HTTPException, status
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from ..deps import State, public_sig
+from ..errors import NotFound
 from .templates import BADGE_KINDS, achievement, subject_schema
 
 router = APIRouter(tags=["badges"])
@@ -11,7 +12,7 @@ CACHE_HEADERS = {"Cache-Control": "public, max-age=3600"}
 
 def known_kind(kind: str) -> str:
     if kind not in BADGE_KINDS:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no badge kind {kind!r}; known: {', '.join(BADGE_KINDS)}")
+        raise NotFound(f"no badge kind {kind!r}; known: {', '.join(BADGE_KINDS)}")
     return kind
 
 

@@ -7,18 +7,19 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..db.base import utcnow
+from ..errors import Gone, NotFound
 from ..issuance.jobs import add_missing_badges, attendance_badges
 from ..meetings.models import Attendance, Meeting
 from ..members.models import Member
 from ..members.service import get_or_create_member
-from .tokens import new_token, token_hash
+from ..members.tokens import new_token, token_hash
 
 
-class DoorNotFound(LookupError):
+class DoorNotFound(NotFound, LookupError):
     pass
 
 
-class DoorClosed(Exception):
+class DoorClosed(Gone):
     pass
 
 

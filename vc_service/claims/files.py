@@ -5,16 +5,19 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, and_, or_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ..agent.client import AgentClient
 from ..badges.models import Badge
+from ..contexts.pinned import PinnedContextSet
 from ..db.base import utcnow
 from ..delivery.state import FILE
+from ..errors import Conflict
 from ..formats.ld_proof import badge_credential
 from ..issuance.signing import IssueOptions, sign_prepared
+from ..issuer.identity import Issuers
 from ..members.models import Member
-from ..state import ServiceState
 
 
-class BadgeBusy(Exception):
+class BadgeBusy(Conflict):
     """The badge is on its way to the member's wallet; the file would be a second credential."""
 
 
@@ -37,8 +40,17 @@ async def claim_for_signing(session: AsyncSession, badge: Badge) -> bool:
     return result.rowcount == 1
 
 
-async def badge_file(session: AsyncSession, state: ServiceState, badge: Badge, member: Member) -> dict:
-    """The badge's one credential: the one already issued, or one signed now for the file."""
+async def badge_file(
+    session: AsyncSession,
+    agent: AgentClient,
+    issuers: Issuers,
+    base_url: str,
+    contexts: PinnedContextSet,
+    badge: Badge,
+    member: Member,
+) -> dict:
+    """The badge's one credential: the one already issued, or one signed now for the file by its
+    SIG's issuer (the caller passes the parts of the service state it needs)."""
     if badge.state == "issued" and badge.credential:
         return badge.credential
     if not await claim_for_signing(session, badge):
@@ -49,11 +61,11 @@ async def badge_file(session: AsyncSession, state: ServiceState, badge: Badge, m
             session,
             badge,
             member,
-            issuer=await state.issuers.of(badge.sig_id),
-            base_url=state.settings.base_url,
+            issuer=await issuers.of(badge.sig_id),
+            base_url=base_url,
             subject_did=member.did,
         )
-        signed = await sign_prepared(state.agent, credential, state.contexts, IssueOptions())
+        signed = await sign_prepared(agent, credential, contexts, IssueOptions())
     except Exception:
         badge.sending_since = None  # release it: the worker or a later download may try again
         await session.commit()

@@ -7,11 +7,12 @@ from urllib.parse import parse_qs, urlparse
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..agent.client import AgentClient
+from ..errors import Conflict
 from ..members.connections import member_alias
 from ..members.models import Member
 
 
-class WalletConnected(Exception):
+class WalletConnected(Conflict):
     pass
 
 

@@ -1,7 +1,7 @@
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request, status
+from fastapi import APIRouter, Depends, Form, Request, status
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import select
@@ -9,19 +9,20 @@ from sqlalchemy import select
 from ..badges.models import Badge
 from ..delivery.state import delivery_state
 from ..deps import CurrentOrganizer, RowId, Session, State
+from ..errors import Conflict, NotFound
 from ..formats.choice import badge_formats
 from ..formats.registry import badge_format, in_order
 from ..http import documented_content
 from ..http.ratelimit import RateLimit
-from ..meetings.routes import sig_meeting
 from ..members.models import Member
 from ..members.service import WALLET_DID, InvalidMember, declare_wallet_did
+from ..members.tokens import token_hash
+from ..routing import claim_urls, sig_meeting
 from ..web import templates
 from ..web.qr import qr_svg
-from .door import DoorClosed, DoorNotFound, check_in, open_door, open_meeting_at_door
-from .files import BadgeBusy, badge_file
-from .invitations import WalletConnected, invitation_message, invitation_url_for
-from .tokens import token_hash
+from .door import check_in, open_door, open_meeting_at_door
+from .files import badge_file
+from .invitations import invitation_message, invitation_url_for
 
 router = APIRouter(tags=["claims"])
 # Public endpoints that make the agent work or write rows are rate-limited per client.
@@ -32,28 +33,17 @@ door_limit = RateLimit("door_rate_limit")
 async def member_by_token(session: Session, token: str) -> Member:
     member = await session.scalar(select(Member).where(Member.claim_token_hash == token_hash(token)))
     if member is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "unknown claim link")
+        raise NotFound("unknown claim link")
     return member
 
 
 ClaimingMember = Annotated[Member, Depends(member_by_token)]
 
 
-def claim_urls(base_url: str, token: str) -> dict[str, str]:
-    return {
-        "claim_url": f"{base_url}/c/{token}",
-        "invitation_short_url": f"{base_url}/i/{token}",
-        "qr_url": f"{base_url}/c/{token}/qr.svg",
-    }
-
-
 @router.get("/i/{token}", dependencies=[Depends(claim_limit)], summary="The member's wallet invitation (short URL)")
 async def invitation(token: str, member: ClaimingMember, state: State, session: Session, request: Request) -> Response:
     """RFC 0434 URL shortening: JSON for a wallet that asks for it, otherwise a redirect."""
-    try:
-        url = await invitation_url_for(session, state.agent, member, (await state.issuers.of(member.sig_id)).name)
-    except WalletConnected as exc:
-        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
+    url = await invitation_url_for(session, state.agent, member, (await state.issuers.of(member.sig_id)).name)
     if "application/json" in request.headers.get("accept", ""):
         return JSONResponse(invitation_message(url))
     return RedirectResponse(url, status_code=status.HTTP_302_FOUND)
@@ -127,16 +117,12 @@ async def claim_page(token: str, member: ClaimingMember, state: State, session: 
 async def download_badge(badge_id: RowId, member: ClaimingMember, state: State, session: Session) -> JSONResponse:
     badge = await session.get(Badge, badge_id)
     if badge is None or badge.member_id != member.id:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no badge {badge_id} for this claim link")
+        raise NotFound(f"no badge {badge_id} for this claim link")
     if not badge_format(badge.format).can_be_file:
-        raise HTTPException(
-            status.HTTP_404_NOT_FOUND,
-            f"badge {badge_id} is an AnonCreds credential: it exists only in your wallet, not as a file",
-        )
-    try:
-        credential = await badge_file(session, state, badge, member)
-    except BadgeBusy as exc:
-        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
+        raise NotFound(f"badge {badge_id} is an AnonCreds credential: it exists only in your wallet, not as a file")
+    credential = await badge_file(
+        session, state.agent, state.issuers, state.settings.base_url, state.contexts, badge, member
+    )
     filename = f"{badge.kind}-badge-{badge.id}.json"
     return JSONResponse(credential, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
@@ -150,8 +136,8 @@ async def declare_did(body: WalletDid, member: ClaimingMember, session: Session)
     """For wallets that can only prove with a did:key they hold (stock ACA-Py): later badges name it as subject."""
     try:
         declare_wallet_did(member, body.did)
-    except InvalidMember as exc:
-        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
+    except InvalidMember as exc:  # a DID the member already declared: a conflict here, not a bad value
+        raise Conflict(str(exc)) from exc
     await session.commit()
     return {"did": member.did}
 
@@ -182,12 +168,7 @@ async def create_door(
 
 
 async def door_meeting(door_token: str, session: Session):
-    try:
-        return await open_meeting_at_door(session, door_token)
-    except DoorNotFound as exc:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
-    except DoorClosed as exc:
-        raise HTTPException(status.HTTP_410_GONE, str(exc)) from exc
+    return await open_meeting_at_door(session, door_token)
 
 
 @router.get(
@@ -223,10 +204,7 @@ async def door_check_in(
 ) -> Response:
     """A member this check-in creates goes to their new claim page. Anyone else gets a page without
     the link: knowing the door code and an email must not open that member's badges."""
-    try:
-        member, claim_token = await check_in(session, meeting, name.strip(), email)
-    except InvalidMember as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
+    member, claim_token = await check_in(session, meeting, name.strip(), email)
     state.worker.wake()
     if claim_token is not None:
         return RedirectResponse(f"{state.settings.base_url}/c/{claim_token}", status_code=status.HTTP_303_SEE_OTHER)

@@ -1,7 +1,8 @@
-from fastapi import APIRouter, HTTPException, status
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from ..deps import State
+from ..errors import NotFound
 from ..http import documented_content
 
 router = APIRouter(tags=["contexts"])
@@ -16,7 +17,7 @@ router = APIRouter(tags=["contexts"])
 async def get_context(name: str, state: State) -> JSONResponse:
     contexts = state.sig_contexts
     if name not in contexts:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no context named {name}")
+        raise NotFound(f"no context named {name}")
     # A context never changes under its URL (it is pinned by hash), so caches may keep it.
     return JSONResponse(
         contexts[name].document,

@@ -13,6 +13,7 @@ from acapy_agent.vc.ld_proofs.check import get_properties_without_context
 from pyld.jsonld import JsonLdError
 
 from ..contexts.pinned import PinnedContextSet
+from ..errors import Invalid
 from ..timestamps import parse_aware_datetime
 
 VCDM_1_1 = "https://www.w3.org/2018/credentials/v1"
@@ -30,7 +31,7 @@ TYPED_ENTRIES = ("credentialStatus", "credentialSchema", "evidence", "termsOfUse
 ID_REQUIRED = {"credentialSchema"}
 
 
-class InvalidCredential(ValueError):
+class InvalidCredential(Invalid, ValueError):
     """The document is not a credential this service can work with; the message says why."""
 
 

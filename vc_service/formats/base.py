@@ -14,6 +14,7 @@ from ..agent.records import CredentialExchangeRecord, PresentationExchangeRecord
 from ..anoncreds.definitions import SigDefinitions
 from ..anoncreds.models import AnonCredsDefinition
 from ..badges.models import Badge
+from ..errors import Conflict
 from ..issuer.identity import Issuer
 from ..members.models import Member
 from .models import FormatName
@@ -23,11 +24,11 @@ class CannotOffer(Exception):
     """The badge cannot be offered now (e.g. an AnonCreds badge while the service has no ledger)."""
 
 
-class TemplateUnavailable(Exception):
+class TemplateUnavailable(Conflict):
     """A proof request for a format its SIG does not issue in (AnonCreds without a ledger or the format)."""
 
 
-class CannotChangeStatus(Exception):
+class CannotChangeStatus(Conflict):
     """The badge's format, or its state, does not allow this status change."""
 
 

@@ -1,7 +1,7 @@
 from datetime import UTC, datetime
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, status
+from fastapi import APIRouter, status
 from pydantic import BaseModel
 from sqlalchemy import select
 
@@ -10,9 +10,10 @@ from ..badges.models import Badge
 from ..contexts.service import sig_context_url
 from ..delivery.state import delivery_state
 from ..deps import CurrentOrganizer, OrganizerIssuer, RowId, Session, State, sig_row
-from ..meetings.routes import sig_meeting
+from ..errors import Invalid
 from ..members.models import Member
-from ..status.service import StatusError, status_allocator
+from ..routing import sig_meeting
+from ..status.service import status_allocator
 from ..timestamps import UtcExpressible
 from .jobs import add_membership_badge, start_meeting_job
 from .progress import state_counts
@@ -40,18 +41,15 @@ async def issue_credential(
     body: IssueRequest, organizer: CurrentOrganizer, issuer: OrganizerIssuer, state: State, session: Session
 ) -> IssueResponse:
     base_url = state.settings.base_url
-    try:
-        signed = await sign_credential(
-            state.agent,
-            body.credential,
-            issuer,
-            state.contexts,
-            body.options,
-            status_for=status_allocator(session, issuer.sig_id, issuer.slug, base_url),
-            status_context=sig_context_url(base_url),
-        )
-    except StatusError as exc:
-        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
+    signed = await sign_credential(
+        state.agent,
+        body.credential,
+        issuer,
+        state.contexts,
+        body.options,
+        status_for=status_allocator(session, issuer.sig_id, issuer.slug, base_url),
+        status_context=sig_context_url(base_url),
+    )
     record(session, issuer.sig_id, organizer.actor, "credential.issued", signed.get("id") or "(no id)", delivery="api")
     await session.commit()
     return IssueResponse(verifiableCredential=signed)
@@ -173,7 +171,7 @@ async def issue_membership(
 ) -> MembershipBadge:
     member = await sig_row(session, Member, member_id, organizer.sig_id, "member")
     if body.valid_until <= datetime.now(UTC):
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "valid_until must be in the future")
+        raise Invalid("valid_until must be in the future")
     badge, created = await add_membership_badge(session, member.sig_id, member.id, body.valid_until)
     state.worker.wake()
     return MembershipBadge(badge_id=badge.id, state=badge.state, created=created)

@@ -1,9 +1,10 @@
 import json
 
-from fastapi import APIRouter, HTTPException, Request, Response, status
+from fastapi import APIRouter, Request, Response
 
 from ..credentials.dids import did_document, document_path
 from ..deps import State, public_sig
+from ..errors import NotFound
 from .identity import Issuer
 
 router = APIRouter(tags=["issuer"])
@@ -44,9 +45,7 @@ async def get_did_document(request: Request, state: State) -> Response:
         None,
     )
     if issuer is None:
-        raise HTTPException(
-            status.HTTP_404_NOT_FOUND, f"no did:web DID document at {path}: no SIG issues under a did:web DID here"
-        )
+        raise NotFound(f"no did:web DID document at {path}: no SIG issues under a did:web DID here")
     if issuer.verkey is None:  # the service's issuers come from sig_issuer, which always finds the key
         raise RuntimeError(f"issuer {issuer.did} has no key")
     return Response(

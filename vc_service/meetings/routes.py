@@ -1,31 +1,15 @@
 from datetime import datetime
-from typing import Literal
 
-from fastapi import APIRouter, HTTPException, status
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
+from fastapi import APIRouter, status
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl
 from sqlalchemy import select
 
 from ..deps import MAX_ROW_ID, CurrentOrganizer, Organizer, RowId, Session
-from ..timestamps import UtcExpressible
+from ..routing import sig_meeting
 from .models import Meeting, Talk
-from .service import UnknownMeeting, UnknownPresenter, add_talk, find_meeting
+from .service import MeetingIn, add_meeting, add_talk
 
 router = APIRouter(tags=["meetings"], dependencies=[Organizer])
-MeetingKind = Literal["general", "guest-presentation", "journal-club", "subgroup"]
-
-
-class MeetingIn(BaseModel):
-    kind: MeetingKind
-    title: str = Field(min_length=1, max_length=300)
-    description: str = Field("", max_length=5000)
-    starts_at: UtcExpressible
-    ends_at: UtcExpressible
-
-    @model_validator(mode="after")
-    def ends_after_start(self) -> "MeetingIn":
-        if self.ends_at <= self.starts_at:
-            raise ValueError("ends_at must be later than starts_at")
-        return self
 
 
 class MeetingOut(BaseModel):
@@ -57,20 +41,9 @@ class TalkOut(BaseModel):
     recording_url: str | None
 
 
-async def sig_meeting(session: Session, organizer: CurrentOrganizer, meeting_id: int) -> Meeting:
-    """The organizer's SIG's meeting; another SIG's is a 404, as a missing one."""
-    try:
-        return await find_meeting(session, organizer.sig_id, meeting_id)
-    except UnknownMeeting as exc:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
-
-
 @router.post("/meetings", status_code=status.HTTP_201_CREATED, response_model=MeetingOut)
 async def create_meeting(body: MeetingIn, organizer: CurrentOrganizer, session: Session) -> Meeting:
-    meeting = Meeting(sig_id=organizer.sig_id, **body.model_dump())
-    session.add(meeting)
-    await session.commit()
-    return meeting
+    return await add_meeting(session, organizer.sig_id, body)
 
 
 @router.get("/meetings", response_model=list[MeetingOut])
@@ -89,17 +62,14 @@ async def get_meeting(meeting_id: RowId, organizer: CurrentOrganizer, session: S
 @router.post("/meetings/{meeting_id}/talks", status_code=status.HTTP_201_CREATED, response_model=TalkOut)
 async def create_talk(meeting_id: RowId, body: TalkIn, organizer: CurrentOrganizer, session: Session) -> Talk:
     meeting = await sig_meeting(session, organizer, meeting_id)
-    try:
-        return await add_talk(
-            session,
-            meeting,
-            body.title,
-            body.presenter_id,
-            str(body.slides_url) if body.slides_url else None,
-            str(body.recording_url) if body.recording_url else None,
-        )
-    except UnknownPresenter as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
+    return await add_talk(
+        session,
+        meeting,
+        body.title,
+        body.presenter_id,
+        str(body.slides_url) if body.slides_url else None,
+        str(body.recording_url) if body.recording_url else None,
+    )
 
 
 @router.get("/meetings/{meeting_id}/talks", response_model=list[TalkOut])

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from ..errors import Invalid
 from ..timestamps import parse_aware_datetime
 from .service import InvalidMember, normalise_email
 
@@ -22,7 +23,7 @@ FORM_OVERHEAD_BYTES = 64 * 1024
 DID = re.compile(r"^did:[a-z0-9]+:\S+$")
 
 
-class RosterFormatError(ValueError):
+class RosterFormatError(Invalid, ValueError):
     """The file as a whole cannot be read as a roster."""
 
 

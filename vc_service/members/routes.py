@@ -1,16 +1,16 @@
 from datetime import date
 
-from fastapi import APIRouter, HTTPException, Request, status
+from fastapi import APIRouter, Request, status
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
-from ..claims.routes import claim_urls
 from ..deps import CurrentOrganizer, Organizer, RowId, Session, State, sig_row
-from ..meetings.routes import sig_meeting
+from ..errors import Conflict, Invalid, TooLarge
+from ..routing import claim_urls, sig_meeting
 from .connections import reset_wallet_connection
 from .models import Member
-from .roster import DID, FORM_OVERHEAD_BYTES, MAX_ROSTER_BYTES, RosterFormatError, decode_roster, parse_roster
-from .service import InvalidMember, RosterReport, get_or_create_member, import_roster, reissue_claim_token, replace_did
+from .roster import DID, FORM_OVERHEAD_BYTES, MAX_ROSTER_BYTES, decode_roster, parse_roster
+from .service import RosterReport, get_or_create_member, import_roster, reissue_claim_token, replace_did
 
 router = APIRouter(tags=["members"], dependencies=[Organizer])
 
@@ -49,12 +49,9 @@ class CreatedMember(MemberOut, ClaimLink):
 
 @router.post("/members", status_code=status.HTTP_201_CREATED, response_model=CreatedMember)
 async def create_member(body: MemberIn, organizer: CurrentOrganizer, state: State, session: Session) -> CreatedMember:
-    try:
-        member, claim_token = await get_or_create_member(session, organizer.sig_id, body.name, body.email, body.did)
-    except InvalidMember as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
+    member, claim_token = await get_or_create_member(session, organizer.sig_id, body.name, body.email, body.did)
     if claim_token is None:
-        raise HTTPException(status.HTTP_409_CONFLICT, f"a member with the email {member.email} exists (id {member.id})")
+        raise Conflict(f"a member with the email {member.email} exists (id {member.id})")
     member.region, member.joined_at = body.region, body.joined_at
     await session.commit()
     return CreatedMember(
@@ -104,17 +101,17 @@ async def get_member(member_id: RowId, organizer: CurrentOrganizer, session: Ses
 async def roster_bytes(request: Request) -> bytes:
     """The CSV as the body (text/csv) or as the multipart field ``file``, at most 5 MB."""
     if int(request.headers.get("content-length") or 0) > MAX_ROSTER_BYTES + FORM_OVERHEAD_BYTES:
-        raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, "the roster is larger than 5 MB")
+        raise TooLarge("the roster is larger than 5 MB")
     if request.headers.get("content-type", "").startswith("multipart/form-data"):
         form = await request.form(max_files=1)
         upload = form.get("file")
         if upload is None or isinstance(upload, str):
-            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "the form has no file field named 'file'")
+            raise Invalid("the form has no file field named 'file'")
         data = await upload.read(MAX_ROSTER_BYTES + 1)
     else:
         data = await request.body()
     if len(data) > MAX_ROSTER_BYTES:
-        raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, "the roster is larger than 5 MB")
+        raise TooLarge("the roster is larger than 5 MB")
     return data
 
 
@@ -123,8 +120,5 @@ async def import_meeting_roster(
     meeting_id: RowId, request: Request, organizer: CurrentOrganizer, session: Session
 ) -> RosterReport:
     meeting = await sig_meeting(session, organizer, meeting_id)
-    try:
-        parsed = parse_roster(decode_roster(await roster_bytes(request)))
-    except RosterFormatError as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
+    parsed = parse_roster(decode_roster(await roster_bytes(request)))
     return await import_roster(session, organizer.sig_id, meeting.id, parsed.entries, parsed.errors)

@@ -7,14 +7,15 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..audit.service import record
-from ..claims.tokens import new_token, token_hash
+from ..errors import Invalid
 from ..meetings.models import Attendance
 from .models import Member
+from .tokens import new_token, token_hash
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-class InvalidMember(ValueError):
+class InvalidMember(Invalid, ValueError):
     pass
 
 

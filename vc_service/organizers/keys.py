@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..audit.service import record
 from ..db.base import utcnow
+from ..errors import NotFound
 from .models import OrganizerAccount, OrganizerApiKey
 
 KEY_PREFIX = "sigk_"  # recognisable in a leaked file or a secret scanner
@@ -57,11 +58,15 @@ async def active_api_key(session: AsyncSession, key: str) -> OrganizerApiKey | N
     return api_key
 
 
+class UnknownApiKey(NotFound, LookupError):
+    pass
+
+
 async def revoke_api_key(session: AsyncSession, sig_id: int, key_id: int, actor: str) -> OrganizerApiKey:
     """Revoke one of the SIG's keys (another SIG's key is as unknown as a missing one). Commits."""
     api_key = await session.get(OrganizerApiKey, key_id)
     if api_key is None or api_key.sig_id != sig_id:
-        raise LookupError(f"no API key {key_id}")
+        raise UnknownApiKey(f"no API key {key_id}")
     if api_key.revoked_at is None:
         api_key.revoked_at = utcnow()
         record(session, sig_id, actor, "organizer.key_revoked", f"api-key:{key_id}", label=api_key.label)

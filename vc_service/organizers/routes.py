@@ -1,7 +1,7 @@
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Form, HTTPException, Query, Security, status
+from fastapi import APIRouter, Form, HTTPException, Query, Security
 from fastapi.requests import HTTPConnection
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPBasic, HTTPBasicCredentials
@@ -43,10 +43,7 @@ async def list_keys(organizer: CurrentOrganizer, session: Session) -> list[Organ
 
 @router.delete("/organizer-keys/{key_id}", response_model=ApiKeyOut, summary="Revoke an organizer API key")
 async def revoke_key(key_id: RowId, organizer: CurrentOrganizer, session: Session) -> OrganizerApiKey:
-    try:
-        return await revoke_api_key(session, organizer.sig_id, key_id, organizer.actor)
-    except LookupError as exc:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
+    return await revoke_api_key(session, organizer.sig_id, key_id, organizer.actor)
 
 
 class AuditEventOut(BaseModel):

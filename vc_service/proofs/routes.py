@@ -1,14 +1,14 @@
 from datetime import datetime, timedelta
 from typing import Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Request, status
+from fastapi import APIRouter, Depends, Request, status
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from ..claims.invitations import invitation_message
 from ..credentials.document import as_list
 from ..deps import Session, State
-from ..formats.base import TemplateUnavailable
+from ..errors import Gone, Invalid, NotFound
 from ..http.ratelimit import RateLimit
 from ..sig.service import UnknownSig, choose_sig
 from ..timestamps import UtcExpressible
@@ -111,7 +111,7 @@ async def proof_request_out(state, request: ProofRequest) -> ProofRequestOut:
 async def find_request(request_id: str, session: Session) -> ProofRequest:
     found = await session.get(ProofRequest, request_id)
     if found is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no proof request {request_id}")
+        raise NotFound(f"no proof request {request_id}")
     return found
 
 
@@ -124,32 +124,27 @@ async def find_request(request_id: str, session: Session) -> ProofRequest:
 )
 async def new_proof_request(body: ProofRequestIn, state: State, session: Session) -> ProofRequestOut:
     if body.since is not None and body.template == "member":
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_CONTENT, "since applies to attended and presented, not member"
-        )
+        raise Invalid("since applies to attended and presented, not member")
     counted = body.template == "attended-at-least"
     if counted and (body.since is None or body.min_meetings is None):
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "attended-at-least needs since and min_meetings")
+        raise Invalid("attended-at-least needs since and min_meetings")
     if not counted and body.min_meetings is not None:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "min_meetings applies to attended-at-least only")
+        raise Invalid("min_meetings applies to attended-at-least only")
     try:
         sig = await choose_sig(session, body.sig, "in the field sig")
-    except UnknownSig as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
-    try:
-        created = await create_proof_request(
-            session,
-            state.agent,
-            await state.issuers.of(sig.id),
-            body.template,
-            body.since,
-            body.domain or state.settings.base_url,
-            timedelta(minutes=state.settings.proof_request_minutes),
-            min_meetings=body.min_meetings,
-            anoncreds=await state.anoncreds.of(sig.id) if state.anoncreds is not None else None,
-        )
-    except TemplateUnavailable as exc:
-        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
+    except UnknownSig as exc:  # a field of the body, not the URL: the request is invalid
+        raise Invalid(str(exc)) from exc
+    created = await create_proof_request(
+        session,
+        state.agent,
+        await state.issuers.of(sig.id),
+        body.template,
+        body.since,
+        body.domain or state.settings.base_url,
+        timedelta(minutes=state.settings.proof_request_minutes),
+        min_meetings=body.min_meetings,
+        anoncreds=await state.anoncreds.of(sig.id) if state.anoncreds is not None else None,
+    )
     return await proof_request_out(state, created)
 
 
@@ -166,7 +161,7 @@ async def read_proof_request(
 @router.get("/p/{request_id}", summary="The proof request's invitation (short URL for the QR code)")
 async def proof_invitation(request: Request, found: ProofRequest = Depends(find_request)) -> Response:
     if found.state != "pending":
-        raise HTTPException(status.HTTP_410_GONE, f"this proof request is {found.state}")
+        raise Gone(f"this proof request is {found.state}")
     if "application/json" in request.headers.get("accept", ""):
         return JSONResponse(invitation_message(found.invitation_url))
     return RedirectResponse(found.invitation_url, status_code=status.HTTP_302_FOUND)

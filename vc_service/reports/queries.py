@@ -8,9 +8,25 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..badges.models import Badge
 from ..db.base import utcnow
+from ..errors import Invalid
 from ..meetings.models import Attendance, Meeting, Talk
 from ..members.models import Member
 from .health import BadgeRow, HealthReport, MeetingRow, TalkRow, health_report
+
+
+class InvalidPeriod(Invalid):
+    pass
+
+
+def check_period(since: date, until: date | None) -> None:
+    if until is not None and until < since:
+        raise InvalidPeriod(f"until ({until}) is before since ({since})")
+
+
+async def period_report(session: AsyncSession, sig_id: int, since: date, until: date | None) -> HealthReport:
+    """The SIG's health report from ``since`` to ``until`` (open-ended without it), checked first."""
+    check_period(since, until)
+    return await sig_health_report(session, sig_id, since, until)
 
 
 async def sig_health_report(session: AsyncSession, sig_id: int, since: date, until: date | None) -> HealthReport:

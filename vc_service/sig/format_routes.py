@@ -1,10 +1,11 @@
 """The SIG's badge formats over HTTP (organizer): thin; the rules are in formats/choice.py."""
 
-from fastapi import APIRouter, HTTPException, status
+from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from ..anoncreds.definitions import AnonCredsSetupError
 from ..deps import CurrentOrganizer, Session, State
+from ..errors import Conflict, Invalid
 from ..formats.choice import FormatUnavailable, badge_formats, set_badge_formats
 from ..formats.models import FormatName
 from ..formats.registry import all_formats, available_formats
@@ -52,7 +53,7 @@ async def put_badge_formats(
     try:
         formats = await set_badge_formats(session, organizer.sig_id, body.formats, state.anoncreds, organizer.actor)
     except (FormatUnavailable, AnonCredsSetupError) as exc:
-        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
+        raise Conflict(str(exc)) from exc
     except ValueError as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
+        raise Invalid(str(exc)) from exc
     return formats_out(state, formats)

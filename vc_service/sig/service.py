@@ -4,15 +4,16 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..audit.service import record
+from ..errors import Invalid, NotFound
 from .models import Sig
 from .slugs import InvalidSlug, check_slug, slug_from_name
 
 
-class UnknownSig(LookupError):
+class UnknownSig(NotFound, LookupError):
     pass
 
 
-class InvalidSig(ValueError):
+class InvalidSig(Invalid, ValueError):
     pass
 
 

@@ -2,17 +2,17 @@ import hashlib
 import json
 from typing import Literal
 
-from fastapi import APIRouter, HTTPException, Request, status
+from fastapi import APIRouter, Request, status
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from ..deps import CurrentOrganizer, OrganizerIssuer, RowId, Session, State, public_sig
+from ..errors import NotFound
 from ..http import documented_content
 from ..issuer.identity import Issuer
 from .models import STATUS_PURPOSES, CredentialStatus, StatusChange
-from .service import StatusError
-from .signing import UnknownStatusList, change_and_publish, published_status_list, signed_status_list
+from .signing import change_and_publish, published_status_list, signed_status_list
 
 router = APIRouter(tags=["status"])
 
@@ -22,9 +22,7 @@ STATUS_LIST_RESPONSES = documented_content("application/vc+ld+json", {"type": "o
 
 def known_purpose(purpose: str) -> str:
     if purpose not in STATUS_PURPOSES:
-        raise HTTPException(
-            status.HTTP_404_NOT_FOUND, f"no status purpose {purpose!r}; known: {', '.join(STATUS_PURPOSES)}"
-        )
+        raise NotFound(f"no status purpose {purpose!r}; known: {', '.join(STATUS_PURPOSES)}")
     return purpose
 
 
@@ -32,12 +30,9 @@ async def status_list_response(
     state: State, session: Session, request: Request, purpose: str, number: int, issuer: Issuer | None
 ) -> Response:
     """The signed list, cacheable; ``issuer`` None: a list at the URL it had before lists were per SIG."""
-    try:
-        found = await published_status_list(
-            session, known_purpose(purpose), number, None if issuer is None else issuer.sig_id
-        )
-    except UnknownStatusList as exc:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
+    found = await published_status_list(
+        session, known_purpose(purpose), number, None if issuer is None else issuer.sig_id
+    )
     issuer = issuer or await state.issuers.of(found.sig_id)
     status_list = await signed_status_list(session, state.agent, issuer, state.settings.base_url, found)
     body = json.dumps(status_list.credential, separators=(",", ":"))
@@ -118,21 +113,16 @@ async def status_report(session, credential_status: CredentialStatus) -> Credent
 async def update_status(
     body: StatusUpdate, organizer: CurrentOrganizer, issuer: OrganizerIssuer, state: State, session: Session
 ) -> CredentialStatusOut:
-    try:
-        changed = await change_and_publish(
-            session,
-            state.agent,
-            issuer,
-            state.settings.base_url,
-            body.credentialId,
-            body.action,
-            body.reason,
-            actor=organizer.actor,
-        )
-    except LookupError as exc:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
-    except StatusError as exc:
-        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
+    changed = await change_and_publish(
+        session,
+        state.agent,
+        issuer,
+        state.settings.base_url,
+        body.credentialId,
+        body.action,
+        body.reason,
+        actor=organizer.actor,
+    )
     return await status_report(session, changed)
 
 
@@ -148,5 +138,5 @@ async def read_status(credentialId: str, organizer: CurrentOrganizer, session: S
         )
     )
     if found is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no credential {credentialId} issued by this SIG")
+        raise NotFound(f"no credential {credentialId} issued by this SIG")
     return await status_report(session, found)

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from ..audit.service import record
 from ..db.base import utcnow
+from ..errors import Conflict, NotFound
 from .bitstring import MIN_LIST_SIZE, empty_bitstring, encode_list, set_bit
 from .models import STATUS_PURPOSES, CredentialStatus, StatusChange, StatusList
 
@@ -18,7 +19,7 @@ LIST_FILL_LIMIT = MIN_LIST_SIZE // 2
 ACTIONS = {"revoke": ("revoked", True), "suspend": ("suspended", True), "unsuspend": ("suspended", False)}
 
 
-class StatusError(Exception):
+class StatusError(Conflict):
     """A status change that cannot be made (unknown credential, revoked already, ...)."""
 
 
@@ -74,12 +75,16 @@ async def _current_list_number(session: AsyncSession, sig_id: int) -> int:
     return number
 
 
+class StatusNotFound(NotFound, LookupError):
+    """A credential this SIG did not issue (or, for a credential it did, its missing status list)."""
+
+
 async def _entry_ref(session: AsyncSession, status: CredentialStatus, sig_slug: str) -> StatusEntryRef:
     status_list = await session.scalar(
         select(StatusList).where(StatusList.sig_id == status.sig_id, StatusList.number == status.list_number).limit(1)
     )
     if status_list is None:  # the lists are created with the first entry in them
-        raise LookupError(f"no status list {status.list_number} of SIG {status.sig_id}")
+        raise StatusNotFound(f"no status list {status.list_number} of SIG {status.sig_id}")
     return StatusEntryRef(status.list_number, status.list_index, list_scope(status_list, sig_slug))
 
 
@@ -127,7 +132,7 @@ async def change_status(
         )
     )
     if status is None:
-        raise LookupError(f"no credential {credential_id} issued by this SIG")
+        raise StatusNotFound(f"no credential {credential_id} issued by this SIG")
     if status.revoked:
         raise StatusError(f"credential {credential_id} is revoked; revocation is final")
     field, value = ACTIONS[action]
@@ -138,7 +143,7 @@ async def change_status(
         .with_for_update()
     )
     if status_list is None:  # the lists are created with the first entry in them
-        raise LookupError(f"no {purpose} status list {status.list_number} of SIG {sig_id}")
+        raise StatusNotFound(f"no {purpose} status list {status.list_number} of SIG {sig_id}")
     bits = bytearray(status_list.bits)
     set_bit(bits, status.list_index, value)
     status_list.bits = bytes(bits)

@@ -7,13 +7,14 @@ from ..agent.client import AgentClient
 from ..badges.models import Badge
 from ..credentials.document import as_list
 from ..db.base import utcnow
+from ..errors import NotFound
 from ..formats.models import FormatName
 from ..issuer.identity import Issuer
 from .models import CredentialStatus, StatusList
-from .service import StatusError, change_status, status_list_document
+from .service import StatusError, StatusNotFound, change_status, status_list_document
 
 
-class UnknownStatusList(LookupError):
+class UnknownStatusList(NotFound, LookupError):
     pass
 
 
@@ -78,7 +79,7 @@ async def change_and_publish(
         )
     )
     if status_list is None:  # change_status has just changed it
-        raise LookupError(f"no {purpose} status list {changed.list_number} of SIG {issuer.sig_id}")
+        raise StatusNotFound(f"no {purpose} status list {changed.list_number} of SIG {issuer.sig_id}")
     await signed_status_list(session, agent, issuer, base_url, status_list)
     return changed
 

@@ -5,7 +5,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 
 from ..deps import State
-from ..http.ratelimit import RateLimit
+from ..routing import verify_limit
 from .checks import VerificationResult, verify_credential, verify_presentation
 
 router = APIRouter(tags=["credentials"])
@@ -60,10 +60,6 @@ def verdict(result: VerificationResult) -> JSONResponse:
     return JSONResponse(
         result.as_dict(), status_code=status.HTTP_200_OK if result.verified else status.HTTP_400_BAD_REQUEST
     )
-
-
-# Public and costly (the agent checks each proof): one limit for the API and the verify page.
-verify_limit = RateLimit("verify_rate_limit")
 
 
 @router.post(

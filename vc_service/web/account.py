@@ -3,10 +3,11 @@ can disable (no sign-in, sessions ended, API keys refused) and enable again."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Request, status
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from ..deps import RowId, Session, State, sig_row
+from ..errors import Conflict
 from ..organizers.models import OrganizerAccount
 from ..organizers.service import (
     AccountLocked,
@@ -75,9 +76,7 @@ async def new_password(
 async def _set_disabled(session, organizer, db: Session, organizer_id: int, disabled: bool) -> Response:
     account = await sig_row(db, OrganizerAccount, organizer_id, organizer.sig_id, "organizer")
     if account.id == organizer.id:
-        raise HTTPException(
-            status.HTTP_409_CONFLICT, "you cannot disable or enable yourself: ask another organizer of the SIG"
-        )
+        raise Conflict("you cannot disable or enable yourself: ask another organizer of the SIG")
     await set_disabled(db, account, disabled, f"organizer:{organizer.email}")
     done = "disabled: signed out everywhere, its API keys refused" if disabled else "enabled"
     return await redirect_with_notice(db, session, ACCOUNT_PAGE, f"Organizer {account.email} {done}.")

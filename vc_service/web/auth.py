@@ -19,6 +19,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from ..db.base import utcnow
 from ..deps import Session, State
+from ..errors import Forbidden
 from ..http.ratelimit import RateLimit
 from ..organizers.models import OrganizerAccount, OrganizerSession
 from ..organizers.service import AccountDisabled, AccountLocked, LoginPolicy, authenticate
@@ -134,7 +135,7 @@ async def check_csrf(request: Request, session: WebSessionDep) -> None:
     form = await request.form()
     token = form.get("csrf_token")
     if not isinstance(token, str) or not secrets.compare_digest(token.encode(), session.csrf.encode()):
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "the form's CSRF token is missing or stale: reload the page")
+        raise Forbidden("the form's CSRF token is missing or stale: reload the page")
 
 
 CsrfChecked = Depends(check_csrf)

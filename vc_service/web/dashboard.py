@@ -8,7 +8,7 @@ import binascii
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request, UploadFile, status
+from fastapi import APIRouter, Depends, Form, Request, UploadFile, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy import func, select
@@ -18,6 +18,7 @@ from ..badges.models import Badge
 from ..claims.door import open_door
 from ..delivery.state import delivery_state
 from ..deps import RowId, Session, State, sig_row
+from ..errors import NotFound
 from ..formats.base import CannotChangeStatus, CannotSuspend, StatusContext
 from ..formats.choice import FormatUnavailable, badge_formats, set_badge_formats
 from ..formats.registry import all_formats, badge_format
@@ -25,14 +26,13 @@ from ..formats.status import apply_status_action
 from ..issuance.jobs import start_meeting_job
 from ..issuance.progress import state_counts
 from ..meetings.models import MEETING_KINDS, Attendance, Meeting, Talk
-from ..meetings.routes import MeetingIn
-from ..meetings.service import UnknownMeeting, UnknownPresenter, add_talk, find_meeting
+from ..meetings.service import MeetingIn, UnknownPresenter, add_meeting, add_talk, find_meeting
 from ..members.models import Member
 from ..members.roster import MAX_ROSTER_BYTES, ROSTER_BASE64_BYTES, RosterFormatError, decode_roster, parse_roster
 from ..members.service import import_roster
 from ..reports.charts import attendance_chart
-from ..reports.queries import sig_health_report
-from ..reports.routes import check_period, csv_response, period_report
+from ..reports.queries import InvalidPeriod, check_period, period_report, sig_health_report
+from ..routing import csv_response
 from ..status.models import CredentialStatus
 from ..status.service import StatusError
 from ..web.qr import qr_svg
@@ -68,10 +68,7 @@ async def back_to(db: Session, session: WebSession, meeting_id: int, notice: str
 
 
 async def organizer_meeting(meeting_id: RowId, organizer: SignedIn, db: Session) -> Meeting:
-    try:
-        return await find_meeting(db, organizer.sig_id, meeting_id)
-    except UnknownMeeting as exc:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
+    return await find_meeting(db, organizer.sig_id, meeting_id)
 
 
 OrganizerMeeting = Annotated[Meeting, Depends(organizer_meeting)]
@@ -145,9 +142,7 @@ async def create_meeting(
     except (ValidationError, ValueError) as exc:
         problem = "; ".join(e["msg"] for e in exc.errors()) if isinstance(exc, ValidationError) else str(exc)
         return await redirect_with_notice(db, session, "/dashboard", f"The meeting was not created: {problem}", "error")
-    meeting = Meeting(sig_id=organizer.sig_id, **body.model_dump())
-    db.add(meeting)
-    await db.commit()
+    meeting = await add_meeting(db, organizer.sig_id, body)
     return await back_to(db, session, meeting.id, "Meeting created. Next: upload its roster.")
 
 
@@ -320,7 +315,7 @@ async def change_badge_status(
 ) -> Response:
     badge = await sig_row(db, Badge, badge_id, organizer.sig_id, "badge")
     if badge.meeting_id is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no meeting badge {badge_id}")
+        raise NotFound(f"no meeting badge {badge_id}")
     if action not in STATUS_ACTIONS:
         return await back_to(db, session, badge.meeting_id, f"Unknown action {action!r}.")
     if not reason.strip():
@@ -360,8 +355,8 @@ async def report_page(
         first = date.fromisoformat(since) if since else datetime.now(UTC).date() - timedelta(days=365)
         last = date.fromisoformat(until) if until else None
         check_period(first, last)
-    except (ValueError, HTTPException) as exc:
-        problem = exc.detail if isinstance(exc, HTTPException) else f"dates are YYYY-MM-DD ({exc})"
+    except (ValueError, InvalidPeriod) as exc:
+        problem = str(exc) if isinstance(exc, InvalidPeriod) else f"dates are YYYY-MM-DD ({exc})"
         context: dict[str, object] = {"report": None, "error": problem, "since": since, "until": until}
         return organizer_page(
             request, session, organizer, "dashboard/report.html", context, status.HTTP_422_UNPROCESSABLE_CONTENT

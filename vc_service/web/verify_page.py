@@ -9,8 +9,8 @@ from fastapi.responses import HTMLResponse
 from ..credentials.document import InvalidCredential
 from ..deps import State
 from ..http.limits import json_nesting_problem
+from ..routing import verify_limit
 from ..verification.checks import verify_credential
-from ..verification.routes import verify_limit
 from .auth import page, service_title
 
 router = APIRouter(tags=["pages"], include_in_schema=False)

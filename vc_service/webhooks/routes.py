@@ -3,9 +3,10 @@ import logging
 import secrets
 from typing import Annotated
 
-from fastapi import APIRouter, Header, HTTPException, Request, status
+from fastapi import APIRouter, Header, Request
 
 from ..deps import Session, State
+from ..errors import Invalid, Unauthorized
 from ..http.limits import json_nesting_problem
 from ..http.text import reject_unstorable_text
 from .inbox import store_event
@@ -27,15 +28,15 @@ async def receive_webhook(
     # reads the 401 before the connection closes).
     body = await request.body()
     if x_api_key is None or not secrets.compare_digest(x_api_key.encode(), state.secrets.webhook_key.encode()):
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "webhook key missing or wrong")
+        raise Unauthorized("webhook key missing or wrong")
     if nesting := json_nesting_problem(body):  # whatever its content type says
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, f"the webhook body is {nesting}")
+        raise Invalid(f"the webhook body is {nesting}")
     try:
         payload = json.loads(body)
     except ValueError as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, f"the webhook body is not JSON: {exc}") from exc
+        raise Invalid(f"the webhook body is not JSON: {exc}") from exc
     if not isinstance(payload, dict):
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "the webhook body is not a JSON object")
+        raise Invalid("the webhook body is not a JSON object")
     await reject_unstorable_text(request)
     event = await store_event(session, topic, payload)
     if event is None:
