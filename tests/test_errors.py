@@ -24,12 +24,13 @@ from vc_service.errors import (
     Unauthorized,
     Unavailable,
 )
+from vc_service.formats.base import CannotSuspend, NotRevocable, TemplateUnavailable
+from vc_service.formats.choice import FormatUnavailable
 from vc_service.main import create_app
 from vc_service.meetings.service import UnknownMeeting, UnknownPresenter
 from vc_service.members.roster import RosterFormatError
 from vc_service.members.service import InvalidMember
 from vc_service.organizers.keys import UnknownApiKey
-from vc_service.proofs.service import TemplateUnavailable
 from vc_service.reports.queries import InvalidPeriod
 from vc_service.settings import Settings
 from vc_service.sig.service import InvalidSig, UnknownSig
@@ -96,6 +97,9 @@ async def test_each_error_class_answers_its_status_with_its_message_as_detail(tm
         (UnknownStatusList("no revocation status list 9"), 404),
         (UnknownApiKey("no API key 3"), 404),
         (TemplateUnavailable("the SIG issues no AnonCreds badges"), 409),
+        (NotRevocable("badge 4 is not issued"), 409),
+        (CannotSuspend("AnonCreds badges can be revoked, not suspended"), 409),
+        (FormatUnavailable("AnonCreds needs a ledger"), 409),
     ],
 )
 async def test_the_domain_exceptions_are_service_errors_of_their_kind(tmp_path, error, code):

@@ -12,3 +12,14 @@ def test_every_setting_is_documented_in_the_readme():
 
 def test_readme_opens_with_the_two_commands():
     assert README.index("make run") < README.index("make test") < README.index("## ")
+
+
+def test_the_layout_names_every_package_and_module():
+    package = Path(__file__).resolve().parent.parent / "vc_service"
+    layout = README[README.index("## Layout") :]
+    names = [
+        f"`{path.name}/`" if path.is_dir() else f"`{path.name}`"
+        for path in sorted(package.iterdir())
+        if (path.is_dir() and (path / "__init__.py").exists()) or (path.suffix == ".py" and path.name != "__init__.py")
+    ]
+    assert [name for name in names if name not in layout] == []

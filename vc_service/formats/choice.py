@@ -12,11 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..anoncreds.definitions import NO_LEDGER, SigDefinitions
 from ..audit.service import record
+from ..errors import Conflict
 from ..sig.models import Sig
 from .registry import DEFAULT_FORMATS, FORMATS, in_order
 
 
-class FormatUnavailable(Exception):
+class FormatUnavailable(Conflict):
     """A format this service cannot issue in (AnonCreds without a ledger)."""
 
 
