@@ -74,6 +74,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         "agent_admin_key": settings.agent_admin_key,
         "webhook_key": settings.webhook_key,
         "session_key": settings.session_key,
+        "claim_key": settings.claim_key,
     }
     secrets = ServiceSecrets.load_or_create(settings.data_dir, given)
     contexts = accepted_contexts(settings)

@@ -52,6 +52,11 @@ class Settings(BaseSettings):
         description="Signs the dashboard's session cookies; the same on every controller behind one "
         "URL. Default: generated into DATA_DIR/secrets.json.",
     )
+    claim_key: str | None = Field(
+        None,
+        description="Derives the members' claim links from the nonces in the database; the same on "
+        "every controller on one database. Default: generated into DATA_DIR/secrets.json.",
+    )
     agent_admin_port: int = Field(8031, description="Agent admin API port (bound to 127.0.0.1).")
     agent_inbound_port: int = Field(8030, description="Agent DIDComm inbound port.")
     agent_inbound_host: str = Field("127.0.0.1", description="Agent DIDComm inbound address.")

@@ -160,7 +160,7 @@ async def test_door_check_in_gives_both_formats_and_the_tally_once(sessions):
     async with sessions() as session:
         meeting = await session.get(Meeting, ids["meetings"][2])
         for _scan in range(2):
-            member, _claim_token = await check_in(session, meeting, "Cy Door", "cy@example.org")
+            member, _claim_token = await check_in(session, "claim-key", meeting, "Cy Door", "cy@example.org")
         assert [row[1:3] for row in await badges_of(session, meeting.id)] == [
             ("attendance", "anoncreds"),
             ("attendance", "ld_proof"),

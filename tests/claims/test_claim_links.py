@@ -1,4 +1,4 @@
-"""Claim links: only their hash is stored, the organizer re-issues one, and a link sets a DID or
+"""Claim links: only their hash and nonce are stored, the organizer re-issues one, and a link sets a DID or
 connects a wallet once; an organizer changes either (audited)."""
 
 from ..issuance.didcomm import claim_token, connect_wallet, create_meeting, wait_for
@@ -18,9 +18,12 @@ def audit_actions(service, subject: str) -> list[str]:
 def test_the_stored_tokens_open_nothing(service):
     """A copy of the database holds hashes: used as a link, they open no claim page and no door."""
     member, token = new_member(service, "copied@example.org")
-    ((stored,),) = service.query("SELECT claim_token_hash FROM members WHERE id = :id", id=member["id"])
-    assert stored != token and token not in stored
+    ((stored, nonce),) = service.query(
+        "SELECT claim_token_hash, claim_nonce FROM members WHERE id = :id", id=member["id"]
+    )
+    assert stored != token and token not in stored and token != nonce
     assert service.client().get(f"/c/{stored}").status_code == 404
+    assert service.client().get(f"/c/{nonce}").status_code == 404  # the link needs the claim key too
     assert service.client().get(f"/c/{token}").status_code == 200
     assert "claim_token" not in service.client(organizer=True).get(f"/members/{member['id']}").json()
 

@@ -49,7 +49,9 @@ class CreatedMember(MemberOut, ClaimLink):
 
 @router.post("/members", status_code=status.HTTP_201_CREATED, response_model=CreatedMember)
 async def create_member(body: MemberIn, organizer: CurrentOrganizer, state: State, session: Session) -> CreatedMember:
-    member, claim_token = await get_or_create_member(session, organizer.sig_id, body.name, body.email, body.did)
+    member, claim_token = await get_or_create_member(
+        session, state.secrets.claim_key, organizer.sig_id, body.name, body.email, body.did
+    )
     if claim_token is None:
         raise Conflict(f"a member with the email {member.email} exists (id {member.id})")
     member.region, member.joined_at = body.region, body.joined_at
@@ -64,7 +66,7 @@ async def new_claim_link(member_id: RowId, organizer: CurrentOrganizer, state: S
     """A new link to hand to the member: the previous one stops working (the stored hash cannot
     show it again)."""
     member = await sig_row(session, Member, member_id, organizer.sig_id, "member")
-    claim_token = await reissue_claim_token(session, member, organizer.actor)
+    claim_token = await reissue_claim_token(session, state.secrets.claim_key, member, organizer.actor)
     return ClaimLink(**claim_urls(state.settings.base_url, claim_token))
 
 
@@ -117,8 +119,10 @@ async def roster_bytes(request: Request) -> bytes:
 
 @router.post("/meetings/{meeting_id}/roster", tags=["meetings"], summary="Import a meeting's attendance roster (CSV)")
 async def import_meeting_roster(
-    meeting_id: RowId, request: Request, organizer: CurrentOrganizer, session: Session
+    meeting_id: RowId, request: Request, organizer: CurrentOrganizer, state: State, session: Session
 ) -> RosterReport:
     meeting = await sig_meeting(session, organizer, meeting_id)
     parsed = parse_roster(decode_roster(await roster_bytes(request)))
-    return await import_roster(session, organizer.sig_id, meeting.id, parsed.entries, parsed.errors)
+    return await import_roster(
+        session, state.secrets.claim_key, organizer.sig_id, meeting.id, parsed.entries, parsed.errors
+    )

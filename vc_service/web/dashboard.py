@@ -279,6 +279,7 @@ async def roster_import(
     meeting: OrganizerMeeting,
     organizer: SignedIn,
     db: Session,
+    state: State,
     roster_base64: Annotated[str, Form(max_length=ROSTER_BASE64_BYTES)],
 ) -> Response:
     try:
@@ -288,7 +289,9 @@ async def roster_import(
         parsed = parse_roster(decode_roster(data))
     except (RosterFormatError, binascii.Error) as exc:
         return await back_to(db, session, meeting.id, f"The roster cannot be read: {exc}")
-    report = await import_roster(db, organizer.sig_id, meeting.id, parsed.entries, parsed.errors)
+    report = await import_roster(
+        db, state.secrets.claim_key, organizer.sig_id, meeting.id, parsed.entries, parsed.errors
+    )
     notice = (
         f"Roster imported: {report.attendance_added} attendees added, {report.attendance_unchanged} already there, "
         f"{len(report.errors)} rows skipped."
