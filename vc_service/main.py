@@ -47,6 +47,7 @@ from .settings import Settings, get_settings
 from .sig import format_routes as sig_format_routes
 from .state import ServiceState
 from .status import routes as status_routes
+from .vcapi_exchange import routes as vcapi_exchange_routes
 from .verification import routes as verification_routes
 from .verification.status_lists import StatusListResolver
 from .web import STATIC_DIR
@@ -219,6 +220,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         report_routes,
         anoncreds_routes,
         sig_format_routes,
+        vcapi_exchange_routes,
         web_auth,
         web_dashboard,
         web_account,

@@ -1,17 +1,36 @@
 """Helpers that several routers and pages share, kept here so that no router imports another."""
 
+from typing import Annotated
+
+from fastapi import Depends
 from fastapi.responses import Response
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from .deps import OrganizerIdentity
+from .deps import OrganizerIdentity, Session
+from .errors import NotFound
 from .http.ratelimit import RateLimit
 from .meetings.models import Meeting
 from .meetings.service import find_meeting
+from .members.models import Member
+from .members.tokens import token_hash
 from .reports.export import report_csv
 from .reports.health import HealthReport
 
 # Public and costly (the agent checks each proof): one limit for the API and the verify page.
 verify_limit = RateLimit("verify_rate_limit")
+# Public endpoints of a member's claim link that make the agent work or write rows, per client.
+claim_limit = RateLimit("claim_rate_limit")
+
+
+async def member_by_token(session: Session, token: str) -> Member:
+    member = await session.scalar(select(Member).where(Member.claim_token_hash == token_hash(token)))
+    if member is None:
+        raise NotFound("unknown claim link")
+    return member
+
+
+ClaimingMember = Annotated[Member, Depends(member_by_token)]
 
 
 async def sig_meeting(session: AsyncSession, organizer: OrganizerIdentity, meeting_id: int) -> Meeting:

@@ -140,6 +140,12 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(1_000_000, description="Largest request body accepted (413 beyond).")
     proof_request_minutes: int = Field(15, description="How long a proof request waits for a wallet's answer.")
     door_window_minutes: int = Field(120, description="How long a meeting's door QR accepts check-ins.")
+    vcapi_exchange_minutes: int = Field(
+        30,
+        ge=1,
+        le=24 * 60,
+        description="How long a VC-API exchange (the claim page's Learner Credential Wallet link) can be answered.",
+    )
     log_level: str = Field("info", description="Log level of the controller and the agent.")
     ledger_genesis: str | None = Field(
         None,

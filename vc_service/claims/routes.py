@@ -14,10 +14,9 @@ from ..formats.choice import badge_formats
 from ..formats.registry import badge_format, in_order
 from ..http import documented_content
 from ..http.ratelimit import RateLimit
-from ..members.models import Member
 from ..members.service import WALLET_DID, InvalidMember, declare_wallet_did
-from ..members.tokens import token_hash
-from ..routing import claim_urls, sig_meeting
+from ..routing import ClaimingMember, claim_limit, claim_urls, sig_meeting
+from ..vcapi_exchange.service import open_exchange
 from ..web import templates
 from ..web.qr import qr_svg
 from .door import check_in, open_door, open_meeting_at_door
@@ -25,19 +24,8 @@ from .files import badge_file
 from .invitations import invitation_message, invitation_url_for
 
 router = APIRouter(tags=["claims"])
-# Public endpoints that make the agent work or write rows are rate-limited per client.
-claim_limit = RateLimit("claim_rate_limit")
+# Public endpoints that write rows are rate-limited per client (claim links: routing.claim_limit).
 door_limit = RateLimit("door_rate_limit")
-
-
-async def member_by_token(session: Session, token: str) -> Member:
-    member = await session.scalar(select(Member).where(Member.claim_token_hash == token_hash(token)))
-    if member is None:
-        raise NotFound("unknown claim link")
-    return member
-
-
-ClaimingMember = Annotated[Member, Depends(member_by_token)]
 
 
 @router.get("/i/{token}", dependencies=[Depends(claim_limit)], summary="The member's wallet invitation (short URL)")
@@ -88,6 +76,11 @@ def badge_label(badge: Badge) -> str:
 async def claim_page(token: str, member: ClaimingMember, state: State, session: Session, request: Request):
     badges = await session.scalars(select(Badge).where(Badge.member_id == member.id).order_by(Badge.id))
     urls = claim_urls(state.settings.base_url, token)
+    issuer = await state.issuers.of(member.sig_id)
+    # Each visit, a fresh single-use challenge for the Learner Credential Wallet's deep link.
+    exchange = await open_exchange(
+        session, member, issuer.did, state.settings.base_url, timedelta(minutes=state.settings.vcapi_exchange_minutes)
+    )
     rows = [
         {
             "label": badge_label(badge),
@@ -103,12 +96,13 @@ async def claim_page(token: str, member: ClaimingMember, state: State, session: 
         "claim.html",
         {
             "member": member,
-            "sig_name": (await state.issuers.of(member.sig_id)).name,
+            "sig_name": issuer.name,
             "badges": rows,
             "qr_svg": qr_svg(urls["invitation_short_url"], fluid=True),
             "wallet_connected": member.connection_state == "active",
             "wallet_link": urls["invitation_short_url"],
             "formats": in_order(await badge_formats(session, member.sig_id)),
+            "lcw": {"deep_link": exchange.deep_link, "qr_svg": qr_svg(exchange.deep_link, fluid=True)},
         },
     )
 

@@ -1,6 +1,6 @@
 """A delivery channel: how an issued badge reaches its member. Each channel records its own
-delivery, so "issued over DIDComm" and "picked up as a file" are each set in one place. OID4VCI,
-an LCW exchange or email would be further channels beside didcomm.py and file.py."""
+delivery, so "issued over DIDComm" and "picked up as a file" are each set in one place. OID4VCI
+or email would be further channels beside didcomm.py, file.py and vcapi.py."""
 
 from abc import ABC
 

@@ -7,10 +7,12 @@ from typing import Protocol
 from .base import DeliveryChannel
 from .didcomm import DidcommChannel
 from .file import FileChannel
+from .vcapi import VcApiChannel
 
 DIDCOMM = DidcommChannel()
 FILE = FileChannel()
-CHANNELS: dict[str, DeliveryChannel] = {channel.name: channel for channel in (DIDCOMM, FILE)}
+VCAPI = VcApiChannel()
+CHANNELS: dict[str, DeliveryChannel] = {channel.name: channel for channel in (DIDCOMM, FILE, VCAPI)}
 
 
 class DeliveredBadge(Protocol):
