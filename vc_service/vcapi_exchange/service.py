@@ -59,7 +59,10 @@ def exchange_url(base_url: str, exchange_id: str) -> str:
 
 def deep_link(issuer_did: str, url: str, challenge: str) -> str:
     """The Learner Credential Wallet's credential request link (its ``requestCredential``)."""
-    query = urlencode({"issuer": issuer_did, "vc_request_url": url, "challenge": challenge, "auth_type": "bearer"})
+    # ":" and "/" may stand unescaped in a query: the QR code stays smaller.
+    query = urlencode(
+        {"issuer": issuer_did, "vc_request_url": url, "challenge": challenge, "auth_type": "bearer"}, safe=":/"
+    )
     return f"dccrequest://request?{query}"
 
 

@@ -11,6 +11,7 @@
 //                    request, then constructExchangeRequest and handleVcApiExchangeSimple
 //   did-auth         only sign a DID Authentication presentation (--challenge C, --domain D), as
 //                    constructExchangeRequest does: for tests that send a presentation themselves
+//                    (--holder DID names another holder than the signing DID: a forgery)
 //   verify           verify the credential on stdin with the wallet's libraries
 // Received credentials are stored, then verified with the wallet's libraries; the output names
 // the holder DID, the credentials and each one's verdict.
@@ -34,7 +35,8 @@ const {values: options, positionals} = parseArgs({
   options: {
     contexts: {type: 'string', multiple: true, default: []},
     challenge: {type: 'string'},
-    domain: {type: 'string'}
+    domain: {type: 'string'},
+    holder: {type: 'string'}
   }
 });
 const [walletDir, command, argument] = positionals;
@@ -95,8 +97,7 @@ async function createVerifiablePresentation({record, challenge}) {
 }
 
 // exchanges.ts constructExchangeRequest, as didAuthRequest.ts calls it (no credentials, signed).
-async function constructExchangeRequest({record, challenge, domain}) {
-  const holder = record.didDocument.authentication[0].split('#')[0];
+async function constructExchangeRequest({record, challenge, domain, holder = record.didDocument.authentication[0].split('#')[0]}) {
   const key = await Ed25519VerificationKey2020.from(record.verificationKey);
   const suite = new Ed25519Signature2020({key});
   const presentation = vc.createPresentation({holder});
@@ -225,7 +226,9 @@ if(command === 'deep-link') {
   output = await exchange(argument);
 } else if(command === 'did-auth') {
   const record = await ensureDidRecord();
-  output = await constructExchangeRequest({record, challenge: options.challenge, domain: options.domain});
+  output = await constructExchangeRequest({
+    record, challenge: options.challenge, domain: options.domain, holder: options.holder
+  });
 } else if(command === 'verify') {
   output = await verify(await readStdin());
 } else {
