@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 from urllib.parse import urlencode
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..agent.client import AgentClient
@@ -76,7 +76,13 @@ class OpenedExchange:
 async def open_exchange(
     session: AsyncSession, member: Member, issuer_did: str, base_url: str, lifetime: timedelta
 ) -> OpenedExchange:
-    """A new exchange of the member, with a fresh challenge for its deep link. Commits."""
+    """A new exchange of the member, with a fresh challenge for its deep link; the member's
+    expired unanswered ones go (each visit of the claim page opens one). Commits."""
+    await session.execute(
+        delete(VcApiExchange).where(
+            VcApiExchange.member_id == member.id, VcApiExchange.used_at.is_(None), VcApiExchange.expires_at <= utcnow()
+        )
+    )
     challenge = new_challenge()
     exchange = VcApiExchange(
         exchange_id=new_token(),
