@@ -5,8 +5,9 @@ Shapes that both a stock ACA-Py 1.7 holder and a Credo 0.6 wallet answer (measur
 DESIGN.md and WALLETS.md): a UUID4 definition id; the single proof type Ed25519Signature2020
 (ACA-Py finds nothing when 2018 is listed too; Credo signs Ed25519Signature2018 whatever is
 asked, which ACA-Py verifies); a schema listing both the expanded OpenBadgeCredential IRI (what
-ACA-Py matches) and the OB3 context URL (what Credo's PEX matches), since each alone fails on
-one side; filters with a ``type`` beside every ``const`` (Credo's validator refuses them
+ACA-Py matches) and the OB3 context URL (what Credo's PEX matches: any listed URI), since each
+alone fails on one side, the context as ``required: false`` (an ACA-Py holder searches for
+credentials having every required URI as a type); filters with a ``type`` beside every ``const`` (Credo's validator refuses them
 otherwise) and string ``minimum`` (with ``format``) filters.
 """
 
@@ -59,7 +60,7 @@ def presentation_definition(template: str, issuer_did: str, since: datetime | No
             {
                 "id": f"{template}-badge",
                 "name": purpose,
-                "schema": [{"uri": OB3_CREDENTIAL_IRI}, {"uri": OB3_CONTEXT}],
+                "schema": [{"uri": OB3_CREDENTIAL_IRI}, {"uri": OB3_CONTEXT, "required": False}],
                 "constraints": {"fields": fields},
             }
         ],
