@@ -8,6 +8,7 @@ W3C ones ACA-Py ships); it fetches nothing beyond loopback.
 
 import hashlib
 import json
+import os
 import signal
 import subprocess
 import tempfile
@@ -53,6 +54,8 @@ class CredoWallet:
     home: Path
     service_url: str  # the SIG's own context is served there
     label: str = "Credo member wallet"
+    # Credo's OpenID4VCI holder takes https issuers only: a TlsFront's test CA, trusted by node.
+    ca_file: Path | None = None
     didcomm_port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
     control_url: str = ""
@@ -79,9 +82,10 @@ class CredoWallet:
         command += ["--label", self.label, "--didcomm-port", str(self.didcomm_port), "--ready-file", str(ready)]
         for directory in contexts:
             command += ["--contexts", directory]
+        env = {**os.environ, **({"NODE_EXTRA_CA_CERTS": str(self.ca_file)} if self.ca_file else {})}
         log = (self.home / "wallet.log").open("ab")
         self.process = subprocess.Popen(
-            command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=WALLET_DIR
+            command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=WALLET_DIR, env=env
         )
 
         def started() -> bool:
@@ -190,9 +194,10 @@ class CredoWallet:
         return self._call("POST", "/oid4vci/accept", {**body, "verifyCredentialStatus": verify_credential_status})
 
 
-def credo_wallet(service_url: str, home: Path | None = None):
+def credo_wallet(service_url: str, home: Path | None = None, ca_file: Path | None = None):
     """A started wallet for a fixture: ``yield from credo_wallet(service.url, tmp_path)``."""
-    wallet = CredoWallet(home=home or Path(tempfile.mkdtemp(prefix="credo-")), service_url=service_url)
+    home = home or Path(tempfile.mkdtemp(prefix="credo-"))
+    wallet = CredoWallet(home=home, service_url=service_url, ca_file=ca_file)
     try:
         yield wallet.start()
     finally:
