@@ -1,5 +1,6 @@
 """Helpers that several routers and pages share, kept here so that no router imports another."""
 
+from fastapi import Request
 from fastapi.responses import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -26,6 +27,12 @@ def claim_urls(base_url: str, token: str) -> dict[str, str]:
         "invitation_short_url": f"{base_url}/i/{token}",
         "qr_url": f"{base_url}/c/{token}/qr.svg",
     }
+
+
+def wants_page(request: Request) -> bool:
+    """A browser, which asks for HTML, rather than a wallet, which asks for JSON or follows a redirect."""
+    accept = request.headers.get("accept", "")
+    return "text/html" in accept and "application/json" not in accept
 
 
 def csv_response(report: HealthReport) -> Response:

@@ -8,7 +8,7 @@ from fastapi import HTTPException
 from starlette.requests import Request
 
 from vc_service.agent.records import ConnectionRecord
-from vc_service.claims.invitations import invitation_message
+from vc_service.delivery.didcomm import didcomm_deep_link, invitation_message
 from vc_service.http.ratelimit import RateLimit
 from vc_service.members.connections import apply_connection_record, member_alias, member_id_from_alias
 from vc_service.members.models import Member
