@@ -156,12 +156,13 @@ def claim_links_of(client: httpx.Client, meeting: int) -> list[dict]:
 
 
 def print_claim_links(links: list[dict]) -> None:
-    """One member a line, tab-separated (whole, for scripts): name, email, link."""
+    """One member a line, tab-separated for scripts and spreadsheets (Rich would turn tabs into spaces):
+    name, email, link."""
     for link in links:
         claim_url = link["claim_url"] or (
             f"(no link on record: make a new one on the meeting page, or POST /members/{link['member_id']}/claim-link)"
         )
-        console.print(Text(f"{link['name']}\t{link['email'] or ''}\t{claim_url}"))
+        print(f"{link['name']}\t{link['email'] or ''}\t{claim_url}")
 
 
 @app.command()
