@@ -82,7 +82,7 @@ def test_a_wallet_connects_through_the_link_the_page_offers_and_the_page_follows
     meeting, claim_url = issued_meeting(service, "Live claim meeting", "pat-live@example.org")
     page = browser.new_page(viewport=DESKTOP)
     page.goto(claim_url)
-    expect(page.get_by_text("scan this code with the app on your phone")).to_be_visible()
+    expect(page.get_by_text("Scan this code with the app on your phone")).to_be_visible()
     offered = page.get_by_label("An app that asks for a link takes this one").input_value()
     assert offered == claim_url.replace("/c/", "/i/")
 
@@ -154,7 +154,7 @@ def test_the_organizer_copies_and_exports_the_claim_links(service, browser, orga
     page.goto(f"{service.url}/dashboard/meetings/{meeting['id']}")
 
     cora_link = claim_url_of(service, meeting["id"], "cora@example.org")
-    expect(page.get_by_label("Claim link of Cora Copy")).to_have_value(cora_link)
+    expect(page.get_by_role("textbox", name="Claim link of Cora Copy")).to_have_value(cora_link)
     page.get_by_role("button", name="Copy the claim link of Cora Copy").click()
     expect(page.get_by_role("button", name="Copy the claim link of Cora Copy")).to_have_text("Copied")
     assert page.evaluate("navigator.clipboard.readText()") == cora_link
@@ -173,6 +173,6 @@ def test_the_organizer_copies_and_exports_the_claim_links(service, browser, orga
     page.get_by_role("button", name="New claim link for Olga Old").click()
     expect(page.get_by_role("status")).to_contain_text("New claim link for Olga Old")
     olga_link = claim_url_of(service, meeting["id"], "olga@example.org")
-    expect(page.get_by_label("Claim link of Olga Old")).to_have_value(olga_link)
+    expect(page.get_by_role("textbox", name="Claim link of Olga Old")).to_have_value(olga_link)
     assert httpx.get(olga_link).status_code == 200
     context.close()
