@@ -48,7 +48,13 @@ ClaimingMember = Annotated[Member, Depends(member_by_token)]
     summary="The member's wallet invitation (short URL)",
     response_class=Response,
     responses={
-        **documented_content("text/html"),
+        200: {
+            "description": "The out-of-band invitation (Accept: application/json), or the page for a browser",
+            "content": {
+                "application/json": {"schema": {"type": "object"}},
+                "text/html": {"schema": {"type": "string"}},
+            },
+        },
         302: {"description": "A wallet: the out-of-band invitation URL"},
         409: {"description": "A wallet is already connected to this link"},
     },

@@ -10,7 +10,6 @@ from ..delivery.base import WalletOption
 from ..delivery.didcomm import DIDCOMM_APPS, didcomm_deep_link, invitation_message
 from ..deps import Session, State
 from ..errors import Gone, Invalid, NotFound
-from ..http import documented_content
 from ..http.ratelimit import RateLimit
 from ..routing import wants_page
 from ..sig.service import UnknownSig, choose_sig
@@ -176,7 +175,13 @@ ASKED = {
     summary="The proof request's invitation (short URL for the QR code)",
     response_class=Response,
     responses={
-        **documented_content("text/html"),
+        200: {
+            "description": "The out-of-band invitation (Accept: application/json), or the page for a browser",
+            "content": {
+                "application/json": {"schema": {"type": "object"}},
+                "text/html": {"schema": {"type": "string"}},
+            },
+        },
         302: {"description": "A wallet: the out-of-band invitation URL"},
         410: {"description": "The request was answered or expired"},
     },
