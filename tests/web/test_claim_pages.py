@@ -70,6 +70,8 @@ def test_the_member_states_their_region_on_the_claim_page(service, browser, back
     expect(page.get_by_text("Saved: North West.")).to_be_visible()
     assert page.url == claim_url
     assert members_by_email(service)["pat-region@example.org"]["region"] == "North West"
+    report = service.client(organizer=True).get("/reports/health", params={"since": "2026-11-20"}).json()
+    assert report["regions"]["North West"] == 1  # the report's region table counts it
     page.get_by_label("Your region").fill("")
     page.get_by_role("button", name="Save region").click()
     expect(page.get_by_text("Saved:")).to_have_count(0)

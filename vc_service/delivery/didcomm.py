@@ -50,6 +50,18 @@ def didcomm_deep_link(invitation_url: str) -> str:
     return "didcomm://invite?" + urlencode({"oob": parse_qs(urlparse(invitation_url).query)["oob"][0]})
 
 
+def didcomm_option(channel: str, invitation_url: str, scan_url: str, next_step: str) -> WalletOption:
+    """An out-of-band invitation as the pages offer it: the app's button and the short URL's QR code."""
+    return WalletOption(
+        channel=channel,
+        apps=DIDCOMM_APPS,
+        open_label="Open in BC Wallet",
+        deep_link=didcomm_deep_link(invitation_url),
+        scan_url=scan_url,
+        next_step=next_step,
+    )
+
+
 class DidcommChannel(DeliveryChannel):
     name = "didcomm"
     label = "DIDComm wallet"
@@ -62,13 +74,11 @@ class DidcommChannel(DeliveryChannel):
             return [WalletOption(channel=self.name, apps=DIDCOMM_APPS, connected=True)]
         invitation = await invitation_url_for(claim.session, claim.agent, claim.member, claim.sig_name)
         return [
-            WalletOption(
-                channel=self.name,
-                apps=DIDCOMM_APPS,
-                open_label="Open in BC Wallet",
-                deep_link=didcomm_deep_link(invitation),
-                scan_url=claim.invitation_short_url,
-                next_step="The app asks you to accept the connection with "
-                f"{claim.sig_name}, then each badge as it arrives, now and later, without scanning again.",
+            didcomm_option(
+                self.name,
+                invitation,
+                claim.invitation_short_url,
+                f"The app asks you to accept the connection with {claim.sig_name}, then each badge as it "
+                "arrives, now and later, without scanning again.",
             )
         ]

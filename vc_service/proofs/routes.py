@@ -6,8 +6,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from ..credentials.document import as_list
-from ..delivery.base import WalletOption
-from ..delivery.didcomm import DIDCOMM_APPS, didcomm_deep_link, invitation_message
+from ..delivery.didcomm import didcomm_option, invitation_message
 from ..deps import Session, State
 from ..errors import Gone, Invalid, NotFound
 from ..http.ratelimit import RateLimit
@@ -197,14 +196,11 @@ async def proof_invitation(request: Request, state: State, found: ProofRequest =
             "sig_name": sig_name,
             "asked": asked + (f", since {day_text(found.since)}" if found.since else ""),
             "answered": found.state != "pending",
-            "option": WalletOption(
-                channel="proof",
-                apps=DIDCOMM_APPS,
-                open_label="Open in BC Wallet",
-                deep_link=didcomm_deep_link(found.invitation_url),
-                scan_url=short,
-                next_step="The app shows what is asked and which badge answers it; nothing is shared "
-                "unless you accept.",
+            "option": didcomm_option(
+                "proof",
+                found.invitation_url,
+                short,
+                "The app shows what is asked and which badge answers it; nothing is shared unless you accept.",
             ),
             "qr": qr_svg(short, fluid=True),
         }
