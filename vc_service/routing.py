@@ -64,6 +64,22 @@ def claim_links_csv(meeting_id: int, links: list[dict]) -> Response:
     )
 
 
+def invitation_responses(refusals: dict[int, dict]) -> dict:
+    """``responses=`` of a short invitation URL (RFC 0434): the invitation's JSON for a wallet that
+    asks for it, the page for a browser, otherwise a redirect; and the route's own refusals."""
+    return {
+        200: {
+            "description": "The out-of-band invitation (Accept: application/json), or the page for a browser",
+            "content": {
+                "application/json": {"schema": {"type": "object"}},
+                "text/html": {"schema": {"type": "string"}},
+            },
+        },
+        302: {"description": "A wallet: the out-of-band invitation URL"},
+        **refusals,
+    }
+
+
 def wants_page(request: Request) -> bool:
     """A browser, which asks for HTML, rather than a wallet, which asks for JSON or follows a redirect."""
     accept = request.headers.get("accept", "")

@@ -39,6 +39,13 @@ def test_the_claim_page_leads_with_the_button_on_a_phone_and_the_qr_on_a_desktop
     meeting, claim_url = issued_meeting(service, "Sepsis journal club", "pat-phone@example.org")
     for name, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
         page = browser.new_page(viewport=viewport)
+        refused = []  # chromium reports a style or script the security policy refuses on the console
+        page.on(
+            "console",
+            lambda message, refused=refused: (
+                refused.append(message.text) if "Security Policy" in message.text else None
+            ),
+        )
         page.goto(claim_url)
         expect(page.get_by_role("heading", name="Your badges, Pat Phone")).to_be_visible()
         button = page.get_by_role("link", name="Open in BC Wallet")
@@ -58,6 +65,7 @@ def test_the_claim_page_leads_with_the_button_on_a_phone_and_the_qr_on_a_desktop
         text = page.locator("main").inner_text()
         assert "Aries / DIDComm" not in text and "pending" not in text
         screenshot(page, f"{backend}-claim-{name}")
+        assert refused == []
         page.close()
 
 

@@ -19,7 +19,7 @@ from ..http.ratelimit import RateLimit
 from ..members.models import Member
 from ..members.service import WALLET_DID, InvalidMember, declare_wallet_did
 from ..members.tokens import token_hash
-from ..routing import claim_urls, sig_meeting, wants_page
+from ..routing import claim_urls, invitation_responses, sig_meeting, wants_page
 from ..web import templates
 from ..web.qr import qr_svg
 from .door import check_in, open_door, open_meeting_at_door
@@ -47,17 +47,7 @@ ClaimingMember = Annotated[Member, Depends(member_by_token)]
     dependencies=[Depends(claim_limit)],
     summary="The member's wallet invitation (short URL)",
     response_class=Response,
-    responses={
-        200: {
-            "description": "The out-of-band invitation (Accept: application/json), or the page for a browser",
-            "content": {
-                "application/json": {"schema": {"type": "object"}},
-                "text/html": {"schema": {"type": "string"}},
-            },
-        },
-        302: {"description": "A wallet: the out-of-band invitation URL"},
-        409: {"description": "A wallet is already connected to this link"},
-    },
+    responses=invitation_responses({409: {"description": "A wallet is already connected to this link"}}),
 )
 async def invitation(token: str, member: ClaimingMember, state: State, session: Session, request: Request) -> Response:
     """RFC 0434 URL shortening: JSON for a wallet that asks for it, a redirect for one that follows

@@ -10,7 +10,7 @@ from ..delivery.didcomm import didcomm_option, invitation_message
 from ..deps import Session, State
 from ..errors import Gone, Invalid, NotFound
 from ..http.ratelimit import RateLimit
-from ..routing import wants_page
+from ..routing import invitation_responses, wants_page
 from ..sig.service import UnknownSig, choose_sig
 from ..timestamps import UtcExpressible, day_text
 from ..verification.checks import VerificationResult, check_status
@@ -173,17 +173,7 @@ ASKED = {
     "/p/{request_id}",
     summary="The proof request's invitation (short URL for the QR code)",
     response_class=Response,
-    responses={
-        200: {
-            "description": "The out-of-band invitation (Accept: application/json), or the page for a browser",
-            "content": {
-                "application/json": {"schema": {"type": "object"}},
-                "text/html": {"schema": {"type": "string"}},
-            },
-        },
-        302: {"description": "A wallet: the out-of-band invitation URL"},
-        410: {"description": "The request was answered or expired"},
-    },
+    responses=invitation_responses({410: {"description": "The request was answered or expired"}}),
 )
 async def proof_invitation(request: Request, state: State, found: ProofRequest = Depends(find_request)) -> Response:
     """JSON for a wallet that asks for it, a redirect for one that follows it, and for a browser
