@@ -1,6 +1,7 @@
-"""ISO 8601 / XML Schema date-times with a time zone: the only kind this service accepts."""
+"""ISO 8601 / XML Schema date-times with a time zone: the only kind this service accepts; and the
+one way pages write a day."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated
 
 from pydantic import AfterValidator, AwareDatetime
@@ -32,3 +33,8 @@ def parse_aware_datetime(value: str, field: str) -> datetime:
         return check_utc_range(parsed)
     except ValueError as exc:
         raise ValueError(f"{field} {exc}") from exc
+
+
+def day_text(value: date) -> str:
+    """3 Dec 2026: read the same way everywhere, unlike 12/03/2026."""
+    return f"{value.day} {value:%b %Y}"

@@ -41,6 +41,7 @@ PUBLIC_ROUTES = {
     ("GET", "/c/{token}"),
     ("GET", "/c/{token}/badges/{badge_id}.json"),
     ("PUT", "/c/{token}/did"),
+    ("POST", "/c/{token}/region"),
     ("GET", "/d/{door_token}/qr.svg"),
     ("GET", "/d/{door_token}"),
     ("POST", "/d/{door_token}"),
@@ -144,6 +145,7 @@ REQUESTS: dict[tuple[str, str], Callable[[SeededSig], dict]] = {
         "data": {"action": "revoke", "reason": "intrusion"}
     },
     ("POST", "/dashboard/meetings/{meeting_id}/door"): lambda owner: {},
+    ("POST", "/dashboard/meetings/{meeting_id}/members/{member_id}/claim-link"): lambda owner: {},
     ("POST", "/dashboard/organizers/{organizer_id}/disable"): lambda owner: {},
     ("POST", "/dashboard/organizers/{organizer_id}/enable"): lambda owner: {},
     ("POST", "/dashboard/account/password"): lambda owner: {

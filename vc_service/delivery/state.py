@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from .base import DeliveryChannel
+from .base import ClaimPage, DeliveryChannel, WalletOption
 from .didcomm import DidcommChannel
 from .file import FileChannel
 from .vcapi import VcApiChannel
@@ -44,3 +44,8 @@ def delivery_state(badge: DeliveredBadge) -> BadgeDelivery:
     else:
         channel = None
     return BadgeDelivery(channel, badge.state, "revoked" if badge.revoked_at else badge.state)
+
+
+async def wallet_options(claim: ClaimPage) -> list[WalletOption]:
+    """Every channel's ways into a wallet app for the member's claim page, in the channels' order."""
+    return [option for channel in CHANNELS.values() for option in await channel.wallet_options(claim)]

@@ -57,6 +57,19 @@ def member_claim_token(claim_key: str, member: Member) -> str | None:
     return claim_token(claim_key, member.claim_nonce) if member.claim_nonce else None
 
 
+async def meeting_claim_tokens(
+    session: AsyncSession, claim_key: str, meeting_id: int
+) -> list[tuple[Member, str | None]]:
+    """Each attendee of the meeting, by name, with their claim token (None where only its hash is known)."""
+    attendees = await session.scalars(
+        select(Member)
+        .join(Attendance, Attendance.member_id == Member.id)
+        .where(Attendance.meeting_id == meeting_id)
+        .order_by(Member.name, Member.id)
+    )
+    return [(member, member_claim_token(claim_key, member)) for member in attendees]
+
+
 async def reissue_claim_token(session: AsyncSession, claim_key: str, member: Member, actor: str) -> str:
     """A new claim token for the member: the old link stops working. Commits."""
     claim = new_claim(claim_key)
