@@ -135,6 +135,25 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(1_000_000, description="Largest request body accepted (413 beyond).")
     proof_request_minutes: int = Field(15, description="How long a proof request waits for a wallet's answer.")
     door_window_minutes: int = Field(120, description="How long a meeting's door QR accepts check-ins.")
+    oid4vci_code_ttl_seconds: int = Field(
+        600,
+        ge=30,
+        le=7 * 86400,
+        description="How long an OpenID4VCI credential offer's pre-authorized code may be traded for an "
+        "access token (single use); the access token lives as long.",
+    )
+    oid4vci_tx_code_digits: int = Field(
+        0,
+        ge=0,
+        le=12,
+        description="Digits of the transaction code (PIN) an OpenID4VCI offer asks for, shown beside its QR "
+        "code; 0: no PIN. A wrong PIN voids the offer.",
+    )
+    oid4vci_allow_reissue: bool = Field(
+        False,
+        description="Whether a badge a wallet picked up through OpenID4VCI may be picked up by another "
+        "wallet key (a new phone): the same credential id and status entries, bound to the new key.",
+    )
     log_level: str = Field("info", description="Log level of the controller and the agent.")
     ledger_genesis: str | None = Field(
         None,

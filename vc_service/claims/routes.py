@@ -17,6 +17,8 @@ from ..http.ratelimit import RateLimit
 from ..members.models import Member
 from ..members.service import WALLET_DID, InvalidMember, declare_wallet_did
 from ..members.tokens import token_hash
+from ..oid4vci.metadata import offer_url
+from ..oid4vci.service import create_offer
 from ..routing import claim_urls, sig_meeting
 from ..web import templates
 from ..web.qr import qr_svg
@@ -98,6 +100,7 @@ async def claim_page(token: str, member: ClaimingMember, state: State, session: 
         }
         for badge in badges
     ]
+    offer = await create_offer(session, member, state.settings)
     return templates.TemplateResponse(
         request,
         "claim.html",
@@ -109,6 +112,14 @@ async def claim_page(token: str, member: ClaimingMember, state: State, session: 
             "wallet_connected": member.connection_state == "active",
             "wallet_link": urls["invitation_short_url"],
             "formats": in_order(await badge_formats(session, member.sig_id)),
+            "oid4vci_offer": {
+                "url": offer_url(state.settings.base_url, offer.code),
+                "qr_svg": qr_svg(offer_url(state.settings.base_url, offer.code), fluid=True),
+                "tx_code": offer.tx_code,
+                "expires_at": offer.expires_at,
+            }
+            if offer
+            else None,
         },
     )
 

@@ -7,10 +7,12 @@ from typing import Protocol
 from .base import DeliveryChannel
 from .didcomm import DidcommChannel
 from .file import FileChannel
+from .oid4vci import Oid4vciChannel
 
 DIDCOMM = DidcommChannel()
 FILE = FileChannel()
-CHANNELS: dict[str, DeliveryChannel] = {channel.name: channel for channel in (DIDCOMM, FILE)}
+OID4VCI = Oid4vciChannel()
+CHANNELS: dict[str, DeliveryChannel] = {channel.name: channel for channel in (DIDCOMM, FILE, OID4VCI)}
 
 
 class DeliveredBadge(Protocol):
