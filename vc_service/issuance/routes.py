@@ -70,6 +70,7 @@ class BadgeProgress(BaseModel):
     kind: str
     format: str  # ld_proof (Open Badge, JSON-LD) | anoncreds
     state: str
+    delivery: str | None  # the channel it went or goes on: didcomm, file, oid4vci; None while it waits
     revoked_at: datetime | None  # AnonCreds; a JSON-LD badge's revocation is in GET /credentials/status
     failure_reason: str | None
     wallet_connected: bool
@@ -110,6 +111,7 @@ def badge_progress(badge: Badge, member: Member) -> BadgeProgress:
         kind=badge.kind,
         format=badge.format,
         state=delivery_state(badge).state,
+        delivery=channel.name if (channel := delivery_state(badge).channel) else None,
         revoked_at=badge.revoked_at,
         failure_reason=badge.failure_reason,
         wallet_connected=member.connection_state == "active",
