@@ -85,9 +85,8 @@ class Wallet:
         return self.http.post(self.metadata["nonce_endpoint"]).raise_for_status().json()["c_nonce"]
 
     def request(self, access_token: str, body: dict) -> httpx.Response:
-        return self.http.post(
-            self.metadata["credential_endpoint"], json=body, headers={"Authorization": f"Bearer {access_token}"}
-        )
+        headers = {"Authorization": f"Bearer {access_token}"} if access_token else {}
+        return self.http.post(self.metadata["credential_endpoint"], json=body, headers=headers)
 
     def request_v1(self, access_token: str, configuration_id: str, proof: str) -> httpx.Response:
         return self.request(access_token, {"credential_configuration_id": configuration_id, "proofs": {"jwt": [proof]}})

@@ -310,8 +310,15 @@ async def _badge_for(
 async def _sign(
     session: AsyncSession, badge: Badge, member: Member, fmt: str, holder_did: str, context: IssueContext
 ) -> str:
+    # One status entry (revocation), as an object: Credo's VCDM 1.1 model refuses a list, as ACA-Py's does.
     credential = await badge_credential(
-        session, badge, member, issuer=context.issuer, base_url=context.base_url, subject_did=holder_did
+        session,
+        badge,
+        member,
+        issuer=context.issuer,
+        base_url=context.base_url,
+        subject_did=holder_did,
+        for_didcomm=True,
     )
     if fmt == LDP_VC:
         signed = await sign_prepared(

@@ -70,10 +70,12 @@ def _data_integrity_failure(agent_result: dict) -> str:
     return "; ".join(problems) or "the proof does not verify"
 
 
-# What VC Data Integrity (§2.1) and Ed25519Signature2020 require of a proof, by proof type.
+# What VC Data Integrity (§2.1), Ed25519Signature2020 and Ed25519Signature2018 (a detached JWS, what
+# Credo wallets verify for a did:key issuer: OpenID4VCI badges) require of a proof, by proof type.
 REQUIRED_PROOF_FIELDS = {
     "DataIntegrityProof": ("cryptosuite", "proofPurpose", "verificationMethod", "proofValue"),
     "Ed25519Signature2020": ("created", "proofPurpose", "verificationMethod", "proofValue"),
+    "Ed25519Signature2018": ("created", "proofPurpose", "verificationMethod", "jws"),
 }
 ED25519_SIGNATURE_BYTES = 64
 
@@ -91,6 +93,8 @@ def proof_problem(proof: object) -> str | None:
         return f"the proof has no {', '.join(missing)} (or not as a string)"
     if "previousProof" in proof:
         return "the proof chains to a previousProof (a proof chain), which this service does not verify"
+    if proof_type == "Ed25519Signature2018":
+        return None if proof["jws"].count(".") == 2 else "jws is not a detached compact JWS (header..signature)"
     value = proof["proofValue"]
     try:
         signature = base58.b58decode(value[1:]) if value.startswith("z") else b""
