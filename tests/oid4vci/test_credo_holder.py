@@ -75,8 +75,9 @@ def test_a_credo_wallet_picks_up_both_formats_from_the_claim_page(https_service,
     assert claims["sub"] == holder and claims["jti"] == ldp["id"]  # one badge in two formats
 
     verify = service.client()
-    verified = verify.post("/credentials/verify", json={"verifiableCredential": ldp})
-    assert verified.status_code == 200 and verified.json()["verified"], verified.text
+    for stored in (ldp, by_format["jwt_vc_json"]):
+        verified = verify.post("/credentials/verify", json={"verifiableCredential": stored})
+        assert verified.status_code == 200 and verified.json()["verified"], verified.text
     (row,) = organizer.get(f"/members/{member.json()['id']}/badges").json()
     assert row["state"] == "issued" and row["delivery"] == "oid4vci"
 
@@ -84,5 +85,6 @@ def test_a_credo_wallet_picks_up_both_formats_from_the_claim_page(https_service,
         "/credentials/status", json={"credentialId": ldp["id"], "action": "revoke", "reason": "test"}
     )
     assert revoked.status_code == 200, revoked.text
-    after = verify.post("/credentials/verify", json={"verifiableCredential": ldp})
-    assert after.status_code == 400 and any(error["check"] == "status" for error in after.json()["errors"]), after.text
+    for stored in (ldp, by_format["jwt_vc_json"]):
+        after = verify.post("/credentials/verify", json={"verifiableCredential": stored})
+        assert after.status_code == 400 and [e["check"] for e in after.json()["errors"]] == ["status"], after.text

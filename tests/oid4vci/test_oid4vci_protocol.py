@@ -88,6 +88,14 @@ def test_a_wallet_picks_up_a_badge_in_both_formats_bound_to_its_key(service):
     claims = verify_jwt_by_did_key(vc_jwt, issuer_did)
     assert claims["iss"] == issuer_did and claims["sub"] == holder.did and claims["jti"] == credential["id"]
     assert claims["vc"]["credentialStatus"] == credential["credentialStatus"]  # one badge, one status entry
+    as_jwt = service.client().post("/credentials/verify", json={"verifiableCredential": vc_jwt})
+    assert as_jwt.status_code == 200 and as_jwt.json()["checks"] == ["proof", "issuer", "validity", "status", "shape"]
+    head, body, signature = vc_jwt.split(".")
+    forged = f"{head}.{body}.{signature[:-4]}AAAA"
+    refused = service.client().post("/credentials/verify", json={"verifiableCredential": forged})
+    assert refused.status_code == 400 and refused.json()["errors"][0]["check"] == "proof", refused.text
+    garbage = service.client().post("/credentials/verify", json={"verifiableCredential": "not.a-jwt"})
+    assert garbage.status_code == 422
 
     (badge,) = service.client(organizer=True).get(f"/members/{member['id']}/badges").json()
     assert badge["state"] == "issued" and badge["delivery"] == "oid4vci"
@@ -216,15 +224,18 @@ def test_a_pin_is_asked_and_a_wrong_one_voids_the_offer(service):
 def test_a_revoked_badge_picked_up_by_oid4vci_fails_verification(service):
     wallet, holder = wallet_for(service, member_with_membership(service)), HolderKey()
     token = wallet.access()
-    credential = wallet.request_v1(
-        token["access_token"], "membership_ldp_vc", holder.proof(wallet.issuer, token["c_nonce"])
+    ldp = wallet.request_v1(token["access_token"], "membership_ldp_vc", holder.proof(wallet.issuer, token["c_nonce"]))
+    credential = ldp.json()["credentials"][0]["credential"]
+    vc_jwt = wallet.request_v1(
+        token["access_token"], "membership_jwt_vc_json", holder.proof(wallet.issuer, ldp.json()["c_nonce"])
     ).json()["credentials"][0]["credential"]
     revoked = service.client(organizer=True).post(
         "/credentials/status", json={"credentialId": credential["id"], "action": "revoke", "reason": "test"}
     )
     assert revoked.status_code == 200, revoked.text
-    verified = service.client().post("/credentials/verify", json={"verifiableCredential": credential})
-    assert verified.status_code == 400 and not verified.json()["verified"]
+    for revoked_form in (credential, vc_jwt):
+        verified = service.client().post("/credentials/verify", json={"verifiableCredential": revoked_form})
+        assert verified.status_code == 400 and verified.json()["errors"][0]["check"] == "status", verified.text
 
 
 def _sha256(text: str) -> str:

@@ -108,6 +108,10 @@ class AgentClient:
             json={"verificationMethod": verification_method, "headers": headers, "payload": payload},
         )
 
+    async def verify_jwt(self, token: str) -> JSON:
+        """Check a compact JWS by the key its ``kid`` names (``/wallet/jwt/verify``): ``{valid, headers, payload, kid}``."""
+        return await self._request("POST", "/wallet/jwt/verify", json={"jwt": token})
+
     async def verify_credential(self, credential: JSON) -> JSON:
         """Check a credential's proof: ``{verified, errors?, results}``."""
         return await self._request("POST", "/vc/credentials/verify", json={"verifiableCredential": credential})
