@@ -11,9 +11,8 @@ import uuid
 
 import pytest
 
-from ..support import RunningService, TlsFront, create_database, drop_database
-from ..wallets.credo import credo_wallet
 from .holder import verify_jwt_by_did_key
+from .https import service_behind_tls, trusting_credo_wallet
 
 pytestmark = pytest.mark.agents
 
@@ -22,32 +21,14 @@ OFFER_LINK = re.compile(r'href="(openid-credential-offer://[^"]+)" data-oid4vci-
 
 @pytest.fixture(scope="module")
 def https_service(backend, tmp_path_factory):
-    directory = tmp_path_factory.mktemp(f"oid4vci-https-{backend}")
-    service = RunningService(data_dir=directory, database_url=create_database(backend, directory))
-    front = TlsFront(directory, service.port, host="127.0.0.1")
-    service.extra_env = {
-        "VC_SERVICE_PUBLIC_URL": front.url,
-        "VC_SERVICE_ISSUER_DID_METHOD": "key",  # the wallet resolves did:key offline
-        "SSL_CERT_FILE": str(front.ca_file),
-    }
-    service.start()
-    try:
-        yield service, front
-    finally:
-        service.stop()
-        front.close()
-        drop_database(service.database_url)
+    with service_behind_tls(tmp_path_factory.mktemp(f"oid4vci-https-{backend}"), backend) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")
 def credo(https_service, tmp_path_factory):
-    service, front = https_service
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("NODE_EXTRA_CA_CERTS", str(front.ca_file))  # node reads it once, at start
-        wallets = credo_wallet(front.url, tmp_path_factory.mktemp("credo-oid4vci"))
-        wallet = next(wallets)
-    yield wallet
-    wallets.close()
+    with trusting_credo_wallet(https_service[1], tmp_path_factory.mktemp("credo-oid4vci")) as wallet:
+        yield wallet
 
 
 def test_a_credo_wallet_picks_up_both_formats_from_the_claim_page(https_service, credo):

@@ -37,6 +37,12 @@ def test_a_second_sig_issues_at_its_own_url_with_its_own_did(sigs_service, two_s
     assert at_alpha.status_code == 400 and at_alpha.json()["error"] == "invalid_grant"
     token = wallet.access()
     holder = HolderKey()
+    elsewhere = service.client().post(
+        "/oid4vci/credential",
+        json={"credential_configuration_id": "membership_ldp_vc", "proofs": {"jwt": [holder.proof(service.url, "n")]}},
+        headers={"Authorization": f"Bearer {token['access_token']}"},
+    )
+    assert elsewhere.status_code == 401 and elsewhere.json()["error"] == "invalid_token"  # Beta's token at Alpha
     # A proof for the first SIG's issuer is one for another audience here.
     wrong_aud = wallet.request_v1(
         token["access_token"], "membership_jwt_vc_json", holder.proof(service.url, token["c_nonce"])

@@ -19,6 +19,7 @@ from .errors import (
     InvalidNonce,
     InvalidProof,
     InvalidRequest,
+    InvalidToken,
     Oid4vciError,
     UnknownConfiguration,
     UnsupportedCredentialType,
@@ -214,7 +215,7 @@ async def _credential(
     grant = await token_grant(session, _bearer(authorization))
     issuer, issuer_id = await _issuer(state, slug)
     if grant.sig_id != issuer.sig_id:
-        raise InvalidGrant("this access token is another credential issuer's")
+        raise InvalidToken("this access token is another credential issuer's")
     try:
         body = await request.json()
     except ValueError:

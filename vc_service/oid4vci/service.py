@@ -157,8 +157,9 @@ async def offer_grant(session: AsyncSession, code: str) -> Oid4vciGrant:
 
 
 async def new_nonce(session: AsyncSession) -> str:
-    nonce = secrets.token_urlsafe(24)
-    session.add(Oid4vciNonce(nonce_hash=token_hash(nonce), expires_at=utcnow() + timedelta(seconds=NONCE_SECONDS)))
+    nonce, now = secrets.token_urlsafe(24), utcnow()
+    await session.execute(delete(Oid4vciNonce).where(Oid4vciNonce.expires_at < now))  # a few minutes' worth stay
+    session.add(Oid4vciNonce(nonce_hash=token_hash(nonce), expires_at=now + timedelta(seconds=NONCE_SECONDS)))
     await session.commit()
     return nonce
 
