@@ -15,6 +15,7 @@ from ..wallets.credo import CredoWallet, credo_wallet
 def service_behind_tls(
     directory: Path, backend: str, extra_env: dict | None = None
 ) -> Iterator[tuple[RunningService, TlsFront]]:
+    directory.mkdir(parents=True, exist_ok=True)
     service = RunningService(data_dir=directory, database_url=create_database(backend, directory))
     front = TlsFront(directory, service.port, host="127.0.0.1")
     service.extra_env = {
