@@ -82,8 +82,9 @@ test-fast: $(STAMP)
 	$(VENV)/bin/pytest --fast -q
 
 # Timing lives here, never in the tests: service vs agent, signing and verifying.
-bench: $(STAMP)
+bench: $(STAMP) $(CREDO_STAMP)
 	$(PY) -m bench.run
+	$(PY) -m bench.oid4vci
 
 clean:
 	-[ -x $(VENV)/bin/vc-service ] && $(VENV)/bin/vc-service ledger down

@@ -548,20 +548,21 @@ class TlsFront:
     Agents and clients trust the CA through ``SSL_CERT_FILE``; ``requests`` keeps the first line
     of each request, to show who fetched what."""
 
-    def __init__(self, directory: Path, target_port: int) -> None:
+    def __init__(self, directory: Path, target_port: int, host: str = "localhost") -> None:
         import ssl
         import threading
 
         import trustme
 
         self.port = free_port()
+        self.host = host  # what the URL names: class-validator (Credo) takes no "localhost" URL, an IP it does
         self.target_port = target_port
         self.ca_file = directory / "test-ca.pem"
         self.requests: list[str] = []
         authority = trustme.CA()
         authority.cert_pem.write_to_path(str(self.ca_file))
         self._context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        authority.issue_cert("localhost").configure_cert(self._context)
+        authority.issue_cert("localhost", "127.0.0.1").configure_cert(self._context)
         self._loop = asyncio.new_event_loop()
         started = threading.Event()
         threading.Thread(target=self._serve, args=(started,), daemon=True).start()
@@ -569,7 +570,7 @@ class TlsFront:
 
     @property
     def url(self) -> str:
-        return f"https://localhost:{self.port}"
+        return f"https://{self.host}:{self.port}"
 
     def _serve(self, started) -> None:
         asyncio.set_event_loop(self._loop)

@@ -38,6 +38,8 @@ from .issuer.identity import ensure_issuers
 from .meetings import routes as meeting_routes
 from .members import routes as member_routes
 from .members.roster import FORM_OVERHEAD_BYTES, MAX_ROSTER_BYTES, ROSTER_BASE64_BYTES
+from .oid4vci import routes as oid4vci_routes
+from .oid4vci.errors import Oid4vciError
 from .organizers import routes as organizer_routes
 from .outbound.policy import outbound_policy
 from .proofs import routes as proof_routes
@@ -211,6 +213,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         member_routes,
         badge_routes,
         claim_routes,
+        oid4vci_routes,
         status_routes,
         proof_routes,
         issuance_routes,
@@ -231,6 +234,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             module.router, dependencies=[] if module is webhook_routes else [Depends(reject_unstorable_text)]
         )
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    @app.exception_handler(Oid4vciError)  # the more specific class: OAuth's error shape, not ``detail``
+    async def oid4vci_error(_request: Request, exc: Oid4vciError) -> JSONResponse:
+        return oid4vci_routes.oid4vci_error_response(exc)
 
     @app.exception_handler(ServiceError)
     async def service_error(_request: Request, exc: ServiceError) -> JSONResponse:

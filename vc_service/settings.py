@@ -146,6 +146,25 @@ class Settings(BaseSettings):
         le=24 * 60,
         description="How long a VC-API exchange (the claim page's Learner Credential Wallet link) can be answered.",
     )
+    oid4vci_code_ttl_seconds: int = Field(
+        600,
+        ge=30,
+        le=7 * 86400,
+        description="How long an OpenID4VCI credential offer's pre-authorized code may be traded for an "
+        "access token (single use); the access token lives as long.",
+    )
+    oid4vci_tx_code_digits: int = Field(
+        0,
+        ge=0,
+        le=12,
+        description="Digits of the transaction code (PIN) an OpenID4VCI offer asks for, shown beside its QR "
+        "code; 0: no PIN. A wrong PIN voids the offer.",
+    )
+    oid4vci_allow_reissue: bool = Field(
+        False,
+        description="Whether a badge a wallet picked up through OpenID4VCI may be picked up by another "
+        "wallet key (a new phone): the same credential id and status entries, bound to the new key.",
+    )
     log_level: str = Field("info", description="Log level of the controller and the agent.")
     ledger_genesis: str | None = Field(
         None,

@@ -8,6 +8,7 @@ from .http.models import RateLimitWindow
 from .issuer.models import IssuerDid
 from .meetings.models import Attendance, Meeting, Talk
 from .members.models import Member
+from .oid4vci.models import Oid4vciCredential, Oid4vciGrant, Oid4vciNonce
 from .organizers.models import OrganizerAccount, OrganizerApiKey, OrganizerSession
 from .proofs.models import ProofRequest
 from .sig.models import Sig
@@ -27,6 +28,9 @@ __all__ = [
     "IssuerDid",
     "Meeting",
     "Member",
+    "Oid4vciCredential",
+    "Oid4vciGrant",
+    "Oid4vciNonce",
     "OrganizerAccount",
     "OrganizerApiKey",
     "OrganizerSession",

@@ -63,6 +63,21 @@ PUBLIC_ROUTES = {
     ("GET", "/did.json"),
     ("GET", "/sigs/{sig}/did.json"),
     ("POST", "/oauth/token"),  # authenticates the organizer key it is given; its token is that key's SIG's
+    # OpenID4VCI: metadata is public; the offer and the endpoints take a member's code or token (oid4vci/).
+    ("GET", "/.well-known/openid-credential-issuer"),
+    ("GET", "/.well-known/openid-credential-issuer/sigs/{sig}"),
+    ("GET", "/sigs/{sig}/.well-known/openid-credential-issuer"),
+    ("GET", "/.well-known/oauth-authorization-server"),
+    ("GET", "/.well-known/oauth-authorization-server/sigs/{sig}"),
+    ("GET", "/sigs/{sig}/.well-known/oauth-authorization-server"),
+    ("GET", "/o/{code}"),
+    ("GET", "/o/{code}/qr.svg"),
+    ("POST", "/oid4vci/token"),
+    ("POST", "/sigs/{sig}/oid4vci/token"),
+    ("POST", "/oid4vci/nonce"),
+    ("POST", "/sigs/{sig}/oid4vci/nonce"),
+    ("POST", "/oid4vci/credential"),
+    ("POST", "/sigs/{sig}/oid4vci/credential"),
 }
 
 # How each path parameter names the other SIG's object.

@@ -99,6 +99,19 @@ class AgentClient:
         body = await self._request("POST", "/vc/credentials/issue", json={"credential": credential, "options": options})
         return body["verifiableCredential"]
 
+    async def sign_jwt(self, payload: JSON, headers: JSON, verification_method: str) -> str:
+        """A compact JWS by the key of ``verification_method`` (``/wallet/jwt/sign``); the agent sets
+        ``alg`` (EdDSA for Ed25519) and ``kid``."""
+        return await self._request(
+            "POST",
+            "/wallet/jwt/sign",
+            json={"verificationMethod": verification_method, "headers": headers, "payload": payload},
+        )
+
+    async def verify_jwt(self, token: str) -> JSON:
+        """Check a compact JWS by the key its ``kid`` names (``/wallet/jwt/verify``): ``{valid, headers, payload, kid}``."""
+        return await self._request("POST", "/wallet/jwt/verify", json={"jwt": token})
+
     async def verify_credential(self, credential: JSON) -> JSON:
         """Check a credential's proof: ``{verified, errors?, results}``."""
         return await self._request("POST", "/vc/credentials/verify", json={"verifiableCredential": credential})

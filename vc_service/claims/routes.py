@@ -16,6 +16,8 @@ from ..formats.registry import badge_format, in_order
 from ..http import documented_content
 from ..http.ratelimit import RateLimit
 from ..members.service import WALLET_DID, InvalidMember, declare_wallet_did
+from ..oid4vci.metadata import offer_url
+from ..oid4vci.service import create_offer
 from ..routing import ClaimingMember, claim_limit, claim_urls, invitation_responses, sig_meeting, wants_page
 from ..vcapi_exchange.service import open_exchange
 from ..web import templates
@@ -84,18 +86,29 @@ async def claim_page(token: str, member: ClaimingMember, state: State, session: 
         for option in await wallet_options(claim)
     ]
     formats = in_order(await badge_formats(session, member.sig_id))
-    lcw = None
-    # The Learner Credential Wallet's deep link carries a fresh single-use challenge: opened on a
-    # visit, not on the page's own polls (its section is outside the polled region).
-    if request.query_params.get("poll") != "1" and any(fmt.can_be_file for fmt in formats):
-        exchange = await open_exchange(
-            session,
-            member,
-            issuer.did,
-            state.settings.base_url,
-            timedelta(minutes=state.settings.vcapi_exchange_minutes),
-        )
-        lcw = {"deep_link": exchange.deep_link, "qr_svg": qr_svg(exchange.deep_link, fluid=True)}
+    lcw = oid4vci_offer = None
+    # The Learner Credential Wallet's deep link carries a fresh single-use challenge, and an
+    # OpenID4VCI offer a single-use code: made on a visit, not on the page's own polls (their
+    # sections are outside the polled region).
+    if request.query_params.get("poll") != "1":
+        if any(fmt.can_be_file for fmt in formats):
+            exchange = await open_exchange(
+                session,
+                member,
+                issuer.did,
+                state.settings.base_url,
+                timedelta(minutes=state.settings.vcapi_exchange_minutes),
+            )
+            lcw = {"deep_link": exchange.deep_link, "qr_svg": qr_svg(exchange.deep_link, fluid=True)}
+        offer = await create_offer(session, member, state.settings)
+        if offer is not None:
+            url = offer_url(state.settings.base_url, offer.code)
+            oid4vci_offer = {
+                "url": url,
+                "qr_svg": qr_svg(url, fluid=True),
+                "tx_code": offer.tx_code,
+                "expires_at": offer.expires_at,
+            }
     waiting = not wallet_connected or any(badge.on_its_way for badge in badges)
     return templates.TemplateResponse(
         request,
@@ -109,6 +122,7 @@ async def claim_page(token: str, member: ClaimingMember, state: State, session: 
             "claim_url": urls["claim_url"],
             "formats": formats,
             "lcw": lcw,
+            "oid4vci_offer": oid4vci_offer,
         },
     )
 

@@ -7,12 +7,14 @@ from typing import Protocol
 from .base import ClaimPage, DeliveryChannel, WalletOption
 from .didcomm import DidcommChannel
 from .file import FileChannel
+from .oid4vci import Oid4vciChannel
 from .vcapi import VcApiChannel
 
 DIDCOMM = DidcommChannel()
 FILE = FileChannel()
 VCAPI = VcApiChannel()
-CHANNELS: dict[str, DeliveryChannel] = {channel.name: channel for channel in (DIDCOMM, FILE, VCAPI)}
+OID4VCI = Oid4vciChannel()
+CHANNELS: dict[str, DeliveryChannel] = {channel.name: channel for channel in (DIDCOMM, FILE, VCAPI, OID4VCI)}
 
 
 class DeliveredBadge(Protocol):

@@ -70,7 +70,7 @@ class BadgeProgress(BaseModel):
     kind: str
     format: str  # ld_proof (Open Badge, JSON-LD) | anoncreds
     state: str
-    channel: str | None  # how it reached (or is on its way to) the member: didcomm | file | vcapi
+    channel: str | None  # how it reached (or is on its way to) the member: didcomm | file | vcapi | oid4vci
     revoked_at: datetime | None  # AnonCreds; a JSON-LD badge's revocation is in GET /credentials/status
     failure_reason: str | None
     wallet_connected: bool

@@ -34,8 +34,9 @@ class IssueOptions(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    # VC-API names the proof's type ``type``; ``proofType`` is the older spelling.
-    proofType: Literal["Ed25519Signature2020", "DataIntegrityProof"] = Field(
+    # VC-API names the proof's type ``type``; ``proofType`` is the older spelling. Ed25519Signature2018
+    # is what Credo wallets verify for a did:key issuer (WALLETS.md).
+    proofType: Literal["Ed25519Signature2020", "Ed25519Signature2018", "DataIntegrityProof"] = Field(
         "Ed25519Signature2020", validation_alias=AliasChoices("type", "proofType")
     )
     cryptosuite: Literal["eddsa-rdfc-2022", "eddsa-jcs-2022"] | None = None

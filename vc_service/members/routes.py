@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, datetime
 
 from fastapi import APIRouter, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
@@ -7,6 +7,8 @@ from sqlalchemy import select
 from ..deps import CurrentOrganizer, Organizer, RowId, Session, State, sig_row
 from ..errors import Conflict, Invalid, TooLarge
 from ..http import documented_content
+from ..oid4vci.metadata import offer_url
+from ..oid4vci.service import create_offer
 from ..routing import claim_links_csv, claim_urls, meeting_claim_links, sig_meeting
 from .connections import reset_wallet_connection
 from .models import Member
@@ -49,6 +51,16 @@ class ClaimLink(BaseModel):
     claim_url: str
     invitation_short_url: str
     qr_url: str
+    credential_offer_url: str | None = Field(
+        None,
+        description="An OpenID4VCI offer of the badges not picked up yet (openid-credential-offer://), "
+        "single use, until credential_offer_expires_at; null when nothing is left to pick up",
+    )
+    credential_offer_qr_url: str | None = None
+    credential_offer_tx_code: str | None = Field(
+        None, description="The PIN the offer asks for, if the setting asks one"
+    )
+    credential_offer_expires_at: datetime | None = None
 
 
 class CreatedMember(MemberOut, ClaimLink):
@@ -75,7 +87,16 @@ async def new_claim_link(member_id: RowId, organizer: CurrentOrganizer, state: S
     show it again)."""
     member = await sig_row(session, Member, member_id, organizer.sig_id, "member")
     claim_token = await reissue_claim_token(session, state.secrets.claim_key, member, organizer.actor)
-    return ClaimLink(**claim_urls(state.settings.base_url, claim_token))
+    offer = await create_offer(session, member, state.settings)
+    if offer is None:
+        return ClaimLink(**claim_urls(state.settings.base_url, claim_token))
+    return ClaimLink(
+        **claim_urls(state.settings.base_url, claim_token),
+        credential_offer_url=offer_url(state.settings.base_url, offer.code),
+        credential_offer_qr_url=f"{state.settings.base_url}/o/{offer.code}/qr.svg",
+        credential_offer_tx_code=offer.tx_code,
+        credential_offer_expires_at=offer.expires_at,
+    )
 
 
 class MemberClaimLink(BaseModel):

@@ -5,6 +5,8 @@ names every check run and each warning or error names its check.
 """
 
 import base64
+import binascii
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -72,8 +74,8 @@ def _data_integrity_failure(agent_result: dict) -> str:
 
 
 # What VC Data Integrity (§2.1), Ed25519Signature2020 and Ed25519Signature2018 (a detached JWS:
-# the suite of badges delivered over DIDComm, and of a Credo wallet's presentations) require of
-# a proof, by proof type.
+# the suite of badges delivered over DIDComm and OpenID4VCI's ldp_vc, which Credo wallets verify
+# for a did:key issuer, and of a Credo wallet's presentations) require of a proof, by proof type.
 REQUIRED_PROOF_FIELDS = {
     "DataIntegrityProof": ("cryptosuite", "proofPurpose", "verificationMethod", "proofValue"),
     "Ed25519Signature2020": ("created", "proofPurpose", "verificationMethod", "proofValue"),
@@ -265,12 +267,25 @@ async def verify_credential(
     if not isinstance(credential.get("proof"), dict | list) or not credential["proof"]:
         raise InvalidCredential("credential has no proof")
     result = VerificationResult()
+    if checks is None or "proof" in checks:
+        await check_proof(result, agent, credential, known_issuers, outbound)
+    await credential_checks(result, credential, known_issuers, status_lists, outbound, checks)
+    return result
+
+
+async def credential_checks(
+    result: VerificationResult,
+    credential: dict,
+    known_issuers: set[str],
+    status_lists: StatusListResolver,
+    outbound: OutboundRequest,
+    checks: Sequence[str] | None,
+) -> None:
+    """Every check but the proof's, whatever signs the credential."""
 
     def wanted(name: str) -> bool:
         return checks is None or name in checks
 
-    if wanted("proof"):
-        await check_proof(result, agent, credential, known_issuers, outbound)
     if wanted("issuer"):
         check_issuer(result, credential, known_issuers)
     if wanted("validity"):
@@ -279,6 +294,63 @@ async def verify_credential(
         await check_status(result, credential, status_lists, outbound)
     if wanted("shape"):
         check_shape(result, credential)
+
+
+def vc_jwt_credential(token: str) -> tuple[dict, dict]:
+    """The header and the ``vc`` claim of a VC-JWT (VCDM 1.1 §6.3.1), checked against its
+    registered claims; InvalidCredential naming what does not fit."""
+    parts = token.split(".")
+    if len(parts) != 3 or not all(parts):
+        raise InvalidCredential("a credential given as a string must be a compact VC-JWT (header.payload.signature)")
+    try:
+        header, claims = (json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))) for part in parts[:2])
+    except (ValueError, binascii.Error):
+        raise InvalidCredential("the VC-JWT's header or payload is not base64url JSON") from None
+    if not isinstance(header, dict) or not isinstance(claims, dict) or not isinstance(claims.get("vc"), dict):
+        raise InvalidCredential("the VC-JWT has no vc claim (the credential)")
+    if header.get("alg") != "EdDSA" or not isinstance(header.get("kid"), str):
+        raise InvalidCredential("the VC-JWT must be signed EdDSA, its key named by kid")
+    credential = claims["vc"]
+    issuer = issuer_id(credential) or claims.get("iss")
+    if claims.get("iss") != issuer or header["kid"].split("#")[0] != issuer:
+        raise InvalidCredential("the VC-JWT's iss, its kid's DID and the credential's issuer must be one DID")
+    if "jti" in claims and credential.get("id", claims["jti"]) != claims["jti"]:
+        raise InvalidCredential("the VC-JWT's jti is not the credential's id")
+    if "sub" in claims and claims["sub"] not in subject_ids(credential):
+        raise InvalidCredential("the VC-JWT's sub is not the credential's subject")
+    return header, {**credential, "issuer": credential.get("issuer", issuer)}
+
+
+async def verify_vc_jwt(
+    agent: AgentClient,
+    token: str,
+    pinned: PinnedContextSet,
+    known_issuers: set[str],
+    status_lists: StatusListResolver,
+    outbound: OutboundRequest,
+    checks: Sequence[str] | None = None,
+) -> VerificationResult:
+    """A VC-JWT (``jwt_vc_json``, what OpenID4VCI wallets hold): its signature through the agent,
+    then the checks of its credential."""
+    header, credential = vc_jwt_credential(token)
+    check_structure(credential, pinned, open_badge_shape=False)
+    result = VerificationResult()
+    if checks is None or "proof" in checks:
+        result.checks.append("proof")
+        issuer = str(issuer_id(credential))
+        refusal = await refused_did_web(
+            [{"issuer": issuer, "proof": {"verificationMethod": header["kid"]}}], known_issuers, outbound
+        )
+        if refusal:
+            result.fail("proof", f"the signature could not be checked: {refusal}")
+        else:
+            try:
+                verdict = await agent.verify_jwt(token)
+            except AgentRejected as exc:
+                verdict = {"valid": False, "error": f"the signature could not be checked: {exc}"}
+            if not verdict.get("valid"):
+                result.fail("proof", verdict.get("error") or "the VC-JWT's signature does not verify")
+    await credential_checks(result, credential, known_issuers, status_lists, outbound, checks)
     return result
 
 

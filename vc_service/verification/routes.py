@@ -6,7 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field, RootModel
 
 from ..deps import State
 from ..routing import verify_limit
-from .checks import VerificationResult, verify_credential, verify_presentation
+from .checks import VerificationResult, verify_credential, verify_presentation, verify_vc_jwt
 
 router = APIRouter(tags=["credentials"])
 
@@ -25,7 +25,9 @@ class VerifyCredentialOptions(BaseModel):
 class VerifyRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    verifiableCredential: dict[str, Any]
+    verifiableCredential: dict[str, Any] | str = Field(
+        description="A credential with its proof, or a VC-JWT (compact, as jwt_vc_json wallets hold it)"
+    )
     options: VerifyCredentialOptions = VerifyCredentialOptions()
 
 
@@ -70,15 +72,12 @@ def verdict(result: VerificationResult) -> JSONResponse:
     dependencies=[Depends(verify_limit)],
 )
 async def verify(body: VerifyRequest, state: State) -> JSONResponse:
-    result = await verify_credential(
-        state.agent,
-        body.verifiableCredential,
-        state.contexts,
-        await state.known_issuers(),
-        state.status_lists,
-        state.outbound.for_request(),
-        checks=body.options.checks,
-    )
+    given = body.verifiableCredential
+    parts = (state.contexts, await state.known_issuers(), state.status_lists, state.outbound.for_request())
+    if isinstance(given, str):
+        result = await verify_vc_jwt(state.agent, given, *parts, checks=body.options.checks)
+    else:
+        result = await verify_credential(state.agent, given, *parts, checks=body.options.checks)
     return verdict(result)
 
 

@@ -1,0 +1,71 @@
+"""A real Credo 0.6 wallet (``@credo-ts/openid4vc`` holder, tests/wallets/credo/) takes the
+OpenID4VCI offer from the member's claim page and stores the badge in both formats, bound to its
+did:key; the stored credentials verify, and no longer once the badge is revoked.
+
+Credo takes only an https credential issuer: the service runs behind a TLS front (a test CA the
+wallet trusts through NODE_EXTRA_CA_CERTS), as behind a production load balancer."""
+
+import html
+import re
+import uuid
+
+import pytest
+
+from .holder import verify_jwt_by_did_key
+from .https import service_behind_tls, trusting_credo_wallet
+
+pytestmark = pytest.mark.agents
+
+OFFER_LINK = re.compile(r'href="(openid-credential-offer://[^"]+)" data-oid4vci-offer')
+
+
+@pytest.fixture(scope="module")
+def https_service(backend, tmp_path_factory):
+    with service_behind_tls(tmp_path_factory.mktemp(f"oid4vci-https-{backend}"), backend) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def credo(https_service, tmp_path_factory):
+    with trusting_credo_wallet(https_service[1], tmp_path_factory.mktemp("credo-oid4vci")) as wallet:
+        yield wallet
+
+
+def test_a_credo_wallet_picks_up_both_formats_from_the_claim_page(https_service, credo):
+    service, front = https_service
+    credo_wallet = credo
+    organizer = service.client(organizer=True)
+    member = organizer.post("/members", json={"name": "Credo Member", "email": f"{uuid.uuid4().hex[:8]}@example.org"})
+    assert member.status_code == 201, member.text
+    badge = organizer.post(f"/members/{member.json()['id']}/membership", json={"valid_until": "2030-06-30T00:00:00Z"})
+    assert badge.status_code == 202, badge.text
+
+    page = service.client().get(member.json()["claim_url"].removeprefix(front.url))
+    assert page.status_code == 200
+    (offer,) = OFFER_LINK.findall(page.text)
+    received = credo_wallet.accept_offer(html.unescape(offer))
+
+    holder = credo_wallet.did_key()["did"]
+    by_format = {credential["format"]: credential["credential"] for credential in received["credentials"]}
+    assert set(by_format) == {"ldp_vc", "jwt_vc_json"}, received
+    assert len(credo_wallet.credentials()) == 2  # stored
+    ldp = by_format["ldp_vc"]
+    assert ldp["credentialSubject"]["id"] == holder
+    issuer_did = service.client().get("/issuer").json()["did"]
+    claims = verify_jwt_by_did_key(by_format["jwt_vc_json"], issuer_did)
+    assert claims["sub"] == holder and claims["jti"] == ldp["id"]  # one badge in two formats
+
+    verify = service.client()
+    for stored in (ldp, by_format["jwt_vc_json"]):
+        verified = verify.post("/credentials/verify", json={"verifiableCredential": stored})
+        assert verified.status_code == 200 and verified.json()["verified"], verified.text
+    (row,) = organizer.get(f"/members/{member.json()['id']}/badges").json()
+    assert row["state"] == "issued" and row["channel"] == "oid4vci"
+
+    revoked = organizer.post(
+        "/credentials/status", json={"credentialId": ldp["id"], "action": "revoke", "reason": "test"}
+    )
+    assert revoked.status_code == 200, revoked.text
+    for stored in (ldp, by_format["jwt_vc_json"]):
+        after = verify.post("/credentials/verify", json={"verifiableCredential": stored})
+        assert after.status_code == 400 and [e["check"] for e in after.json()["errors"]] == ["status"], after.text
