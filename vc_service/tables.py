@@ -8,6 +8,7 @@ from .http.models import RateLimitWindow
 from .issuer.models import IssuerDid
 from .meetings.models import Attendance, Meeting, Talk
 from .members.models import Member
+from .notifications.models import MailMessage
 from .organizers.models import OrganizerAccount, OrganizerApiKey, OrganizerSession
 from .proofs.models import ProofRequest
 from .sig.models import Sig
@@ -23,6 +24,7 @@ __all__ = [
     "Base",
     "CredentialStatus",
     "IssuanceJob",
+    "MailMessage",
     "IssuerDid",
     "Meeting",
     "Member",

@@ -11,6 +11,7 @@ from ..delivery.state import delivery_state
 from ..deps import CurrentOrganizer, RowId, Session, State
 from ..errors import Conflict, NotFound
 from ..formats.choice import badge_formats
+from ..formats.labels import badge_label
 from ..formats.registry import badge_format, in_order
 from ..http import documented_content
 from ..http.ratelimit import RateLimit
@@ -58,30 +59,6 @@ async def invitation(token: str, member: ClaimingMember, state: State, session: 
 async def claim_qr(token: str, member: ClaimingMember, state: State) -> Response:
     svg = qr_svg(claim_urls(state.settings.base_url, token)["invitation_short_url"])
     return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "private, max-age=3600"})
-
-
-BADGE_LABELS = {
-    "membership": "Membership",
-    "attendance": "Attendance",
-    "presenter": "Presenter",
-    "participation": "Attendance tally",
-}
-
-
-def badge_label(badge: Badge) -> str:
-    """What the member reads: the kind, what it is about, and its format."""
-    fmt = badge_format(badge.format)
-    if badge.kind == "participation":
-        tally = badge.credential
-        if tally is None:  # a tally's row is made with its values (anoncreds/tally.py)
-            raise ValueError(f"participation badge {badge.id} has no tally values")
-        detail = f" ({tally['meetings_attended']} meetings since {tally['counted_since']})"
-    elif badge.kind == "attendance":
-        detail = ""
-    else:
-        detail = f" ({fmt.badge_key(badge.badge_key).split(':', 1)[1]})"
-    note = fmt.note
-    return BADGE_LABELS[badge.kind] + detail + (f" · {note}" if note else "")
 
 
 @router.get("/c/{token}", response_class=HTMLResponse, summary="The member's claim page")
@@ -204,11 +181,15 @@ async def door_check_in(
 ) -> Response:
     """A member this check-in creates goes to their new claim page. Anyone else gets a page without
     the link: knowing the door code and an email must not open that member's badges."""
-    member, claim_token = await check_in(session, state.secrets.claim_key, meeting, name.strip(), email)
+    member, claim_token = await check_in(
+        session, state.secrets.claim_key, meeting, name.strip(), email, mail=state.settings.mail_enabled
+    )
     state.worker.wake()
     if claim_token is not None:
         return RedirectResponse(f"{state.settings.base_url}/c/{claim_token}", status_code=status.HTTP_303_SEE_OTHER)
     sig_name = (await state.issuers.of(meeting.sig_id)).name
     return templates.TemplateResponse(
-        request, "door.html", {"meeting": meeting, "sig_name": sig_name, "checked_in": True}
+        request,
+        "door.html",
+        {"meeting": meeting, "sig_name": sig_name, "checked_in": True, "mailed": state.settings.mail_enabled},
     )
