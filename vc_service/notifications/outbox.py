@@ -208,7 +208,7 @@ class MailOutbox:
                     email = await self._compose(session, message)
                     await self._channel.send(email)
                 except SendFailed as exc:
-                    self._failed(message, exc, utcnow())
+                    self._failed(message, exc, now)
                 else:
                     message.state, message.sent_at, message.failure_reason = "sent", utcnow(), None
                 message.sending_since = None
