@@ -17,7 +17,8 @@ class RecordingHandler:
         self.accepted: list[EmailMessage] = []
         self._refusals: dict[str, list] = {}  # address -> [answer, times left (None: always)]
         self._lock = threading.Lock()
-        self.before_accepting: Callable[[EmailMessage], None] | None = None
+        # Called with each message before it is accepted; a refusal it returns is the answer instead.
+        self.before_accepting: Callable[[EmailMessage], str | None] | None = None
 
     def refuse(self, address: str, answer: str, times: int | None = None) -> None:
         self._refusals[address] = [answer, times]
@@ -33,8 +34,8 @@ class RecordingHandler:
 
     async def handle_DATA(self, server, session, envelope) -> str:
         message = message_from_bytes(envelope.content, policy=policy.default)
-        if self.before_accepting is not None:
-            self.before_accepting(message)
+        if self.before_accepting is not None and (refusal := self.before_accepting(message)):
+            return refusal
         with self._lock:
             self.accepted.append(message)
         return "250 Message accepted for delivery"

@@ -2,8 +2,8 @@
 
 ``queue_mail`` writes the messages in the transaction that adds the badges, so a batch and its
 messages are stored together or not at all. The worker's ``MailOutbox`` sends them: it claims due
-messages (``sending_since``, committed before anything goes out), hands each to the channel and
-commits its outcome at once. A message whose claim outlives ``claim_timeout`` belonged to a
+messages one at a time (``sending_since``, committed before it goes out), hands each to the
+channel and commits its outcome at once. A message whose claim outlives ``claim_timeout`` belonged to a
 worker that died, and is sent again: the only message that can reach the server twice is one the
 server accepted in the moment between its answer and that commit (README, Email).
 """
@@ -34,7 +34,7 @@ from .models import MailMessage
 
 LOGGER = logging.getLogger(__name__)
 TICK_SECONDS = 2.0
-BATCH_SIZE = 50
+BATCH_SIZE = 50  # messages a round: then the stale claims are looked at again
 MAX_ATTEMPTS = 8
 RATE_WINDOW = timedelta(minutes=1)
 MAIL_ACTOR = "mail"  # who reissues a claim link that has to be mailed (audit log)
@@ -181,67 +181,54 @@ class MailOutbox:
             await session.commit()
 
     async def send_due(self, now: datetime | None = None) -> int:
-        """Claim the due messages each SIG's rate limit allows, then send them one by one, each
-        outcome committed as soon as it is known. Returns how many were tried."""
+        """Send due messages one at a time, as each SIG's rate limit allows: claim one (committed),
+        send it, commit its outcome. Only one message is ever between claim and outcome, so a crash
+        leaves one to be sent again. Returns how many were tried this round."""
         now = now or utcnow()
-        async with self._sessions() as session:
-            due = list(
-                await session.scalars(
-                    select(MailMessage)
-                    .where(
-                        MailMessage.state == "queued",
-                        MailMessage.sending_since.is_(None),
-                        or_(MailMessage.next_attempt_at.is_(None), MailMessage.next_attempt_at <= now),
-                    )
-                    .order_by(MailMessage.id)
-                    .limit(BATCH_SIZE)
-                    .with_for_update(skip_locked=True)
-                )
-            )
-            allowed = await self._within_rate_limits(session, due, now)
-            for message in allowed:
-                message.sending_since = now
-                message.attempts += 1
-            await session.commit()  # claimed: from here a crash leaves them to release_stale_claims
-            for message in allowed:
+        tried = 0
+        while tried < BATCH_SIZE:
+            async with self._sessions() as session:
+                message = await self._claim_next(session, now)
+                if message is None:
+                    break
                 try:
-                    email = await self._compose(session, message)
-                    await self._channel.send(email)
+                    await self._channel.send(await self._compose(session, message))
                 except SendFailed as exc:
                     self._failed(message, exc, now)
                 else:
                     message.state, message.sent_at, message.failure_reason = "sent", utcnow(), None
                 message.sending_since = None
                 await session.commit()
-            return len(allowed)
+                tried += 1
+        return tried
 
-    async def _within_rate_limits(
-        self, session: AsyncSession, due: list[MailMessage], now: datetime
-    ) -> list[MailMessage]:
-        """The due messages each SIG may send now: its limit a minute, less what it sent in the last
-        minute and what is being sent (by any controller: the count is in the database)."""
-        sigs = {message.sig_id for message in due}
-        if not sigs:
-            return []
-        used = dict(
-            (
-                await session.execute(
-                    select(MailMessage.sig_id, func.count())
-                    .where(
-                        MailMessage.sig_id.in_(sigs),
-                        or_(MailMessage.sent_at >= now - RATE_WINDOW, MailMessage.sending_since.is_not(None)),
-                    )
-                    .group_by(MailMessage.sig_id)
-                )
-            ).all()
+    async def _claim_next(self, session: AsyncSession, now: datetime) -> MailMessage | None:
+        """The oldest due message of a SIG within its rate limit (its limit a minute, less what it
+        sent in the last minute and what is being sent, by any controller: counted in the
+        database), claimed and committed; None when there is none."""
+        busy = (
+            select(MailMessage.sig_id)
+            .where(or_(MailMessage.sent_at >= now - RATE_WINDOW, MailMessage.sending_since.is_not(None)))
+            .group_by(MailMessage.sig_id)
+            .having(func.count() >= self._rate_limit)
         )
-        left = {sig_id: self._rate_limit - used.get(sig_id, 0) for sig_id in sigs}
-        allowed = []
-        for message in due:
-            if left[message.sig_id] > 0:
-                left[message.sig_id] -= 1
-                allowed.append(message)
-        return allowed
+        message = await session.scalar(
+            select(MailMessage)
+            .where(
+                MailMessage.state == "queued",
+                MailMessage.sending_since.is_(None),
+                or_(MailMessage.next_attempt_at.is_(None), MailMessage.next_attempt_at <= now),
+                MailMessage.sig_id.not_in(busy),
+            )
+            .order_by(MailMessage.id)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        )
+        if message is not None:
+            message.sending_since = now
+            message.attempts += 1
+            await session.commit()  # claimed: from here a crash leaves it to release_stale_claims
+        return message
 
     def _failed(self, message: MailMessage, failure: SendFailed, now: datetime) -> None:
         message.failure_reason = failure.reason
