@@ -3,9 +3,10 @@
 ``queue_mail`` writes the messages in the transaction that adds the badges, so a batch and its
 messages are stored together or not at all. The worker's ``MailOutbox`` sends them: it claims due
 messages one at a time (``sending_since``, committed before it goes out), hands each to the
-channel and commits its outcome at once. A message whose claim outlives ``claim_timeout`` belonged to a
-worker that died, and is sent again: the only message that can reach the server twice is one the
-server accepted in the moment between its answer and that commit (README, Email).
+channel and commits its outcome at once. A message whose claim outlives ``claim_timeout``
+belonged to a worker that died, and is sent again: the only message that can reach the server
+twice is one the server accepted in the moment between its answer and that commit (README,
+"Email to members").
 """
 
 import asyncio
