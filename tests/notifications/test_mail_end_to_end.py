@@ -183,3 +183,28 @@ def test_without_smtp_nothing_is_mailed_and_the_dashboard_says_so(service, brows
     expect(page.locator("#mail")).to_contain_text("Email is not set up")
     screenshot(page, f"{backend}-meeting-no-mail")
     page.close()
+
+
+def test_the_sigs_rate_limit_holds_the_rest_back_for_the_minute(tmp_path, database_url, smtp):
+    service = RunningService(
+        data_dir=tmp_path / "service",
+        database_url=database_url,
+        extra_env={**smtp.env, "VC_SERVICE_MAIL_RATE_LIMIT": "2"},
+    )
+    service.start()
+    try:
+        meeting = create_meeting(service, title="General meeting: rate limit")
+        roster = "name,email\n" + "".join(f"Limited {n},limited{n}@example.org\n" for n in range(3))
+        import_roster(service, meeting["id"], roster)
+        issue(service, meeting["id"])
+        wait_for(
+            lambda: sum(m["state"] == "sent" for m in mail_states(service, meeting["id"])["members"]) == 2,
+            "the first two messages sent",
+        )
+        states = mail_states(service, meeting["id"])["members"]
+        assert sorted(m["state"] for m in states) == ["queued", "sent", "sent"]
+        [held] = [m for m in states if m["state"] == "queued"]
+        assert held["attempts"] == 0  # waiting its turn, not refused
+        smtp.wait_for(held["email"], timeout=90)  # once the minute of the first two is over
+    finally:
+        service.close()
