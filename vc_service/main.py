@@ -74,7 +74,7 @@ def webhook_url(settings: Settings) -> str:
 
 def mail_outbox(settings: Settings, sessions: async_sessionmaker, claim_key: str) -> MailOutbox | None:
     """The members' mail, sent through the SMTP server; None without one (nothing is mailed)."""
-    if settings.smtp_host is None:
+    if not settings.smtp_host:  # as Settings.mail_enabled: unset or empty
         return None
     channel = SmtpChannel(
         settings.smtp_host,

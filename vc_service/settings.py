@@ -230,7 +230,8 @@ class Settings(BaseSettings):
 
     @property
     def mail_enabled(self) -> bool:
-        return self.smtp_host is not None
+        """An SMTP server is set (an empty VC_SERVICE_SMTP_HOST, as compose files pass, is none)."""
+        return bool(self.smtp_host)
 
     @property
     def mail_sender(self) -> str:

@@ -13,6 +13,7 @@ from vc_service.audit.models import AuditEvent
 from vc_service.claims.door import check_in
 from vc_service.db.base import utcnow
 from vc_service.issuance.jobs import add_membership_badge, start_meeting_job
+from vc_service.main import mail_outbox
 from vc_service.meetings.models import Attendance, Meeting, Talk
 from vc_service.members.models import Member
 from vc_service.members.service import member_claim_token
@@ -21,6 +22,7 @@ from vc_service.notifications.channel import SmtpChannel
 from vc_service.notifications.models import MailMessage
 from vc_service.notifications.outbox import MailOutbox, NothingToMail, resend_mail
 from vc_service.routing import claim_urls
+from vc_service.settings import Settings
 from vc_service.sig.models import Sig
 
 from .smtp import SmtpServer, parts
@@ -290,3 +292,11 @@ async def test_a_link_from_before_derived_tokens_is_reissued_to_be_mailed(sessio
         assert token is not None and claim_urls(BASE_URL, token)["claim_url"] in text
         [event] = await session.scalars(select(AuditEvent).where(AuditEvent.action == "member.claim_link_reissued"))
         assert (event.actor, event.subject) == ("mail", f"member:{ids['ben']}")
+
+
+@pytest.mark.parametrize(("host", "mailing"), [(None, False), ("", False), ("smtp.example.org", True)])
+def test_the_outbox_runs_only_with_an_smtp_host(host, mailing):
+    settings = Settings(smtp_host=host, public_url="https://sig.example.org")
+    assert settings.mail_enabled is mailing
+    assert isinstance(mail_outbox(settings, None, CLAIM_KEY), MailOutbox) is mailing
+    assert settings.mail_sender == "no-reply@sig.example.org"
