@@ -3,6 +3,7 @@
 import logging
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
+from functools import partial
 from typing import Any
 
 from fastapi import Depends, FastAPI, Request
@@ -10,6 +11,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import async_sessionmaker
 from starlette.types import ASGIApp
 
 from .agent.admin_port import AdminPortGuard
@@ -38,12 +40,16 @@ from .issuer.identity import ensure_issuers
 from .meetings import routes as meeting_routes
 from .members import routes as member_routes
 from .members.roster import FORM_OVERHEAD_BYTES, MAX_ROSTER_BYTES, ROSTER_BASE64_BYTES
+from .notifications import routes as notification_routes
+from .notifications.channel import SmtpChannel
+from .notifications.outbox import MailOutbox
 from .oid4vci import routes as oid4vci_routes
 from .oid4vci.errors import Oid4vciError
 from .organizers import routes as organizer_routes
 from .outbound.policy import outbound_policy
 from .proofs import routes as proof_routes
 from .reports import routes as report_routes
+from .routing import claim_urls
 from .service_secrets import ServiceSecrets
 from .settings import Settings, get_settings
 from .sig import format_routes as sig_format_routes
@@ -67,6 +73,30 @@ def webhook_url(settings: Settings) -> str:
     """Where the agent posts events: this process, over loopback when it listens everywhere."""
     host = "127.0.0.1" if settings.host in ("0.0.0.0", "::") else settings.host
     return f"http://{host}:{settings.port}/webhooks"
+
+
+def mail_outbox(settings: Settings, sessions: async_sessionmaker, claim_key: str) -> MailOutbox | None:
+    """The members' mail, sent through the SMTP server; None without one (nothing is mailed)."""
+    if not settings.smtp_host:  # as Settings.mail_enabled: unset or empty
+        return None
+    channel = SmtpChannel(
+        settings.smtp_host,
+        settings.smtp_port,
+        settings.smtp_starttls,
+        settings.smtp_username,
+        settings.smtp_password,
+        settings.smtp_timeout,
+    )
+    return MailOutbox(
+        sessions,
+        channel,
+        claim_key=claim_key,
+        claim_urls=partial(claim_urls, settings.base_url),
+        sender=settings.mail_sender,
+        rate_limit=settings.mail_rate_limit,
+        retry_seconds=settings.mail_retry_seconds,
+        claim_timeout=2 * settings.smtp_timeout,  # longer than any one send, so a live claim is never taken
+    )
 
 
 @asynccontextmanager
@@ -122,6 +152,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             didcomm_builder(issuers, settings.base_url, anoncreds),
             settings.offer_timeout_seconds,
             claim_timeout=2 * settings.agent_request_timeout,
+            outbox=mail_outbox(settings, sessions, secrets.claim_key),
         )
         worker.start()
         stack.push_async_callback(worker.stop)
@@ -220,6 +251,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         verification_routes,
         webhook_routes,
         organizer_routes,
+        notification_routes,
         report_routes,
         anoncreds_routes,
         sig_format_routes,

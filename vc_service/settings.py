@@ -4,6 +4,7 @@ import ipaddress
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal, Self
+from urllib.parse import urlsplit
 
 from pydantic import Field, IPvAnyNetwork, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -165,6 +166,32 @@ class Settings(BaseSettings):
         description="Whether a badge a wallet picked up through OpenID4VCI may be picked up by another "
         "wallet key (a new phone): the same credential id and status entries, bound to the new key.",
     )
+    smtp_host: str | None = Field(
+        None,
+        description="SMTP server that mails members their claim links when badges are added for them. "
+        "Unset (the embedded default): nothing is mailed, and the dashboard says so.",
+    )
+    smtp_port: int = Field(587, ge=1, le=65535, description="Port of the SMTP server.")
+    smtp_starttls: bool = Field(
+        True, description="Upgrade the SMTP connection with STARTTLS (refused if the server cannot)."
+    )
+    smtp_username: str | None = Field(None, description="SMTP user name; with SMTP_PASSWORD, the client signs in.")
+    smtp_password: str | None = Field(None, description="SMTP password.")
+    smtp_timeout: float = Field(
+        30.0, gt=0, description="Seconds one message may take at the SMTP server, connection included."
+    )
+    mail_from: str | None = Field(
+        None, description="From address of the members' mail. Default: no-reply@ the public URL's host."
+    )
+    mail_rate_limit: int = Field(
+        60, ge=1, description="Messages a minute the service mails for one SIG; the rest wait their turn."
+    )
+    mail_retry_seconds: float = Field(
+        30.0,
+        gt=0,
+        description="First wait after a temporary SMTP failure (4xx, no connection); it doubles with each "
+        "try, and a message still refused after 8 tries fails.",
+    )
     log_level: str = Field("info", description="Log level of the controller and the agent.")
     ledger_genesis: str | None = Field(
         None,
@@ -225,6 +252,15 @@ class Settings(BaseSettings):
     @property
     def agent_endpoint_url(self) -> str:
         return self.agent_endpoint or f"http://{self.agent_inbound_host}:{self.agent_inbound_port}"
+
+    @property
+    def mail_enabled(self) -> bool:
+        """An SMTP server is set (an empty VC_SERVICE_SMTP_HOST, as compose files pass, is none)."""
+        return bool(self.smtp_host)
+
+    @property
+    def mail_sender(self) -> str:
+        return self.mail_from or f"no-reply@{urlsplit(self.base_url).hostname}"
 
     @property
     def database(self) -> str:

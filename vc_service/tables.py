@@ -8,6 +8,7 @@ from .http.models import RateLimitWindow
 from .issuer.models import IssuerDid
 from .meetings.models import Attendance, Meeting, Talk
 from .members.models import Member
+from .notifications.models import MailMessage
 from .oid4vci.models import Oid4vciCredential, Oid4vciGrant, Oid4vciNonce
 from .organizers.models import OrganizerAccount, OrganizerApiKey, OrganizerSession
 from .proofs.models import ProofRequest
@@ -25,6 +26,7 @@ __all__ = [
     "Base",
     "CredentialStatus",
     "IssuanceJob",
+    "MailMessage",
     "IssuerDid",
     "Meeting",
     "Member",

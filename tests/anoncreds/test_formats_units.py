@@ -16,11 +16,11 @@ from vc_service.anoncreds.tally import Tally
 from vc_service.audit.models import AuditEvent
 from vc_service.badges.models import Badge
 from vc_service.claims.door import check_in
-from vc_service.claims.page import badge_label
 from vc_service.db.base import utcnow
 from vc_service.formats.anoncreds import revoke_anoncreds_badge
 from vc_service.formats.base import NotRevocable
 from vc_service.formats.choice import FormatUnavailable, badge_formats, chosen_formats, set_badge_formats
+from vc_service.formats.labels import badge_label
 from vc_service.issuance.badge_credentials import didcomm_builder
 from vc_service.issuance.jobs import start_meeting_job
 from vc_service.issuance.offers import offered_credential_id

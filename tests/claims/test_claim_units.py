@@ -12,9 +12,10 @@ from starlette.requests import Request
 
 from vc_service.agent.records import ConnectionRecord
 from vc_service.badges.models import Badge
-from vc_service.claims.page import badge_label, state_words
+from vc_service.claims.page import state_words
 from vc_service.delivery.didcomm import didcomm_deep_link, invitation_message
 from vc_service.delivery.state import delivery_state
+from vc_service.formats.labels import badge_label
 from vc_service.formats.models import FormatName
 from vc_service.http.ratelimit import RateLimit
 from vc_service.meetings.models import Meeting, Talk

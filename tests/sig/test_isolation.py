@@ -129,6 +129,7 @@ REQUESTS: dict[tuple[str, str], Callable[[SeededSig], dict]] = {
     ("POST", "/meetings/{meeting_id}/issue"): lambda owner: {},
     ("POST", "/members/{member_id}/membership"): lambda owner: {"json": {"valid_until": "2030-01-01T00:00:00Z"}},
     ("POST", "/members/{member_id}/claim-link"): lambda owner: {},
+    ("POST", "/meetings/{meeting_id}/members/{member_id}/mail"): lambda owner: {},
     ("PUT", "/members/{member_id}/did"): lambda owner: {"json": {"did": None}},
     ("DELETE", "/members/{member_id}/wallet"): lambda owner: {},
     ("DELETE", "/organizer-keys/{key_id}"): lambda owner: {},
@@ -161,6 +162,7 @@ REQUESTS: dict[tuple[str, str], Callable[[SeededSig], dict]] = {
     },
     ("POST", "/dashboard/meetings/{meeting_id}/door"): lambda owner: {},
     ("POST", "/dashboard/meetings/{meeting_id}/members/{member_id}/claim-link"): lambda owner: {},
+    ("POST", "/dashboard/meetings/{meeting_id}/members/{member_id}/mail"): lambda owner: {},
     ("POST", "/dashboard/organizers/{organizer_id}/disable"): lambda owner: {},
     ("POST", "/dashboard/organizers/{organizer_id}/enable"): lambda owner: {},
     ("POST", "/dashboard/account/password"): lambda owner: {

@@ -13,6 +13,7 @@ from ..meetings.models import Attendance, Meeting
 from ..members.models import Member
 from ..members.service import get_or_create_member
 from ..members.tokens import new_token, token_hash
+from ..notifications.outbox import queue_mail
 
 
 class DoorNotFound(NotFound, LookupError):
@@ -44,10 +45,11 @@ async def open_meeting_at_door(session: AsyncSession, door_token: str, now: date
 
 
 async def check_in(
-    session: AsyncSession, claim_key: str, meeting: Meeting, name: str, email: str
+    session: AsyncSession, claim_key: str, meeting: Meeting, name: str, email: str, mail: bool = False
 ) -> tuple[Member, str | None]:
-    """Attendance and its badge, once per member however often they scan; with the claim token of
-    a member this check-in created (None for one who existed: see below)."""
+    """Attendance and its badge, once per member however often they scan, and with ``mail`` a message
+    with their claim link to the member's address; with the claim token of a member this check-in
+    created (None for one who existed: see below)."""
     try:
         member, claim_token = await get_or_create_member(session, claim_key, meeting.sig_id, name, email)
         already = await session.scalar(
@@ -57,11 +59,13 @@ async def check_in(
             session.add(Attendance(meeting_id=meeting.id, member_id=member.id, source="door", joined_at=utcnow()))
         await session.flush()  # the attendance counts in the member's AnonCreds tally
         wanted = await attendance_badges(session, meeting, [member.id])
-        await add_missing_badges(session, meeting.sig_id, meeting.id, wanted, job_id=None)
+        added = await add_missing_badges(session, meeting.sig_id, meeting.id, wanted, job_id=None)
+        if mail:
+            await queue_mail(session, added, "door")
         await session.commit()
     except IntegrityError:
         await session.rollback()  # the same person's other scan got there first: nothing to add
         member, claim_token = await get_or_create_member(session, claim_key, meeting.sig_id, name, email)
-    # An existing member's claim link never goes to whoever typed their email at the door. It
-    # reaches them only over a channel that proves the address: mailing it is to be hooked in here.
+    # An existing member's claim link never goes to whoever typed their email at the door: it
+    # reaches them by mail, at the address on record (queued above).
     return member, claim_token

@@ -1,5 +1,5 @@
-"""What a member's claim page shows: each badge named by what it is for (the meeting and its date,
-the talk, the membership's end) and its state in words a member understands."""
+"""What a member's claim page shows: each badge named by what it is for (formats/labels.py) and its
+state in words a member understands."""
 
 from dataclasses import dataclass
 
@@ -8,36 +8,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..badges.models import Badge
 from ..delivery.state import BadgeDelivery, delivery_state
+from ..formats.labels import badge_label
 from ..formats.registry import badge_format
 from ..meetings.models import Meeting, Talk
 from ..members.models import Member
-from ..timestamps import day_text
-
-BADGE_LABELS = {
-    "membership": "Membership",
-    "attendance": "Attendance",
-    "presenter": "Presenter",
-    "participation": "Attendance tally",
-}
-
-
-def badge_label(badge: Badge, meeting: Meeting | None, talk: Talk | None) -> str:
-    """What the member reads: the kind, what it is about, and its format."""
-    if badge.kind == "participation":
-        tally = badge.credential
-        if tally is None:  # a tally's row is made with its values (anoncreds/tally.py)
-            raise ValueError(f"participation badge {badge.id} has no tally values")
-        detail = f" ({tally['meetings_attended']} meetings since {tally['counted_since']})"
-    elif badge.kind == "membership":
-        detail = f" — valid until {day_text(badge.valid_until)}" if badge.valid_until else ""
-    elif meeting is None:
-        raise ValueError(f"{badge.kind} badge {badge.id} has no meeting")
-    elif talk is not None:
-        detail = f" — {talk.title} ({meeting.title}, {day_text(meeting.starts_at)})"
-    else:
-        detail = f" — {meeting.title}, {day_text(meeting.starts_at)}"
-    note = badge_format(badge.format).note
-    return BADGE_LABELS[badge.kind] + detail + (f" · {note}" if note else "")
 
 
 def state_words(delivery: BadgeDelivery, wallet_connected: bool, can_be_file: bool) -> str:

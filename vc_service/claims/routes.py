@@ -239,11 +239,15 @@ async def door_check_in(
 ) -> Response:
     """A member this check-in creates goes to their new claim page. Anyone else gets a page without
     the link: knowing the door code and an email must not open that member's badges."""
-    member, claim_token = await check_in(session, state.secrets.claim_key, meeting, name.strip(), email)
+    member, claim_token = await check_in(
+        session, state.secrets.claim_key, meeting, name.strip(), email, mail=state.settings.mail_enabled
+    )
     state.worker.wake()
     if claim_token is not None:
         return RedirectResponse(f"{state.settings.base_url}/c/{claim_token}", status_code=status.HTTP_303_SEE_OTHER)
     sig_name = (await state.issuers.of(meeting.sig_id)).name
     return templates.TemplateResponse(
-        request, "door.html", {"meeting": meeting, "sig_name": sig_name, "checked_in": True}
+        request,
+        "door.html",
+        {"meeting": meeting, "sig_name": sig_name, "checked_in": True, "mailed": state.settings.mail_enabled},
     )

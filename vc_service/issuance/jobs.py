@@ -18,6 +18,7 @@ from ..formats.choice import badge_formats
 from ..formats.models import FormatName
 from ..formats.registry import badge_format
 from ..meetings.models import Attendance, Meeting, Talk
+from ..notifications.outbox import queue_mail
 
 
 def attendance_key(meeting_id: int) -> str:
@@ -88,8 +89,8 @@ async def wanted_badges(session: AsyncSession, meeting: Meeting) -> list[WantedB
 
 async def add_missing_badges(
     session: AsyncSession, sig_id: int, meeting_id: int, wanted: list[WantedBadge], job_id: int | None
-) -> int:
-    """Insert the badges that do not exist yet; returns how many were added."""
+) -> list[Badge]:
+    """Insert the badges that do not exist yet; returns those added."""
     existing = set(
         (await session.execute(select(Badge.member_id, Badge.badge_key).where(Badge.meeting_id == meeting_id))).all()
     )
@@ -101,7 +102,7 @@ async def add_missing_badges(
         )
         existing |= set((await session.execute(tallies)).all())
     missing = [badge for badge in wanted if (badge.member_id, badge.key) not in existing]
-    session.add_all(
+    added = [
         Badge(
             sig_id=sig_id,
             member_id=badge.member_id,
@@ -115,32 +116,36 @@ async def add_missing_badges(
             credential=badge.values,
         )
         for badge in missing
-    )
-    return len(missing)
+    ]
+    session.add_all(added)
+    return added
 
 
-async def start_meeting_job(session: AsyncSession, meeting: Meeting) -> tuple[IssuanceJob, int]:
-    """Record the request and the badges it needs; safe to call any number of times."""
-    sig_id = meeting.sig_id
+async def start_meeting_job(session: AsyncSession, meeting: Meeting, mail: bool = False) -> tuple[IssuanceJob, int]:
+    """Record the request and the badges it needs, and with ``mail`` one message to each member who
+    got any (in the same transaction: see notifications/outbox.py); safe to call any number of times."""
     wanted = await wanted_badges(session, meeting)
-    job = IssuanceJob(meeting_id=meeting.id)
-    session.add(job)
-    await session.flush()
-    try:
-        added = await add_missing_badges(session, sig_id, meeting.id, wanted, job.id)
+
+    async def add_job() -> tuple[IssuanceJob, int]:
+        job = IssuanceJob(meeting_id=meeting.id)
+        session.add(job)
+        await session.flush()
+        added = await add_missing_badges(session, meeting.sig_id, meeting.id, wanted, job.id)
+        if mail:
+            await queue_mail(session, added, "issued")
         await session.commit()
+        return job, len(added)
+
+    try:
+        return await add_job()
     except IntegrityError:
         # Another request inserted some of the same badges first: those exist now, add the rest.
         await session.rollback()
-        session.add(job)
-        await session.flush()
-        added = await add_missing_badges(session, sig_id, meeting.id, wanted, job.id)
-        await session.commit()
-    return job, added
+        return await add_job()
 
 
 async def add_membership_badge(
-    session: AsyncSession, sig_id: int, member_id: int, valid_until: datetime
+    session: AsyncSession, sig_id: int, member_id: int, valid_until: datetime, mail: bool = False
 ) -> tuple[Badge, bool]:
     """The member's membership badge valid until that date; renewing is asking for a later date."""
     key = membership_key(valid_until)
@@ -156,5 +161,7 @@ async def add_membership_badge(
         credential_id=new_credential_id(),
     )
     session.add(badge)
+    if mail:
+        await queue_mail(session, [badge], "membership")
     await session.commit()
     return badge, True

@@ -92,7 +92,7 @@ class MeetingProgress(BaseModel):
 )
 async def issue_meeting(meeting_id: RowId, organizer: CurrentOrganizer, state: State, session: Session) -> JobStarted:
     meeting = await sig_meeting(session, organizer, meeting_id)
-    job, added = await start_meeting_job(session, meeting)
+    job, added = await start_meeting_job(session, meeting, mail=state.settings.mail_enabled)
     state.worker.wake()
     return JobStarted(
         job_id=job.id,
@@ -175,6 +175,8 @@ async def issue_membership(
     member = await sig_row(session, Member, member_id, organizer.sig_id, "member")
     if body.valid_until <= datetime.now(UTC):
         raise Invalid("valid_until must be in the future")
-    badge, created = await add_membership_badge(session, member.sig_id, member.id, body.valid_until)
+    badge, created = await add_membership_badge(
+        session, member.sig_id, member.id, body.valid_until, mail=state.settings.mail_enabled
+    )
     state.worker.wake()
     return MembershipBadge(badge_id=badge.id, state=badge.state, created=created)

@@ -30,6 +30,7 @@ from ..meetings.service import MeetingIn, UnknownPresenter, add_meeting, add_tal
 from ..members.models import Member
 from ..members.roster import MAX_ROSTER_BYTES, ROSTER_BASE64_BYTES, RosterFormatError, decode_roster, parse_roster
 from ..members.service import import_roster, meeting_claim_tokens, reissue_claim_token
+from ..notifications.outbox import NothingToMail, meeting_mail, resend_mail
 from ..reports.charts import attendance_chart
 from ..reports.queries import InvalidPeriod, check_period, period_report, sig_health_report
 from ..routing import claim_links_csv, csv_response, meeting_claim_links
@@ -208,6 +209,8 @@ async def meeting_page(
         "claim_links": meeting_claim_links(
             state.settings.base_url, await meeting_claim_tokens(db, state.secrets.claim_key, meeting.id)
         ),
+        "mail_enabled": state.settings.mail_enabled,
+        "mail": await meeting_mail(db, meeting.id),
         "notice": await take_flash(db, session),
         "organizer": organizer,
     }
@@ -321,9 +324,24 @@ async def roster_import(
 
 @router.post("/meetings/{meeting_id}/issue", dependencies=[CsrfChecked])
 async def issue_all(session: WebSessionDep, meeting: OrganizerMeeting, db: Session, state: State) -> Response:
-    _job, added = await start_meeting_job(db, meeting)
+    _job, added = await start_meeting_job(db, meeting, mail=state.settings.mail_enabled)
     state.worker.wake()
     return await back_to(db, session, meeting.id, f"Issuing: {added} new badges on their way.")
+
+
+@router.post("/meetings/{meeting_id}/members/{member_id}/mail", dependencies=[CsrfChecked])
+async def resend_member_mail(
+    member_id: RowId, session: WebSessionDep, organizer: SignedIn, meeting: OrganizerMeeting, db: Session, state: State
+) -> Response:
+    member = await sig_row(db, Member, member_id, organizer.sig_id, "member")
+    if not state.settings.mail_enabled:
+        return await back_to(db, session, meeting.id, "Nothing was mailed: no SMTP server is set up.")
+    try:
+        await resend_mail(db, member, meeting, f"organizer:{organizer.email}")
+    except NothingToMail as exc:
+        return await back_to(db, session, meeting.id, str(exc))
+    state.worker.wake()
+    return await back_to(db, session, meeting.id, f"Mail to {member.name} queued again.")
 
 
 @router.post("/badges/{badge_id}/status", dependencies=[CsrfChecked])

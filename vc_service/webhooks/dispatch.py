@@ -1,6 +1,6 @@
 """The controller's background worker: dispatches every stored webhook event to the capability
-its topic belongs to (members' connections, badge exchanges, proof requests, problem reports)
-and offers due badges.
+its topic belongs to (members' connections, badge exchanges, proof requests, problem reports),
+offers due badges and, with an SMTP server, runs the mail outbox beside (notifications/outbox.py).
 
 One loop, woken by new events and new jobs (and every few seconds regardless). At start it
 reconciles with the agent's records, so nothing that happened while the controller was down
@@ -28,6 +28,7 @@ from ..issuance.exchanges import apply_exchange_record, mark_issued, on_credenti
 from ..issuance.offers import offered_credential_id, send_offer
 from ..members.connections import apply_connection_record, member_alias, on_connection_event
 from ..members.models import Member
+from ..notifications.outbox import MailOutbox
 from ..proofs.service import on_presentation_event, on_problem_report, on_refused_message
 from .models import WebhookEvent
 
@@ -71,8 +72,10 @@ class WebhookDispatcher:
         build_offer: OfferBuilder,
         offer_timeout: float,
         claim_timeout: float,
+        outbox: MailOutbox | None = None,
     ) -> None:
         self._sessions = sessions
+        self._outbox = outbox  # its own task: a slow SMTP server never holds up the offers
         self._offer_timeout = timedelta(seconds=offer_timeout)
         self._claim_timeout = timedelta(seconds=claim_timeout)
         self._agent = agent
@@ -82,11 +85,17 @@ class WebhookDispatcher:
 
     def wake(self) -> None:
         self._wake.set()
+        if self._outbox:
+            self._outbox.wake()
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="webhook-dispatcher")
+        if self._outbox:
+            self._outbox.start()
 
     async def stop(self) -> None:
+        if self._outbox:
+            await self._outbox.stop()
         if self._task:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
