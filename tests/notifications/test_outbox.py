@@ -118,7 +118,7 @@ async def test_one_message_per_member_per_batch_with_text_html_and_the_claim_lin
     for body in (text, html):
         assert "Ada Lovelace" in body and "Healthcare SIG" in body
         assert "Journal club: sepsis guidelines" in body
-        assert "Attendance" in body and f"Presenter (talk:{ids['talk']})" in body
+        assert "Attendance — Journal club: sepsis guidelines" in body and "Presenter — Fluids first" in body
         assert urls["claim_url"] in body and urls["invitation_short_url"] in body
         assert "wallet app" in body.lower() and "Learner Credential Wallet" in body and "download" in body
     assert f'<a href="{urls["claim_url"]}">' in html
