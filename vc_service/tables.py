@@ -11,7 +11,7 @@ from .members.models import Member
 from .organizers.models import OrganizerAccount, OrganizerApiKey, OrganizerSession
 from .proofs.models import ProofRequest
 from .sig.models import Sig
-from .status.models import CredentialStatus, StatusChange, StatusList
+from .status.models import CredentialStatus, StatusChange, StatusIndexBlock, StatusList
 from .webhooks.models import WebhookEvent
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "RateLimitWindow",
     "Sig",
     "StatusChange",
+    "StatusIndexBlock",
     "StatusList",
     "Talk",
     "WebhookEvent",
