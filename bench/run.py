@@ -64,6 +64,7 @@ TARGET_BADGES_PER_MINUTE = 1200  # the issuer side, shown by the issuer agent's 
 TARGET_VERIFY_SHARE = 0.90  # verifications a second with the status check, of the agent's own, at 16 clients
 BATCH_SIZES = (50, 200)
 HOLDER_PROCESSES = 4  # members' wallet agents for a batch (2 in the smoke run)
+HOLDER_START_SECONDS = 240.0
 HOLDER_WALLET_CONNECTIONS = 10  # each wallet's PostgreSQL pool: four fit the server's 100 with room
 # The issuer's exchange states that are DIDComm messages: offer and credential sent, request and ack received.
 MESSAGE_STATES = ("offer-sent", "request-received", "credential-issued", "done", "abandoned")
@@ -304,15 +305,26 @@ def member_wallets(home: Path, service: RunningService, count: int) -> Iterator[
         for n, database in enumerate(databases)
     ]
     try:
-        with ThreadPoolExecutor(count) as starting:
-            list(starting.map(RunningAgent.start, wallets))
+        with ThreadPoolExecutor(count) as starting:  # on a machine shared with others, a start takes minutes
+            list(starting.map(lambda wallet: wallet.start(timeout=HOLDER_START_SECONDS), wallets))
         yield wallets
     finally:
         for wallet in wallets:
-            if wallet.process is not None:
-                wallet.stop()
+            stop_wallet(wallet)
         for database in databases:
             drop_database(database)
+
+
+def stop_wallet(wallet: RunningAgent) -> None:
+    """Stop a wallet agent, killed if it does not end in time (one still starting may not)."""
+    if wallet.process is None or wallet.process.poll() is not None:
+        return
+    wallet.process.terminate()
+    try:
+        wallet.process.wait(60)
+    except subprocess.TimeoutExpired:
+        wallet.process.kill()
+        wallet.process.wait()
 
 
 def exchange_messages(service: RunningService) -> Counter:
@@ -381,6 +393,24 @@ def batch_issuance(service: RunningService, members: int, scratch: Path, holders
         "issuer_side_badges_per_minute": round(60 / issuer_cpu) if issuer_cpu else None,
         "messages_per_badge": {state: round(count / members, 2) for state, count in sorted(messages.items())},
     }
+
+
+def batch_or_failure(service: RunningService, members: int, scratch: Path, holders: int) -> dict:
+    """A batch's figures, or why there are none: the other results are kept either way."""
+    try:
+        return batch_issuance(service, members, scratch, holders)
+    except Exception as failure:  # noqa: BLE001 (reported in the results, as a missed figure)
+        return {
+            "members": members,
+            "wallet_processes": holders,
+            "connect_seconds": None,
+            "issue_seconds": None,
+            "badges_per_minute": None,
+            "unfinished": f"the batch could not run: {failure!r}"[:1000],
+            "cpu_ms_per_badge": {"issuer_agent": None, "controller": None, "wallets": None},
+            "issuer_side_badges_per_minute": None,
+            "messages_per_badge": {},
+        }
 
 
 def ratios(results: dict) -> dict:
@@ -516,7 +546,7 @@ def main() -> None:
         try:
             results = asyncio.run(run(service, requests))
             batches = [
-                batch_issuance(service, members, Path(scratch), 2 if args.smoke else HOLDER_PROCESSES)
+                batch_or_failure(service, members, Path(scratch), 2 if args.smoke else HOLDER_PROCESSES)
                 for members in ((3,) if args.smoke else BATCH_SIZES)
             ]
             profile = asyncio.run(profile_signing(service, Path(scratch), seconds=2 if args.smoke else 15))
