@@ -63,7 +63,7 @@ TARGET_RATIOS = {"sign": 1.10, "verify": 1.10, "sign-eddsa-jcs": 1.25, "verify-e
 TARGET_BADGES_PER_MINUTE = 1200  # the issuer side, shown by the issuer agent's CPU per badge
 TARGET_VERIFY_SHARE = 0.90  # verifications a second with the status check, of the agent's own, at 16 clients
 BATCH_SIZES = (50, 200)
-HOLDER_PROCESSES = 4  # members' wallet agents for a batch (2 in the smoke run)
+HOLDER_PROCESSES = 4  # members' wallet agents for a batch (1 in the smoke run, which stays quick)
 HOLDER_START_SECONDS = 240.0
 HOLDER_WALLET_CONNECTIONS = 10  # each wallet's PostgreSQL pool: four fit the server's 100 with room
 # The issuer's exchange states that are DIDComm messages: offer and credential sent, request and ack received.
@@ -546,7 +546,7 @@ def main() -> None:
         try:
             results = asyncio.run(run(service, requests))
             batches = [
-                batch_or_failure(service, members, Path(scratch), 2 if args.smoke else HOLDER_PROCESSES)
+                batch_or_failure(service, members, Path(scratch), 1 if args.smoke else HOLDER_PROCESSES)
                 for members in ((3,) if args.smoke else BATCH_SIZES)
             ]
             profile = asyncio.run(profile_signing(service, Path(scratch), seconds=2 if args.smoke else 15))

@@ -32,7 +32,7 @@ def test_bench_smoke_run_writes_its_results(tmp_path):
         (3, None, True)
     ]
     batch = report["batches"][0]
-    assert batch["wallet_processes"] == 2 and batch["cpu_ms_per_badge"]["issuer_agent"] > 0
+    assert batch["wallet_processes"] == 1 and batch["cpu_ms_per_badge"]["issuer_agent"] > 0
     assert batch["messages_per_badge"]["offer-sent"] == 1
     assert report["pyinstrument_requests"] is None  # the profiled controller: the full run only
     assert [row["concurrency"] for row in report["results"]["sign/service"]] == [1, 4, 16]
