@@ -115,9 +115,16 @@ class StatusIndexBlocks:
         of_sig = StatusList.sig_id == sig_id
         for _attempt in range(20):
             async with AsyncSession(self._engine) as session:
-                number = await session.scalar(
-                    select(func.max(StatusList.number)).where(of_sig, StatusList.unscoped_url.is_(False))
-                )
+                # Both in one statement, one snapshot: read apart, a list another controller made
+                # in between would make this one start the list after it.
+                number, last = (
+                    await session.execute(
+                        select(
+                            func.max(StatusList.number).filter(StatusList.unscoped_url.is_(False)),
+                            func.max(StatusList.number),
+                        ).where(of_sig)
+                    )
+                ).one()
                 claimed: set[int] = set()
                 if number is not None:
                     claimed = set(
@@ -128,7 +135,7 @@ class StatusIndexBlocks:
                         )
                     )
                 if number is None or len(claimed) >= LIST_FILL_LIMIT // INDEX_BLOCK_SIZE:
-                    number = (await session.scalar(select(func.max(StatusList.number)).where(of_sig)) or 0) + 1
+                    number = (last or 0) + 1
                     claimed = set()
                     session.add_all(
                         StatusList(sig_id=sig_id, purpose=purpose, number=number, bits=bytes(empty_bitstring()))
