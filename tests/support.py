@@ -256,6 +256,7 @@ class RunningService:
     agent_admin_port: int = field(default_factory=free_port)
     agent_inbound_port: int = field(default_factory=free_port)
     extra_env: dict = field(default_factory=dict)
+    wrapper: tuple[str, ...] = ()  # a command that runs `vc-service up` (the benchmark's profiler)
     process: subprocess.Popen | None = None
 
     @property
@@ -281,7 +282,7 @@ class RunningService:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         log = (self.data_dir / "service.log").open("ab")
         self.process = subprocess.Popen(
-            [str(VENV_BIN / "vc-service"), "up"],
+            [*self.wrapper, str(VENV_BIN / "vc-service"), "up"],
             env=self.env,
             stdout=log,
             stderr=subprocess.STDOUT,

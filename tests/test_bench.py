@@ -31,6 +31,10 @@ def test_bench_smoke_run_writes_its_results(tmp_path):
     assert [(batch["members"], batch["unfinished"], batch["badges_per_minute"] > 0) for batch in report["batches"]] == [
         (3, None, True)
     ]
+    batch = report["batches"][0]
+    assert batch["wallet_processes"] == 1 and batch["cpu_ms_per_badge"]["issuer_agent"] > 0
+    assert batch["messages_per_badge"]["offer-sent"] == 1
+    assert report["pyinstrument_requests"] is None  # the profiled controller: the full run only
     assert [row["concurrency"] for row in report["results"]["sign/service"]] == [1, 4, 16]
     assert report["peak_memory_mb"]["agent"] > 0 and report["machine"]["acapy_agent"].startswith("1.7")
     assert "| sign/agent | 16 |" in (tmp_path / "results.md").read_text()

@@ -160,6 +160,14 @@ def test_text_no_database_can_store_is_422(service, path, body, named):
     assert answer.status_code == 422 and answer.json()["detail"] == named
 
 
+def test_text_no_database_can_store_is_422_in_a_body_of_any_json_encoding(service):
+    # A UTF-8 body without a \\u0000 or surrogate escape is not walked; JSON in UTF-16 always is.
+    body = '{"verifiableCredential": {"id": "a\\u0000b"}}'.encode("utf-16")
+    answer = service.client().post("/credentials/verify", content=body, headers={"content-type": "application/json"})
+    assert answer.status_code == 422
+    assert answer.json()["detail"] == "the body.verifiableCredential.id holds a NUL character"
+
+
 async def test_a_server_error_carries_the_security_headers_too(tmp_path):
     app = create_app(Settings(data_dir=tmp_path, contexts_dir=SHARED_CONTEXTS))
 

@@ -164,6 +164,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             settings.status_cache_entries,
             settings.status_cache_bytes,
             settings.status_cache_seconds,
+            own_list_seconds=settings.status_list_max_age,
         )
         stack.push_async_callback(status_lists.aclose)
         app.state.service = ServiceState(

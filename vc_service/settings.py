@@ -96,7 +96,9 @@ class Settings(BaseSettings):
         32 * 1024 * 1024, ge=1, description="Bytes of other issuers' status lists (their bitstrings) kept at most."
     )
     status_cache_seconds: float = Field(
-        300.0, ge=0, description="Longest another issuer's status list is kept, whatever its Cache-Control says."
+        300.0,
+        ge=0,
+        description="Longest a status list is kept by the verifier (another issuer's, whatever its Cache-Control says, or one of ours).",
     )
     outbound_request_timeout: float = Field(
         10.0,

@@ -13,7 +13,7 @@ from .oid4vci.models import Oid4vciCredential, Oid4vciGrant, Oid4vciNonce
 from .organizers.models import OrganizerAccount, OrganizerApiKey, OrganizerSession
 from .proofs.models import ProofRequest
 from .sig.models import Sig
-from .status.models import CredentialStatus, StatusChange, StatusList
+from .status.models import CredentialStatus, StatusChange, StatusIndexBlock, StatusList
 from .vcapi_exchange.models import VcApiExchange
 from .webhooks.models import WebhookEvent
 
@@ -40,6 +40,7 @@ __all__ = [
     "RateLimitWindow",
     "Sig",
     "StatusChange",
+    "StatusIndexBlock",
     "StatusList",
     "Talk",
     "VcApiExchange",

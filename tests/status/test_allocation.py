@@ -1,14 +1,25 @@
 """Status list entries: random, unique, stable per credential, per SIG; on SQLite and PostgreSQL."""
 
+import asyncio
+
 import pytest
 from sqlalchemy import select
 
+from vc_service.db.engine import create_engine
 from vc_service.issuer.identity import ensure_issuers
 from vc_service.settings import Settings
 from vc_service.sig.service import create_sig
+from vc_service.status import service as status_service
 from vc_service.status.bitstring import MIN_LIST_SIZE, empty_bitstring, get_bit
-from vc_service.status.models import STATUS_PURPOSES, StatusList
-from vc_service.status.service import StatusEntryRef, StatusError, allocate_status, change_status, status_entries
+from vc_service.status.models import INDEX_BLOCK_SIZE, STATUS_PURPOSES, StatusIndexBlock, StatusList
+from vc_service.status.service import (
+    LIST_FILL_LIMIT,
+    StatusEntryRef,
+    StatusError,
+    allocate_status,
+    change_status,
+    status_entries,
+)
 
 from ..issuer.test_identity import FakeWallet
 
@@ -81,3 +92,49 @@ def test_entries_name_both_purposes_at_their_lists_url():
     ]
     unscoped = status_entries("https://sig.example.org", StatusEntryRef(1, 42, None), ("revocation",))
     assert unscoped[0]["id"] == "https://sig.example.org/status/revocation/1#42"
+
+
+async def test_two_controllers_on_one_database_never_hand_out_an_index_twice(sessions, database_url, monkeypatch):
+    """Two engines are two controllers: each claims blocks of its own and hands out from them.
+    Both draw the lowest free block, so each claim races the other controller's."""
+    issuer = await first_issuer(sessions)
+    monkeypatch.setattr(status_service._RANDOM, "choice", lambda free: free[0])
+    engines = [create_engine(database_url), create_engine(database_url)]
+    in_flight = asyncio.Semaphore(8)  # within SQLite's busy timeout for the writers waiting their turn
+
+    async def allocate(n: int) -> StatusEntryRef:
+        async with in_flight:
+            return await allocate_status(engines[n % 2], issuer.sig_id, issuer.slug, f"urn:uuid:both-{n}")
+
+    try:
+        refs = await asyncio.gather(*(allocate(n) for n in range(3 * INDEX_BLOCK_SIZE)))
+    finally:
+        for engine in engines:
+            await engine.dispose()
+    assert len({(ref.list_number, ref.list_index) for ref in refs}) == 3 * INDEX_BLOCK_SIZE
+    async with sessions() as session:
+        blocks = (await session.execute(select(StatusIndexBlock.list_number, StatusIndexBlock.block))).all()
+    assert sorted(blocks) == [(1, block) for block in range(len(blocks))]  # none claimed twice
+    assert len(blocks) >= 4  # at least two each
+    assert {(ref.list_number, ref.list_index // INDEX_BLOCK_SIZE) for ref in refs} <= set(blocks)
+
+
+async def test_a_list_takes_blocks_until_half_its_entries_are_claimed(sessions):
+    issuer = await first_issuer(sessions)
+    async with sessions() as session:
+        bind = session.bind
+        session.add_all(  # list 1 full but for one block
+            StatusIndexBlock(sig_id=issuer.sig_id, list_number=1, block=block)
+            for block in range(LIST_FILL_LIMIT // INDEX_BLOCK_SIZE - 1)
+        )
+        session.add_all(
+            StatusList(sig_id=issuer.sig_id, purpose=purpose, number=1, bits=bytes(empty_bitstring()))
+            for purpose in STATUS_PURPOSES
+        )
+        await session.commit()
+    refs = [
+        await allocate_status(bind, issuer.sig_id, issuer.slug, f"urn:uuid:fill-{n}")
+        for n in range(INDEX_BLOCK_SIZE + 1)
+    ]
+    assert [ref.list_number for ref in refs] == [1] * INDEX_BLOCK_SIZE + [2]
+    assert refs[0].list_index // INDEX_BLOCK_SIZE >= LIST_FILL_LIMIT // INDEX_BLOCK_SIZE - 1  # the free one

@@ -8,13 +8,15 @@ import ipaddress
 import json
 import ssl
 import time
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import trustme
 
 from vc_service.outbound.policy import OutboundPolicy, OutboundRequest
+from vc_service.status import service as status_service
 from vc_service.status.bitstring import empty_bitstring, encode_list
-from vc_service.verification.status_lists import FetchedList, StatusListResolver
+from vc_service.verification.status_lists import FetchedList, StatusListResolver, _lifetime
 
 ISSUER = "did:key:z6MkIssuer"
 LIST_BYTES = 131_072 // 8
@@ -114,3 +116,35 @@ async def test_a_list_is_fetched_from_the_checked_address_under_its_own_name_ove
     await resolver.aclose()
     # Not resolved again (.invalid never resolves), the certificate checked for the name.
     assert fetched.bits == bytes(empty_bitstring()) and hosts == [f"status.invalid:{port}"]
+
+
+def test_a_foreign_list_is_kept_no_longer_than_its_ttl_and_validity_say():
+    subject = {"type": "BitstringStatusList", "encodedList": "u..."}
+    assert _lifetime({"credentialSubject": subject}, 300) == 300
+    assert _lifetime({"credentialSubject": {**subject, "ttl": 60_000}}, 300) == 60
+    ending = (datetime.now(UTC) + timedelta(seconds=100)).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    assert 90 < _lifetime({"credentialSubject": subject, "validUntil": ending}, 300) <= 100
+    assert _lifetime({"credentialSubject": subject, "validUntil": "2020-01-01T00:00:00Z"}, 300) == 0  # not kept
+    assert _lifetime({"credentialSubject": subject, "validUntil": "soon"}, 300) == 0
+
+
+async def test_our_own_lists_are_read_again_after_a_status_change_only(monkeypatch):
+    own = StatusListResolver(None, None, "http://us.example", None, 10, 10**6, 3600, own_list_seconds=300)
+    reads = []
+
+    async def own_list(slug, purpose, number):
+        reads.append((slug, purpose, number))
+        return FetchedList(issuer=ISSUER, purpose=purpose, bits=bytes(LIST_BYTES))
+
+    own._own_list = own_list
+    for _ in range(3):
+        await own.fetch("http://us.example/status/sig/revocation/1", ISSUER, outbound=None)
+    assert reads == [("sig", "revocation", 1)]
+    monkeypatch.setattr(status_service, "_status_changes", status_service.status_changes_made() + 1)
+    await own.fetch("http://us.example/status/sig/revocation/1", ISSUER, outbound=None)
+    assert len(reads) == 2
+    never_kept = StatusListResolver(None, None, "http://us.example", None, 10, 10**6, 3600, own_list_seconds=0)
+    never_kept._own_list = own_list
+    for _ in range(2):
+        await never_kept.fetch("http://us.example/status/sig/revocation/1", ISSUER, outbound=None)
+    assert len(reads) == 4

@@ -17,6 +17,8 @@ from pathlib import Path
 import httpcore
 import httpx
 
+from .client import POOL_LIMITS
+
 LOGGER = logging.getLogger(__name__)
 PROC = Path("/proc")
 LISTEN = "0A"  # the TCP state of a listening socket in /proc/net/tcp
@@ -39,13 +41,12 @@ class AdminPortGuard(httpcore.AsyncNetworkBackend):
 
     def transport(self) -> httpx.AsyncHTTPTransport:
         """An httpx transport whose new connections go through this guard."""
-        limits = httpx.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=5.0)  # httpx's
-        transport = httpx.AsyncHTTPTransport(limits=limits)
+        transport = httpx.AsyncHTTPTransport(limits=POOL_LIMITS)
         # httpx takes no network backend; its connection pool does (httpcore's hook for new connections).
         transport._pool = httpcore.AsyncConnectionPool(
-            max_connections=limits.max_connections,
-            max_keepalive_connections=limits.max_keepalive_connections,
-            keepalive_expiry=limits.keepalive_expiry,
+            max_connections=POOL_LIMITS.max_connections,
+            max_keepalive_connections=POOL_LIMITS.max_keepalive_connections,
+            keepalive_expiry=POOL_LIMITS.keepalive_expiry,
             network_backend=self,
         )
         return transport

@@ -20,9 +20,13 @@ API_DOCS = ("/docs", "/redoc")
 
 
 class SecurityHeaders:
+    """Pure ASGI: the headers are encoded once, and a response only gets those it lacks."""
+
     def __init__(self, app: ASGIApp, https: bool) -> None:
         self.app = app
         self.https = https
+        self._page_headers = self.headers_for("/")
+        self._docs_headers = self.headers_for(API_DOCS[0])
 
     def headers_for(self, path: str) -> list[tuple[bytes, bytes]]:
         policy = API_DOCS_POLICY if path.startswith(API_DOCS) else PAGE_POLICY
@@ -42,12 +46,13 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        extra = self.headers_for(scope["path"])
+        extra = self._docs_headers if scope["path"].startswith(API_DOCS) else self._page_headers
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                present = {name.lower() for name, _ in message.get("headers", [])}
-                message["headers"] = [*message.get("headers", []), *(h for h in extra if h[0] not in present)]
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                message["headers"] = headers + [h for h in extra if h[0] not in present]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

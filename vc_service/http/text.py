@@ -5,12 +5,17 @@ PostgreSQL nor UTF-8 can store them: refused here, with the place named, before 
 """
 
 import json
+import re
 from collections.abc import Iterable
 from typing import Any
 
 from fastapi import HTTPException, Request, status
 
 from .limits import is_json
+
+# In UTF-8 JSON text, a NUL or a lone surrogate can only be an escape (raw, the one is refused
+# by the parser and the other is not UTF-8): such a body without such an escape needs no walk.
+_SUSPECT_ESCAPE = re.compile(rb"\\u(?:0000|[dD][89abcdefABCDEF])")
 
 
 def unstorable(value: str) -> str | None:
@@ -47,8 +52,10 @@ async def reject_unstorable_text(request: Request) -> None:
         dict(request.path_params), "the path"
     )
     if not found and is_json(request.headers.get("content-type", "").encode()):  # depth checked by BodyLimits
+        body = await request.body()
         try:
-            found = _first_problem(json.loads(await request.body()), "the body")
+            suspect = not json.detect_encoding(body).startswith("utf-8") or _SUSPECT_ESCAPE.search(body)
+            found = _first_problem(json.loads(body), "the body") if suspect else None
         except ValueError:
             pass  # not JSON: the route's own parsing names that
     if found:

@@ -1,9 +1,11 @@
 """Prepare a credential for signing: the SIG as issuer, dates, an id; then the agent signs."""
 
 import copy
+import json
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Literal
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -87,11 +89,17 @@ def xsd_now() -> str:
 
 def defines_issuer(credential: dict, enriched_issuer: dict, pinned: PinnedContextSet) -> bool:
     """Whether the credential's contexts define every term of the enriched issuer (the OB3
-    context defines a ``Profile``; the VC context alone does not)."""
+    context defines a ``Profile``; the VC context alone does not). Remembered: a SIG's
+    credentials ask it of the same few contexts, types and profile, and JSON-LD expansion is
+    most of the controller's own work on a signature (see bench/MEASURED.md)."""
+    terms = {"@context": credential["@context"], "type": credential["type"], "issuer": enriched_issuer}
+    return _contexts_define(json.dumps(terms, sort_keys=True), pinned)
+
+
+@lru_cache(maxsize=256)
+def _contexts_define(terms: str, pinned: PinnedContextSet) -> bool:
     try:
-        undefined = undefined_properties(
-            {"@context": credential["@context"], "type": credential["type"], "issuer": enriched_issuer}, pinned
-        )
+        undefined = undefined_properties(json.loads(terms), pinned)
     except InvalidCredential:
         return False  # the contexts cannot be applied: signing will say so
     return undefined == []

@@ -111,6 +111,7 @@ class Issuers:
         self._agent = agent
         self._settings = settings
         self._by_sig = {issuer.sig_id: issuer for issuer in known}
+        self._first_sig_id: int | None = None
         self._lock = asyncio.Lock()
 
     async def of(self, sig_id: int) -> Issuer:
@@ -129,8 +130,11 @@ class Issuers:
         return [await self.of(sig_id) for sig_id in ids]
 
     async def first(self) -> Issuer:
-        """The first SIG: the one the service was set up for, whose organizer the admin key is."""
-        return (await self.all())[0]
+        """The first SIG: the one the service was set up for, whose organizer the admin key is.
+        SIGs are never deleted, so it is looked up once (every request with the admin key asks)."""
+        if self._first_sig_id is None:
+            self._first_sig_id = (await self.all())[0].sig_id
+        return await self.of(self._first_sig_id)
 
     async def by_slug(self, slug: str) -> Issuer:
         issuer = next((issuer for issuer in self._by_sig.values() if issuer.slug == slug), None)

@@ -6,6 +6,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..db.base import Base, utcnow
 
 STATUS_PURPOSES = ("revocation", "suspension")
+# Fixed: migration 0017 marked the blocks of the indexes handed out before blocks with this size.
+INDEX_BLOCK_SIZE = 128
 
 
 class StatusList(Base):
@@ -46,6 +48,21 @@ class CredentialStatus(Base):
     revoked: Mapped[bool] = mapped_column(default=False)
     suspended: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class StatusIndexBlock(Base):
+    """A block of ``INDEX_BLOCK_SIZE`` consecutive indexes of one SIG's list, claimed by one
+    controller, which hands them out from memory: claimed once, in one transaction, never twice
+    (the unique constraint decides between controllers that race for one)."""
+
+    __tablename__ = "status_index_blocks"
+    __table_args__ = (UniqueConstraint("sig_id", "list_number", "block", name="uq_status_index_block"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sig_id: Mapped[int] = mapped_column(ForeignKey("sigs.id"))
+    list_number: Mapped[int]
+    block: Mapped[int]  # its indexes are block * INDEX_BLOCK_SIZE and the INDEX_BLOCK_SIZE - 1 after it
+    claimed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class StatusChange(Base):

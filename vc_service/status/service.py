@@ -1,7 +1,10 @@
 """Status entries for issued credentials, status changes, and the signed status list credentials."""
 
+import asyncio
 import secrets
+from collections import defaultdict
 from dataclasses import dataclass
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -12,12 +15,22 @@ from ..db.base import utcnow
 from ..errors import Conflict, NotFound
 from ..issuer.models import IssuerDid
 from .bitstring import MIN_LIST_SIZE, empty_bitstring, encode_list, set_bit
-from .models import STATUS_PURPOSES, CredentialStatus, StatusChange, StatusList
+from .models import INDEX_BLOCK_SIZE, STATUS_PURPOSES, CredentialStatus, StatusChange, StatusIndexBlock, StatusList
 
-# A list takes new credentials until half its entries are used, so random picks stay cheap
-# and every list keeps plenty of unused entries around each used one.
+# A list takes new blocks until half its entries are claimed, so random picks of a block stay
+# cheap and every list keeps plenty of unused entries around the used ones.
 LIST_FILL_LIMIT = MIN_LIST_SIZE // 2
+_RANDOM = secrets.SystemRandom()
 ACTIONS = {"revoke": ("revoked", True), "suspend": ("suspended", True), "unsuspend": ("suspended", False)}
+
+
+_status_changes = 0  # made by this process: what a cache of our own lists compares
+
+
+def status_changes_made() -> int:
+    """How many status changes this process has committed: a cache of our own lists' bits is
+    stale once this moved on."""
+    return _status_changes
 
 
 class StatusError(Conflict):
@@ -53,29 +66,6 @@ def status_entries(base_url: str, ref: StatusEntryRef, purposes: tuple[str, ...]
     ]
 
 
-async def _current_list_number(session: AsyncSession, sig_id: int) -> int:
-    """The SIG's list taking new entries: never one at an unscoped URL; a new one, numbered after
-    every list the SIG ever had, once the last is full."""
-    of_sig = StatusList.sig_id == sig_id
-    number = await session.scalar(select(func.max(StatusList.number)).where(of_sig, StatusList.unscoped_url.is_(False)))
-    full = False
-    if number is not None:
-        used = await session.execute(
-            select(func.count())
-            .select_from(CredentialStatus)
-            .where(CredentialStatus.sig_id == sig_id, CredentialStatus.list_number == number)
-        )
-        full = LIST_FILL_LIMIT <= used.scalar_one()  # a count is always one row
-    if number is None or full:
-        number = (await session.scalar(select(func.max(StatusList.number)).where(of_sig)) or 0) + 1
-        session.add_all(
-            StatusList(sig_id=sig_id, purpose=purpose, number=number, bits=bytes(empty_bitstring()))
-            for purpose in STATUS_PURPOSES
-        )
-        await session.flush()
-    return number
-
-
 class StatusNotFound(NotFound, LookupError):
     """A credential this SIG did not issue (or, for a credential it did, its missing status list)."""
 
@@ -89,12 +79,99 @@ async def _entry_ref(session: AsyncSession, status: CredentialStatus, sig_slug: 
     return StatusEntryRef(status.list_number, status.list_index, list_scope(status_list, sig_slug))
 
 
+@dataclass
+class HeldBlock:
+    list_number: int
+    indexes: list[int]  # the block's indexes not handed out yet, in random order
+
+
+class StatusIndexBlocks:
+    """The status indexes one controller hands out: from a block of the SIG's current list held
+    in memory, a new block claimed when it runs out. A block is claimed in one transaction (and
+    the list with it, when the last is full), so controllers sharing a database never hand out
+    an index twice; what a stopped controller had left of its block stays unused."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+        self._held: dict[int, HeldBlock] = {}  # by SIG id
+        self._claiming: dict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+
+    async def take(self, sig_id: int) -> tuple[int, int]:
+        """An index no one was given: its list's number and the index."""
+        async with self._claiming[sig_id]:
+            held = self._held.get(sig_id)
+            if held is None or not held.indexes:
+                held = self._held[sig_id] = await self._claim(sig_id)
+            return held.list_number, held.indexes.pop()
+
+    def give_back(self, sig_id: int, list_number: int, index: int) -> None:
+        """An index taken but not stored (its credential had an entry already): for the next one."""
+        held = self._held.get(sig_id)
+        if held is not None and held.list_number == list_number:
+            held.indexes.append(index)
+
+    async def _claim(self, sig_id: int) -> HeldBlock:
+        """A free block, drawn at random, of the SIG's current list: never one at an unscoped URL;
+        a new list, numbered after every list the SIG ever had, once the last is full."""
+        of_sig = StatusList.sig_id == sig_id
+        for _attempt in range(20):
+            async with AsyncSession(self._engine) as session:
+                # Both in one statement, one snapshot: read apart, a list another controller made
+                # in between would make this one start the list after it.
+                number, last = (
+                    await session.execute(
+                        select(
+                            func.max(StatusList.number).filter(StatusList.unscoped_url.is_(False)),
+                            func.max(StatusList.number),
+                        ).where(of_sig)
+                    )
+                ).one()
+                claimed: set[int] = set()
+                if number is not None:
+                    claimed = set(
+                        await session.scalars(
+                            select(StatusIndexBlock.block).where(
+                                StatusIndexBlock.sig_id == sig_id, StatusIndexBlock.list_number == number
+                            )
+                        )
+                    )
+                if number is None or len(claimed) >= LIST_FILL_LIMIT // INDEX_BLOCK_SIZE:
+                    number = (last or 0) + 1
+                    claimed = set()
+                    session.add_all(
+                        StatusList(sig_id=sig_id, purpose=purpose, number=number, bits=bytes(empty_bitstring()))
+                        for purpose in STATUS_PURPOSES
+                    )
+                block = _RANDOM.choice([b for b in range(MIN_LIST_SIZE // INDEX_BLOCK_SIZE) if b not in claimed])
+                session.add(StatusIndexBlock(sig_id=sig_id, list_number=number, block=block))
+                try:
+                    await session.commit()
+                except IntegrityError:
+                    continue  # another controller claimed that block, or made that list, meanwhile: draw again
+            indexes = list(range(block * INDEX_BLOCK_SIZE, (block + 1) * INDEX_BLOCK_SIZE))
+            _RANDOM.shuffle(indexes)
+            return HeldBlock(number, indexes)
+        raise StatusError("could not claim a block of status list entries")
+
+
+_index_blocks: "WeakKeyDictionary[AsyncEngine, StatusIndexBlocks]" = WeakKeyDictionary()
+
+
+def index_blocks(engine: AsyncEngine) -> StatusIndexBlocks:
+    """The blocks held through ``engine``: one controller's (it has one engine)."""
+    blocks = _index_blocks.get(engine)
+    if blocks is None:
+        blocks = _index_blocks[engine] = StatusIndexBlocks(engine)
+    return blocks
+
+
 async def allocate_status(bind: AsyncEngine, sig_id: int, sig_slug: str, credential_id: str) -> StatusEntryRef:
     """The credential's place in the SIG's status lists: drawn at random, never given out twice.
 
     Idempotent per credential id, so a re-offered badge keeps its entry. Runs in a session
     of its own, so a collision's rollback (a retry) touches nothing of the caller's.
     """
+    blocks = index_blocks(bind)
     async with AsyncSession(bind, expire_on_commit=False) as session:
         for _attempt in range(20):
             existing = await session.scalar(
@@ -106,20 +183,17 @@ async def allocate_status(bind: AsyncEngine, sig_id: int, sig_slug: str, credent
                         f"the credential id {credential_id} is another SIG's: give the credential an id of its own"
                     )
                 return await _entry_ref(session, existing, sig_slug)
-            number = await _current_list_number(session, sig_id)
-            status = CredentialStatus(
-                sig_id=sig_id,
-                credential_id=credential_id,
-                list_number=number,
-                list_index=secrets.randbelow(MIN_LIST_SIZE),
+            number, index = await blocks.take(sig_id)
+            session.add(
+                CredentialStatus(sig_id=sig_id, credential_id=credential_id, list_number=number, list_index=index)
             )
-            session.add(status)
             try:
                 await session.commit()
             except IntegrityError:
-                await session.rollback()  # index or list number taken meanwhile: draw again
+                await session.rollback()  # the credential id was given an entry meanwhile: that one is its
+                blocks.give_back(sig_id, number, index)
                 continue
-            return StatusEntryRef(status.list_number, status.list_index, sig_slug)
+            return StatusEntryRef(number, index, sig_slug)
     raise StatusError("could not find a free status list entry")
 
 
@@ -165,6 +239,8 @@ async def change_status(
     )
     record(session, sig_id, actor, f"credential.{action}", credential_id, reason=reason)
     await session.commit()
+    global _status_changes
+    _status_changes += 1
     return status
 
 

@@ -3,8 +3,11 @@
 A foreign list is fetched under the outbound-fetch policy (vc_service/outbound), its answer
 read a bounded piece at a time (decompressed here, so a small GZIP answer cannot inflate past
 the cap), its issuer and proof checked, and only then kept: in a cache bounded in entries and
-bytes, for its ``Cache-Control`` max-age but never longer than the cache's own lifetime. Our
-own lists need neither fetch nor signature check.
+bytes, for its ``Cache-Control`` max-age, its own ``ttl`` and ``validUntil`` if it has them,
+but never longer than the cache's own lifetime: its signature is checked once, not per
+verification. Our own lists need neither fetch nor signature check; their bits are kept as
+long as every verifier may keep them (the ``max-age`` the service publishes them with, within
+the cache's lifetime), and until this controller changes a status.
 """
 
 import asyncio
@@ -12,21 +15,22 @@ import json
 import re
 import zlib
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import httpx
-from cachetools import TLRUCache
+from cachetools import TLRUCache, TTLCache
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from ..agent.client import AgentClient
 from ..agent.errors import AgentFailed, AgentRejected
 from ..credentials.dids import document_url
-from ..credentials.document import as_list, issuer_id, same_did
+from ..credentials.document import InvalidCredential, as_list, issuer_id, parse_datetime, same_did
 from ..issuer.identity import Issuers
 from ..outbound.policy import OutboundRequest
 from ..sig.service import UnknownSig
 from ..status.bitstring import BitstringError, decode_list
 from ..status.models import CredentialStatus
-from ..status.service import recorded_status
+from ..status.service import recorded_status, status_changes_made
 from ..status.signing import UnknownStatusList, published_status_list
 
 MAX_LIST_BYTES = 1_000_000  # of the answer, decoded
@@ -54,6 +58,7 @@ class StatusListResolver:
         cache_entries: int,
         cache_bytes: int,
         cache_seconds: float,
+        own_list_seconds: float = DEFAULT_MAX_AGE,
     ) -> None:
         self._sessions = sessions
         self._agent = agent
@@ -70,6 +75,11 @@ class StatusListResolver:
             ttu=lambda _url, entry, now: now + min(entry[1], cache_seconds),
             getsizeof=lambda entry: max(len(entry[0].bits), share),
         )
+        # Our own lists by (SIG slug, purpose, number), with the count of status changes this
+        # process had made when each was read: any change since, and it is read again.
+        self._own_cache: TTLCache[tuple, tuple[int, FetchedList]] = TTLCache(
+            maxsize=cache_entries, ttl=min(own_list_seconds, cache_seconds)
+        )
 
     async def aclose(self) -> None:
         await self._http.aclose()
@@ -79,13 +89,13 @@ class StatusListResolver:
         ``OutboundRefused`` (the one generic text) say why not."""
         own = self._own.match(url)
         if own:
-            fetched = await self._own_list(own.group(1), own.group(2), int(own.group(3)))
+            fetched = await self._cached_own_list(own.group(1), own.group(2), int(own.group(3)))
         elif cached := self._cache.get(url):
             fetched = cached[0]
         else:
-            fetched, max_age = await self._foreign_list(url, issuer, outbound)
-            if self._cache.getsizeof((fetched, max_age)) <= self._cache.maxsize:
-                self._cache[url] = (fetched, max_age)
+            fetched, lifetime = await self._foreign_list(url, issuer, outbound)
+            if lifetime > 0 and self._cache.getsizeof((fetched, lifetime)) <= self._cache.maxsize:
+                self._cache[url] = (fetched, lifetime)
         if fetched.issuer != issuer:
             raise StatusListUnavailable(f"status list {url} is not issued by the credential's issuer")
         return fetched
@@ -94,6 +104,15 @@ class StatusListResolver:
         """What this service records of a credential it issued under ``issuer``, or None."""
         async with self._sessions() as session:
             return await recorded_status(session, credential_id, issuer)
+
+    async def _cached_own_list(self, slug: str | None, purpose: str, number: int) -> FetchedList:
+        changes = status_changes_made()  # before the read: a change while it runs is not missed
+        cached = self._own_cache.get((slug, purpose, number))
+        if cached is not None and cached[0] == changes:
+            return cached[1]
+        fetched = await self._own_list(slug, purpose, number)
+        self._own_cache[(slug, purpose, number)] = (changes, fetched)
+        return fetched
 
     async def _own_list(self, slug: str | None, purpose: str, number: int) -> FetchedList:
         try:
@@ -108,7 +127,7 @@ class StatusListResolver:
 
     async def _foreign_list(self, url: str, issuer: str | None, outbound: OutboundRequest) -> tuple[FetchedList, float]:
         """Issuer, then proof, then the bits: nothing is decompressed or kept for a list that is
-        not the credential issuer's."""
+        not the credential issuer's. With the list, the seconds it may be kept."""
         failure = f"status list {url} could not be fetched"
         body, max_age = await self._download(url, failure, outbound)
         try:
@@ -143,7 +162,7 @@ class StatusListResolver:
             bits = decode_list(encoded)
         except BitstringError as exc:
             raise StatusListUnavailable(f"status list {url} is not a BitstringStatusListCredential: {exc}") from exc
-        return FetchedList(issuer=list_issuer, purpose=purpose, bits=bits), max_age
+        return FetchedList(issuer=list_issuer, purpose=purpose, bits=bits), _lifetime(credential, max_age)
 
     async def _download(self, url: str, failure: str, outbound: OutboundRequest) -> tuple[bytes, float]:
         """The answer's body and max-age, connecting to the address the policy checked (not
@@ -197,6 +216,22 @@ async def _capped_body(response: httpx.Response, limit: int, outbound: OutboundR
     if inflater and not inflater.eof:
         raise outbound.refuse(failure, f"{response.url} answered truncated GZIP")
     return bytes(body)
+
+
+def _lifetime(credential: dict, max_age: float) -> float:
+    """How long a list may be kept: its answer's max-age, and no longer than the list's own
+    ``ttl`` (milliseconds, Bitstring Status List v1.0) or its ``validUntil`` say."""
+    lifetimes = [max_age]
+    ttl = credential["credentialSubject"].get("ttl")
+    if isinstance(ttl, int | float) and not isinstance(ttl, bool):
+        lifetimes.append(ttl / 1000)
+    valid_until = credential.get("validUntil") or credential.get("expirationDate")
+    if isinstance(valid_until, str):
+        try:
+            lifetimes.append((parse_datetime(valid_until, "validUntil") - datetime.now(UTC)).total_seconds())
+        except InvalidCredential:
+            lifetimes.append(0.0)  # an end nobody can read: not kept
+    return max(0.0, min(lifetimes))
 
 
 def _max_age(response: httpx.Response) -> float:
