@@ -56,7 +56,7 @@ def test_the_api_gives_the_hand_counted_figures(service, seeded):
         ("2025-04-05", "Talk C", "Report member 21"),
         ("2025-04-20", "Talk B", "Report member 26"),
     ]
-    assert (report["badges_offered"], report["pickup_rate"]) == (0, None)  # no member has a wallet here
+    assert (report["badges_issued"], report["pickup_rate"]) == (0, None)  # no badge was issued here
     exported = service.client(organizer=True).get("/reports/health.csv", params=PERIOD)
     assert exported.headers["content-type"].startswith("text/csv")
     assert ["general", "16.5"] in list(csv.reader(io.StringIO(exported.text)))

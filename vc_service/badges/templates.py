@@ -95,12 +95,28 @@ def identity_object(email: str) -> dict:
     }
 
 
-def recipient_fields(recipient: Recipient) -> dict:
+def name_identity(name: str) -> dict:
+    """OB3 ``IdentityObject`` of type ``name``, in plain text (``hashed: false``): a verifier reads whose badge it is."""
+    return {"type": "IdentityObject", "identityHash": name, "identityType": "name", "hashed": False}
+
+
+def recipient_fields(recipient: Recipient, named: bool = True) -> dict:
+    """Who the badge is for: their DID, else a salted hash of their email; ``named``: their name too,
+    as the subject's ``name`` and as an OB3 identifier of type ``name``."""
     if recipient.did:
-        return {"id": recipient.did}
-    if recipient.email:
-        return {"identifier": [identity_object(recipient.email)]}
-    raise ValueError(f"{recipient.name} has neither a DID nor an email to name them in a badge")
+        fields: dict = {"id": recipient.did}
+        identifiers = []
+    elif recipient.email:
+        fields = {}
+        identifiers = [identity_object(recipient.email)]
+    else:
+        raise ValueError(f"{recipient.name} has neither a DID nor an email to name them in a badge")
+    if named:
+        fields["name"] = recipient.name
+        identifiers.append(name_identity(recipient.name))
+    if identifiers:
+        fields["identifier"] = identifiers
+    return fields
 
 
 def required_meeting(meeting: MeetingFacts | None, kind: str) -> MeetingFacts:
@@ -145,7 +161,7 @@ def build_badge(
     ``status`` are its ``credentialStatus`` entries; in VCDM 1.1 they need ``status_context``
     (the SIG's context), which defines them.
     """
-    subject = {"type": ["AchievementSubject"], **recipient_fields(recipient)}
+    subject = {"type": ["AchievementSubject"], **recipient_fields(recipient, issuer.names_members)}
     name = f"{BADGE_TITLES[kind]}: {issuer.name}"
     credential_extra: dict = {}
     if kind == "attendance":

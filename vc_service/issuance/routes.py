@@ -69,7 +69,7 @@ class BadgeProgress(BaseModel):
     member_name: str
     kind: str
     format: str  # ld_proof (Open Badge, JSON-LD) | anoncreds
-    state: str
+    state: str  # its stage: pending, offered, issued (to a wallet), downloaded (picked up as a file), failed
     revoked_at: datetime | None  # AnonCreds; a JSON-LD badge's revocation is in GET /credentials/status
     failure_reason: str | None
     wallet_connected: bool
@@ -109,7 +109,7 @@ def badge_progress(badge: Badge, member: Member) -> BadgeProgress:
         member_name=member.name,
         kind=badge.kind,
         format=badge.format,
-        state=delivery_state(badge).state,
+        state=delivery_state(badge).stage,
         revoked_at=badge.revoked_at,
         failure_reason=badge.failure_reason,
         wallet_connected=member.connection_state == "active",

@@ -174,7 +174,7 @@ async def badge_rows(db: Session, meeting: Meeting) -> list[dict]:
 
 
 def progress(rows: list[dict]) -> dict:
-    counts = state_counts(row["delivery"].state for row in rows)
+    counts = state_counts(row["delivery"].stage for row in rows)
     return {"counts": counts, "total": len(rows), "active": bool(counts["pending"] or counts["offered"])}
 
 
