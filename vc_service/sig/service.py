@@ -111,3 +111,8 @@ async def update_profile(
     )
     await session.commit()
     return sig
+
+
+async def sig_time_zone(session: AsyncSession, sig_id: int) -> str:
+    """The IANA name of the SIG's time zone."""
+    return await session.scalar(select(Sig.time_zone).where(Sig.id == sig_id)) or "UTC"

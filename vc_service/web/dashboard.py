@@ -33,8 +33,10 @@ from ..members.service import import_roster
 from ..reports.charts import attendance_chart
 from ..reports.queries import InvalidPeriod, check_period, period_report, sig_health_report
 from ..routing import csv_response
+from ..sig.service import sig_time_zone
 from ..status.models import CredentialStatus
 from ..status.service import StatusError
+from ..timestamps import local_to_utc
 from ..web.qr import qr_svg
 from .auth import (
     CsrfChecked,
@@ -74,11 +76,6 @@ async def organizer_meeting(meeting_id: RowId, organizer: SignedIn, db: Session)
 OrganizerMeeting = Annotated[Meeting, Depends(organizer_meeting)]
 
 
-def utc_from_form(value: str) -> datetime:
-    """A ``datetime-local`` field, which the form labels as UTC."""
-    return datetime.fromisoformat(value).replace(tzinfo=UTC)
-
-
 @router.get("", response_class=HTMLResponse)
 async def meetings(request: Request, session: WebSessionDep, organizer: SignedIn, db: Session, state: State):
     attendance = select(Attendance.meeting_id, func.count().label("people")).group_by(Attendance.meeting_id).subquery()
@@ -93,6 +90,7 @@ async def meetings(request: Request, session: WebSessionDep, organizer: SignedIn
     context = {
         "meetings": rows,
         "kinds": MEETING_KINDS,
+        "time_zone": await sig_time_zone(db, organizer.sig_id),
         "organizer": organizer,
         "notice": await take_flash(db, session),
         "formats": await badge_formats(db, organizer.sig_id),
@@ -131,13 +129,14 @@ async def create_meeting(
     ends_at: Annotated[str, Form()],
     description: Annotated[str, Form()] = "",
 ) -> Response:
+    zone = await sig_time_zone(db, organizer.sig_id)
     try:
         body = MeetingIn(
             kind=kind,
             title=title,
             description=description,
-            starts_at=utc_from_form(starts_at),
-            ends_at=utc_from_form(ends_at),
+            starts_at=local_to_utc(starts_at, zone),
+            ends_at=local_to_utc(ends_at, zone),
         )
     except (ValidationError, ValueError) as exc:
         problem = "; ".join(e["msg"] for e in exc.errors()) if isinstance(exc, ValidationError) else str(exc)
@@ -207,6 +206,7 @@ async def meeting_page(
         "progress": progress(rows),
         "notice": await take_flash(db, session),
         "organizer": organizer,
+        "time_zone": await sig_time_zone(db, organizer.sig_id),
     }
     return organizer_page(request, session, organizer, "dashboard/meeting.html", context)
 
