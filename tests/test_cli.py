@@ -92,3 +92,11 @@ def test_commands_find_the_running_service_without_its_settings(service):
     issued = run([str(VENV_BIN / "vc-service"), "issue", "--meeting", str(meeting["id"]), "--timeout", "20"])
     assert issued.returncode == 0, issued.stdout + issued.stderr
     assert "1 new badges" in issued.stdout
+
+
+def test_make_run_says_where_to_go_and_how_to_start(service):
+    started = (service.data_dir / "service.log").read_text()
+    assert f"dashboard  {service.url}/dashboard" in started
+    assert f"verify     {service.url}/verify" in started
+    assert "vc-service organizer add" in started  # no organizer yet at the first start
+    assert f"{service.url}/dashboard/profile" in started
