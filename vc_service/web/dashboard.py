@@ -342,7 +342,12 @@ async def open_door_screen(
     door_token = open_door(meeting, timedelta(minutes=state.settings.door_window_minutes))
     await db.commit()
     door_url = f"{state.settings.base_url}/d/{door_token}"
-    context = {"meeting": meeting, "door_url": door_url, "qr_svg": qr_svg(door_url, fluid=True)}
+    context = {
+        "meeting": meeting,
+        "door_url": door_url,
+        "qr_svg": qr_svg(door_url, fluid=True),
+        "time_zone": await sig_time_zone(db, organizer.sig_id),
+    }
     return organizer_page(request, session, organizer, "dashboard/door.html", context)
 
 
