@@ -94,6 +94,8 @@ def test_a_badge_names_its_member_unless_the_sig_leaves_names_out():
     unnamed = Issuer(**{**ISSUER.__dict__, "names_members": False})
     subject = build("attendance", Recipient("Ada Lovelace", did="did:key:z6MkAda"), issuer=unnamed)["credentialSubject"]
     assert "Lovelace" not in str(subject) and "identifier" not in subject and subject["id"] == "did:key:z6MkAda"
+    presenter = build("presenter", Recipient("Ada Lovelace", did="did:key:z6MkAda"), issuer=unnamed)
+    assert "Lovelace" not in str(presenter) and presenter["evidence"][0]["narrative"].startswith("Presented ")
     by_email = build("attendance", Recipient("Ada Lovelace", email="ada@example.org"), issuer=unnamed)[
         "credentialSubject"
     ]

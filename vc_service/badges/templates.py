@@ -129,11 +129,13 @@ def activity_fields(meeting: MeetingFacts) -> dict:
     return {"activityStartDate": xsd_datetime(meeting.starts_at), "activityEndDate": xsd_datetime(meeting.ends_at)}
 
 
-def evidence(talk: TalkFacts, meeting: MeetingFacts) -> dict:
+def evidence(talk: TalkFacts, meeting: MeetingFacts, named: bool = True) -> dict:
+    """The talk; ``named``: its narrative names the presenter (a SIG may leave names out of badges)."""
+    who = f"{talk.presenter} presented" if named else "Presented"
     entry: dict[str, str | list[str]] = {
         "type": ["Evidence"],
         "name": talk.title,
-        "narrative": f'{talk.presenter} presented "{talk.title}" at {meeting.title} on {meeting.starts_at:%d %B %Y}.',
+        "narrative": f'{who} "{talk.title}" at {meeting.title} on {meeting.starts_at:%d %B %Y}.',
     }
     link = talk.slides_url or talk.recording_url
     if link:
@@ -173,7 +175,7 @@ def build_badge(
             raise ValueError("a presenter badge needs its talk")
         meeting = required_meeting(meeting, kind)
         subject.update(role="presenter", **activity_fields(meeting))
-        credential_extra["evidence"] = [evidence(talk, meeting)]
+        credential_extra["evidence"] = [evidence(talk, meeting, issuer.names_members)]
         name = f"Presenter: {talk.title}"
     elif valid_until is None:
         raise ValueError("a membership badge needs the date it is valid until")

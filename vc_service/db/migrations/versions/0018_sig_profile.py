@@ -15,9 +15,10 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("sigs") as batch:
-        batch.add_column(sa.Column("time_zone", sa.String(length=64), nullable=False, server_default="UTC"))
-        batch.add_column(sa.Column("names_in_badges", sa.Boolean(), nullable=False, server_default=sa.true()))
+    # Plain ADD COLUMN, not a batch copy: SQLite would drop and recreate ``sigs``, which every
+    # other table references, and refuse it with foreign keys on.
+    op.add_column("sigs", sa.Column("time_zone", sa.String(length=64), nullable=False, server_default="UTC"))
+    op.add_column("sigs", sa.Column("names_in_badges", sa.Boolean(), nullable=False, server_default=sa.true()))
 
 
 def downgrade() -> None:
