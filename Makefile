@@ -21,6 +21,10 @@ CHROMIUM := /usr/bin/chromium
 # Independent JavaScript implementations the tests check credentials with (tests/node/), installed
 # from the committed lock only, without install scripts.
 NODE_STAMP := tests/node/node_modules/.installed
+# A Learner Credential Wallet stand-in on the app's own signing libraries (tests/wallets/lcw/).
+LCW_STAMP := tests/wallets/lcw/node_modules/.installed
+# A Credo 0.6 wallet (DIDComm and OpenID4VCI holder) that plays a member's phone (tests/wallets/credo/).
+CREDO_STAMP := tests/wallets/credo/node_modules/.installed
 
 .PHONY: run test test-fast lint bench venv ledger ledger-down clean
 
@@ -57,13 +61,20 @@ $(NODE_STAMP): tests/node/package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --prefix tests/node
 	@touch $(NODE_STAMP)
 
+$(LCW_STAMP): tests/wallets/lcw/package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --prefix tests/wallets/lcw
+	@touch $(LCW_STAMP)
+$(CREDO_STAMP): tests/wallets/credo/package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --prefix tests/wallets/credo
+	@touch $(CREDO_STAMP)
+
 # ruff (lint and format) over the repository; mypy over the package.
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
-test: lint $(STAMP) $(LEDGER_STAMP) $(CHROMIUM) $(NODE_STAMP)
+test: lint $(STAMP) $(LEDGER_STAMP) $(CHROMIUM) $(NODE_STAMP) $(LCW_STAMP) $(CREDO_STAMP)
 	$(VENV)/bin/pytest
 
 # The inner loop: every test that starts no service, agent, ledger or browser (both databases).

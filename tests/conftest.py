@@ -13,12 +13,14 @@ from .support import (
     drop_database,
     running_service,
 )
+from .wallets.credo import CredoWallet
+from .wallets.credo import credo_wallet as credo_wallet_process
 from .web.browser import add_organizer, launch_chromium
 
 # Fixtures that start the service, an agent, the ledger or a browser: a test that uses one (even
 # through another fixture) is in the slow tier. Tests that start such processes themselves carry
 # the `agents` mark; in the fast tier support.py refuses to start any, so a missing mark fails loudly.
-PROCESS_FIXTURES = {"service", "wallet", "browser", "ledger"}
+PROCESS_FIXTURES = {"service", "wallet", "credo_wallet", "browser", "ledger"}
 
 
 def pytest_addoption(parser):
@@ -77,6 +79,12 @@ def wallet(tmp_path_factory, service) -> RunningAgent:
     agent.start()
     yield agent
     agent.stop()
+
+
+@pytest.fixture(scope="module")
+def credo_wallet(tmp_path_factory, service) -> CredoWallet:
+    """A Credo 0.6 wallet (tests/wallets/credo/): a member's phone, fresh for each module."""
+    yield from credo_wallet_process(service.url, tmp_path_factory.mktemp("credo"))
 
 
 @pytest.fixture(scope="module")

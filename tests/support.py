@@ -378,7 +378,7 @@ def running_service(backend: str, data_dir: Path):
 
 
 CLUSTER_SECRETS = ServiceSecrets(
-    "shared-admin-key", "shared-webhook-key", "shared-wallet-key", "unused", "shared-session-key"
+    "shared-admin-key", "shared-webhook-key", "shared-wallet-key", "unused", "shared-session-key", "shared-claim-key"
 )
 
 
@@ -421,6 +421,7 @@ def controllers_sharing_an_agent(directory: Path, database_url: str, extra_env: 
             "VC_SERVICE_AGENT_ADMIN_KEY": CLUSTER_SECRETS.agent_admin_key,
             "VC_SERVICE_WEBHOOK_KEY": CLUSTER_SECRETS.webhook_key,
             "VC_SERVICE_SESSION_KEY": CLUSTER_SECRETS.session_key,
+            "VC_SERVICE_CLAIM_KEY": CLUSTER_SECRETS.claim_key,
             **(extra_env or {}),
         }
     try:

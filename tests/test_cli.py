@@ -1,4 +1,5 @@
-"""`vc-service issue`: starts a meeting's batch and follows it to the end with a progress bar."""
+"""`vc-service issue`: starts a meeting's batch, follows it to the end with a progress bar, and prints the
+claim links of the members who have no wallet yet."""
 
 import functools
 import subprocess
@@ -38,6 +39,13 @@ def test_issue_follows_the_batch_until_it_settles(service, wallet):
     assert result.exit_code == 0, result.output
     assert "2 new badges" in result.output
     assert "issued" in result.output and "1 members have no wallet connected yet" in result.output
+    (waiting,) = [
+        link
+        for link in service.client(organizer=True).get(f"/meetings/{meeting['id']}/claim-links").json()
+        if not link["wallet_connected"]
+    ]
+    assert f"Cli Two\tcli2@example.org\t{waiting['claim_url']}" in result.output
+    assert "cli1@example.org" not in result.output  # connected: nothing to send
     wait_for(lambda: len(stored_credentials(wallet)) == before + 1, "the wallet to hold the new badge", 20)
 
 

@@ -56,6 +56,7 @@ def test_secrets_come_from_the_environment():
         "VC_SERVICE_AGENT_ADMIN_KEY",
         "VC_SERVICE_WEBHOOK_KEY",
         "VC_SERVICE_SESSION_KEY",
+        "VC_SERVICE_CLAIM_KEY",
         "VC_SERVICE_ADMIN_API_KEY",
         "POSTGRES_PASSWORD",
     }

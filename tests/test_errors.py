@@ -8,8 +8,8 @@ from sqlalchemy.exc import OperationalError
 from vc_service.agent.errors import AgentFailed, AgentRejected, AgentUnavailable
 from vc_service.claims.door import DoorClosed, DoorNotFound
 from vc_service.claims.files import BadgeBusy
-from vc_service.claims.invitations import WalletConnected
 from vc_service.credentials.document import InvalidCredential
+from vc_service.delivery.didcomm import WalletConnected
 from vc_service.errors import (
     BadGateway,
     BadRequest,

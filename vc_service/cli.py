@@ -189,11 +189,51 @@ def issue(
     for badge in progress["badges"]:
         if badge["state"] == "failed":
             console().print(f"[red]{badge['member_name']} ({badge['kind']}): {badge['failure_reason']}[/]")
-    waiting = [badge for badge in progress["badges"] if badge["state"] == "pending"]
+    waiting = {badge["member_id"] for badge in progress["badges"] if badge["state"] == "pending"}
     if waiting:
-        console().print(
-            f"{len(waiting)} members have no wallet connected yet: send them their claim links (POST /members/{id}/claim-link makes a new one)."
+        with organizer_client(url, api_key) as client:
+            links = claim_links_of(client, meeting)
+        console().print(f"{len(waiting)} members have no wallet connected yet: send them their claim links.")
+        print_claim_links([link for link in links if link["member_id"] in waiting])
+
+
+def claim_links_of(client: "httpx.Client", meeting: int) -> list[dict]:
+    response = client.get(f"/meetings/{meeting}/claim-links")
+    if response.status_code != 200:
+        console().print(f"[red]{response.status_code}: {response.json().get('detail', response.text)}[/]")
+        raise typer.Exit(code=1)
+    return response.json()
+
+
+def print_claim_links(links: list[dict]) -> None:
+    """One member a line, tab-separated for scripts and spreadsheets (Rich would turn tabs into spaces):
+    name, email, link."""
+    for link in links:
+        claim_url = link["claim_url"] or (
+            f"(no link on record: make a new one on the meeting page, or POST /members/{link['member_id']}/claim-link)"
         )
+        print(f"{link['name']}\t{link['email'] or ''}\t{claim_url}")
+
+
+@app.command()
+def links(
+    meeting: int = typer.Option(..., "--meeting", help="Id of the meeting whose attendees' links to print."),
+    url: str = typer.Option(
+        None,
+        help="The service's URL (default: the one the service running on this data directory serves, else the settings').",
+    ),
+    api_key: str = typer.Option(None, envvar="VC_SERVICE_ADMIN_API_KEY", help="Organizer key."),
+) -> None:
+    """Print each attendee's claim link (name, email, link), to send them."""
+    import httpx
+
+    with organizer_client(url, api_key) as client:
+        try:
+            found = claim_links_of(client, meeting)
+        except httpx.TransportError as exc:
+            console().print(f"[red]Cannot reach the service at {client.base_url}: {exc}[/]")
+            raise typer.Exit(code=2) from exc
+    print_claim_links(found)
 
 
 sig_app = typer.Typer(

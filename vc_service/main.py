@@ -48,6 +48,7 @@ from .sig import format_routes as sig_format_routes
 from .sig import routes as sig_routes
 from .state import ServiceState
 from .status import routes as status_routes
+from .vcapi_exchange import routes as vcapi_exchange_routes
 from .verification import routes as verification_routes
 from .verification.status_lists import StatusListResolver
 from .web import STATIC_DIR
@@ -76,6 +77,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         "agent_admin_key": settings.agent_admin_key,
         "webhook_key": settings.webhook_key,
         "session_key": settings.session_key,
+        "claim_key": settings.claim_key,
     }
     secrets = ServiceSecrets.load_or_create(settings.data_dir, given)
     contexts = accepted_contexts(settings)
@@ -221,6 +223,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         anoncreds_routes,
         sig_format_routes,
         sig_routes,
+        vcapi_exchange_routes,
         web_auth,
         web_dashboard,
         web_account,

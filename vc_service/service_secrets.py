@@ -16,6 +16,7 @@ class ServiceSecrets:
     wallet_key: str  # the askar wallet's encryption key
     organizer_key: str  # X-API-Key of organizers, unless VC_SERVICE_ADMIN_API_KEY sets one
     session_key: str  # signs the dashboard's session cookies
+    claim_key: str  # derives members' claim tokens from their nonces (members/tokens.py)
 
     @classmethod
     def load_or_create(cls, data_dir: Path, given: dict[str, str | None] | None = None) -> "ServiceSecrets":

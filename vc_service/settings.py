@@ -54,6 +54,11 @@ class Settings(BaseSettings):
         description="Signs the dashboard's session cookies; the same on every controller behind one "
         "URL. Default: generated into DATA_DIR/secrets.json.",
     )
+    claim_key: str | None = Field(
+        None,
+        description="Derives the members' claim links from the nonces in the database; the same on "
+        "every controller on one database. Default: generated into DATA_DIR/secrets.json.",
+    )
     agent_admin_port: int = Field(8031, description="Agent admin API port (bound to 127.0.0.1).")
     agent_inbound_port: int = Field(8030, description="Agent DIDComm inbound port.")
     agent_inbound_host: str = Field("127.0.0.1", description="Agent DIDComm inbound address.")
@@ -141,6 +146,12 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(1_000_000, description="Largest request body accepted (413 beyond).")
     proof_request_minutes: int = Field(15, description="How long a proof request waits for a wallet's answer.")
     door_window_minutes: int = Field(120, description="How long a meeting's door QR accepts check-ins.")
+    vcapi_exchange_minutes: int = Field(
+        30,
+        ge=1,
+        le=24 * 60,
+        description="How long a VC-API exchange (the claim page's Learner Credential Wallet link) can be answered.",
+    )
     log_level: str = Field("info", description="Log level of the controller and the agent.")
     ledger_genesis: str | None = Field(
         None,

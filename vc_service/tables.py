@@ -12,6 +12,7 @@ from .organizers.models import OrganizerAccount, OrganizerApiKey, OrganizerSessi
 from .proofs.models import ProofRequest
 from .sig.models import Sig
 from .status.models import CredentialStatus, StatusChange, StatusList
+from .vcapi_exchange.models import VcApiExchange
 from .webhooks.models import WebhookEvent
 
 __all__ = [
@@ -35,5 +36,6 @@ __all__ = [
     "StatusChange",
     "StatusList",
     "Talk",
+    "VcApiExchange",
     "WebhookEvent",
 ]

@@ -1,7 +1,7 @@
 """ISO 8601 / XML Schema date-times with a time zone: the only kind this service accepts; and the
-SIGs' time zones, in which forms take and show meeting times."""
+SIGs' time zones, in which forms take and show meeting times; one way pages write a day."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -58,3 +58,8 @@ def local_to_utc(value: str, zone: str) -> datetime:
 def in_zone(value: datetime, zone: str) -> datetime:
     """A stored instant (UTC; SQLite hands it back without its zone) in the SIG's time zone."""
     return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(time_zone(zone))
+
+
+def day_text(value: date) -> str:
+    """3 Dec 2026: read the same way everywhere, unlike 12/03/2026."""
+    return f"{value.day} {value:%b %Y}"

@@ -23,7 +23,9 @@ def test_the_controller_uses_an_agent_it_did_not_start(tmp_path, database_url):
         agent_admin_port=service.agent_admin_port,
         agent_inbound_port=service.agent_inbound_port,
     )
-    secrets = ServiceSecrets("external-admin-key", "external-webhook-key", "external-wallet-key", "unused", "unused")
+    secrets = ServiceSecrets(
+        "external-admin-key", "external-webhook-key", "external-wallet-key", "unused", "unused", "unused"
+    )
     agent = subprocess.Popen(
         agent_command(settings),
         env=agent_environment(settings, secrets, f"{service.url}/webhooks"),

@@ -3,7 +3,7 @@ the worker's AnonCreds offers and their recovery after a crash. On both database
 a stand-in that records what it is asked (tests/anoncreds/test_formats_end_to_end.py uses real ones)."""
 
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -16,7 +16,7 @@ from vc_service.anoncreds.tally import Tally
 from vc_service.audit.models import AuditEvent
 from vc_service.badges.models import Badge
 from vc_service.claims.door import check_in
-from vc_service.claims.routes import badge_label
+from vc_service.claims.page import badge_label
 from vc_service.db.base import utcnow
 from vc_service.formats.anoncreds import revoke_anoncreds_badge
 from vc_service.formats.base import NotRevocable
@@ -160,7 +160,7 @@ async def test_door_check_in_gives_both_formats_and_the_tally_once(sessions):
     async with sessions() as session:
         meeting = await session.get(Meeting, ids["meetings"][2])
         for _scan in range(2):
-            member, _claim_token = await check_in(session, meeting, "Cy Door", "cy@example.org")
+            member, _claim_token = await check_in(session, "claim-key", meeting, "Cy Door", "cy@example.org")
         assert [row[1:3] for row in await badges_of(session, meeting.id)] == [
             ("attendance", "anoncreds"),
             ("attendance", "ld_proof"),
@@ -340,17 +340,21 @@ def test_the_tally_proof_asks_two_predicates_and_needs_them_from_one_credential(
 def test_the_claim_page_names_each_badge_with_its_format():
     tally = Tally(date(2026, 1, 1), date(2026, 11, 5), 3)
     assert badge_label(
-        Badge(kind="participation", format="anoncreds", badge_key=tally.key, credential=tally.values())
+        Badge(kind="participation", format="anoncreds", badge_key=tally.key, credential=tally.values()), None, None
     ) == ("Attendance tally (3 meetings since 2026-01-01) · AnonCreds")
-    assert (
-        badge_label(Badge(kind="presenter", format="anoncreds", badge_key="presenter:talk:4:anoncreds"))
-        == "Presenter (talk:4) · AnonCreds"
+    meeting = Meeting(title="Journal club", starts_at=datetime(2026, 11, 5, 17, tzinfo=UTC))
+    talk = Talk(title="Sepsis bundles")
+    presenter = Badge(kind="presenter", format="anoncreds", badge_key="presenter:talk:4:anoncreds")
+    assert badge_label(presenter, meeting, talk) == "Presenter — Sepsis bundles (Journal club, 5 Nov 2026) · AnonCreds"
+    presenter = Badge(kind="presenter", format="ld_proof", badge_key="presenter:talk:4")
+    assert badge_label(presenter, meeting, talk) == "Presenter — Sepsis bundles (Journal club, 5 Nov 2026)"
+    membership = Badge(
+        kind="membership",
+        format="ld_proof",
+        badge_key="membership:2027-06-30",
+        valid_until=datetime(2027, 6, 30, tzinfo=UTC),
     )
-    assert badge_label(Badge(kind="presenter", format="ld_proof", badge_key="presenter:talk:4")) == "Presenter (talk:4)"
-    assert (
-        badge_label(Badge(kind="membership", format="ld_proof", badge_key="membership:2027-06-30"))
-        == "Membership (2027-06-30)"
-    )
+    assert badge_label(membership, None, None) == "Membership — valid until 30 Jun 2027"
 
 
 class RevokingAgent:

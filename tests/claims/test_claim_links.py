@@ -1,4 +1,4 @@
-"""Claim links: only their hash is stored, the organizer re-issues one, and a link sets a DID or
+"""Claim links: only their hash and nonce are stored, the organizer re-issues one, and a link sets a DID or
 connects a wallet once; an organizer changes either (audited)."""
 
 from ..issuance.didcomm import claim_token, connect_wallet, create_meeting, wait_for
@@ -18,9 +18,12 @@ def audit_actions(service, subject: str) -> list[str]:
 def test_the_stored_tokens_open_nothing(service):
     """A copy of the database holds hashes: used as a link, they open no claim page and no door."""
     member, token = new_member(service, "copied@example.org")
-    ((stored,),) = service.query("SELECT claim_token_hash FROM members WHERE id = :id", id=member["id"])
-    assert stored != token and token not in stored
+    ((stored, nonce),) = service.query(
+        "SELECT claim_token_hash, claim_nonce FROM members WHERE id = :id", id=member["id"]
+    )
+    assert stored != token and token not in stored and token != nonce
     assert service.client().get(f"/c/{stored}").status_code == 404
+    assert service.client().get(f"/c/{nonce}").status_code == 404  # the link needs the claim key too
     assert service.client().get(f"/c/{token}").status_code == 200
     assert "claim_token" not in service.client(organizer=True).get(f"/members/{member['id']}").json()
 
@@ -69,11 +72,13 @@ def test_a_connected_link_invites_no_second_wallet_until_an_organizer_resets_it(
     wait_for(lambda: organizer.get(f"/members/{member['id']}").json()["connection_state"] == "active", "the connection")
     ((connection_id,),) = service.query("SELECT connection_id FROM members WHERE id = :id", id=member["id"])
 
-    for accept in ("application/json", "text/html"):
-        refused = service.client().get(f"/i/{token}", headers={"accept": accept})
-        assert refused.status_code == 409 and "ask an organizer" in refused.json()["detail"], refused.text
+    refused = service.client().get(f"/i/{token}", headers={"accept": "application/json"})
+    assert refused.status_code == 409 and "ask an organizer" in refused.json()["detail"], refused.text
+    in_a_browser = service.client().get(f"/i/{token}", headers={"accept": "text/html"})
+    assert in_a_browser.status_code == 409 and "ask the organizers to reset the connection" in in_a_browser.text
+    assert "didcomm://" not in in_a_browser.text
     page = service.client().get(f"/c/{token}")
-    assert "A wallet is connected" in page.text and f"/i/{token}" not in page.text
+    assert "Your wallet app is connected" in page.text and f"/i/{token}" not in page.text
 
     reset = organizer.delete(f"/members/{member['id']}/wallet")
     assert reset.status_code == 200 and reset.json()["connection_state"] is None

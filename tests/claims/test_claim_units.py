@@ -1,5 +1,8 @@
 import base64
+import csv
+import io
 import json
+from datetime import UTC, datetime
 from types import SimpleNamespace
 
 import pytest
@@ -8,10 +11,16 @@ from fastapi import HTTPException
 from starlette.requests import Request
 
 from vc_service.agent.records import ConnectionRecord
-from vc_service.claims.invitations import invitation_message
+from vc_service.badges.models import Badge
+from vc_service.claims.page import badge_label, state_words
+from vc_service.delivery.didcomm import didcomm_deep_link, invitation_message
+from vc_service.delivery.state import delivery_state
+from vc_service.formats.models import FormatName
 from vc_service.http.ratelimit import RateLimit
+from vc_service.meetings.models import Meeting, Talk
 from vc_service.members.connections import apply_connection_record, member_alias, member_id_from_alias
 from vc_service.members.models import Member
+from vc_service.routing import claim_links_csv, meeting_claim_links
 from vc_service.settings import Settings
 from vc_service.web.qr import qr_svg
 
@@ -96,3 +105,58 @@ async def test_quiet_clients_are_forgotten():
     now[0] += 61  # a minute and more of silence from 10.0.0.1
     await limit(request_from("10.0.0.2"))
     assert list(limit._hits) == ["10.0.0.2"]
+
+
+def test_the_wallet_button_opens_the_app_never_the_agents_endpoint():
+    message = {"@type": "https://didcomm.org/out-of-band/1.1/invitation", "@id": "x"}
+    encoded = base64.urlsafe_b64encode(json.dumps(message).encode()).decode().rstrip("=")
+    link = didcomm_deep_link(f"http://127.0.0.1:8030?oob={encoded}")
+    assert link.startswith("didcomm://invite?oob=") and "8030" not in link and "127.0.0.1" not in link
+    assert invitation_message(link) == message
+
+
+def badge(kind: str, **fields) -> Badge:
+    return Badge(id=7, kind=kind, format=FormatName.LD_PROOF, badge_key=f"{kind}:x", **fields)
+
+
+def test_badges_are_named_by_their_meeting_and_its_date():
+    meeting = Meeting(title="Journal club: sepsis", starts_at=datetime(2026, 12, 3, 17, tzinfo=UTC))
+    talk = Talk(title="Lactate")
+    assert badge_label(badge("attendance"), meeting, None) == "Attendance — Journal club: sepsis, 3 Dec 2026"
+    assert badge_label(badge("presenter"), meeting, talk) == "Presenter — Lactate (Journal club: sepsis, 3 Dec 2026)"
+    membership = badge("membership", valid_until=datetime(2027, 1, 31, tzinfo=UTC))
+    assert badge_label(membership, None, None) == "Membership — valid until 31 Jan 2027"
+
+
+def test_each_state_is_said_in_words():
+    def words(state: str, connected: bool = False, **fields) -> str:
+        return state_words(delivery_state(badge("attendance", state=state, **fields)), connected, True)
+
+    assert words("pending").startswith("Waiting for your wallet: it is sent as soon as you connect one")
+    assert "download it as a file" in words("pending")
+    assert words("pending", connected=True) == "On its way to your wallet."
+    assert words("offered") == "Sent to your wallet: accept it in the app."
+    assert words("issued", delivery="didcomm") == "In your wallet."
+    assert words("issued", delivery="file") == "Downloaded as a file."
+    assert words("issued", delivery="didcomm", revoked_at=datetime.now(UTC)).startswith("Withdrawn")
+    assert "pending" not in " ".join(words(state) for state in ("pending", "offered", "failed"))
+
+
+def test_the_claim_links_csv_is_safe_in_a_spreadsheet():
+    members = [
+        Member(id=1, name='=HYPERLINK("http://evil")', email="a@example.org", connection_state=None),
+        Member(id=2, name="Plain Name", email="@b@example.org", connection_state="active"),
+        Member(id=3, name="\tTabbed", email="c@example.org", connection_state=None),
+    ]
+    links = meeting_claim_links(
+        "https://sig.example.org", [(members[0], "tok1"), (members[1], None), (members[2], "t3")]
+    )
+    assert links[0]["claim_url"] == "https://sig.example.org/c/tok1" and links[1]["claim_url"] is None
+    assert links[1]["wallet_connected"] and not links[0]["wallet_connected"]
+    rows = list(csv.reader(io.StringIO(claim_links_csv(5, links).body.decode())))
+    assert rows == [
+        ["name", "email", "link"],
+        ['\'=HYPERLINK("http://evil")', "a@example.org", "https://sig.example.org/c/tok1"],
+        ["Plain Name", "'@b@example.org", ""],
+        ["'\tTabbed", "c@example.org", "https://sig.example.org/c/t3"],
+    ]

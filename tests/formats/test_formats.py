@@ -7,9 +7,11 @@ import pytest
 
 from vc_service.agent.records import CredentialExchangeRecord
 from vc_service.badges.models import Badge
+from vc_service.credentials.document import OB3_CONTEXT
 from vc_service.formats.anoncreds import AnonCredsFormat, revoke_anoncreds_badge
 from vc_service.formats.base import CannotChangeStatus, CannotSuspend, NotRevocable
 from vc_service.formats.ld_proof import LdProofFormat
+from vc_service.formats.ld_proof_requests import OB3_CREDENTIAL_IRI, presentation_definition
 from vc_service.formats.models import FormatName
 from vc_service.formats.registry import badge_format
 
@@ -93,3 +95,14 @@ def test_each_format_recognises_only_its_own_offers():
 def test_the_registry_hands_out_these_formats():
     assert isinstance(badge_format(FormatName.LD_PROOF), LdProofFormat)
     assert isinstance(badge_format(FormatName.ANONCREDS), AnonCredsFormat)
+
+
+def test_proof_requests_are_shaped_for_aca_py_and_credo_holders():
+    definition = presentation_definition(
+        "attended", "did:key:z6MkIssuer", datetime(2026, 1, 1, tzinfo=UTC), datetime.now(UTC)
+    )
+    (descriptor,) = definition["input_descriptors"]
+    assert descriptor["schema"] == [{"uri": OB3_CREDENTIAL_IRI}, {"uri": OB3_CONTEXT, "required": False}]
+    assert definition["format"] == {"ldp_vp": {"proof_type": ["Ed25519Signature2020"]}}
+    filters = [field["filter"] for field in descriptor["constraints"]["fields"]]
+    assert all("type" in found for found in filters if "const" in found)

@@ -40,7 +40,7 @@ async def test_a_big_roster_takes_a_few_statements_a_batch_and_commits_each(sess
     event.listen(engine, "commit", lambda _c: commits.append(1))
     parsed = parse_roster(roster(ROWS))
     async with sessions() as session:
-        report = await import_roster(session, sig_id, meeting_id, parsed.entries, parsed.errors)
+        report = await import_roster(session, "claim-key", sig_id, meeting_id, parsed.entries, parsed.errors)
     assert (report.members_created, report.attendance_added) == (ROWS, ROWS)
     batches = ROWS // ROSTER_BATCH_ROWS
     assert len(commits) == batches  # other writers get the database between batches
@@ -48,7 +48,7 @@ async def test_a_big_roster_takes_a_few_statements_a_batch_and_commits_each(sess
 
     again = parse_roster(roster(ROWS + 1, did_of_first="did:key:z6MkNew"))
     async with sessions() as session:
-        report = await import_roster(session, sig_id, meeting_id, again.entries, again.errors)
+        report = await import_roster(session, "claim-key", sig_id, meeting_id, again.entries, again.errors)
         assert (report.members_created, report.members_matched) == (1, ROWS)
         assert (report.attendance_added, report.attendance_unchanged, report.errors) == (1, ROWS, [])
         assert await session.scalar(select(func.count()).select_from(Attendance)) == ROWS + 1
@@ -62,11 +62,13 @@ async def test_a_did_that_differs_from_the_record_is_reported_and_not_imported(s
     first = parse_roster("name,email,did\nAda,ada@example.org,did:key:z6MkAda\n")
     other_meeting = parse_roster("name,email,did\nAda,ada@example.org,did:key:z6MkOther\nBo,bo@example.org,\n")
     async with sessions() as session:
-        await import_roster(session, sig_id, meeting_id, first.entries, first.errors)
+        await import_roster(session, "claim-key", sig_id, meeting_id, first.entries, first.errors)
         async with sessions() as second:
             await second.execute(Attendance.__table__.delete())
             await second.commit()
-        report = await import_roster(session, sig_id, meeting_id, other_meeting.entries, other_meeting.errors)
+        report = await import_roster(
+            session, "claim-key", sig_id, meeting_id, other_meeting.entries, other_meeting.errors
+        )
     assert report.errors == [
         {"line": 2, "reason": "did did:key:z6MkOther differs from the DID on record for ada@example.org"}
     ]

@@ -41,6 +41,7 @@ PUBLIC_ROUTES = {
     ("GET", "/c/{token}"),
     ("GET", "/c/{token}/badges/{badge_id}.json"),
     ("PUT", "/c/{token}/did"),
+    ("POST", "/c/{token}/region"),
     ("GET", "/d/{door_token}/qr.svg"),
     ("GET", "/d/{door_token}"),
     ("POST", "/d/{door_token}"),
@@ -123,6 +124,9 @@ REQUESTS: dict[tuple[str, str], Callable[[SeededSig], dict]] = {
     ("POST", "/anoncreds/proof-requests"): lambda owner: {"json": {"kind": "attendance", "member_id": owner.member_id}},
     ("POST", "/anoncreds/badges/{badge_id}/revoke"): lambda owner: {"json": {"reason": "intrusion"}},
     ("PUT", "/sig/badge-formats"): lambda owner: {"json": {"formats": ["ld_proof"]}},  # the caller's own SIG
+    # The caller's own SIG too; a time zone it refuses (422) leaves its profile for the other tests.
+    ("PUT", "/sig/profile"): lambda owner: {"json": {"name": "Renamed", "time_zone": "Nowhere/Not_A_Zone"}},
+    ("POST", "/dashboard/profile"): lambda owner: {"data": {"name": "Renamed", "time_zone": "Nowhere/Not_A_Zone"}},
     ("POST", "/dashboard/badge-formats"): lambda owner: {"data": {"formats": "ld_proof"}},
     ("POST", "/dashboard/meetings"): lambda owner: {
         "data": {
@@ -144,6 +148,7 @@ REQUESTS: dict[tuple[str, str], Callable[[SeededSig], dict]] = {
         "data": {"action": "revoke", "reason": "intrusion"}
     },
     ("POST", "/dashboard/meetings/{meeting_id}/door"): lambda owner: {},
+    ("POST", "/dashboard/meetings/{meeting_id}/members/{member_id}/claim-link"): lambda owner: {},
     ("POST", "/dashboard/organizers/{organizer_id}/disable"): lambda owner: {},
     ("POST", "/dashboard/organizers/{organizer_id}/enable"): lambda owner: {},
     ("POST", "/dashboard/account/password"): lambda owner: {

@@ -71,7 +71,7 @@ def test_an_organizer_issues_a_meeting_and_revokes_a_badge(
     }
 
     ada_row = page.locator("tr", has_text="Ada Lovelace")
-    # Badges in wallets carry the revocation entry only: no Suspend button that would change nothing.
+    # Badges in wallets carry no status entry: no Suspend button that would change nothing.
     expect(page.locator("#badges").get_by_role("button", name="Suspend")).to_have_count(0)
     expect(ada_row).to_contain_text("it can be revoked, not suspended")
     ada_badge = ada_row.get_attribute("id").removeprefix("badge-")

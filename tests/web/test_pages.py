@@ -75,8 +75,11 @@ def test_the_claim_page_offers_the_wallet_and_the_files(service, browser, backen
     page = browser.new_page(viewport={"width": 390, "height": 844})  # a phone
     page.goto(f"{service.url}/c/{token}")
     expect(page.get_by_role("heading", name="Your badges, Mo Member")).to_be_visible()
-    expect(page.get_by_role("img", name="QR code that opens your wallet invitation")).to_be_visible()
-    expect(page.get_by_role("link", name="Open in wallet")).to_have_attribute("href", f"{service.url}/i/{token}")
+    expect(page.get_by_role("img", name=re.compile("QR code for BC Wallet"))).to_be_visible()
+    expect(page.get_by_role("link", name="Open in BC Wallet")).to_have_attribute(
+        "href", re.compile("^didcomm://invite")
+    )
+    expect(page.get_by_label("An app that asks for a link takes this one")).to_have_value(f"{service.url}/i/{token}")
     expect(page.get_by_role("link", name="Download credential")).to_be_visible()
     expect(page.get_by_text("A badge is a digital certificate")).to_be_visible()
     screenshot(page, f"{backend}-claim-phone")

@@ -16,6 +16,7 @@ from vc_service.db.base import utcnow
 from vc_service.db.engine import create_engine, session_factory
 from vc_service.db.migrate import upgrade_to_head
 from vc_service.formats.base import PreparedOffer
+from vc_service.formats.ld_proof import DIDCOMM_PROOF_TYPE
 from vc_service.meetings.models import Meeting
 from vc_service.members.models import Member
 from vc_service.sig.models import Sig
@@ -45,7 +46,9 @@ class RecordingAgent:
 
 async def build(_session, badge: Badge, _member: Member) -> PreparedOffer:
     await asyncio.sleep(0.001)  # the real builder allocates a status entry: the claim is open meanwhile
-    return PreparedOffer(credential={"id": badge.credential_id, "issuer": "did:key:z6MkIssuer"})
+    return PreparedOffer(
+        credential={"id": badge.credential_id, "issuer": "did:key:z6MkIssuer"}, proof_type=DIDCOMM_PROOF_TYPE
+    )
 
 
 async def seed(sessions) -> None:

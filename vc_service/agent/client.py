@@ -145,10 +145,14 @@ class AgentClient:
     async def offer_ld_proof_credential(
         self, connection_id: str, credential: JSON, proof_type: str, verification_method: str
     ) -> CredentialExchangeRecord:
-        """Offer a JSON-LD credential over issue-credential 2.0; the exchange then runs itself."""
-        options: JSON = {"proofType": proof_type, "verificationMethod": verification_method}
-        if isinstance(credential.get("credentialStatus"), dict):  # the holder checks it is announced
-            options["credentialStatus"] = {"type": credential["credentialStatus"]["type"]}
+        """Offer a JSON-LD credential over issue-credential 2.0; the exchange then runs itself. The
+        options name the proof purpose: a Credo holder compares the issued proof with them and
+        silently drops a credential whose purpose was not asked for."""
+        options: JSON = {
+            "proofType": proof_type,
+            "proofPurpose": "assertionMethod",
+            "verificationMethod": verification_method,
+        }
         body = await self._request(
             "POST",
             "/issue-credential-2.0/send-offer",

@@ -43,11 +43,13 @@ async def open_meeting_at_door(session: AsyncSession, door_token: str, now: date
     return meeting
 
 
-async def check_in(session: AsyncSession, meeting: Meeting, name: str, email: str) -> tuple[Member, str | None]:
+async def check_in(
+    session: AsyncSession, claim_key: str, meeting: Meeting, name: str, email: str
+) -> tuple[Member, str | None]:
     """Attendance and its badge, once per member however often they scan; with the claim token of
     a member this check-in created (None for one who existed: see below)."""
     try:
-        member, claim_token = await get_or_create_member(session, meeting.sig_id, name, email)
+        member, claim_token = await get_or_create_member(session, claim_key, meeting.sig_id, name, email)
         already = await session.scalar(
             select(Attendance.id).where(Attendance.meeting_id == meeting.id, Attendance.member_id == member.id)
         )
@@ -59,7 +61,7 @@ async def check_in(session: AsyncSession, meeting: Meeting, name: str, email: st
         await session.commit()
     except IntegrityError:
         await session.rollback()  # the same person's other scan got there first: nothing to add
-        member, claim_token = await get_or_create_member(session, meeting.sig_id, name, email)
+        member, claim_token = await get_or_create_member(session, claim_key, meeting.sig_id, name, email)
     # An existing member's claim link never goes to whoever typed their email at the door. It
     # reaches them only over a channel that proves the address: mailing it is to be hooked in here.
     return member, claim_token

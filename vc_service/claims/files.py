@@ -9,6 +9,7 @@ from ..agent.client import AgentClient
 from ..badges.models import Badge
 from ..contexts.pinned import PinnedContextSet
 from ..db.base import utcnow
+from ..delivery.base import DeliveryChannel
 from ..delivery.state import FILE
 from ..errors import Conflict
 from ..formats.ld_proof import badge_credential
@@ -55,6 +56,22 @@ async def badge_file(
         return badge.credential
     if not await claim_for_signing(session, badge):
         raise BadgeBusy("this badge is being delivered to your wallet; download it once it is issued")
+    return await sign_claimed(session, agent, issuers, base_url, contexts, badge, member, FILE, member.did)
+
+
+async def sign_claimed(
+    session: AsyncSession,
+    agent: AgentClient,
+    issuers: Issuers,
+    base_url: str,
+    contexts: PinnedContextSet,
+    badge: Badge,
+    member: Member,
+    channel: DeliveryChannel,
+    subject_did: str | None,
+) -> dict:
+    """Sign a badge taken with :func:`claim_for_signing` for a channel that delivers on request
+    (a file, a VC-API exchange), bound to ``subject_did``, and record it delivered there."""
     await session.refresh(badge)
     try:
         credential = await badge_credential(
@@ -63,14 +80,14 @@ async def badge_file(
             member,
             issuer=await issuers.of(badge.sig_id),
             base_url=base_url,
-            subject_did=member.did,
+            subject_did=subject_did,
         )
         signed = await sign_prepared(agent, credential, contexts, IssueOptions())
     except Exception:
-        badge.sending_since = None  # release it: the worker or a later download may try again
+        badge.sending_since = None  # release it: the worker or a later request may try again
         await session.commit()
         raise
     badge.sending_since = None
-    FILE.mark_delivered(badge, signed)
+    channel.mark_delivered(badge, signed)
     await session.commit()
     return signed

@@ -4,46 +4,56 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request, status
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 
 from ..badges.models import Badge
-from ..delivery.state import delivery_state
+from ..delivery.base import ClaimPage
+from ..delivery.didcomm import invitation_message, invitation_url_for
+from ..delivery.state import DIDCOMM, wallet_options
 from ..deps import CurrentOrganizer, RowId, Session, State
 from ..errors import Conflict, NotFound
 from ..formats.choice import badge_formats
 from ..formats.registry import badge_format, in_order
 from ..http import documented_content
 from ..http.ratelimit import RateLimit
-from ..members.models import Member
 from ..members.service import WALLET_DID, InvalidMember, declare_wallet_did
-from ..members.tokens import token_hash
-from ..routing import claim_urls, sig_meeting
+from ..routing import ClaimingMember, claim_limit, claim_urls, invitation_responses, sig_meeting, wants_page
+from ..vcapi_exchange.service import open_exchange
 from ..web import templates
 from ..web.qr import qr_svg
 from .door import check_in, open_door, open_meeting_at_door
 from .files import badge_file
-from .invitations import invitation_message, invitation_url_for
+from .page import claimed_badges
 
 router = APIRouter(tags=["claims"])
-# Public endpoints that make the agent work or write rows are rate-limited per client.
-claim_limit = RateLimit("claim_rate_limit")
+# Public endpoints that write rows are rate-limited per client (claim links: routing.claim_limit).
 door_limit = RateLimit("door_rate_limit")
 
 
-async def member_by_token(session: Session, token: str) -> Member:
-    member = await session.scalar(select(Member).where(Member.claim_token_hash == token_hash(token)))
-    if member is None:
-        raise NotFound("unknown claim link")
-    return member
-
-
-ClaimingMember = Annotated[Member, Depends(member_by_token)]
-
-
-@router.get("/i/{token}", dependencies=[Depends(claim_limit)], summary="The member's wallet invitation (short URL)")
+@router.get(
+    "/i/{token}",
+    dependencies=[Depends(claim_limit)],
+    summary="The member's wallet invitation (short URL)",
+    response_class=Response,
+    responses=invitation_responses({409: {"description": "A wallet is already connected to this link"}}),
+)
 async def invitation(token: str, member: ClaimingMember, state: State, session: Session, request: Request) -> Response:
-    """RFC 0434 URL shortening: JSON for a wallet that asks for it, otherwise a redirect."""
-    url = await invitation_url_for(session, state.agent, member, (await state.issuers.of(member.sig_id)).name)
+    """RFC 0434 URL shortening: JSON for a wallet that asks for it, a redirect for one that follows
+    it, and for a browser (the link was opened rather than scanned) a page with the QR code and
+    what to do."""
+    sig_name = (await state.issuers.of(member.sig_id)).name
+    urls = claim_urls(state.settings.base_url, token)
+    if wants_page(request):
+        claim = ClaimPage(session, state.agent, member, sig_name, urls["claim_url"], urls["invitation_short_url"])
+        (option,) = await DIDCOMM.wallet_options(claim)
+        context = {
+            "sig_name": sig_name,
+            "option": option,
+            "qr": None if option.connected else qr_svg(option.scan_url, fluid=True),
+            "claim_url": urls["claim_url"],
+        }
+        status_code = status.HTTP_409_CONFLICT if option.connected else status.HTTP_200_OK
+        return templates.TemplateResponse(request, "invitation.html", context, status_code=status_code)
+    url = await invitation_url_for(session, state.agent, member, sig_name)
     if "application/json" in request.headers.get("accept", ""):
         return JSONResponse(invitation_message(url))
     return RedirectResponse(url, status_code=status.HTTP_302_FOUND)
@@ -60,57 +70,68 @@ async def claim_qr(token: str, member: ClaimingMember, state: State) -> Response
     return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "private, max-age=3600"})
 
 
-BADGE_LABELS = {
-    "membership": "Membership",
-    "attendance": "Attendance",
-    "presenter": "Presenter",
-    "participation": "Attendance tally",
-}
-
-
-def badge_label(badge: Badge) -> str:
-    """What the member reads: the kind, what it is about, and its format."""
-    fmt = badge_format(badge.format)
-    if badge.kind == "participation":
-        tally = badge.credential
-        if tally is None:  # a tally's row is made with its values (anoncreds/tally.py)
-            raise ValueError(f"participation badge {badge.id} has no tally values")
-        detail = f" ({tally['meetings_attended']} meetings since {tally['counted_since']})"
-    elif badge.kind == "attendance":
-        detail = ""
-    else:
-        detail = f" ({fmt.badge_key(badge.badge_key).split(':', 1)[1]})"
-    note = fmt.note
-    return BADGE_LABELS[badge.kind] + detail + (f" · {note}" if note else "")
-
-
 @router.get("/c/{token}", response_class=HTMLResponse, summary="The member's claim page")
 async def claim_page(token: str, member: ClaimingMember, state: State, session: Session, request: Request):
-    badges = await session.scalars(select(Badge).where(Badge.member_id == member.id).order_by(Badge.id))
+    """Polled by the page itself while the member connects a wallet or badges are on their way."""
     urls = claim_urls(state.settings.base_url, token)
-    rows = [
-        {
-            "label": badge_label(badge),
-            "state": delivery_state(badge).label,
-            "download_url": f"{urls['claim_url']}/badges/{badge.id}.json"
-            if badge_format(badge.format).can_be_file
-            else None,
-        }
-        for badge in badges
+    issuer = await state.issuers.of(member.sig_id)
+    sig_name = issuer.name
+    wallet_connected = member.connection_state == "active"
+    badges = await claimed_badges(session, member, urls["claim_url"])
+    claim = ClaimPage(session, state.agent, member, sig_name, urls["claim_url"], urls["invitation_short_url"])
+    options = [
+        (option, qr_svg(option.scan_url, fluid=True) if option.scan_url else None)
+        for option in await wallet_options(claim)
     ]
+    formats = in_order(await badge_formats(session, member.sig_id))
+    lcw = None
+    # The Learner Credential Wallet's deep link carries a fresh single-use challenge: opened on a
+    # visit, not on the page's own polls (its section is outside the polled region).
+    if request.query_params.get("poll") != "1" and any(fmt.can_be_file for fmt in formats):
+        exchange = await open_exchange(
+            session,
+            member,
+            issuer.did,
+            state.settings.base_url,
+            timedelta(minutes=state.settings.vcapi_exchange_minutes),
+        )
+        lcw = {"deep_link": exchange.deep_link, "qr_svg": qr_svg(exchange.deep_link, fluid=True)}
+    waiting = not wallet_connected or any(badge.on_its_way for badge in badges)
     return templates.TemplateResponse(
         request,
         "claim.html",
         {
             "member": member,
-            "sig_name": (await state.issuers.of(member.sig_id)).name,
-            "badges": rows,
-            "qr_svg": qr_svg(urls["invitation_short_url"], fluid=True),
-            "wallet_connected": member.connection_state == "active",
-            "wallet_link": urls["invitation_short_url"],
-            "formats": in_order(await badge_formats(session, member.sig_id)),
+            "sig_name": sig_name,
+            "badges": badges,
+            "options": options,
+            "waiting": waiting,
+            "claim_url": urls["claim_url"],
+            "formats": formats,
+            "lcw": lcw,
         },
     )
+
+
+@router.post(
+    "/c/{token}/region",
+    dependencies=[Depends(claim_limit)],
+    summary="The member states their region (or clears it)",
+    status_code=status.HTTP_303_SEE_OTHER,
+    response_class=RedirectResponse,
+    responses={303: {"description": "Back to the claim page, which shows the region"}},
+)
+async def state_region(
+    token: str,
+    member: ClaimingMember,
+    state: State,
+    session: Session,
+    region: Annotated[str, Form(max_length=100)] = "",
+) -> RedirectResponse:
+    """Self-declared and optional: the SIG's report counts attendance by region."""
+    member.region = region.strip() or None
+    await session.commit()
+    return RedirectResponse(claim_urls(state.settings.base_url, token)["claim_url"], status.HTTP_303_SEE_OTHER)
 
 
 @router.get("/c/{token}/badges/{badge_id}.json", dependencies=[Depends(claim_limit)], summary="Download a badge")
@@ -204,7 +225,7 @@ async def door_check_in(
 ) -> Response:
     """A member this check-in creates goes to their new claim page. Anyone else gets a page without
     the link: knowing the door code and an email must not open that member's badges."""
-    member, claim_token = await check_in(session, meeting, name.strip(), email)
+    member, claim_token = await check_in(session, state.secrets.claim_key, meeting, name.strip(), email)
     state.worker.wake()
     if claim_token is not None:
         return RedirectResponse(f"{state.settings.base_url}/c/{claim_token}", status_code=status.HTTP_303_SEE_OTHER)

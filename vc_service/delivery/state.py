@@ -4,19 +4,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from .base import DeliveryChannel
+from .base import ClaimPage, DeliveryChannel, WalletOption
 from .didcomm import DidcommChannel
 from .file import FileChannel
+from .vcapi import VcApiChannel
 
 DIDCOMM = DidcommChannel()
 FILE = FileChannel()
-CHANNELS: dict[str, DeliveryChannel] = {channel.name: channel for channel in (DIDCOMM, FILE)}
+VCAPI = VcApiChannel()
+CHANNELS: dict[str, DeliveryChannel] = {channel.name: channel for channel in (DIDCOMM, FILE, VCAPI)}
 
 # The stages a badge goes through, as progress counts and reports name them: the stored states,
-# with "issued" split by the channel that delivered it.
-STAGES = ("pending", "offered", DIDCOMM.delivered_stage, FILE.delivered_stage, "failed")
-DELIVERED_BY = {channel.delivered_stage: channel for channel in CHANNELS.values()}
-DELIVERED_STAGES = frozenset(DELIVERED_BY)
+# with "issued" split by how the member took it (into a wallet of either kind: "issued"; as a file).
+DELIVERED_STAGES = tuple(dict.fromkeys(channel.delivered_stage for channel in CHANNELS.values()))
+STAGES = ("pending", "offered", *DELIVERED_STAGES, "failed")
 STAGE_LABELS = {
     "pending": "pending",
     "offered": "offered to a wallet",
@@ -53,8 +54,8 @@ class BadgeDelivery:
 
     @property
     def delivered_by(self) -> DeliveryChannel | None:
-        """The channel the member got it by; None until they have it."""
-        return DELIVERED_BY.get(self.stage)
+        """The channel the member got it by (a wallet's, before channels were recorded); None until they have it."""
+        return (self.channel or DIDCOMM) if self.picked_up else None
 
     @property
     def stage_label(self) -> str:
@@ -71,3 +72,8 @@ def delivery_state(badge: DeliveredBadge) -> BadgeDelivery:
     # A badge issued before channels were recorded went to a wallet: files came with the channels.
     stage = (channel or DIDCOMM).delivered_stage if badge.state == "issued" else badge.state
     return BadgeDelivery(channel, badge.state, "revoked" if badge.revoked_at else STAGE_LABELS[stage], stage)
+
+
+async def wallet_options(claim: ClaimPage) -> list[WalletOption]:
+    """Every channel's ways into a wallet app for the member's claim page, in the channels' order."""
+    return [option for channel in CHANNELS.values() for option in await channel.wallet_options(claim)]

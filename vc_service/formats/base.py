@@ -43,6 +43,7 @@ class CannotSuspend(CannotChangeStatus):
 @dataclass(frozen=True)
 class PreparedOffer:
     credential: dict | None = None  # a JSON-LD badge: the unsigned credential the agent signs
+    proof_type: str | None = None  # ... and the Linked Data signature suite it signs with
     cred_def_id: str | None = None  # an AnonCreds badge: the definition, and the values of its attributes
     attributes: dict[str, str] | None = None
     comment: str | None = None  # what the offer's comment says (an AnonCreds badge's credential id)

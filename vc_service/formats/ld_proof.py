@@ -20,6 +20,11 @@ from .ld_proof_requests import TEMPLATES as PROOF_TEMPLATES
 from .ld_proof_requests import presentation_definition
 from .models import FormatName
 
+# A DIDComm badge is signed Ed25519Signature2018, the suite both holders verify for a did:key
+# issuer: Credo 0.6 resolves its key as an Ed25519VerificationKey2018 and refuses a 2020 proof
+# with it; ACA-Py holders take either. Files and VC-API credentials stay Ed25519Signature2020.
+DIDCOMM_PROOF_TYPE = "Ed25519Signature2018"
+
 
 async def badge_credential(
     session: AsyncSession,
@@ -31,14 +36,16 @@ async def badge_credential(
     subject_did: str | None,
     for_didcomm: bool = False,
 ) -> dict:
-    """The unsigned credential of a badge, from the rows it is about. ``for_didcomm``: one status
-    entry (revocation) as an object, since a stock ACA-Py holder rejects a credential whose
-    ``credentialStatus`` is a list; files carry both purposes."""
+    """The unsigned credential of a badge, from the rows it is about. Files carry both status
+    entries. ``for_didcomm``: none, since a Credo 0.6 wallet refuses any JSON-LD credential with
+    a ``credentialStatus`` ("not supported") and a stock ACA-Py holder one with a list of them;
+    the entry is still allocated, and this service's verifier checks such a badge against its
+    records (verification/checks.py)."""
     engine = session.bind
     if not isinstance(engine, AsyncEngine):  # the service's sessions are all bound to its engine (db/engine.py)
         raise TypeError("badge credentials need a session bound to the service's engine")
     ref = await allocate_status(engine, issuer.sig_id, issuer.slug, badge.credential_id)
-    status = status_entries(base_url, ref, ("revocation",))[0] if for_didcomm else status_entries(base_url, ref)
+    status = None if for_didcomm else status_entries(base_url, ref)
     meeting = await session.get(Meeting, badge.meeting_id) if badge.meeting_id else None
     talk = await session.get(Talk, badge.talk_id) if badge.talk_id else None
     return build_badge(
@@ -97,7 +104,7 @@ class LdProofFormat(BadgeFormat):
             subject_did=member.did or member.wallet_did,
             for_didcomm=True,
         )
-        return PreparedOffer(credential=credential)
+        return PreparedOffer(credential=credential, proof_type=DIDCOMM_PROOF_TYPE)
 
     def offered_credential_id(self, record: CredentialExchangeRecord) -> str | None:
         offer = record.by_format.cred_offer.ld_proof

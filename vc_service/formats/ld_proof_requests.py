@@ -1,13 +1,20 @@
 """What a verifier can ask a wallet to prove of an Open Badge, as DIF Presentation Exchange
 definitions (the AnonCreds templates are the AnonCreds format's).
 
-Shapes that stock ACA-Py holders answer (measured, see DESIGN.md): a UUID4 definition id, the
-single proof type Ed25519Signature2020, the schema as the expanded OpenBadgeCredential IRI,
-and string ``const`` / ``minimum`` (with ``format``) filters.
+Shapes that both a stock ACA-Py 1.7 holder and a Credo 0.6 wallet answer (measured, see
+DESIGN.md and WALLETS.md): a UUID4 definition id; the single proof type Ed25519Signature2020
+(ACA-Py finds nothing when 2018 is listed too; Credo signs Ed25519Signature2018 whatever is
+asked, which ACA-Py verifies); a schema listing both the expanded OpenBadgeCredential IRI (what
+ACA-Py matches) and the OB3 context URL (what Credo's PEX matches: any listed URI), since each
+alone fails on one side, the context as ``required: false`` (an ACA-Py holder searches for
+credentials having every required URI as a type); filters with a ``type`` beside every ``const`` (Credo's validator refuses them
+otherwise) and string ``minimum`` (with ``format``) filters.
 """
 
 import uuid
 from datetime import datetime
+
+from ..credentials.document import OB3_CONTEXT
 
 OB3_CREDENTIAL_IRI = "https://purl.imsglobal.org/spec/vc/ob/vocab.html#OpenBadgeCredential"
 TEMPLATES = {
@@ -24,7 +31,7 @@ def xsd(value: datetime) -> str:
 def presentation_definition(template: str, issuer_did: str, since: datetime | None, now: datetime) -> dict:
     achievement_type, purpose = TEMPLATES[template]
     fields = [
-        {"path": ["$.type[*]"], "filter": {"const": "OpenBadgeCredential"}},
+        {"path": ["$.type[*]"], "filter": {"type": "string", "const": "OpenBadgeCredential"}},
         {"path": ["$.issuer.id", "$.issuer"], "filter": {"type": "string", "const": issuer_did}},
         {
             "path": ["$.credentialSubject.achievement.achievementType"],
@@ -53,7 +60,7 @@ def presentation_definition(template: str, issuer_did: str, since: datetime | No
             {
                 "id": f"{template}-badge",
                 "name": purpose,
-                "schema": [{"uri": OB3_CREDENTIAL_IRI}],
+                "schema": [{"uri": OB3_CREDENTIAL_IRI}, {"uri": OB3_CONTEXT, "required": False}],
                 "constraints": {"fields": fields},
             }
         ],

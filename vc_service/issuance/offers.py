@@ -8,8 +8,6 @@ from ..credentials.document import issuer_id
 from ..formats.base import PreparedOffer
 from ..formats.registry import all_formats
 
-PROOF_TYPE = "Ed25519Signature2020"
-
 
 async def send_offer(agent: AgentClient, connection_id: str, offer: PreparedOffer) -> CredentialExchangeRecord:
     """Offer over issue-credential 2.0; the agent's exchange record."""
@@ -19,12 +17,14 @@ async def send_offer(agent: AgentClient, connection_id: str, offer: PreparedOffe
         return await agent.offer_anoncreds_credential(
             connection_id, offer.cred_def_id, offer.attributes, comment=offer.comment
         )
-    if offer.credential is None:
-        raise ValueError("an offer needs either a credential or a credential definition")
+    if offer.credential is None or offer.proof_type is None:
+        raise ValueError("an offer needs either a credential and its proof type or a credential definition")
     did = issuer_id(offer.credential)
     if did is None:  # build_badge always names the issuer
         raise ValueError("the badge's credential names no issuer")
-    return await agent.offer_ld_proof_credential(connection_id, offer.credential, PROOF_TYPE, verification_method(did))
+    return await agent.offer_ld_proof_credential(
+        connection_id, offer.credential, offer.proof_type, verification_method(did)
+    )
 
 
 def offered_credential_id(record: CredentialExchangeRecord) -> str | None:

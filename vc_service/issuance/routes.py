@@ -70,6 +70,7 @@ class BadgeProgress(BaseModel):
     kind: str
     format: str  # ld_proof (Open Badge, JSON-LD) | anoncreds
     state: str  # its stage: pending, offered, issued (to a wallet), downloaded (picked up as a file), failed
+    channel: str | None  # how it reached (or is on its way to) the member: didcomm | file | vcapi
     revoked_at: datetime | None  # AnonCreds; a JSON-LD badge's revocation is in GET /credentials/status
     failure_reason: str | None
     wallet_connected: bool
@@ -102,6 +103,7 @@ async def issue_meeting(meeting_id: RowId, organizer: CurrentOrganizer, state: S
 
 
 def badge_progress(badge: Badge, member: Member) -> BadgeProgress:
+    delivery = delivery_state(badge)
     return BadgeProgress(
         id=badge.id,
         meeting_id=badge.meeting_id,
@@ -109,7 +111,8 @@ def badge_progress(badge: Badge, member: Member) -> BadgeProgress:
         member_name=member.name,
         kind=badge.kind,
         format=badge.format,
-        state=delivery_state(badge).stage,
+        state=delivery.stage,
+        channel=delivery.channel.name if delivery.channel else None,
         revoked_at=badge.revoked_at,
         failure_reason=badge.failure_reason,
         wallet_connected=member.connection_state == "active",

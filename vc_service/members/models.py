@@ -7,7 +7,8 @@ from ..db.base import Base, utcnow
 
 
 class Member(Base):
-    """A person of the SIG. The email merges roster rows; the claim token is their short link (only its hash is kept)."""
+    """A person of the SIG. The email merges roster rows; the claim token is their short link, derived
+    from the claim nonce with the service's claim key (members/tokens.py); its hash finds the member."""
 
     __tablename__ = "members"
     __table_args__ = (UniqueConstraint("sig_id", "email", name="uq_member_email"),)
@@ -21,6 +22,7 @@ class Member(Base):
     joined_at: Mapped[date | None]
     left_at: Mapped[date | None]
     claim_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    claim_nonce: Mapped[str | None] = mapped_column(String(32))  # None: a link from before 0013, hash only
     # The member's one wallet connection; all their DIDComm badges are bound to its DID
     # (a did:peer:4 long form, hence Text), so one proof can present them all.
     invitation_url: Mapped[str | None] = mapped_column(Text)

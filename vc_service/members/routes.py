@@ -1,16 +1,24 @@
 from datetime import date
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
 from ..deps import CurrentOrganizer, Organizer, RowId, Session, State, sig_row
 from ..errors import Conflict, Invalid, TooLarge
-from ..routing import claim_urls, sig_meeting
+from ..http import documented_content
+from ..routing import claim_links_csv, claim_urls, meeting_claim_links, sig_meeting
 from .connections import reset_wallet_connection
 from .models import Member
 from .roster import DID, FORM_OVERHEAD_BYTES, MAX_ROSTER_BYTES, decode_roster, parse_roster
-from .service import RosterReport, get_or_create_member, import_roster, reissue_claim_token, replace_did
+from .service import (
+    RosterReport,
+    get_or_create_member,
+    import_roster,
+    meeting_claim_tokens,
+    reissue_claim_token,
+    replace_did,
+)
 
 router = APIRouter(tags=["members"], dependencies=[Organizer])
 
@@ -49,7 +57,9 @@ class CreatedMember(MemberOut, ClaimLink):
 
 @router.post("/members", status_code=status.HTTP_201_CREATED, response_model=CreatedMember)
 async def create_member(body: MemberIn, organizer: CurrentOrganizer, state: State, session: Session) -> CreatedMember:
-    member, claim_token = await get_or_create_member(session, organizer.sig_id, body.name, body.email, body.did)
+    member, claim_token = await get_or_create_member(
+        session, state.secrets.claim_key, organizer.sig_id, body.name, body.email, body.did
+    )
     if claim_token is None:
         raise Conflict(f"a member with the email {member.email} exists (id {member.id})")
     member.region, member.joined_at = body.region, body.joined_at
@@ -64,8 +74,50 @@ async def new_claim_link(member_id: RowId, organizer: CurrentOrganizer, state: S
     """A new link to hand to the member: the previous one stops working (the stored hash cannot
     show it again)."""
     member = await sig_row(session, Member, member_id, organizer.sig_id, "member")
-    claim_token = await reissue_claim_token(session, member, organizer.actor)
+    claim_token = await reissue_claim_token(session, state.secrets.claim_key, member, organizer.actor)
     return ClaimLink(**claim_urls(state.settings.base_url, claim_token))
+
+
+class MemberClaimLink(BaseModel):
+    member_id: int
+    name: str
+    email: str | None
+    wallet_connected: bool
+    claim_url: str | None = Field(
+        description="null for a link made before links could be shown again (only its hash is kept): "
+        "POST /members/{id}/claim-link makes a new one"
+    )
+    invitation_short_url: str | None
+    qr_url: str | None
+
+
+@router.get(
+    "/meetings/{meeting_id}/claim-links",
+    tags=["meetings"],
+    response_model=list[MemberClaimLink],
+    summary="Each attendee's claim link",
+)
+async def attendee_claim_links(meeting_id: RowId, organizer: CurrentOrganizer, state: State, session: Session) -> list:
+    meeting = await sig_meeting(session, organizer, meeting_id)
+    tokens = await meeting_claim_tokens(session, state.secrets.claim_key, meeting.id)
+    return meeting_claim_links(state.settings.base_url, tokens)
+
+
+@router.get(
+    "/meetings/{meeting_id}/claim-links.csv",
+    tags=["meetings"],
+    response_class=Response,
+    responses=documented_content("text/csv"),
+    summary="Each attendee's claim link as CSV (name, email, link)",
+)
+async def attendee_claim_links_csv(
+    meeting_id: RowId, organizer: CurrentOrganizer, state: State, session: Session
+) -> Response:
+    """Spreadsheet-safe: a cell that would run as a formula starts with an apostrophe. An empty link:
+    only its hash is kept, POST /members/{id}/claim-link makes a new one."""
+    meeting = await sig_meeting(session, organizer, meeting_id)
+    tokens = await meeting_claim_tokens(session, state.secrets.claim_key, meeting.id)
+    return claim_links_csv(meeting.id, meeting_claim_links(state.settings.base_url, tokens))
 
 
 class MemberDid(BaseModel):
@@ -117,8 +169,10 @@ async def roster_bytes(request: Request) -> bytes:
 
 @router.post("/meetings/{meeting_id}/roster", tags=["meetings"], summary="Import a meeting's attendance roster (CSV)")
 async def import_meeting_roster(
-    meeting_id: RowId, request: Request, organizer: CurrentOrganizer, session: Session
+    meeting_id: RowId, request: Request, organizer: CurrentOrganizer, state: State, session: Session
 ) -> RosterReport:
     meeting = await sig_meeting(session, organizer, meeting_id)
     parsed = parse_roster(decode_roster(await roster_bytes(request)))
-    return await import_roster(session, organizer.sig_id, meeting.id, parsed.entries, parsed.errors)
+    return await import_roster(
+        session, state.secrets.claim_key, organizer.sig_id, meeting.id, parsed.entries, parsed.errors
+    )

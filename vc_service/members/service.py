@@ -10,7 +10,7 @@ from ..audit.service import record
 from ..errors import Invalid
 from ..meetings.models import Attendance
 from .models import Member
-from .tokens import new_token, token_hash
+from .tokens import claim_token, new_claim
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -27,30 +27,56 @@ def normalise_email(email: str) -> str:
 
 
 async def get_or_create_member(
-    session: AsyncSession, sig_id: int, name: str, email: str, did: str | None = None
+    session: AsyncSession, claim_key: str, sig_id: int, name: str, email: str, did: str | None = None
 ) -> tuple[Member, str | None]:
-    """The SIG's member with that email, or a new one with its claim token, which is known only
-    now (None for a member that existed). Does not commit."""
+    """The SIG's member with that email, or a new one with its claim token (None for a member that
+    existed: whoever asks need not be them). Does not commit."""
     if not name.strip():
         raise InvalidMember("name is empty")
     address = normalise_email(email)
     member = await session.scalar(select(Member).where(Member.sig_id == sig_id, Member.email == address))
     if member is not None:
         return member, None
-    claim_token = new_token()
-    member = Member(sig_id=sig_id, name=name.strip(), email=address, did=did, claim_token_hash=token_hash(claim_token))
+    claim = new_claim(claim_key)
+    member = Member(
+        sig_id=sig_id,
+        name=name.strip(),
+        email=address,
+        did=did,
+        claim_nonce=claim.nonce,
+        claim_token_hash=claim.token_hash,
+    )
     session.add(member)
     await session.flush()
-    return member, claim_token
+    return member, claim.token
 
 
-async def reissue_claim_token(session: AsyncSession, member: Member, actor: str) -> str:
+def member_claim_token(claim_key: str, member: Member) -> str | None:
+    """The member's current claim token; None for a link made before tokens were derived (only
+    its hash is known: the organizer issues a new one)."""
+    return claim_token(claim_key, member.claim_nonce) if member.claim_nonce else None
+
+
+async def meeting_claim_tokens(
+    session: AsyncSession, claim_key: str, meeting_id: int
+) -> list[tuple[Member, str | None]]:
+    """Each attendee of the meeting, by name, with their claim token (None where only its hash is known)."""
+    attendees = await session.scalars(
+        select(Member)
+        .join(Attendance, Attendance.member_id == Member.id)
+        .where(Attendance.meeting_id == meeting_id)
+        .order_by(Member.name, Member.id)
+    )
+    return [(member, member_claim_token(claim_key, member)) for member in attendees]
+
+
+async def reissue_claim_token(session: AsyncSession, claim_key: str, member: Member, actor: str) -> str:
     """A new claim token for the member: the old link stops working. Commits."""
-    claim_token = new_token()
-    member.claim_token_hash = token_hash(claim_token)
+    claim = new_claim(claim_key)
+    member.claim_nonce, member.claim_token_hash = claim.nonce, claim.token_hash
     record(session, member.sig_id, actor, "member.claim_link_reissued", f"member:{member.id}")
     await session.commit()
-    return claim_token
+    return claim.token
 
 
 # The one holder binding a stock ACA-Py wallet can present: an Ed25519 did:key (README).
@@ -87,7 +113,7 @@ ROSTER_BATCH_ROWS = 500
 
 
 async def import_roster(
-    session: AsyncSession, sig_id: int, meeting_id: int, entries: list, errors: list
+    session: AsyncSession, claim_key: str, sig_id: int, meeting_id: int, entries: list, errors: list
 ) -> RosterReport:
     """Members merged by email and their attendance; the same file twice changes nothing.
 
@@ -95,7 +121,7 @@ async def import_roster(
     and added in bulk): if an import stops part-way, importing the file again completes it."""
     report = RosterReport(errors=[{"line": error.line, "reason": error.reason} for error in errors])
     for start in range(0, len(entries), ROSTER_BATCH_ROWS):
-        await _import_batch(session, sig_id, meeting_id, entries[start : start + ROSTER_BATCH_ROWS], report)
+        await _import_batch(session, claim_key, sig_id, meeting_id, entries[start : start + ROSTER_BATCH_ROWS], report)
         await session.commit()
         session.expunge_all()  # a big roster's rows need not stay in memory once stored
     report.errors.sort(key=lambda error: error["line"])
@@ -103,24 +129,27 @@ async def import_roster(
 
 
 async def _import_batch(
-    session: AsyncSession, sig_id: int, meeting_id: int, entries: list, report: RosterReport
+    session: AsyncSession, claim_key: str, sig_id: int, meeting_id: int, entries: list, report: RosterReport
 ) -> None:
     emails = [entry.email for entry in entries]
     known = {
         member.email: member
         for member in await session.scalars(select(Member).where(Member.sig_id == sig_id, Member.email.in_(emails)))
     }
-    created = [
-        {
-            "sig_id": sig_id,
-            "name": entry.name,
-            "email": entry.email,
-            "did": entry.did,
-            "claim_token_hash": token_hash(new_token()),
-        }
-        for entry in entries
-        if entry.email not in known
-    ]
+    created = []
+    for entry in entries:
+        if entry.email not in known:
+            claim = new_claim(claim_key)
+            created.append(
+                {
+                    "sig_id": sig_id,
+                    "name": entry.name,
+                    "email": entry.email,
+                    "did": entry.did,
+                    "claim_nonce": claim.nonce,
+                    "claim_token_hash": claim.token_hash,
+                }
+            )
     member_ids = {member.email: member.id for member in known.values()}
     if created:  # one multi-row INSERT, then their ids: the ORM would insert row by row to learn each id
         await session.execute(insert(Member), created)

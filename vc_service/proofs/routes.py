@@ -5,14 +5,16 @@ from fastapi import APIRouter, Depends, Request, status
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
-from ..claims.invitations import invitation_message
 from ..credentials.document import as_list
+from ..delivery.didcomm import didcomm_option, invitation_message
 from ..deps import Session, State
 from ..errors import Gone, Invalid, NotFound
 from ..http.ratelimit import RateLimit
+from ..routing import invitation_responses, wants_page
 from ..sig.service import UnknownSig, choose_sig
-from ..timestamps import UtcExpressible
+from ..timestamps import UtcExpressible, day_text
 from ..verification.checks import VerificationResult, check_status
+from ..web import templates
 from ..web.qr import qr_svg
 from .models import ProofRequest
 from .service import create_proof_request, expire_if_due
@@ -158,8 +160,42 @@ async def read_proof_request(
     return await proof_request_out(state, found)
 
 
-@router.get("/p/{request_id}", summary="The proof request's invitation (short URL for the QR code)")
-async def proof_invitation(request: Request, found: ProofRequest = Depends(find_request)) -> Response:
+# What each template asks the member to show, in words (the page a browser gets for /p/{id}).
+ASKED = {
+    "attended": "that you attended a meeting of {sig}",
+    "presented": "that you presented a talk at {sig}",
+    "member": "that you are a member of {sig}",
+    "attended-at-least": "that you attended at least {min_meetings} meetings of {sig}",
+}
+
+
+@router.get(
+    "/p/{request_id}",
+    summary="The proof request's invitation (short URL for the QR code)",
+    response_class=Response,
+    responses=invitation_responses({410: {"description": "The request was answered or expired"}}),
+)
+async def proof_invitation(request: Request, state: State, found: ProofRequest = Depends(find_request)) -> Response:
+    """JSON for a wallet that asks for it, a redirect for one that follows it, and for a browser
+    (the link was opened rather than scanned) a page that says what is asked and how to answer."""
+    if wants_page(request):
+        sig_name = (await state.issuers.of(found.sig_id)).name
+        short = f"{state.settings.base_url}/p/{found.id}"
+        asked = ASKED[found.template].format(sig=sig_name, min_meetings=found.min_meetings)
+        context = {
+            "sig_name": sig_name,
+            "asked": asked + (f", since {day_text(found.since)}" if found.since else ""),
+            "answered": found.state != "pending",
+            "option": didcomm_option(
+                "proof",
+                found.invitation_url,
+                short,
+                "The app shows what is asked and which badge answers it; nothing is shared unless you accept.",
+            ),
+            "qr": qr_svg(short, fluid=True),
+        }
+        status_code = status.HTTP_410_GONE if context["answered"] else status.HTTP_200_OK
+        return templates.TemplateResponse(request, "proof_request.html", context, status_code=status_code)
     if found.state != "pending":
         raise Gone(f"this proof request is {found.state}")
     if "application/json" in request.headers.get("accept", ""):

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from ..audit.service import record
 from ..db.base import utcnow
 from ..errors import Conflict, NotFound
+from ..issuer.models import IssuerDid
 from .bitstring import MIN_LIST_SIZE, empty_bitstring, encode_list, set_bit
 from .models import STATUS_PURPOSES, CredentialStatus, StatusChange, StatusList
 
@@ -120,6 +121,16 @@ async def allocate_status(bind: AsyncEngine, sig_id: int, sig_slug: str, credent
                 continue
             return StatusEntryRef(status.list_number, status.list_index, sig_slug)
     raise StatusError("could not find a free status list entry")
+
+
+async def recorded_status(session: AsyncSession, credential_id: str, issuer_did: str) -> CredentialStatus | None:
+    """The status this service keeps for a credential it issued under ``issuer_did`` (a DID of
+    the credential's SIG), whether or not the credential carries a status entry."""
+    return await session.scalar(
+        select(CredentialStatus)
+        .join(IssuerDid, IssuerDid.sig_id == CredentialStatus.sig_id)
+        .where(CredentialStatus.credential_id == credential_id, IssuerDid.did == issuer_did)
+    )
 
 
 async def change_status(

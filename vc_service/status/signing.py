@@ -86,7 +86,7 @@ async def change_and_publish(
 
 def carries_suspension(badge: Badge) -> bool:
     """Whether the badge's credential carries a suspension entry. A badge offered over DIDComm
-    carries the revocation entry only (stock ACA-Py wallets refuse a list of entries)."""
+    carries no status entry (Credo wallets refuse one; its revocation is in this service's records)."""
     if badge.credential is None:
         return badge.cred_ex_id is None  # not signed yet, or signed for a file now; else on its way to a wallet
     return any(
@@ -107,6 +107,6 @@ async def refuse_a_suspension_nobody_would_see(session: AsyncSession, sig_id: in
     if badge is not None and not carries_suspension(badge):
         raise StatusError(
             f"credential {credential_id} carries no suspension entry, so suspending it would change nothing a "
-            "verifier checks: it went to a wallet over DIDComm, and those badges carry the revocation entry only "
-            "(stock ACA-Py wallets refuse a credential with several). Revoke it instead"
+            "verifier checks: it went to a wallet over DIDComm, and those badges carry no status entry "
+            "(Credo wallets refuse one). Revoke it instead"
         )

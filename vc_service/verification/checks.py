@@ -4,6 +4,7 @@ Results follow the W3C VC-API: ``{verified, checks, warnings, errors}``, where `
 names every check run and each warning or error names its check.
 """
 
+import base64
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -70,10 +71,13 @@ def _data_integrity_failure(agent_result: dict) -> str:
     return "; ".join(problems) or "the proof does not verify"
 
 
-# What VC Data Integrity (§2.1) and Ed25519Signature2020 require of a proof, by proof type.
+# What VC Data Integrity (§2.1), Ed25519Signature2020 and Ed25519Signature2018 (a detached JWS:
+# the suite of badges delivered over DIDComm, and of a Credo wallet's presentations) require of
+# a proof, by proof type.
 REQUIRED_PROOF_FIELDS = {
     "DataIntegrityProof": ("cryptosuite", "proofPurpose", "verificationMethod", "proofValue"),
     "Ed25519Signature2020": ("created", "proofPurpose", "verificationMethod", "proofValue"),
+    "Ed25519Signature2018": ("created", "proofPurpose", "verificationMethod", "jws"),
 }
 ED25519_SIGNATURE_BYTES = 64
 
@@ -91,6 +95,8 @@ def proof_problem(proof: object) -> str | None:
         return f"the proof has no {', '.join(missing)} (or not as a string)"
     if "previousProof" in proof:
         return "the proof chains to a previousProof (a proof chain), which this service does not verify"
+    if "jws" in required:
+        return detached_jws_problem(proof["jws"])
     value = proof["proofValue"]
     try:
         signature = base58.b58decode(value[1:]) if value.startswith("z") else b""
@@ -99,6 +105,19 @@ def proof_problem(proof: object) -> str | None:
     if len(signature) != ED25519_SIGNATURE_BYTES:
         return "proofValue is not a base58-btc multibase Ed25519 signature (z..., 64 bytes)"
     return None
+
+
+def detached_jws_problem(jws: str) -> str | None:
+    """An Ed25519Signature2018 ``jws`` is ``header..signature`` (RFC 7797, unencoded payload)."""
+    parts = jws.split(".")
+    if len(parts) == 3 and parts[0] and not parts[1]:
+        try:
+            signature = base64.urlsafe_b64decode(parts[2] + "=" * (-len(parts[2]) % 4))
+        except ValueError:
+            signature = b""
+        if len(signature) == ED25519_SIGNATURE_BYTES:
+            return None
+    return "jws is not a detached JWS with an Ed25519 signature (header..signature)"
 
 
 def _web_dids(document: dict) -> set[str]:
@@ -184,6 +203,7 @@ async def check_status(
 ) -> None:
     entries = as_list(credential.get("credentialStatus")) if credential.get("credentialStatus") else []
     if not entries:
+        await check_recorded_status(result, credential, status_lists)
         return
     result.checks.append("status")
     if len(entries) > MAX_STATUS_ENTRIES:
@@ -213,6 +233,22 @@ async def check_status(
         if flagged:
             state = {"revocation": "revoked", "suspension": "suspended"}.get(purpose, f"flagged for {purpose}")
             result.fail("status", f"{state} (status list {url}, index {index})")
+
+
+async def check_recorded_status(result: VerificationResult, credential: dict, status_lists: StatusListResolver) -> None:
+    """A badge this service delivered without a status entry (over DIDComm: a Credo 0.6 wallet
+    refuses a JSON-LD credential that has one) is checked against the issuer's own records."""
+    credential_id, issuer = credential.get("id"), issuer_id(credential)
+    if not isinstance(credential_id, str) or not isinstance(issuer, str):
+        return
+    recorded = await status_lists.recorded(credential_id, issuer)
+    if recorded is None:
+        return
+    result.checks.append("status")
+    if recorded.revoked:
+        result.fail("status", "revoked (the issuer's records)")
+    elif recorded.suspended:
+        result.fail("status", "suspended (the issuer's records)")
 
 
 async def verify_credential(

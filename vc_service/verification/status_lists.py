@@ -25,6 +25,8 @@ from ..issuer.identity import Issuers
 from ..outbound.policy import OutboundRequest
 from ..sig.service import UnknownSig
 from ..status.bitstring import BitstringError, decode_list
+from ..status.models import CredentialStatus
+from ..status.service import recorded_status
 from ..status.signing import UnknownStatusList, published_status_list
 
 MAX_LIST_BYTES = 1_000_000  # of the answer, decoded
@@ -87,6 +89,11 @@ class StatusListResolver:
         if fetched.issuer != issuer:
             raise StatusListUnavailable(f"status list {url} is not issued by the credential's issuer")
         return fetched
+
+    async def recorded(self, credential_id: str, issuer: str) -> CredentialStatus | None:
+        """What this service records of a credential it issued under ``issuer``, or None."""
+        async with self._sessions() as session:
+            return await recorded_status(session, credential_id, issuer)
 
     async def _own_list(self, slug: str | None, purpose: str, number: int) -> FetchedList:
         try:

@@ -29,10 +29,10 @@ from ..meetings.models import MEETING_KINDS, Attendance, Meeting, Talk
 from ..meetings.service import MeetingIn, UnknownPresenter, add_meeting, add_talk, find_meeting
 from ..members.models import Member
 from ..members.roster import MAX_ROSTER_BYTES, ROSTER_BASE64_BYTES, RosterFormatError, decode_roster, parse_roster
-from ..members.service import import_roster
+from ..members.service import import_roster, meeting_claim_tokens, reissue_claim_token
 from ..reports.charts import attendance_chart
 from ..reports.queries import InvalidPeriod, check_period, period_report, sig_health_report
-from ..routing import csv_response
+from ..routing import claim_links_csv, csv_response, meeting_claim_links
 from ..sig.service import sig_time_zone
 from ..status.models import CredentialStatus
 from ..status.service import StatusError
@@ -179,7 +179,7 @@ def progress(rows: list[dict]) -> dict:
 
 @router.get("/meetings/{meeting_id}", response_class=HTMLResponse)
 async def meeting_page(
-    request: Request, session: WebSessionDep, organizer: SignedIn, meeting: OrganizerMeeting, db: Session
+    request: Request, session: WebSessionDep, organizer: SignedIn, meeting: OrganizerMeeting, db: Session, state: State
 ):
     attendees = list(
         await db.scalars(
@@ -204,11 +204,31 @@ async def meeting_page(
         "talks": talks,
         "rows": rows,
         "progress": progress(rows),
+        "claim_links": meeting_claim_links(
+            state.settings.base_url, await meeting_claim_tokens(db, state.secrets.claim_key, meeting.id)
+        ),
         "notice": await take_flash(db, session),
         "organizer": organizer,
         "time_zone": await sig_time_zone(db, organizer.sig_id),
     }
     return organizer_page(request, session, organizer, "dashboard/meeting.html", context)
+
+
+@router.get("/meetings/{meeting_id}/claim-links.csv")
+async def claim_links_download(meeting: OrganizerMeeting, db: Session, state: State) -> Response:
+    tokens = await meeting_claim_tokens(db, state.secrets.claim_key, meeting.id)
+    return claim_links_csv(meeting.id, meeting_claim_links(state.settings.base_url, tokens))
+
+
+@router.post("/meetings/{meeting_id}/members/{member_id}/claim-link", dependencies=[CsrfChecked])
+async def new_claim_link(
+    session: WebSessionDep, meeting: OrganizerMeeting, member_id: RowId, organizer: SignedIn, db: Session, state: State
+) -> Response:
+    """A link only known by its hash cannot be shown again: the organizer makes a new one (audited)."""
+    member = await sig_row(db, Member, member_id, organizer.sig_id, "member")
+    await reissue_claim_token(db, state.secrets.claim_key, member, f"organizer:{organizer.email}")
+    notice = f"New claim link for {member.name}: copy it from the list of claim links. The old one no longer works."
+    return await back_to(db, session, meeting.id, notice)
 
 
 @router.get("/meetings/{meeting_id}/badges", response_class=HTMLResponse)
@@ -279,6 +299,7 @@ async def roster_import(
     meeting: OrganizerMeeting,
     organizer: SignedIn,
     db: Session,
+    state: State,
     roster_base64: Annotated[str, Form(max_length=ROSTER_BASE64_BYTES)],
 ) -> Response:
     try:
@@ -288,7 +309,9 @@ async def roster_import(
         parsed = parse_roster(decode_roster(data))
     except (RosterFormatError, binascii.Error) as exc:
         return await back_to(db, session, meeting.id, f"The roster cannot be read: {exc}")
-    report = await import_roster(db, organizer.sig_id, meeting.id, parsed.entries, parsed.errors)
+    report = await import_roster(
+        db, state.secrets.claim_key, organizer.sig_id, meeting.id, parsed.entries, parsed.errors
+    )
     notice = (
         f"Roster imported: {report.attendance_added} attendees added, {report.attendance_unchanged} already there, "
         f"{len(report.errors)} rows skipped."

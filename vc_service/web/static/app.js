@@ -36,5 +36,23 @@ function acceptDroppedFiles(zone) {
   });
 }
 
+// A Copy button puts its field's text on the clipboard; a page served over plain http has no
+// clipboard API, and the field's text is selected for the keyboard's copy instead.
+async function copyField(button) {
+  const field = document.getElementById(button.dataset.copy);
+  field.select();
+  try {
+    await navigator.clipboard.writeText(field.value);
+    button.textContent = "Copied";
+  } catch (error) {
+    button.textContent = "Selected: copy it";
+  }
+}
+
+// Delegated: the live regions replace their buttons.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-copy]");
+  if (button) copyField(button);
+});
 document.querySelectorAll("[data-poll-url]").forEach(pollRegion);
 document.querySelectorAll(".dropzone").forEach(acceptDroppedFiles);

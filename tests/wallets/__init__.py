@@ -1,0 +1,1 @@
+"""Members' wallets that nobody here wrote, run as processes the tests drive."""
