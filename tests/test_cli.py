@@ -1,6 +1,10 @@
 """`vc-service issue`: starts a meeting's batch, follows it to the end with a progress bar, and prints the
 claim links of the members who have no wallet yet."""
 
+import functools
+import subprocess
+import sys
+
 from typer.testing import CliRunner
 
 from vc_service.cli import app
@@ -14,6 +18,7 @@ from .issuance.didcomm import (
     stored_credentials,
     wait_for,
 )
+from .support import PROJECT_DIR, VENV_BIN
 
 
 def test_issue_follows_the_batch_until_it_settles(service, wallet):
@@ -54,3 +59,52 @@ def test_issue_reports_an_unknown_meeting(service):
 def test_issue_reports_an_unreachable_service():
     result = CliRunner().invoke(app, ["issue", "--meeting", "1", "--url", "http://127.0.0.1:9", "--api-key", "k"])
     assert result.exit_code == 2 and "Cannot reach the service" in result.output
+
+
+def test_help_loads_neither_the_web_framework_nor_the_database_layer():
+    """Every command imports what it needs when it runs: `--help` answers without them."""
+    probe = (
+        "import sys\n"
+        "from vc_service.cli import app\n"
+        "try:\n"
+        "    app(['--help'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(' '.join(sorted({name.split('.')[0] for name in sys.modules})))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    loaded = set(done.stdout.split())
+    assert "Commands" in done.stdout or "organizer" in done.stdout
+    assert not loaded & {"fastapi", "sqlalchemy", "httpx", "uvicorn", "acapy_agent", "pydantic_settings"}, loaded
+
+
+def test_commands_find_the_running_service_without_its_settings(service):
+    """A shell that has not the service's port: `organizer add` prints the service's own sign-in
+    URL, and `issue` reaches it without --url (both read what `vc-service up` recorded)."""
+    other_shell = {
+        name: value for name, value in service.env.items() if name not in ("VC_SERVICE_PORT", "VC_SERVICE_PUBLIC_URL")
+    }
+    run = functools.partial(
+        subprocess.run, env=other_shell, capture_output=True, text=True, cwd=PROJECT_DIR, timeout=120
+    )
+    added = run(
+        [str(VENV_BIN / "vc-service"), "organizer", "add", "elsewhere@example.org", "--password-stdin"],
+        input="a long organizer password\n",
+    )
+    assert added.returncode == 0, added.stdout + added.stderr
+    assert f"can sign in at {service.url}/login" in added.stdout
+    assert "127.0.0.1:8000" not in added.stdout
+
+    meeting = create_meeting(service, title="CLI meeting without --url")
+    import_roster(service, meeting["id"], "name,email\nNo Url,nourl@example.org\n")
+    issued = run([str(VENV_BIN / "vc-service"), "issue", "--meeting", str(meeting["id"]), "--timeout", "20"])
+    assert issued.returncode == 0, issued.stdout + issued.stderr
+    assert "1 new badges" in issued.stdout
+
+
+def test_make_run_says_where_to_go_and_how_to_start(service):
+    started = (service.data_dir / "service.log").read_text()
+    assert f"dashboard  {service.url}/dashboard" in started
+    assert f"verify     {service.url}/verify" in started
+    assert "vc-service organizer add" in started  # no organizer yet at the first start
+    assert f"{service.url}/dashboard/profile" in started

@@ -53,6 +53,7 @@ from .routing import claim_urls
 from .service_secrets import ServiceSecrets
 from .settings import Settings, get_settings
 from .sig import format_routes as sig_format_routes
+from .sig import routes as sig_routes
 from .state import ServiceState
 from .status import routes as status_routes
 from .vcapi_exchange import routes as vcapi_exchange_routes
@@ -62,6 +63,7 @@ from .web import STATIC_DIR
 from .web import account as web_account
 from .web import auth as web_auth
 from .web import dashboard as web_dashboard
+from .web import profile as web_profile
 from .web import verify_page as web_verify
 from .webhooks import routes as webhook_routes
 from .webhooks.dispatch import WebhookDispatcher
@@ -256,10 +258,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         report_routes,
         anoncreds_routes,
         sig_format_routes,
+        sig_routes,
         vcapi_exchange_routes,
         web_auth,
         web_dashboard,
         web_account,
+        web_profile,
         web_verify,
     ):
         # The webhook inbox checks its key before it reads the body, then the text (see its route).

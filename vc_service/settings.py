@@ -9,6 +9,8 @@ from urllib.parse import urlsplit
 from pydantic import Field, IPvAnyNetwork, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from .timestamps import time_zone
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -77,6 +79,10 @@ class Settings(BaseSettings):
     sig_name: str = Field("Special Interest Group", description="Issuer profile: name.")
     sig_url: str = Field("https://example.org/sig", description="Issuer profile: web page.")
     sig_description: str = Field("A community Special Interest Group.", description="Issuer profile: description.")
+    sig_time_zone: str = Field(
+        "UTC",
+        description="The first SIG's time zone (IANA name, e.g. Europe/Berlin): meeting times are entered and shown in it.",
+    )
     offer_timeout_seconds: float = Field(
         120.0,
         description="A wallet that has not answered a badge offer in this time gets a fresh one. "
@@ -229,6 +235,15 @@ class Settings(BaseSettings):
             except ValueError as exc:
                 raise ValueError(f"VC_SERVICE_TRUSTED_PROXIES: {entry!r} is no address or network ({exc})") from None
         return [entry for entry in entries if entry]
+
+    @field_validator("sig_time_zone")
+    @classmethod
+    def _known_time_zone(cls, value: str) -> str:
+        try:
+            time_zone(value)
+        except ValueError as exc:
+            raise ValueError(f"VC_SERVICE_SIG_TIME_ZONE: {exc}") from None
+        return value
 
     @model_validator(mode="after")
     def _did_web_needs_https(self) -> Self:

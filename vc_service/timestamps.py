@@ -1,8 +1,9 @@
 """ISO 8601 / XML Schema date-times with a time zone: the only kind this service accepts; and the
-one way pages write a day."""
+SIGs' time zones, in which forms take and show meeting times; one way pages write a day."""
 
 from datetime import UTC, date, datetime
 from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, AwareDatetime
 
@@ -33,6 +34,30 @@ def parse_aware_datetime(value: str, field: str) -> datetime:
         return check_utc_range(parsed)
     except ValueError as exc:
         raise ValueError(f"{field} {exc}") from exc
+
+
+def time_zone(name: str) -> ZoneInfo:
+    """The IANA time zone ``name`` (``Europe/Berlin``, ``UTC``); ValueError naming it if there is none."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:  # ValueError: a path-like or empty name
+        raise ValueError(f"{name!r} is not a time zone (an IANA name such as Europe/Berlin or UTC)") from exc
+
+
+def local_to_utc(value: str, zone: str) -> datetime:
+    """A form's ``datetime-local`` value, entered in ``zone``, as the UTC instant it names."""
+    try:
+        naive = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise ValueError(f"{value!r} is not a date and time") from exc
+    if naive.tzinfo is not None:
+        raise ValueError(f"{value!r} carries a time zone; the form's times are in {zone}")
+    return check_utc_range(naive.replace(tzinfo=time_zone(zone))).astimezone(UTC)
+
+
+def in_zone(value: datetime, zone: str) -> datetime:
+    """A stored instant (UTC; SQLite hands it back without its zone) in the SIG's time zone."""
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(time_zone(zone))
 
 
 def day_text(value: date) -> str:

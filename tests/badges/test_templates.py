@@ -70,10 +70,49 @@ def test_membership_badge_expires():
 
 def test_without_a_did_the_recipient_is_a_salted_email_hash():
     credential = build("attendance", Recipient("Ada", email="Ada@Example.org"))
-    (identity,) = credential["credentialSubject"]["identifier"]
+    identity, _name = credential["credentialSubject"]["identifier"]
     assert "id" not in credential["credentialSubject"]
     assert identity["identityHash"] == identity_hash("ada@example.org", identity["salt"])
     assert "ada@example.org" not in str(credential).lower()
+
+
+def test_a_badge_names_its_member_unless_the_sig_leaves_names_out():
+    """A verifier reads whose badge it is: the subject's name, and an OB3 identifier of type name."""
+    for recipient in (
+        Recipient("Ada Lovelace", did="did:key:z6MkAda"),
+        Recipient("Ada Lovelace", email="ada@example.org"),
+    ):
+        subject = build("attendance", recipient)["credentialSubject"]
+        assert subject["name"] == "Ada Lovelace"
+        assert {
+            "type": "IdentityObject",
+            "identityType": "name",
+            "hashed": False,
+            "identityHash": "Ada Lovelace",
+        } in subject["identifier"]
+        assert subject_errors("attendance", subject) == []
+    unnamed = Issuer(**{**ISSUER.__dict__, "names_members": False})
+    subject = build("attendance", Recipient("Ada Lovelace", did="did:key:z6MkAda"), issuer=unnamed)["credentialSubject"]
+    assert "Lovelace" not in str(subject) and "identifier" not in subject and subject["id"] == "did:key:z6MkAda"
+    presenter = build("presenter", Recipient("Ada Lovelace", did="did:key:z6MkAda"), issuer=unnamed)
+    assert "Lovelace" not in str(presenter) and presenter["evidence"][0]["narrative"].startswith("Presented ")
+    by_email = build("attendance", Recipient("Ada Lovelace", email="ada@example.org"), issuer=unnamed)[
+        "credentialSubject"
+    ]
+    assert "Lovelace" not in str(by_email) and [i["identityType"] for i in by_email["identifier"]] == ["emailAddress"]
+
+
+def test_a_name_alone_does_not_identify_the_recipient():
+    subject = {
+        "type": ["AchievementSubject"],
+        "name": "Ada",
+        "identifier": [{"type": "IdentityObject", "identityHash": "Ada", "identityType": "name", "hashed": False}],
+        "activityStartDate": "2026-11-20T17:00:00Z",
+        "activityEndDate": "2026-11-20T18:00:00Z",
+        "achievement": {"id": "x", "type": ["Achievement"], "name": "n", "achievementType": "ext:Attendance"},
+    }
+    assert subject_errors("attendance", subject)
+    assert subject_errors("attendance", {**subject, "id": "did:key:z6MkAda"}) == []
 
 
 def test_a_recipient_needs_a_did_or_an_email():

@@ -45,5 +45,24 @@ def test_each_channel_records_its_own_delivery():
     assert kept.credential == {"attributes": "offered"}
 
 
-def test_progress_counts_every_state():
-    assert state_counts(["issued", "issued", "failed"]) == {"pending": 0, "offered": 0, "issued": 2, "failed": 1}
+def test_a_badge_picked_up_as_a_file_is_a_stage_of_its_own():
+    """Not "issued" beside "(no wallet yet)": downloaded, and counted so, apart from wallets' badges."""
+    downloaded = delivery_state(Badge(state="issued", delivery="file"))
+    assert (downloaded.stage, downloaded.label, downloaded.stage_label) == (
+        "downloaded",
+        "picked up as a file",
+        "picked up as a file",
+    )
+    assert downloaded.picked_up and downloaded.delivered_by is FILE
+    in_wallet = delivery_state(Badge(state="issued", delivery="didcomm"))
+    assert (in_wallet.stage, in_wallet.label, in_wallet.delivered_by) == ("issued", "issued to a wallet", DIDCOMM)
+    assert delivery_state(Badge(state="issued", delivery=None)).stage == "issued"  # before files existed
+    assert not delivery_state(Badge(state="offered")).picked_up
+
+
+def test_progress_counts_every_stage():
+    stages = [
+        delivery_state(Badge(state=state, delivery=delivery)).stage
+        for state, delivery in (("issued", "didcomm"), ("issued", "file"), ("issued", "file"), ("failed", None))
+    ]
+    assert state_counts(stages) == {"pending": 0, "offered": 0, "issued": 1, "downloaded": 2, "failed": 1}

@@ -71,7 +71,7 @@ def test_each_stored_badge_verifies(service, wallet, issued_meeting):
 
 def test_members_without_a_wallet_wait_with_their_claim_link(service, issued_meeting):
     progress = meeting_badges(service, issued_meeting["meeting"]["id"])
-    assert progress["counts"] == {"pending": 22, "offered": 0, "issued": 4, "failed": 0}
+    assert progress["counts"] == {"pending": 22, "offered": 0, "issued": 4, "downloaded": 0, "failed": 0}
     waiting = [badge for badge in progress["badges"] if badge["state"] == "pending"]
     # They wait for a wallet: the organizer sends their claim links (GET /meetings/{id}/claim-links).
     assert all(not badge["wallet_connected"] for badge in waiting)

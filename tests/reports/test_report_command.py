@@ -43,7 +43,8 @@ def test_the_report_command_prints_the_tables_and_writes_the_csv(seeded_database
     assert result.exit_code == 0, result.output
     shown = result.output
     assert "16.5" in shown and "guest-presentation" in shown and "24 new, 10 returning" in shown
-    assert "75.0% (30 of 40)" in shown
+    assert "68.8% (33 of 48 picked up; 30 by DIDComm wallet; 3 by file download)" in shown
+    assert "picked up as a file" in shown and "issued to a wallet" in shown  # the badges by stage
     assert "Talks: 3 by 2 presenters" in shown and "Talk B" in shown and "Member 26" in shown
     words = shown.split()  # a long title wraps inside its cell
     assert "[paper" in words and "3]" in words and "[/]" in words  # as typed, not read as Rich markup

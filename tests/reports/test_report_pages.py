@@ -56,7 +56,7 @@ def test_the_api_gives_the_hand_counted_figures(service, seeded):
         ("2025-04-05", "Talk C", "Report member 21"),
         ("2025-04-20", "Talk B", "Report member 26"),
     ]
-    assert (report["badges_offered"], report["pickup_rate"]) == (0, None)  # no member has a wallet here
+    assert (report["badges_issued"], report["pickup_rate"]) == (0, None)  # no badge was issued here
     exported = service.client(organizer=True).get("/reports/health.csv", params=PERIOD)
     assert exported.headers["content-type"].startswith("text/csv")
     assert ["general", "16.5"] in list(csv.reader(io.StringIO(exported.text)))
@@ -89,8 +89,8 @@ def test_the_dashboard_shows_the_report(service, seeded, browser, organizer_emai
     page.get_by_label("From").fill(PERIOD["since"])
     page.get_by_label("To (optional)").fill(PERIOD["until"])
     page.get_by_role("button", name="Show").click()
-    expect(page.locator("#averages").get_by_role("row", name="general 16.5")).to_be_visible()
-    expect(page.locator("#averages").get_by_role("row", name="guest-presentation 24.0")).to_be_visible()
+    expect(page.locator("#averages").get_by_role("row", name="General meeting 16.5")).to_be_visible()
+    expect(page.locator("#averages").get_by_role("row", name="Guest presentation 24.0")).to_be_visible()
     expect(page.locator("#members-figures")).to_have_text("24 new, 10 returning (attended before this period).")
     expect(page.get_by_role("img", name="Attendance per meeting")).to_be_visible()
     expect(page.locator("#regions").get_by_role("row", name="Americas 12")).to_be_visible()

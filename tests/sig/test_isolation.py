@@ -78,6 +78,10 @@ PUBLIC_ROUTES = {
     ("POST", "/sigs/{sig}/oid4vci/nonce"),
     ("POST", "/oid4vci/credential"),
     ("POST", "/sigs/{sig}/oid4vci/credential"),
+    # The Learner Credential Wallet's VC-API exchange: opened by a claim link, answered with its
+    # single-use challenge (vcapi_exchange/).
+    ("POST", "/c/{token}/exchanges"),
+    ("POST", "/workflows/{workflow_id}/exchanges/{exchange_id}"),
 }
 
 # How each path parameter names the other SIG's object.
@@ -140,6 +144,9 @@ REQUESTS: dict[tuple[str, str], Callable[[SeededSig], dict]] = {
     ("POST", "/anoncreds/proof-requests"): lambda owner: {"json": {"kind": "attendance", "member_id": owner.member_id}},
     ("POST", "/anoncreds/badges/{badge_id}/revoke"): lambda owner: {"json": {"reason": "intrusion"}},
     ("PUT", "/sig/badge-formats"): lambda owner: {"json": {"formats": ["ld_proof"]}},  # the caller's own SIG
+    # The caller's own SIG too; a time zone it refuses (422) leaves its profile for the other tests.
+    ("PUT", "/sig/profile"): lambda owner: {"json": {"name": "Renamed", "time_zone": "Nowhere/Not_A_Zone"}},
+    ("POST", "/dashboard/profile"): lambda owner: {"data": {"name": "Renamed", "time_zone": "Nowhere/Not_A_Zone"}},
     ("POST", "/dashboard/badge-formats"): lambda owner: {"data": {"formats": "ld_proof"}},
     ("POST", "/dashboard/meetings"): lambda owner: {
         "data": {

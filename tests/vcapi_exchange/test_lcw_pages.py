@@ -22,7 +22,7 @@ def test_the_dashboard_shows_badges_picked_up_by_a_vc_api_wallet(service, browse
     page.goto(f"{service.url}/dashboard/meetings/{meeting['id']}")
     for badge in progress:
         row = page.locator(f"#badge-{badge['id']}")
-        expect(row).to_contain_text("issued · VC-API wallet (Learner Credential Wallet)")
+        expect(row).to_contain_text("issued to a wallet · VC-API wallet (Learner Credential Wallet)")
     page.close()
 
 

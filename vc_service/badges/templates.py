@@ -95,12 +95,28 @@ def identity_object(email: str) -> dict:
     }
 
 
-def recipient_fields(recipient: Recipient) -> dict:
+def name_identity(name: str) -> dict:
+    """OB3 ``IdentityObject`` of type ``name``, in plain text (``hashed: false``): a verifier reads whose badge it is."""
+    return {"type": "IdentityObject", "identityHash": name, "identityType": "name", "hashed": False}
+
+
+def recipient_fields(recipient: Recipient, named: bool = True) -> dict:
+    """Who the badge is for: their DID, else a salted hash of their email; ``named``: their name too,
+    as the subject's ``name`` and as an OB3 identifier of type ``name``."""
     if recipient.did:
-        return {"id": recipient.did}
-    if recipient.email:
-        return {"identifier": [identity_object(recipient.email)]}
-    raise ValueError(f"{recipient.name} has neither a DID nor an email to name them in a badge")
+        fields: dict = {"id": recipient.did}
+        identifiers = []
+    elif recipient.email:
+        fields = {}
+        identifiers = [identity_object(recipient.email)]
+    else:
+        raise ValueError(f"{recipient.name} has neither a DID nor an email to name them in a badge")
+    if named:
+        fields["name"] = recipient.name
+        identifiers.append(name_identity(recipient.name))
+    if identifiers:
+        fields["identifier"] = identifiers
+    return fields
 
 
 def required_meeting(meeting: MeetingFacts | None, kind: str) -> MeetingFacts:
@@ -113,11 +129,13 @@ def activity_fields(meeting: MeetingFacts) -> dict:
     return {"activityStartDate": xsd_datetime(meeting.starts_at), "activityEndDate": xsd_datetime(meeting.ends_at)}
 
 
-def evidence(talk: TalkFacts, meeting: MeetingFacts) -> dict:
+def evidence(talk: TalkFacts, meeting: MeetingFacts, named: bool = True) -> dict:
+    """The talk; ``named``: its narrative names the presenter (a SIG may leave names out of badges)."""
+    who = f"{talk.presenter} presented" if named else "Presented"
     entry: dict[str, str | list[str]] = {
         "type": ["Evidence"],
         "name": talk.title,
-        "narrative": f'{talk.presenter} presented "{talk.title}" at {meeting.title} on {meeting.starts_at:%d %B %Y}.',
+        "narrative": f'{who} "{talk.title}" at {meeting.title} on {meeting.starts_at:%d %B %Y}.',
     }
     link = talk.slides_url or talk.recording_url
     if link:
@@ -145,7 +163,7 @@ def build_badge(
     ``status`` are its ``credentialStatus`` entries; in VCDM 1.1 they need ``status_context``
     (the SIG's context), which defines them.
     """
-    subject = {"type": ["AchievementSubject"], **recipient_fields(recipient)}
+    subject = {"type": ["AchievementSubject"], **recipient_fields(recipient, issuer.names_members)}
     name = f"{BADGE_TITLES[kind]}: {issuer.name}"
     credential_extra: dict = {}
     if kind == "attendance":
@@ -157,7 +175,7 @@ def build_badge(
             raise ValueError("a presenter badge needs its talk")
         meeting = required_meeting(meeting, kind)
         subject.update(role="presenter", **activity_fields(meeting))
-        credential_extra["evidence"] = [evidence(talk, meeting)]
+        credential_extra["evidence"] = [evidence(talk, meeting, issuer.names_members)]
         name = f"Presenter: {talk.title}"
     elif valid_until is None:
         raise ValueError("a membership badge needs the date it is valid until")

@@ -46,7 +46,11 @@ class WalletOption:
 class DeliveryChannel(ABC):
     name: str  # what ``badges.delivery`` stores once the badge came this way
     label: str  # what pages call it
-    reaches_wallet: bool  # offered to the member's wallet, which may take it or not (the report's pickup rate)
+    reaches_wallet: bool  # offered to the member's wallet, which may take it or not
+    # What a badge delivered this way is, in progress counts and reports (its stored state is "issued"),
+    # and what pages call that.
+    delivered_stage: str
+    delivered_label: str
 
     def mark_delivered(self, badge: Badge, credential: dict | None) -> None:
         """The badge is issued through this channel; ``credential``: the one it carries, if known here."""

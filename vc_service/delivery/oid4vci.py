@@ -10,3 +10,5 @@ class Oid4vciChannel(DeliveryChannel):
     reaches_wallet = (
         False  # nothing is offered that the wallet could leave unanswered (the pickup rate's DIDComm offers)
     )
+    delivered_stage = "issued"
+    delivered_label = "issued to a wallet"

@@ -16,6 +16,17 @@ VCAPI = VcApiChannel()
 OID4VCI = Oid4vciChannel()
 CHANNELS: dict[str, DeliveryChannel] = {channel.name: channel for channel in (DIDCOMM, FILE, VCAPI, OID4VCI)}
 
+# The stages a badge goes through, as progress counts and reports name them: the stored states,
+# with "issued" split by how the member took it (into a wallet of either kind: "issued"; as a file).
+DELIVERED_STAGES = tuple(dict.fromkeys(channel.delivered_stage for channel in CHANNELS.values()))
+STAGES = ("pending", "offered", *DELIVERED_STAGES, "failed")
+STAGE_LABELS = {
+    "pending": "pending",
+    "offered": "offered to a wallet",
+    **{channel.delivered_stage: channel.delivered_label for channel in CHANNELS.values()},
+    "failed": "failed",
+}
+
 
 class DeliveredBadge(Protocol):
     @property
@@ -30,12 +41,27 @@ class DeliveredBadge(Protocol):
 class BadgeDelivery:
     channel: DeliveryChannel | None  # None while the badge waits, sent on no channel yet
     state: str  # the stored state: pending, offered, issued, failed
-    label: str  # what the member reads: the state, or "revoked" once revoked
+    label: str  # what the member reads: the stage's words, or "revoked" once revoked
+    stage: str  # one of STAGES
 
     @property
     def offered_to_wallet(self) -> bool:
         """Sent to the member's wallet, taken or not."""
         return self.channel is not None and self.channel.reaches_wallet
+
+    @property
+    def picked_up(self) -> bool:
+        """The member has it, by whichever channel."""
+        return self.stage in DELIVERED_STAGES
+
+    @property
+    def delivered_by(self) -> DeliveryChannel | None:
+        """The channel the member got it by (a wallet's, before channels were recorded); None until they have it."""
+        return (self.channel or DIDCOMM) if self.picked_up else None
+
+    @property
+    def stage_label(self) -> str:
+        return STAGE_LABELS[self.stage]
 
 
 def delivery_state(badge: DeliveredBadge) -> BadgeDelivery:
@@ -45,7 +71,9 @@ def delivery_state(badge: DeliveredBadge) -> BadgeDelivery:
         channel = DIDCOMM
     else:
         channel = None
-    return BadgeDelivery(channel, badge.state, "revoked" if badge.revoked_at else badge.state)
+    # A badge issued before channels were recorded went to a wallet: files came with the channels.
+    stage = (channel or DIDCOMM).delivered_stage if badge.state == "issued" else badge.state
+    return BadgeDelivery(channel, badge.state, "revoked" if badge.revoked_at else STAGE_LABELS[stage], stage)
 
 
 async def wallet_options(claim: ClaimPage) -> list[WalletOption]:

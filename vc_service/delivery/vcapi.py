@@ -8,3 +8,5 @@ class VcApiChannel(DeliveryChannel):
     name = "vcapi"
     label = "VC-API wallet (Learner Credential Wallet)"
     reaches_wallet = True
+    delivered_stage = "issued"
+    delivered_label = "issued to a wallet"

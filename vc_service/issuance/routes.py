@@ -69,7 +69,7 @@ class BadgeProgress(BaseModel):
     member_name: str
     kind: str
     format: str  # ld_proof (Open Badge, JSON-LD) | anoncreds
-    state: str
+    state: str  # its stage: pending, offered, issued (to a wallet), downloaded (picked up as a file), failed
     channel: str | None  # how it reached (or is on its way to) the member: didcomm | file | vcapi | oid4vci
     revoked_at: datetime | None  # AnonCreds; a JSON-LD badge's revocation is in GET /credentials/status
     failure_reason: str | None
@@ -111,7 +111,7 @@ def badge_progress(badge: Badge, member: Member) -> BadgeProgress:
         member_name=member.name,
         kind=badge.kind,
         format=badge.format,
-        state=delivery.state,
+        state=delivery.stage,
         channel=delivery.channel.name if delivery.channel else None,
         revoked_at=badge.revoked_at,
         failure_reason=badge.failure_reason,

@@ -28,6 +28,7 @@ class Issuer:
     description: str
     image: str | None = None
     verkey: str | None = None  # the DID's public key in the agent's wallet (base58)
+    names_members: bool = True  # its badges carry the member's name (the SIG's setting)
 
     @property
     def verification_method(self) -> str:
@@ -85,6 +86,7 @@ async def sig_issuer(session: AsyncSession, agent: AgentClient, sig: Sig, settin
         description=sig.description,
         image=sig.image,
         verkey=verkey,
+        names_members=sig.names_in_badges,
     )
 
 
@@ -124,6 +126,10 @@ class Issuers:
                 issuer = self._by_sig[sig_id] = await sig_issuer(session, self._agent, sig, self._settings)
         return issuer
 
+    def forget(self, sig_id: int) -> None:
+        """The SIG's profile changed: read it again at its next use (in this controller)."""
+        self._by_sig.pop(sig_id, None)
+
     async def all(self) -> list[Issuer]:
         async with self._sessions() as session:
             ids = list(await session.scalars(select(Sig.id).order_by(Sig.id)))
@@ -158,6 +164,14 @@ async def ensure_issuers(sessions: async_sessionmaker, agent: AgentClient, setti
     async with sessions() as session:
         sigs = await all_sigs(session)
         if not sigs:
-            sigs = [await create_sig(session, settings.sig_name, settings.sig_description, settings.sig_url)]
+            sigs = [
+                await create_sig(
+                    session,
+                    settings.sig_name,
+                    settings.sig_description,
+                    settings.sig_url,
+                    time_zone=settings.sig_time_zone,
+                )
+            ]
         issuers = [await sig_issuer(session, agent, sig, settings) for sig in sigs]
     return Issuers(sessions, agent, settings, issuers)

@@ -6,6 +6,13 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..db.base import Base, utcnow
 
 MEETING_KINDS = ("general", "guest-presentation", "journal-club", "subgroup")
+# What pages call each kind.
+MEETING_KIND_LABELS = {
+    "general": "General meeting",
+    "guest-presentation": "Guest presentation",
+    "journal-club": "Journal club",
+    "subgroup": "Working subgroup",
+}
 
 
 class Meeting(Base):

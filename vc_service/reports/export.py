@@ -28,9 +28,11 @@ def report_csv(report: HealthReport) -> str:
         [
             [],
             ["badges", "count"],
-            ["offered", report.badges_offered],
             ["issued", report.badges_issued],
+            ["picked up", report.badges_picked_up],
             ["pickup rate", "" if report.pickup_rate is None else report.pickup_rate],
+            *[[f"picked up by {channel}", count] for channel, count in report.picked_up_by_channel.items()],
+            *[[f"now {stage}", count] for stage, count in report.badges_by_stage.items()],
         ]
     )
     writer.writerows(

@@ -6,14 +6,11 @@ Definitions (also in the README):
 - a member is *new* at their first meeting ever (of this SIG), *returning* at every later one;
   over the period, new members are those whose first meeting is in it, returning ones attended
   in it and before it;
-- badge pickup rate: of the badges of the period's meetings that were offered to a wallet, the
-  share the wallet took (``issued`` over DIDComm). Offered to a wallet: now ``offered``, ``issued``
-  over DIDComm, or ``failed`` (only a connected member's badge is ever sent, and an offer the
-  wallet leaves unanswered is withdrawn and, once its retries run out, stays ``failed``: without
-  those the rate would near 100 %). Not counted: ``pending`` badges (no wallet connected yet, or
-  not sent yet) and badges issued as files (nothing picked up from a wallet). A badge failed
-  because the agent could not send it at all counts too (badges keep no history of their states);
-  the worker retries those;
+- badge pickup rate: of the badges issued for the period's meetings (every badge an issue run made,
+  whether it reached anyone or not), the share the members picked up, by any channel: taken by a
+  wallet over DIDComm, or downloaded as a file. Beside it, the picked-up badges by channel, and
+  every badge by stage (pending, offered, issued to a wallet, picked up as a file, failed) with
+  revoked ones apart; a revoked badge was picked up before it was revoked and counts so;
 - regions: distinct attendees of the period by their self-declared region, "not stated" otherwise.
 """
 
@@ -21,9 +18,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from ..delivery.state import delivery_state
+from ..delivery.state import STAGE_LABELS, delivery_state
 
 NOT_STATED = "not stated"
+REVOKED = "revoked"
 
 
 @dataclass(frozen=True)
@@ -69,15 +67,17 @@ class HealthReport:
     average_by_kind: dict[str, float] = field(default_factory=dict)
     new_members: int = 0
     returning_members: int = 0
-    badges_offered: int = 0
     badges_issued: int = 0
+    badges_picked_up: int = 0
+    picked_up_by_channel: dict[str, int] = field(default_factory=dict)  # channel label: badges
+    badges_by_stage: dict[str, int] = field(default_factory=dict)  # stage words (or "revoked"): badges
     talks: list[dict] = field(default_factory=list)
     presenters: int = 0
     regions: dict[str, int] = field(default_factory=dict)
 
     @property
     def pickup_rate(self) -> float | None:
-        return round(self.badges_issued / self.badges_offered, 3) if self.badges_offered else None
+        return round(self.badges_picked_up / self.badges_issued, 3) if self.badges_issued else None
 
 
 def health_report(
@@ -124,9 +124,15 @@ def health_report(
     report.new_members = sum(1 for member in attendees if first_meeting[member] in period_ids)
     report.returning_members = len(attendees) - report.new_members
 
-    offered = [badge for badge in badges if badge.meeting_id in period_ids and delivery_state(badge).offered_to_wallet]
-    report.badges_offered = len(offered)
-    report.badges_issued = sum(1 for badge in offered if badge.state == "issued")
+    deliveries = [delivery_state(badge) for badge in badges if badge.meeting_id in period_ids]
+    picked_up = [delivery for delivery in deliveries if delivery.picked_up]
+    report.badges_issued = len(deliveries)
+    report.badges_picked_up = len(picked_up)
+    report.picked_up_by_channel = dict(
+        Counter(delivery.delivered_by.label for delivery in picked_up if delivery.delivered_by).most_common()
+    )
+    by_stage = Counter(REVOKED if delivery.label == REVOKED else delivery.stage_label for delivery in deliveries)
+    report.badges_by_stage = {label: by_stage[label] for label in (*STAGE_LABELS.values(), REVOKED) if by_stage[label]}
 
     dates = {meeting.id: meeting.starts_at.date() for meeting in period}
     period_talks = [talk for talk in talks if talk.meeting_id in period_ids]

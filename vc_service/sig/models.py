@@ -19,6 +19,10 @@ class Sig(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     url: Mapped[str | None] = mapped_column(String(500))
     image: Mapped[str | None] = mapped_column(String(500))
+    # IANA name: meeting times are entered and shown in it, stored in UTC.
+    time_zone: Mapped[str] = mapped_column(String(64), default="UTC")
+    # Badges name their member (credentialSubject.name); a SIG may leave names out.
+    names_in_badges: Mapped[bool] = mapped_column(default=True)
     # What its badges are issued as: Open Badges (JSON-LD) and/or AnonCreds (formats/choice.py).
     badge_formats: Mapped[list[str]] = mapped_column(JSON, default=lambda: [FormatName.LD_PROOF])
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -18,6 +18,7 @@ from ..organizers.service import (
     set_disabled,
     sig_organizers,
 )
+from ..sig.service import sig_time_zone
 from .auth import CsrfChecked, SignedIn, WebSessionDep, page, redirect_with_notice, signed_in_row, take_flash
 
 router = APIRouter(prefix="/dashboard", tags=["pages"], include_in_schema=False)
@@ -31,6 +32,7 @@ async def account_page(request: Request, session: WebSessionDep, organizer: Sign
         "organizer": organizer,
         "organizers": await sig_organizers(db, organizer.sig_id),
         "notice": await take_flash(db, session),
+        "time_zone": await sig_time_zone(db, organizer.sig_id),
     }
     return page(request, session, "dashboard/account.html", context)
 

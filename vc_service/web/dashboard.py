@@ -34,8 +34,10 @@ from ..notifications.outbox import NothingToMail, meeting_mail, resend_mail
 from ..reports.charts import attendance_chart
 from ..reports.queries import InvalidPeriod, check_period, period_report, sig_health_report
 from ..routing import claim_links_csv, csv_response, meeting_claim_links
+from ..sig.service import sig_time_zone
 from ..status.models import CredentialStatus
 from ..status.service import StatusError
+from ..timestamps import local_to_utc
 from ..web.qr import qr_svg
 from .auth import (
     CsrfChecked,
@@ -75,11 +77,6 @@ async def organizer_meeting(meeting_id: RowId, organizer: SignedIn, db: Session)
 OrganizerMeeting = Annotated[Meeting, Depends(organizer_meeting)]
 
 
-def utc_from_form(value: str) -> datetime:
-    """A ``datetime-local`` field, which the form labels as UTC."""
-    return datetime.fromisoformat(value).replace(tzinfo=UTC)
-
-
 @router.get("", response_class=HTMLResponse)
 async def meetings(request: Request, session: WebSessionDep, organizer: SignedIn, db: Session, state: State):
     attendance = select(Attendance.meeting_id, func.count().label("people")).group_by(Attendance.meeting_id).subquery()
@@ -94,6 +91,7 @@ async def meetings(request: Request, session: WebSessionDep, organizer: SignedIn
     context = {
         "meetings": rows,
         "kinds": MEETING_KINDS,
+        "time_zone": await sig_time_zone(db, organizer.sig_id),
         "organizer": organizer,
         "notice": await take_flash(db, session),
         "formats": await badge_formats(db, organizer.sig_id),
@@ -132,13 +130,14 @@ async def create_meeting(
     ends_at: Annotated[str, Form()],
     description: Annotated[str, Form()] = "",
 ) -> Response:
+    zone = await sig_time_zone(db, organizer.sig_id)
     try:
         body = MeetingIn(
             kind=kind,
             title=title,
             description=description,
-            starts_at=utc_from_form(starts_at),
-            ends_at=utc_from_form(ends_at),
+            starts_at=local_to_utc(starts_at, zone),
+            ends_at=local_to_utc(ends_at, zone),
         )
     except (ValidationError, ValueError) as exc:
         problem = "; ".join(e["msg"] for e in exc.errors()) if isinstance(exc, ValidationError) else str(exc)
@@ -175,7 +174,7 @@ async def badge_rows(db: Session, meeting: Meeting) -> list[dict]:
 
 
 def progress(rows: list[dict]) -> dict:
-    counts = state_counts(row["delivery"].state for row in rows)
+    counts = state_counts(row["delivery"].stage for row in rows)
     return {"counts": counts, "total": len(rows), "active": bool(counts["pending"] or counts["offered"])}
 
 
@@ -213,6 +212,7 @@ async def meeting_page(
         "mail": await meeting_mail(db, meeting.id),
         "notice": await take_flash(db, session),
         "organizer": organizer,
+        "time_zone": await sig_time_zone(db, organizer.sig_id),
     }
     return organizer_page(request, session, organizer, "dashboard/meeting.html", context)
 
@@ -383,7 +383,12 @@ async def open_door_screen(
     door_token = open_door(meeting, timedelta(minutes=state.settings.door_window_minutes))
     await db.commit()
     door_url = f"{state.settings.base_url}/d/{door_token}"
-    context = {"meeting": meeting, "door_url": door_url, "qr_svg": qr_svg(door_url, fluid=True)}
+    context = {
+        "meeting": meeting,
+        "door_url": door_url,
+        "qr_svg": qr_svg(door_url, fluid=True),
+        "time_zone": await sig_time_zone(db, organizer.sig_id),
+    }
     return organizer_page(request, session, organizer, "dashboard/door.html", context)
 
 

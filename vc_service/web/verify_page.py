@@ -1,6 +1,7 @@
 """The public verify page: drop a credential file or paste its JSON, read the verdict in plain words."""
 
 import json
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request, UploadFile, status
@@ -40,6 +41,41 @@ def plain_verdict(result: dict) -> list[dict]:
         else:
             lines.append({"outcome": "passed", "text": passed})
     return lines
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def badge_facts(credential: dict) -> list[tuple[str, str]]:
+    """What a verifier asks first, read off the badge: whose it is, for what, when, and from whom."""
+    found = credential.get("credentialSubject")
+    subject: dict = found if isinstance(found, dict) else {}
+    listed = subject.get("identifier")
+    identifiers: list = listed if isinstance(listed, list) else []
+    named = next(
+        (i.get("identityHash") for i in identifiers if isinstance(i, dict) and i.get("identityType") == "name"), None
+    )
+    issuer = credential.get("issuer")
+    found = subject.get("achievement")
+    achievement: dict = found if isinstance(found, dict) else {}
+    started = _text(subject.get("activityStartDate"))
+    facts = [
+        ("Member", _text(subject.get("name")) or _text(named) or "not named in the badge"),
+        ("Badge", _text(credential.get("name")) or _text(achievement.get("name")) or "unnamed"),
+    ]
+    if started:
+        try:
+            facts.append(("Meeting date", datetime.fromisoformat(started.replace("Z", "+00:00")).strftime("%d %B %Y")))
+        except ValueError:
+            facts.append(("Meeting date", started))
+    evidence = credential.get("evidence")
+    for entry in evidence if isinstance(evidence, list) else []:
+        if isinstance(entry, dict) and _text(entry.get("narrative")):
+            facts.append(("Evidence", entry["narrative"]))
+    issuer_name = _text(issuer.get("name")) if isinstance(issuer, dict) else None
+    facts.append(("Issued by", issuer_name or _text(issuer if isinstance(issuer, str) else None) or "unnamed issuer"))
+    return facts
 
 
 @router.get("/verify", response_class=HTMLResponse)
@@ -93,6 +129,7 @@ async def verify_submitted(
         "error": None,
         "pasted": text,
         "credential": credential,
+        "facts": badge_facts(credential),
     }
     # The same status as POST /credentials/verify: 400 for a credential that fails verification.
     return await verify_page(
