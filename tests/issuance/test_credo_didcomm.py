@@ -13,8 +13,8 @@ EMAIL = "credo-member@example.org"
 
 
 def invitation_link(page: str) -> str:
-    """The claim page's "open in wallet" link: the short invitation URL a phone opens."""
-    found = re.search(r'href="([^"]+/i/[^"]+)"', page)
+    """The claim page's "Open in BC Wallet" button: the didcomm:// deep link a phone opens."""
+    found = re.search(r'href="(didcomm://invite\?oob=[^"]+)"', page)
     assert found, "the claim page links no invitation"
     return found.group(1)
 

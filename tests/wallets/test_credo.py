@@ -8,8 +8,8 @@ from ..issuance.didcomm import claim_token, members_by_email, wait_for
 
 
 def invitation_link(page: str) -> str:
-    """The claim page's "open in wallet" link: the short invitation URL."""
-    return re.search(r'href="([^"]+/i/[^"]+)"', page).group(1)
+    """What the claim page's QR code carries (and its copy field shows): the short invitation URL."""
+    return re.search(r'value="(https?://[^"]+/i/[^"]+)"', page).group(1)
 
 
 def test_the_wallet_keeps_one_did_key(credo_wallet):
