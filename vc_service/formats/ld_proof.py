@@ -2,6 +2,7 @@
 well as a wallet's credential, revoked and suspended in the SIG's bitstring status lists."""
 
 import uuid
+from enum import Enum
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
@@ -26,6 +27,18 @@ from .models import FormatName
 DIDCOMM_PROOF_TYPE = "Ed25519Signature2018"
 
 
+class StatusShape(Enum):
+    """What a badge's ``credentialStatus`` holds, by the wallets it goes to."""
+
+    BOTH = "both"  # revocation and suspension entries: files, VC-API, the Learner Credential Wallet
+    # One revocation entry as an object (OpenID4VCI): Credo's and ACA-Py's VCDM 1.1 models refuse a list.
+    REVOCATION = "revocation"
+    # None (DIDComm): a Credo 0.6 wallet refuses any JSON-LD credential with a ``credentialStatus``
+    # over DIDComm ("not supported"); this service's verifier checks such a badge against its
+    # records (verification/checks.py).
+    NONE = "none"
+
+
 async def badge_credential(
     session: AsyncSession,
     badge: Badge,
@@ -34,18 +47,16 @@ async def badge_credential(
     issuer: Issuer,
     base_url: str,
     subject_did: str | None,
-    for_didcomm: bool = False,
+    status: StatusShape = StatusShape.BOTH,
 ) -> dict:
-    """The unsigned credential of a badge, from the rows it is about. Files carry both status
-    entries. ``for_didcomm``: none, since a Credo 0.6 wallet refuses any JSON-LD credential with
-    a ``credentialStatus`` ("not supported") and a stock ACA-Py holder one with a list of them;
-    the entry is still allocated, and this service's verifier checks such a badge against its
-    records (verification/checks.py)."""
+    """The unsigned credential of a badge, from the rows it is about, with its status entries
+    shaped as ``status`` says (files and VC-API: both); the entry is allocated in every shape."""
     engine = session.bind
     if not isinstance(engine, AsyncEngine):  # the service's sessions are all bound to its engine (db/engine.py)
         raise TypeError("badge credentials need a session bound to the service's engine")
     ref = await allocate_status(engine, issuer.sig_id, issuer.slug, badge.credential_id)
-    status = None if for_didcomm else status_entries(base_url, ref)
+    entries = status_entries(base_url, ref)
+    shaped = {StatusShape.BOTH: entries, StatusShape.REVOCATION: entries[0], StatusShape.NONE: None}[status]
     meeting = await session.get(Meeting, badge.meeting_id) if badge.meeting_id else None
     talk = await session.get(Talk, badge.talk_id) if badge.talk_id else None
     return build_badge(
@@ -66,7 +77,7 @@ async def badge_credential(
         else None,
         valid_until=badge.valid_until,
         issued_at=badge.created_at,
-        status=status,
+        status=shaped,
         status_context=sig_context_url(base_url),
     )
 
@@ -102,7 +113,7 @@ class LdProofFormat(BadgeFormat):
             issuer=context.issuer,
             base_url=context.base_url,
             subject_did=member.did or member.wallet_did,
-            for_didcomm=True,
+            status=StatusShape.NONE,
         )
         return PreparedOffer(credential=credential, proof_type=DIDCOMM_PROOF_TYPE)
 

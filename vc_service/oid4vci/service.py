@@ -18,7 +18,7 @@ from ..claims.files import claim_for_signing
 from ..contexts.pinned import PinnedContextSet
 from ..db.base import utcnow
 from ..delivery.state import OID4VCI
-from ..formats.ld_proof import badge_credential
+from ..formats.ld_proof import StatusShape, badge_credential
 from ..formats.models import FormatName
 from ..issuance.signing import IssueOptions, sign_prepared
 from ..issuer.identity import Issuer
@@ -319,7 +319,7 @@ async def _sign(
         issuer=context.issuer,
         base_url=context.base_url,
         subject_did=holder_did,
-        for_didcomm=True,
+        status=StatusShape.REVOCATION,
     )
     if fmt == LDP_VC:
         signed = await sign_prepared(
