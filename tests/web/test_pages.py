@@ -18,6 +18,14 @@ def test_the_dashboard_asks_to_sign_in_and_refuses_a_wrong_password(service, bro
     page.get_by_label("Password").fill("not the password")
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("alert")).to_contain_text("do not match")
+    # Only the password is asked again: the email stays, the password field has the focus.
+    expect(page.get_by_label("Email")).to_have_value(organizer_email)
+    expect(page.get_by_label("Password")).to_have_value("")
+    expect(page.get_by_label("Password")).to_be_focused()
+    screenshot(page, f"{backend}-login-wrong-password")
+    page.keyboard.type(ORGANIZER_PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/dashboard/meetings/1$"))
 
 
 def test_forms_without_the_sessions_csrf_token_are_refused(service, organizer_email):
