@@ -6,7 +6,7 @@ import io
 import pytest
 from playwright.sync_api import expect
 
-from ..web.browser import screenshot, sign_in
+from ..web.browser import DESKTOP, PHONE, screenshot, sign_in
 from .seed import EXPECTED_MEETINGS, MEETINGS, SINCE, TALKS, UNTIL, at, region
 
 PERIOD = {"since": SINCE.isoformat(), "until": UNTIL.isoformat()}
@@ -105,3 +105,50 @@ def test_the_terminal_report(service, seeded, tmp_path):
     shown = service.command("report", "--since", PERIOD["since"], "--until", PERIOD["until"], "--csv", str(path))
     assert "16.5" in shown and "24" in shown and "24 new, 10 returning" in shown
     assert "general,16.5" in path.read_text()
+
+
+CHART_PERIOD = {"since": "2024-03-01", "until": "2024-03-31"}
+LONG_TITLES = [  # as the first SIG names its meetings: the date and the SIG's name before the subject
+    "Healthcare SIG — general meeting: journal club on the 2026 sepsis guidelines",
+    "Healthcare SIG — guest presentation by Dr. Wilhelmina Montgomery-Whitfield",
+    "ICU WORKING GROUP — QUARTERLY REVIEW OF VENTILATOR-ASSOCIATED PNEUMONIA",  # capitals are wider
+]
+
+
+@pytest.mark.parametrize("width", ["phone", "desktop"])
+def test_the_charts_labels_are_whole_and_readable_at_any_width(service, browser, organizer_email, backend, width):
+    organizer = service.client(organizer=True)
+    if not any(m["title"] == LONG_TITLES[0] for m in organizer.get("/meetings").json()):
+        for day, title in enumerate(LONG_TITLES, start=2):
+            meeting = organizer.post(
+                "/meetings",
+                json={
+                    "kind": "general",
+                    "title": title,
+                    "starts_at": f"2024-03-0{day}T17:00:00Z",
+                    "ends_at": f"2024-03-0{day}T18:00:00Z",
+                },
+            ).json()
+            roster = "name,email\n" + "".join(f"Chart member {n},chart{n}@example.org\n" for n in range(day))
+            organizer.post(f"/meetings/{meeting['id']}/roster", content=roster, headers={"content-type": "text/csv"})
+    page = sign_in(browser, service, organizer_email, viewport=PHONE if width == "phone" else DESKTOP)
+    page.goto(f"{service.url}/dashboard/report?since={CHART_PERIOD['since']}&until={CHART_PERIOD['until']}")
+    chart = page.get_by_role("img", name="Attendance per meeting")
+    expect(chart).to_be_visible()
+    texts = chart.evaluate(
+        """(svg) => {
+             const frame = svg.getBoundingClientRect(), scale = svg.getScreenCTM().a;
+             return [...svg.querySelectorAll("text")].map((text) => {
+               const box = text.getBoundingClientRect();
+               return {text: text.textContent, left: box.left - frame.left, right: frame.right - box.right,
+                       pixels: parseFloat(getComputedStyle(text).fontSize) * scale};
+             });
+           }"""
+    )
+    assert len(texts) == 2 * len(LONG_TITLES)  # a label and a count a bar
+    for text in texts:
+        assert text["left"] >= 0 and text["right"] >= 0, text  # inside the chart, not cut at either edge
+        assert text["pixels"] >= 14, text  # the page's text is 17 px: a phone does not shrink the chart's
+    assert texts[0]["text"] == f"2024-03-02 {LONG_TITLES[0]}"  # whole, wrapped at its spaces
+    screenshot(page, f"{backend}-report-chart-{width}")
+    page.close()

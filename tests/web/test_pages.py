@@ -131,7 +131,7 @@ def test_the_pages_break_no_rule_of_their_policy(service, browser, organizer_ema
         "console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None
     )
     meeting_id = service.client(organizer=True).get("/meetings").json()[0]["id"]
-    for path in ("/dashboard", f"/dashboard/meetings/{meeting_id}", "/dashboard/report", "/verify"):
+    for path in ("/", "/dashboard", f"/dashboard/meetings/{meeting_id}", "/dashboard/report", "/verify"):
         page.goto(f"{service.url}{path}")
         page.wait_for_load_state("networkidle")
     assert refused == []

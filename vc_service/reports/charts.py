@@ -10,19 +10,26 @@ from xml.sax.saxutils import escape
 
 from .health import HealthReport
 
-FONT_SIZE = 15
-LINE_HEIGHT = 19
+FONT_SIZE = 14
+LINE_HEIGHT = 18
 BAR_HEIGHT = 18
 GAP = 12
-# Characters a label line holds: 34 of the widest common glyphs (digits, capitals) fit a phone's
-# 358 px wide column at 15 px; longer labels take a second line, then end in "…".
-LABEL_CHARS = 34
-LABEL_LINES = 2
+# Characters a label line holds: 28 capitals or digits at 14 px fit a phone's 358 px wide column
+# (the page's width less its margins) with room to spare; longer labels wrap, and past four
+# lines end in "…" (the table under the chart has every title whole).
+LABEL_CHARS = 28
+LABEL_LINES = 4
 BAR_SPAN = 85  # percent of the width the longest bar takes: its count is written after it
 
 
 def label_lines(label: str) -> list[str]:
-    lines = textwrap.wrap(label, LABEL_CHARS, break_long_words=True) or [""]
+    """The label wrapped, each line keeping the space it was broken at: the lines joined, which is
+    what a screen reader reads, are the label."""
+    lines = textwrap.wrap(label, LABEL_CHARS, drop_whitespace=False) or [""]
+    for index in range(1, len(lines)):
+        if lines[index].startswith(" "):
+            lines[index - 1] += " "
+            lines[index] = lines[index].lstrip()
     if len(lines) > LABEL_LINES:
         lines = lines[:LABEL_LINES]
         lines[-1] = lines[-1][: LABEL_CHARS - 1].rstrip() + "…"
