@@ -196,6 +196,7 @@ def test_on_a_phone_without_javascript_the_badge_table_fits_and_revoking_asks_fi
     assert sideways_overflow(desktop) == 0
     for row in badge_table_layout(desktop):
         assert row["revoke"]["right"] <= DESKTOP["width"], row
+        assert row["height"] < 110, row  # reason, buttons and note side by side: about two lines, not five
     screenshot(desktop, f"{backend}-badges-desktop")
     desktop.context.close()
 
@@ -205,6 +206,7 @@ def test_on_a_phone_without_javascript_the_badge_table_fits_and_revoking_asks_fi
     for row in badge_table_layout(page):
         assert row["blank"] == 0, row  # no cell that is only empty room
         assert 0 <= row["revoke"]["left"] and row["revoke"]["right"] <= PHONE["width"], row  # reachable on screen
+        assert row["height"] < 220, row  # a card of a few lines, not one line per cell and field
     screenshot(page, f"{backend}-badges-phone")
 
     # Changing one's mind: "No, keep it" leaves the badge as it was.

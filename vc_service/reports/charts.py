@@ -10,15 +10,15 @@ from xml.sax.saxutils import escape
 
 from .health import HealthReport
 
-FONT_SIZE = 14
-LINE_HEIGHT = 18
+FONT_SIZE = 15
+LINE_HEIGHT = 19
 BAR_HEIGHT = 18
 GAP = 12
-# Characters a label line holds: 28 capitals or digits at 14 px fit a phone's 358 px wide column
-# (the page's width less its margins) with room to spare; longer labels wrap, and past four
+# Characters a label line holds: 34 capitals or digits at 15 px (about 320 px) fit a phone's
+# 358 px wide column (the page's width less its margins); longer labels wrap, and past three
 # lines end in "…" (the table under the chart has every title whole).
-LABEL_CHARS = 28
-LABEL_LINES = 4
+LABEL_CHARS = 34
+LABEL_LINES = 3
 BAR_SPAN = 85  # percent of the width the longest bar takes: its count is written after it
 
 
