@@ -6,7 +6,7 @@ import io
 import pytest
 from playwright.sync_api import expect
 
-from ..web.browser import DESKTOP, PHONE, screenshot, sign_in
+from ..web.browser import DESKTOP, PHONE, screenshot, sideways_overflow, sign_in
 from .seed import EXPECTED_MEETINGS, MEETINGS, SINCE, TALKS, UNTIL, at, region
 
 PERIOD = {"since": SINCE.isoformat(), "until": UNTIL.isoformat()}
@@ -151,5 +151,7 @@ def test_the_charts_labels_are_whole_and_readable_at_any_width(service, browser,
         assert text["left"] >= 0 and text["right"] >= 0, text  # inside the chart, not cut at either edge
         assert text["pixels"] >= 15, text  # the page's text is 17 px: a phone does not shrink the chart's
     assert texts[0]["text"] == f"2024-03-02 {LONG_TITLES[0]}"  # whole, wrapped at its spaces
+    assert sideways_overflow(page) == 0  # nor does the table beside it scroll sideways (cards on a phone)
+    expect(page.locator("#meetings tbody tr").first).to_contain_text(LONG_TITLES[0])
     screenshot(page, f"{backend}-report-chart-{width}")
     page.close()
