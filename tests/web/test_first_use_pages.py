@@ -99,7 +99,7 @@ def test_the_presenter_is_chosen_not_defaulted(service, browser, signed_in, back
     )
     page = organizer_page(browser, signed_in, "phone")
     page.goto(f"{service.url}/dashboard/meetings/{meeting['id']}")
-    presenter = page.get_by_label("Presenter")
+    presenter = page.get_by_label("Presenter", exact=True)
     expect(presenter).to_have_value("")
     expect(presenter.locator("option").first).to_have_text("choose…")
     page.get_by_label("Talk title").fill("Unattributed")
@@ -112,7 +112,7 @@ def test_the_presenter_is_chosen_not_defaulted(service, browser, signed_in, back
     talks = service.client(organizer=True).get(f"/meetings/{meeting['id']}/talks").json()
     assert talks == []
     page.get_by_label("Talk title").fill("Attributed")
-    page.get_by_label("Presenter").select_option(label="Bo Second")
+    page.get_by_label("Presenter", exact=True).select_option(label="Bo Second")
     page.get_by_role("button", name="Add talk").click()
     expect(page.get_by_text("Attributed — Bo Second")).to_be_visible()
     screenshot(page, f"{backend}-presenter-chosen")
