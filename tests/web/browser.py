@@ -55,9 +55,8 @@ def sign_in(
     email: str,
     password: str = ORGANIZER_PASSWORD,
     viewport: dict = DESKTOP,
-    javascript: bool = True,
 ) -> Page:
-    page = browser.new_context(viewport=viewport, java_script_enabled=javascript).new_page()
+    page = browser.new_page(viewport=viewport)
     page.goto(f"{service.url}/dashboard")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
