@@ -63,6 +63,7 @@ from .web import STATIC_DIR
 from .web import account as web_account
 from .web import auth as web_auth
 from .web import dashboard as web_dashboard
+from .web import home as web_home
 from .web import profile as web_profile
 from .web import verify_page as web_verify
 from .webhooks import routes as webhook_routes
@@ -265,6 +266,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         web_account,
         web_profile,
         web_verify,
+        web_home,
     ):
         # The webhook inbox checks its key before it reads the body, then the text (see its route).
         app.include_router(

@@ -99,5 +99,9 @@ def test_a_roster_time_utc_cannot_express_is_a_row_error(service):
     )
     assert report.status_code == 200, report.text
     assert report.json()["errors"] == [
-        {"line": 2, "reason": "joined_at 0001-01-01T00:00:00+14:00 is outside the years 1 to 9999 in UTC"}
+        {
+            "line": 2,
+            "name": "Edge",
+            "reason": "joined_at 0001-01-01T00:00:00+14:00 is outside the years 1 to 9999 in UTC",
+        }
     ]

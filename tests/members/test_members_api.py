@@ -95,7 +95,7 @@ def test_roster_import_reports_bad_rows_and_is_idempotent(service, organizer):
         "members_matched": 0,
         "attendance_added": 2,
         "attendance_unchanged": 0,
-        "errors": [{"line": 3, "reason": "'not-an-email' is not an email address"}],
+        "errors": [{"line": 3, "name": "Bad Row", "reason": "'not-an-email' is not an email address"}],
     }
     again = organizer.post(f"/meetings/{meeting['id']}/roster", files={"file": ("roster.csv", ROSTER, "text/csv")})
     assert again.status_code == 200, again.text

@@ -70,6 +70,10 @@ async def test_a_did_that_differs_from_the_record_is_reported_and_not_imported(s
             session, "claim-key", sig_id, meeting_id, other_meeting.entries, other_meeting.errors
         )
     assert report.errors == [
-        {"line": 2, "reason": "did did:key:z6MkOther differs from the DID on record for ada@example.org"}
+        {
+            "line": 2,
+            "name": "Ada",
+            "reason": "did did:key:z6MkOther differs from the DID on record for ada@example.org",
+        }
     ]
     assert (report.members_created, report.attendance_added) == (1, 1)

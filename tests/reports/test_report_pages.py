@@ -6,7 +6,7 @@ import io
 import pytest
 from playwright.sync_api import expect
 
-from ..web.browser import screenshot, sign_in
+from ..web.browser import DESKTOP, PHONE, screenshot, sideways_overflow, sign_in
 from .seed import EXPECTED_MEETINGS, MEETINGS, SINCE, TALKS, UNTIL, at, region
 
 PERIOD = {"since": SINCE.isoformat(), "until": UNTIL.isoformat()}
@@ -83,8 +83,18 @@ def test_bad_periods_are_422_naming_the_problem(service, path, params, problem):
     assert service.client().get(path, params=PERIOD).status_code == 401
 
 
-def test_the_dashboard_shows_the_report(service, seeded, browser, organizer_email, backend):
+@pytest.fixture(scope="module")
+def signed_in(browser, service, organizer_email) -> dict:
+    """One sign-in for the module's pages (the sign-in form is rate limited), as a browser storage state."""
     page = sign_in(browser, service, organizer_email)
+    state = page.context.storage_state()
+    page.close()
+    return state
+
+
+def test_the_dashboard_shows_the_report(service, seeded, browser, signed_in, backend):
+    page = browser.new_page(viewport=DESKTOP, storage_state=signed_in)
+    page.goto(f"{service.url}/dashboard")
     page.get_by_role("link", name="Report").click()
     page.get_by_label("From").fill(PERIOD["since"])
     page.get_by_label("To (optional)").fill(PERIOD["until"])
@@ -105,3 +115,53 @@ def test_the_terminal_report(service, seeded, tmp_path):
     shown = service.command("report", "--since", PERIOD["since"], "--until", PERIOD["until"], "--csv", str(path))
     assert "16.5" in shown and "24" in shown and "24 new, 10 returning" in shown
     assert "general,16.5" in path.read_text()
+
+
+CHART_PERIOD = {"since": "2024-03-01", "until": "2024-03-31"}
+LONG_TITLES = [  # as the first SIG names its meetings: the date and the SIG's name before the subject
+    "Healthcare SIG — general meeting: journal club on the 2026 sepsis guidelines",
+    "Healthcare SIG — guest presentation by Dr. Wilhelmina Montgomery-Whitfield",
+    "ICU WORKING GROUP — QUARTERLY REVIEW OF VENTILATOR-ASSOCIATED PNEUMONIA",  # capitals are wider
+]
+
+
+def test_the_charts_labels_are_whole_and_readable_at_any_width(service, browser, signed_in, backend):
+    organizer = service.client(organizer=True)
+    for day, title in enumerate(LONG_TITLES, start=2):
+        meeting = organizer.post(
+            "/meetings",
+            json={
+                "kind": "general",
+                "title": title,
+                "starts_at": f"2024-03-0{day}T17:00:00Z",
+                "ends_at": f"2024-03-0{day}T18:00:00Z",
+            },
+        ).json()
+        roster = "name,email\n" + "".join(f"Chart member {n},chart{n}@example.org\n" for n in range(day))
+        organizer.post(f"/meetings/{meeting['id']}/roster", content=roster, headers={"content-type": "text/csv"})
+    page = browser.new_page(viewport=PHONE, storage_state=signed_in)
+    for width, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
+        page.set_viewport_size(viewport)
+        page.goto(f"{service.url}/dashboard/report?since={CHART_PERIOD['since']}&until={CHART_PERIOD['until']}")
+        chart = page.get_by_role("img", name="Attendance per meeting")
+        expect(chart).to_be_visible()
+        assert chart.bounding_box()["width"] == page.locator("main").bounding_box()["width"]  # the page's whole width
+        texts = chart.evaluate(
+            """(svg) => {
+                 const frame = svg.getBoundingClientRect(), scale = svg.getScreenCTM().a;
+                 return [...svg.querySelectorAll("text")].map((text) => {
+                   const box = text.getBoundingClientRect();
+                   return {text: text.textContent, left: box.left - frame.left, right: frame.right - box.right,
+                           pixels: parseFloat(getComputedStyle(text).fontSize) * scale};
+                 });
+               }"""
+        )
+        assert len(texts) == 2 * len(LONG_TITLES)  # a label and a count a bar
+        for text in texts:
+            assert text["left"] >= 0 and text["right"] >= 0, text  # inside the chart, not cut at either edge
+            assert text["pixels"] >= 15, text  # the page's text is 17 px: a phone does not shrink the chart's
+        assert texts[0]["text"] == f"2024-03-02 {LONG_TITLES[0]}"  # whole, wrapped at its spaces
+        assert sideways_overflow(page) == 0  # nor does the table beside it scroll sideways (cards on a phone)
+        expect(page.locator("#meetings tbody tr").first).to_contain_text(LONG_TITLES[0])
+        screenshot(page, f"{backend}-report-chart-{width}")
+    page.close()

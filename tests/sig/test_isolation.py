@@ -59,6 +59,8 @@ PUBLIC_ROUTES = {
     ("POST", "/logout"),
     ("GET", "/verify"),
     ("POST", "/verify"),
+    ("GET", "/"),  # the home page: what this is, sign in, verify a badge
+    ("GET", "/favicon.ico"),
     ("GET", "/.well-known/did.json"),
     ("GET", "/did.json"),
     ("GET", "/sigs/{sig}/did.json"),

@@ -36,12 +36,27 @@ def screenshot(page: Page, name: str) -> Path:
     return path
 
 
+def sideways_overflow(page: Page) -> int:
+    """How many pixels the page is wider than the window: 0 when nothing scrolls sideways."""
+    return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
 def add_organizer(service: RunningService, email: str, password: str = ORGANIZER_PASSWORD) -> None:
     service.command("organizer", "add", email, "--password-stdin", input=password + "\n")
 
 
-def sign_in(browser: Browser, service: RunningService, email: str, password: str = ORGANIZER_PASSWORD) -> Page:
-    page = browser.new_page(viewport={"width": 1000, "height": 900})
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1000, "height": 900}
+
+
+def sign_in(
+    browser: Browser,
+    service: RunningService,
+    email: str,
+    password: str = ORGANIZER_PASSWORD,
+    viewport: dict = DESKTOP,
+) -> Page:
+    page = browser.new_page(viewport=viewport)
     page.goto(f"{service.url}/dashboard")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)

@@ -4,8 +4,16 @@ import json
 
 from playwright.sync_api import expect
 
-from ..issuance.didcomm import claim_token, connect_wallet, create_meeting, members_by_email
-from .browser import screenshot, sign_in
+from ..issuance.didcomm import (
+    claim_token,
+    connect_wallet,
+    create_meeting,
+    import_roster,
+    meeting_badges,
+    members_by_email,
+    wait_for,
+)
+from .browser import DESKTOP, PHONE, screenshot, sideways_overflow, sign_in
 
 ROSTER = (
     "name,email\n"
@@ -77,8 +85,11 @@ def test_an_organizer_issues_a_meeting_and_revokes_a_badge(
     ada_badge = ada_row.get_attribute("id").removeprefix("badge-")
     ada_row.get_by_label("Reason").fill("issued by mistake")
     ada_row.get_by_role("button", name="Revoke").click()
-    expect(page.get_by_role("status")).to_contain_text(f"Badge {ada_badge}: revoke done")
-    expect(page.locator("tr", has_text="Ada Lovelace")).to_contain_text("revoked")
+    expect(page.get_by_role("heading", name="Revoke Ada Lovelace's attendance badge?")).to_be_visible()
+    screenshot(page, f"{backend}-revoke-confirm")
+    page.get_by_role("button", name="Yes, revoke Ada Lovelace's badge").click()
+    expect(page.get_by_role("status")).to_have_text("Ada Lovelace's attendance badge revoked: issued by mistake")
+    expect(page.locator(f"#badge-{ada_badge}")).to_contain_text("revoked (reason: issued by mistake)")
     screenshot(page, f"{backend}-meeting-revoked")
 
     # A verifier drops the files on the public verify page.
@@ -151,3 +162,76 @@ def test_a_2_mb_roster_previews_and_imports(service, browser, organizer_email):
     page.get_by_role("button", name=f"Import {rows} rows").click()
     expect(page.get_by_role("status")).to_contain_text(f"{rows} attendees added", timeout=LIVE)
     page.close()
+
+
+def badge_table_layout(page) -> list[dict]:
+    """Each badge row as laid out: its height, its Revoke button's box, and its visible cells that show nothing."""
+    return page.locator("tr[id^=badge-]").evaluate_all(
+        """(rows) => rows.map((row) => {
+             const button = row.querySelector("button[value=revoke]");
+             const box = button && button.getBoundingClientRect();
+             const blank = [...row.cells].filter((cell) => getComputedStyle(cell).display !== "none"
+                                                  && !cell.innerText.trim() && !cell.querySelector("button"));
+             return {text: row.innerText, height: row.getBoundingClientRect().height, blank: blank.length,
+                     revoke: box && {left: box.left, right: box.right}};
+           })"""
+    )
+
+
+def test_on_a_phone_without_javascript_the_badge_table_fits_and_revoking_asks_first(
+    service, wallet, browser, organizer_email, backend
+):
+    meeting = create_meeting(service, title="Phone revocation")
+    people = {"Pat Phone": "pat.phone@example.org", "Quinn Phone": "quinn.phone@example.org"}
+    import_roster(service, meeting["id"], "name,email\n" + "".join(f"{n},{e}\n" for n, e in people.items()))
+    members = members_by_email(service)
+    for email in people.values():
+        connect_wallet(service, wallet, claim_token(service, members[email]))
+    service.client(organizer=True).post(f"/meetings/{meeting['id']}/issue")
+    wait_for(lambda: meeting_badges(service, meeting["id"])["counts"]["issued"] == 2, "both badges in the wallet")
+    meeting_url = f"{service.url}/dashboard/meetings/{meeting['id']}"
+
+    desktop = sign_in(browser, service, organizer_email, viewport=DESKTOP)
+    desktop.goto(meeting_url)
+    assert sideways_overflow(desktop) == 0
+    for row in badge_table_layout(desktop):
+        assert row["revoke"]["right"] <= DESKTOP["width"], row
+        assert row["height"] < 110, row  # reason, buttons and note side by side: about two lines, not five
+    screenshot(desktop, f"{backend}-badges-desktop")
+    signed_in = desktop.context.storage_state()  # one sign-in for both: the sign-in form is rate limited
+    desktop.context.close()
+
+    page = browser.new_context(viewport=PHONE, java_script_enabled=False, storage_state=signed_in).new_page()
+    page.goto(meeting_url)
+    assert sideways_overflow(page) == 0
+    for row in badge_table_layout(page):
+        assert row["blank"] == 0, row  # no cell that is only empty room
+        assert 0 <= row["revoke"]["left"] and row["revoke"]["right"] <= PHONE["width"], row  # reachable on screen
+        assert row["height"] < 220, row  # a card of a few lines, not one line per cell and field
+    screenshot(page, f"{backend}-badges-phone")
+
+    # Changing one's mind: "No, keep it" leaves the badge as it was.
+    quinn = page.locator("tr[id^=badge-]", has_text="Quinn Phone")
+    quinn.get_by_label("Reason").fill("wrong person")
+    quinn.get_by_role("button", name="Revoke").click()
+    expect(page.get_by_role("heading", name="Revoke Quinn Phone's attendance badge?")).to_be_visible()
+    expect(page.locator("#revoke-reason")).to_have_text("wrong person")
+    assert sideways_overflow(page) == 0
+    screenshot(page, f"{backend}-revoke-confirm-phone")
+    page.get_by_role("link", name="No, keep it").click()
+    expect(quinn.get_by_role("button", name="Revoke")).to_be_visible()
+
+    pat = page.locator("tr[id^=badge-]", has_text="Pat Phone")
+    pat_badge = pat.get_attribute("id").removeprefix("badge-")
+    pat.get_by_label("Reason").fill("did not attend")
+    pat.get_by_role("button", name="Revoke").click()
+    page.get_by_role("button", name="Yes, revoke Pat Phone's badge").click()
+    expect(page.get_by_role("status")).to_have_text("Pat Phone's attendance badge revoked: did not attend")
+    expect(page.locator(f"#badge-{pat_badge}")).to_contain_text("revoked (reason: did not attend)")
+    expect(page.locator(f"#badge-{pat_badge}").get_by_role("button", name="Revoke")).to_have_count(0)
+    assert sideways_overflow(page) == 0
+    screenshot(page, f"{backend}-badges-phone-revoked")
+    audited = service.client(organizer=True).get("/audit", params={"limit": 1000}).json()
+    reasons = {e["detail"]["reason"] for e in audited if e["action"] == "credential.revoke"}
+    assert "did not attend" in reasons and "wrong person" not in reasons  # what was kept was not revoked
+    page.context.close()

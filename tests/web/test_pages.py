@@ -18,6 +18,11 @@ def test_the_dashboard_asks_to_sign_in_and_refuses_a_wrong_password(service, bro
     page.get_by_label("Password").fill("not the password")
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("alert")).to_contain_text("do not match")
+    # Only the password is asked again: the email stays, the password field has the focus.
+    expect(page.get_by_label("Email")).to_have_value(organizer_email)
+    expect(page.get_by_label("Password")).to_have_value("")
+    expect(page.get_by_label("Password")).to_be_focused()
+    screenshot(page, f"{backend}-login-wrong-password")
 
 
 def test_forms_without_the_sessions_csrf_token_are_refused(service, organizer_email):
@@ -123,7 +128,7 @@ def test_the_pages_break_no_rule_of_their_policy(service, browser, organizer_ema
         "console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None
     )
     meeting_id = service.client(organizer=True).get("/meetings").json()[0]["id"]
-    for path in ("/dashboard", f"/dashboard/meetings/{meeting_id}", "/dashboard/report", "/verify"):
+    for path in ("/", "/dashboard", f"/dashboard/meetings/{meeting_id}", "/dashboard/report", "/verify"):
         page.goto(f"{service.url}{path}")
         page.wait_for_load_state("networkidle")
     assert refused == []

@@ -41,6 +41,15 @@ class RosterEntry:
 class RosterError:
     line: int
     reason: str
+    name: str = ""  # whom the row is about: its name, or its email when the name is missing
+
+    def __str__(self) -> str:
+        return described_row(self.line, self.name, self.reason)
+
+
+def described_row(line: int, name: str, reason: str) -> str:
+    """A skipped row as the organizer finds it in the file: "line 3 (Ann Lee): '' is not an email address"."""
+    return f"line {line} ({name}): {reason}" if name else f"line {line}: {reason}"
 
 
 @dataclass
@@ -100,10 +109,12 @@ def parse_roster(text: str) -> ParsedRoster:
     for row in reader:
         if not any((value or "").strip() for value in row.values() if isinstance(value, str)):
             continue  # blank line
+        cells = {key: (value or "") for key, value in row.items() if isinstance(key, str)}
         try:
-            entry = _entry(reader.line_num, {key: (value or "") for key, value in row.items() if isinstance(key, str)})
+            entry = _entry(reader.line_num, cells)
         except ValueError as exc:
-            parsed.errors.append(RosterError(reader.line_num, str(exc)))
+            who = cells.get("name", "").strip() or cells.get("email", "").strip()
+            parsed.errors.append(RosterError(reader.line_num, str(exc), who))
             continue
         if entry.email in by_email:
             _merge(by_email[entry.email], entry)

@@ -119,7 +119,7 @@ async def import_roster(
 
     Committed batch by batch, with a few statements per batch (members and attendance looked up
     and added in bulk): if an import stops part-way, importing the file again completes it."""
-    report = RosterReport(errors=[{"line": error.line, "reason": error.reason} for error in errors])
+    report = RosterReport(errors=[{"line": error.line, "name": error.name, "reason": error.reason} for error in errors])
     for start in range(0, len(entries), ROSTER_BATCH_ROWS):
         await _import_batch(session, claim_key, sig_id, meeting_id, entries[start : start + ROSTER_BATCH_ROWS], report)
         await session.commit()
@@ -165,7 +165,11 @@ async def _import_batch(
         if member is not None:
             if entry.did and member.did and member.did != entry.did:
                 report.errors.append(
-                    {"line": entry.line, "reason": f"did {entry.did} differs from the DID on record for {entry.email}"}
+                    {
+                        "line": entry.line,
+                        "name": entry.name,
+                        "reason": f"did {entry.did} differs from the DID on record for {entry.email}",
+                    }
                 )
                 continue
             member.did = member.did or entry.did

@@ -178,12 +178,15 @@ async def login_page(
     next: str | None,
     error: str | None = None,
     status_code: int = 200,
+    email: str = "",
 ) -> Response:
-    """The sign-in form; on a service of several SIGs it asks which SIG the organizer signs in to."""
+    """The sign-in form; on a service of several SIGs it asks which SIG the organizer signs in to.
+    Refused, it keeps the email typed: only the password is asked again."""
     sigs = await all_sigs(db)
     context = {
         "next": _safe_next(next),
         "error": error,
+        "email": email,
         "sig_name": await service_title(state),
         "sigs": sigs if len(sigs) > 1 else [],
     }
@@ -212,21 +215,20 @@ async def login(
         chosen = await choose_sig(db, sig or None, "in the form")
     except UnknownSig as exc:
         return await login_page(
-            request, session, db, state, next, f"Choose your SIG: {exc}.", status.HTTP_422_UNPROCESSABLE_CONTENT
+            request, session, db, state, next, f"Choose your SIG: {exc}.", status.HTTP_422_UNPROCESSABLE_CONTENT, email
         )
     client = request.client.host if request.client else ""
     try:
         account = await authenticate(db, chosen.id, email, password, LoginPolicy.of(state.settings), client)
     except AccountLocked as exc:
         problem = f"Sign-in refused: {exc}."
-        return await login_page(request, session, db, state, next, problem, status.HTTP_429_TOO_MANY_REQUESTS)
+        return await login_page(request, session, db, state, next, problem, status.HTTP_429_TOO_MANY_REQUESTS, email)
     except AccountDisabled as exc:
-        return await login_page(
-            request, session, db, state, next, f"Sign-in refused: {exc}.", status.HTTP_403_FORBIDDEN
-        )
+        problem = f"Sign-in refused: {exc}."
+        return await login_page(request, session, db, state, next, problem, status.HTTP_403_FORBIDDEN, email)
     if account is None:
         problem = f"That email and password do not match an organizer account of {chosen.name}."
-        return await login_page(request, session, db, state, next, problem, status.HTTP_401_UNAUTHORIZED)
+        return await login_page(request, session, db, state, next, problem, status.HTTP_401_UNAUTHORIZED, email)
     if session.row is not None:  # signing in again, maybe as another organizer: the old session ends
         session.row.revoked_at = utcnow()
     # A new session id and token at sign-in: an id or token planted before it is worth nothing afterwards.

@@ -28,14 +28,21 @@ from ..issuance.progress import state_counts
 from ..meetings.models import MEETING_KINDS, Attendance, Meeting, Talk
 from ..meetings.service import MeetingIn, UnknownPresenter, add_meeting, add_talk, find_meeting
 from ..members.models import Member
-from ..members.roster import MAX_ROSTER_BYTES, ROSTER_BASE64_BYTES, RosterFormatError, decode_roster, parse_roster
+from ..members.roster import (
+    MAX_ROSTER_BYTES,
+    ROSTER_BASE64_BYTES,
+    RosterFormatError,
+    decode_roster,
+    described_row,
+    parse_roster,
+)
 from ..members.service import import_roster, meeting_claim_tokens, reissue_claim_token
 from ..notifications.outbox import NothingToMail, meeting_mail, resend_mail
 from ..reports.charts import attendance_chart
 from ..reports.queries import InvalidPeriod, check_period, period_report, sig_health_report
 from ..routing import claim_links_csv, csv_response, meeting_claim_links
 from ..sig.service import sig_time_zone
-from ..status.models import CredentialStatus
+from ..status.models import CredentialStatus, StatusChange
 from ..status.service import StatusError
 from ..timestamps import local_to_utc
 from ..web.qr import qr_svg
@@ -51,7 +58,8 @@ from .auth import (
 )
 
 router = APIRouter(prefix="/dashboard", tags=["pages"], include_in_schema=False)
-STATUS_ACTIONS = ("revoke", "suspend", "unsuspend")
+STATUS_ACTIONS = {"revoke": "revoked", "suspend": "suspended", "unsuspend": "back in force"}  # what each makes it
+SKIPPED_ROWS_NAMED = 5  # in the notice after an import; the preview lists them all
 
 
 def organizer_page(
@@ -66,8 +74,10 @@ def organizer_page(
     return page(request, session, template, {"sig_name": organizer.sig_name, **context}, status_code)
 
 
-async def back_to(db: Session, session: WebSession, meeting_id: int, notice: str = "") -> RedirectResponse:
-    return await redirect_with_notice(db, session, f"/dashboard/meetings/{meeting_id}", notice)
+async def back_to(
+    db: Session, session: WebSession, meeting_id: int, notice: str = "", kind: str = "notice"
+) -> RedirectResponse:
+    return await redirect_with_notice(db, session, f"/dashboard/meetings/{meeting_id}", notice, kind)
 
 
 async def organizer_meeting(meeting_id: RowId, organizer: SignedIn, db: Session) -> Meeting:
@@ -146,6 +156,18 @@ async def create_meeting(
     return await back_to(db, session, meeting.id, "Meeting created. Next: upload its roster.")
 
 
+async def last_status_changes(db: Session, credential_ids: list[str]) -> dict[str, StatusChange]:
+    """Each credential's latest revocation or suspension: its row shows why."""
+    latest: dict[str, StatusChange] = {}
+    for change in await db.scalars(
+        select(StatusChange)
+        .where(StatusChange.credential_id.in_(credential_ids))
+        .order_by(StatusChange.changed_at, StatusChange.id)
+    ):
+        latest[change.credential_id] = change
+    return latest
+
+
 async def badge_rows(db: Session, meeting: Meeting) -> list[dict]:
     rows = (
         await db.execute(
@@ -156,10 +178,12 @@ async def badge_rows(db: Session, meeting: Meeting) -> list[dict]:
             .order_by(Member.name, Badge.id)
         )
     ).all()
+    changes = await last_status_changes(db, [badge.credential_id for badge, _member, _status in rows])
     return [
         {
             "badge": badge,
             "member": member,
+            "change": changes.get(badge.credential_id),
             "withdrawn": "revoked"
             if badge.revoked_at or (status_ and status_.revoked)
             else "suspended"
@@ -255,12 +279,15 @@ async def create_talk(
     meeting: OrganizerMeeting,
     db: Session,
     title: Annotated[str, Form(min_length=1, max_length=300)],
-    presenter_id: Annotated[int, Form()],
+    presenter_id: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
+    # The list starts with "choose…" (value ""): nobody presents a talk by default.
+    if not presenter_id.isdigit():
+        return await back_to(db, session, meeting.id, "The talk was not added: choose its presenter.", "error")
     try:
-        await add_talk(db, meeting, title.strip(), presenter_id)
+        await add_talk(db, meeting, title.strip(), int(presenter_id))
     except UnknownPresenter as exc:
-        return await back_to(db, session, meeting.id, str(exc))
+        return await back_to(db, session, meeting.id, f"The talk was not added: {exc}.", "error")
     return await back_to(db, session, meeting.id, "Talk added.")
 
 
@@ -317,9 +344,13 @@ async def roster_import(
     )
     notice = (
         f"Roster imported: {report.attendance_added} attendees added, {report.attendance_unchanged} already there, "
-        f"{len(report.errors)} rows skipped."
+        f"{len(report.errors)} rows skipped"
     )
-    return await back_to(db, session, meeting.id, notice)
+    if report.errors:
+        skipped = [described_row(**error) for error in report.errors[:SKIPPED_ROWS_NAMED]]
+        more = len(report.errors) - len(skipped)
+        notice += ": " + "; ".join(skipped) + (f"; and {more} more" if more else "")
+    return await back_to(db, session, meeting.id, notice + ".")
 
 
 @router.post("/meetings/{meeting_id}/issue", dependencies=[CsrfChecked])
@@ -346,6 +377,7 @@ async def resend_member_mail(
 
 @router.post("/badges/{badge_id}/status", dependencies=[CsrfChecked])
 async def change_badge_status(
+    request: Request,
     session: WebSessionDep,
     badge_id: RowId,
     organizer: SignedIn,
@@ -353,25 +385,38 @@ async def change_badge_status(
     state: State,
     action: Annotated[str, Form()],
     reason: Annotated[str, Form(max_length=1000)] = "",
+    confirmed: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
+    """Suspending can be undone and is done at once; revoking is final, so it is asked for twice:
+    the first post shows a confirmation page (no JavaScript needed), whose button posts it again."""
     badge = await sig_row(db, Badge, badge_id, organizer.sig_id, "badge")
     if badge.meeting_id is None:
         raise NotFound(f"no meeting badge {badge_id}")
+    member = await db.get(Member, badge.member_id)
+    whose = f"{member.name if member else 'the member'}'s {badge.kind} badge"
     if action not in STATUS_ACTIONS:
-        return await back_to(db, session, badge.meeting_id, f"Unknown action {action!r}.")
+        return await back_to(db, session, badge.meeting_id, f"Unknown action {action!r}.", "error")
     if not reason.strip():
-        return await back_to(
-            db, session, badge.meeting_id, f"Say why you {action} the badge: the reason is kept in its history."
-        )
+        problem = f"Not changed: say why you {action} {whose} (the reason is kept in its history)."
+        return await back_to(db, session, badge.meeting_id, problem, "error")
+    if action == "revoke" and confirmed != "yes":
+        asked = {
+            "badge": badge,
+            "member": member,
+            "meeting": await db.get(Meeting, badge.meeting_id),
+            "reason": reason.strip(),
+            "suspendable": badge_format(badge.format).suspendable(badge),
+        }
+        return organizer_page(request, session, organizer, "dashboard/confirm_revoke.html", asked)
     actor = f"organizer:{organizer.email}"
     try:
         context = StatusContext(state.agent, await state.issuers.of(organizer.sig_id), state.settings.base_url)
         await apply_status_action(db, badge, action, reason.strip(), actor, context)
     except CannotSuspend as exc:
-        return await back_to(db, session, badge.meeting_id, str(exc))
+        return await back_to(db, session, badge.meeting_id, str(exc), "error")
     except (LookupError, StatusError, CannotChangeStatus) as exc:
-        return await back_to(db, session, badge.meeting_id, f"Not changed: {exc}")
-    return await back_to(db, session, badge.meeting_id, f"Badge {badge_id}: {action} done.")
+        return await back_to(db, session, badge.meeting_id, f"{whose} was not changed: {exc}", "error")
+    return await back_to(db, session, badge.meeting_id, f"{whose} {STATUS_ACTIONS[action]}: {reason.strip()}")
 
 
 @router.post("/meetings/{meeting_id}/door", dependencies=[CsrfChecked], response_class=HTMLResponse)
