@@ -127,6 +127,9 @@ class Settings(BaseSettings):
         ge=1,
         description="Claim-link requests a minute from one client address (wallet invitation, download, DID), 429 beyond.",
     )
+    login_rate_limit: int = Field(
+        10, ge=1, description="Sign-in attempts a minute from one client address (dashboard form), 429 beyond."
+    )
     door_rate_limit: int = Field(
         120,
         ge=1,

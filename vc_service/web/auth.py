@@ -31,7 +31,7 @@ from . import templates
 COOKIE = "sig_session"
 SERVICE_TITLE = "SIG Credentials"  # pages not about one SIG, on a service of several
 MAX_AGE_SECONDS = 12 * 3600  # an evening's meeting, then sign in again
-login_limit = RateLimit(limit=10, name="login")
+login_limit = RateLimit("login_rate_limit")
 
 
 @dataclass
