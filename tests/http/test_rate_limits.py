@@ -19,7 +19,8 @@ from ..support import RunningService, controllers_sharing_an_agent
 
 pytestmark = pytest.mark.agents  # starts the service or agents itself
 
-LOGIN_LIMIT = 10  # a minute from one address (web/auth.py)
+LOGIN_LIMIT = 10  # a minute from one address: the setting's default (test services raise it)
+REAL_LOGIN_LIMIT = {"VC_SERVICE_LOGIN_RATE_LIMIT": str(LOGIN_LIMIT)}
 
 
 def login_attempts(service: RunningService, forwarded_for: list[str]) -> list:
@@ -46,7 +47,9 @@ def started(tmp_path, database_url):
 
     def start(**extra_env: str) -> RunningService:
         service = RunningService(
-            data_dir=tmp_path / f"data{len(services)}", database_url=database_url, extra_env=extra_env
+            data_dir=tmp_path / f"data{len(services)}",
+            database_url=database_url,
+            extra_env={**REAL_LOGIN_LIMIT, **extra_env},
         )
         services.append(service)
         service.start()
@@ -80,7 +83,7 @@ def test_a_malformed_trusted_proxy_stops_the_start_naming_it(tmp_path):
 
 @pytest.mark.parametrize("backend", ["postgresql"])
 def test_two_controllers_on_one_database_share_the_login_limit(tmp_path, database_url):
-    with controllers_sharing_an_agent(tmp_path, database_url) as ((first, second), _):
+    with controllers_sharing_an_agent(tmp_path, database_url, REAL_LOGIN_LIMIT) as ((first, second), _):
         # The shared count is kept per fixed clock minute (one upsert a hit), so a run that began in
         # a minute's last seconds would see the count start again midway: its 12 attempts (a few
         # seconds) start at a minute's beginning instead. This waits for the clock, not for the
