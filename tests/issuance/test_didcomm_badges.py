@@ -110,8 +110,11 @@ def test_a_member_without_wallet_downloads_a_signed_file(service, issued_meeting
     download = service.client().get(f"/c/{token}/badges/{badge['id']}.json")
     assert download.status_code == 200, download.text
     credential = download.json()
-    (identity,) = credential["credentialSubject"]["identifier"]
-    assert identity["type"] == "IdentityObject" and identity["identityHash"].startswith("sha256$")
+    # The member's email, salted and hashed, identifies them; their name is there in plain text.
+    identities = {identity["identityType"]: identity for identity in credential["credentialSubject"]["identifier"]}
+    assert set(identities) == {"emailAddress", "name"}
+    assert identities["emailAddress"]["identityHash"].startswith("sha256$")
+    assert identities["name"]["identityHash"] == member["name"] and identities["name"]["hashed"] is False
     assert "member10@example.org" not in download.text
     assert service.client().post("/credentials/verify", json={"verifiableCredential": credential}).json()["verified"]
     # the same file again: one badge, one credential
