@@ -92,7 +92,7 @@ def wait_until_handled(service, record_id: str, state: str) -> None:
         query = "SELECT processed_at IS NOT NULL FROM webhook_events WHERE record_id = :id AND state = :state"
         return service.query(query, id=record_id, state=state) == [(True,)]
 
-    wait_for(handled, f"the worker to handle the {state} event of {record_id}", 15)
+    wait_for(handled, f"the worker to handle the {state} event of {record_id}")
 
 
 def test_a_forged_done_does_not_issue_a_badge_whose_exchange_is_not_done(service):
