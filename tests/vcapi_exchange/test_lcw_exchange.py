@@ -19,8 +19,9 @@ def badge_rows(service, member: dict) -> list[tuple]:
 
 
 def signed_presentation(service, wallet_dir: Path, challenge: str, domain: str | None = None, **extra) -> dict:
-    args = ["did-auth", "--challenge", challenge, *(["--domain", domain] if domain else [])]
-    args += [arg for name, value in extra.items() for arg in (f"--{name}", value)]
+    # name=value: a random challenge may start with "-", which node's parseArgs takes for an option
+    args = ["did-auth", f"--challenge={challenge}", *([f"--domain={domain}"] if domain else [])]
+    args += [f"--{name}={value}" for name, value in extra.items()]
     return lcw(service, wallet_dir, *args)["verifiablePresentation"]
 
 
