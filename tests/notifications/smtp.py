@@ -2,14 +2,13 @@
 and answers chosen recipients with a refusal, a given number of times or always."""
 
 import threading
-import time
 from collections.abc import Callable
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
 
-from ..support import free_port
+from ..support import free_port, wait_for
 
 
 class RecordingHandler:
@@ -68,12 +67,9 @@ class SmtpServer:
         return [message for message in list(self.handler.accepted) if message["To"].addresses[0].addr_spec == address]
 
     def wait_for(self, address: str, count: int = 1, timeout: float = 30) -> list[EmailMessage]:
-        deadline = time.monotonic() + timeout
-        while len(found := self.to(address)) < count:
-            if time.monotonic() > deadline:
-                raise AssertionError(f"{count} message(s) to {address} not received in {timeout} s: {len(found)}")
-            time.sleep(0.1)
-        return found
+        """The messages to ``address`` once ``count`` arrived (the service sends them from its worker)."""
+        wait_for(lambda: len(self.to(address)) >= count, f"{count} message(s) to {address}", timeout)
+        return self.to(address)
 
 
 def parts(message: EmailMessage) -> tuple[str, str]:
