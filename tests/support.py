@@ -274,8 +274,11 @@ class RunningService:
             "VC_SERVICE_ADMIN_API_KEY": self.api_key,
             "VC_SERVICE_AGENT_ADMIN_PORT": str(self.agent_admin_port),
             "VC_SERVICE_AGENT_INBOUND_PORT": str(self.agent_inbound_port),
-            # Every page test signs in from 127.0.0.1 on a shared service: more than a person would.
+            # Every test signs in and claims from 127.0.0.1 on a shared service: more than a person
+            # (or a meeting room behind one address) would; tests/http/test_rate_limits.py starts
+            # services of its own with the real limits.
             "VC_SERVICE_LOGIN_RATE_LIMIT": "600",
+            "VC_SERVICE_CLAIM_RATE_LIMIT": "600",
             **self.extra_env,
         }
 
