@@ -11,6 +11,7 @@ import uuid
 
 import pytest
 
+from ..issuance.didcomm import claim_token, create_meeting, import_roster, members_by_email
 from .holder import verify_jwt_by_did_key
 from .https import service_behind_tls, trusting_credo_wallet
 
@@ -69,3 +70,37 @@ def test_a_credo_wallet_picks_up_both_formats_from_the_claim_page(https_service,
     for stored in (ldp, by_format["jwt_vc_json"]):
         after = verify.post("/credentials/verify", json={"verifiableCredential": stored})
         assert after.status_code == 400 and [e["check"] for e in after.json()["errors"]] == ["status"], after.text
+
+
+def test_one_offer_brings_every_meeting_badge_into_a_credo_wallet(https_service, tmp_path_factory):
+    """Two meetings attended and a talk given are three badges: one offer, all six credentials."""
+    service, front = https_service
+    organizer = service.client(organizer=True)
+    email = f"{uuid.uuid4().hex[:8]}@example.org"
+    meetings = [create_meeting(service, title)["id"] for title in ("Journal club: triage", "Journal club: fluids")]
+    for meeting_id in meetings:
+        import_roster(service, meeting_id, f"name,email\nGrace Hopper,{email}\n")
+    member = members_by_email(service)[email]
+    talk = organizer.post(f"/meetings/{meetings[1]}/talks", json={"title": "Fluids", "presenter_id": member["id"]})
+    assert talk.status_code == 201, talk.text
+    for meeting_id in meetings:
+        assert organizer.post(f"/meetings/{meeting_id}/issue").status_code == 202
+
+    page = service.client().get(f"/c/{claim_token(service, member)}")
+    (offer,) = OFFER_LINK.findall(page.text)
+    with trusting_credo_wallet(front, tmp_path_factory.mktemp("credo-meetings")) as wallet:
+        offered = wallet.resolve_offer(html.unescape(offer))["configurations"]
+        received = wallet.accept_offer(html.unescape(offer))
+        assert len(wallet.credentials()) == 6  # stored
+    assert len(offered) == 6 and len(received["credentials"]) == 6, received
+    ldp = [c["credential"] for c in received["credentials"] if c["format"] == "ldp_vc"]
+    assert len({credential["id"] for credential in ldp}) == 3
+    for credential in ldp:
+        verified = service.client().post("/credentials/verify", json={"verifiableCredential": credential})
+        assert verified.status_code == 200 and verified.json()["verified"], verified.text
+    badges = organizer.get(f"/members/{member['id']}/badges").json()
+    assert sorted((b["kind"], b["state"], b["channel"]) for b in badges) == [
+        ("attendance", "issued", "oid4vci"),
+        ("attendance", "issued", "oid4vci"),
+        ("presenter", "issued", "oid4vci"),
+    ]

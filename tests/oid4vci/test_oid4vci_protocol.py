@@ -11,14 +11,20 @@ from .holder import HolderKey, Wallet, jwt_parts, verify_jwt_by_did_key
 
 pytestmark = pytest.mark.agents
 
+# A configuration is a badge (its key, the same for every member of a meeting or term) in a format.
+MEMBERSHIP_LDP, MEMBERSHIP_JWT = "membership-2030-01-01_ldp_vc", "membership-2030-01-01_jwt_vc_json"
 
-def member_with_membership(service, name: str = "Wallet Member") -> dict:
+
+def member_with_membership(service, name: str = "Wallet Member", *terms: str) -> dict:
     organizer = service.client(organizer=True)
     email = f"{uuid.uuid4().hex[:10]}@example.org"
     member = organizer.post("/members", json={"name": name, "email": email})
     assert member.status_code == 201, member.text
-    badge = organizer.post(f"/members/{member.json()['id']}/membership", json={"valid_until": "2030-01-01T00:00:00Z"})
-    assert badge.status_code == 202, badge.text
+    for valid_until in terms or ("2030-01-01",):
+        badge = organizer.post(
+            f"/members/{member.json()['id']}/membership", json={"valid_until": f"{valid_until}T00:00:00Z"}
+        )
+        assert badge.status_code == 202, badge.text
     return member.json()
 
 
@@ -38,21 +44,49 @@ def error_of(answer) -> tuple[int, str]:
     return answer.status_code, body["error"]
 
 
-def test_metadata_names_every_badge_kind_in_both_formats(service):
+def test_metadata_names_each_badge_in_both_formats(service):
+    member_with_membership(service)
     metadata = service.client().get("/.well-known/openid-credential-issuer").json()
     assert metadata["credential_issuer"] == service.url
     assert metadata["display"][0]["name"]
     configurations = metadata["credential_configurations_supported"]
-    for kind in ("membership", "attendance", "presenter"):
-        ldp, jwt = configurations[f"{kind}_ldp_vc"], configurations[f"{kind}_jwt_vc_json"]
-        assert ldp["format"] == "ldp_vc" and "@context" in ldp["credential_definition"]
-        assert ldp["proof_types_supported"]["jwt"]["proof_signing_alg_values_supported"] == [
-            "EdDSA",
-            "Ed25519Signature2018",
-        ]
-        assert jwt["format"] == "jwt_vc_json" and jwt["cryptographic_binding_methods_supported"] == ["did:key"]
+    ldp, jwt = configurations[MEMBERSHIP_LDP], configurations[MEMBERSHIP_JWT]
+    for configuration in (ldp, jwt):  # named for the wallet by what the badge is for
+        assert configuration["credential_metadata"]["display"][0]["name"] == "Membership — valid until 1 Jan 2030"
+    assert ldp["format"] == "ldp_vc" and "@context" in ldp["credential_definition"]
+    assert ldp["proof_types_supported"]["jwt"]["proof_signing_alg_values_supported"] == [
+        "EdDSA",
+        "Ed25519Signature2018",
+    ]
+    assert jwt["format"] == "jwt_vc_json" and jwt["cryptographic_binding_methods_supported"] == ["did:key"]
     server = service.client().get("/.well-known/oauth-authorization-server").json()
     assert server["issuer"] == service.url and server["token_endpoint"] == metadata["token_endpoint"]
+
+
+def test_one_offer_holds_every_badge_of_a_kind(service):
+    """Two membership terms are two badges: one offer, one token, both in both formats."""
+    member = member_with_membership(service, "Renewed Member", "2030-01-01", "2031-01-01")
+    wallet, holder = wallet_for(service, member), HolderKey()
+    offered = wallet.offer["credential_configuration_ids"]
+    assert offered == [
+        MEMBERSHIP_LDP,
+        MEMBERSHIP_JWT,
+        "membership-2031-01-01_ldp_vc",
+        "membership-2031-01-01_jwt_vc_json",
+    ]
+    token, issuer_did = wallet.access(), service.client().get("/issuer").json()["did"]
+    nonce, ids = token["c_nonce"], []
+    for configuration in offered:
+        answer = wallet.request_v1(token["access_token"], configuration, holder.proof(wallet.issuer, nonce))
+        assert answer.status_code == 200, answer.text
+        nonce, credential = answer.json()["c_nonce"], answer.json()["credentials"][0]["credential"]
+        ids.append(
+            credential["id"] if isinstance(credential, dict) else verify_jwt_by_did_key(credential, issuer_did)["jti"]
+        )
+    assert ids[0] == ids[1] != ids[2] == ids[3], ids  # two badges, each in both formats
+    badges = service.client(organizer=True).get(f"/members/{member['id']}/badges").json()
+    assert [(b["state"], b["channel"]) for b in badges] == [("issued", "oid4vci")] * 2
+    assert offer_link(service, member)["credential_offer_url"] is None
 
 
 def test_a_wallet_picks_up_a_badge_in_both_formats_bound_to_its_key(service):
@@ -62,12 +96,12 @@ def test_a_wallet_picks_up_a_badge_in_both_formats_bound_to_its_key(service):
     qr = service.client().get(link["credential_offer_qr_url"].removeprefix(service.url))
     assert qr.status_code == 200 and qr.headers["content-type"].startswith("image/svg+xml")
     wallet = Wallet.from_offer_url(service.client(), link["credential_offer_url"])
-    assert wallet.offer["credential_configuration_ids"] == ["membership_ldp_vc", "membership_jwt_vc_json"]
+    assert wallet.offer["credential_configuration_ids"] == [MEMBERSHIP_LDP, MEMBERSHIP_JWT]
     holder = HolderKey()
     token = wallet.access()
     assert token["token_type"] == "Bearer" and token["c_nonce"]
 
-    ldp = wallet.request_v1(token["access_token"], "membership_ldp_vc", holder.proof(wallet.issuer, token["c_nonce"]))
+    ldp = wallet.request_v1(token["access_token"], MEMBERSHIP_LDP, holder.proof(wallet.issuer, token["c_nonce"]))
     assert ldp.status_code == 200, ldp.text
     credential = ldp.json()["credentials"][0]["credential"]
     assert credential["credentialSubject"]["id"] == holder.did
@@ -78,7 +112,7 @@ def test_a_wallet_picks_up_a_badge_in_both_formats_bound_to_its_key(service):
 
     # The answer's c_nonce signs the next proof (what Credo does), here with the key as a jwk.
     jwt = wallet.request_v1(
-        token["access_token"], "membership_jwt_vc_json", holder.proof(wallet.issuer, ldp.json()["c_nonce"], by_jwk=True)
+        token["access_token"], MEMBERSHIP_JWT, holder.proof(wallet.issuer, ldp.json()["c_nonce"], by_jwk=True)
     )
     assert jwt.status_code == 200, jwt.text
     vc_jwt = jwt.json()["credentials"][0]["credential"]
@@ -125,7 +159,7 @@ def test_a_second_wallet_gets_no_second_credential(service):
     first_token = first.access()
     holder = HolderKey()
     answer = first.request_v1(
-        first_token["access_token"], "membership_ldp_vc", holder.proof(first.issuer, first_token["c_nonce"])
+        first_token["access_token"], MEMBERSHIP_LDP, holder.proof(first.issuer, first_token["c_nonce"])
     )
     assert answer.status_code == 200, answer.text
     # The same member's next offer still has the JSON-LD badge's other format: another key is refused it.
@@ -133,7 +167,7 @@ def test_a_second_wallet_gets_no_second_credential(service):
     second_token = second.access()
     other = second.request_v1(
         second_token["access_token"],
-        "membership_jwt_vc_json",
+        MEMBERSHIP_JWT,
         HolderKey().proof(second.issuer, second_token["c_nonce"]),
     )
     assert error_of(other) == (400, "credential_request_denied")
@@ -141,18 +175,33 @@ def test_a_second_wallet_gets_no_second_credential(service):
     assert ids == [(1,)]
 
 
+def test_the_same_key_gets_the_same_credential_from_an_earlier_offer(service):
+    member = member_with_membership(service)
+    first, earlier = wallet_for(service, member), wallet_for(service, member)  # two views of the page
+    holder = HolderKey()
+    token = first.access()
+    picked = first.request_v1(token["access_token"], MEMBERSHIP_LDP, holder.proof(first.issuer, token["c_nonce"]))
+    assert picked.status_code == 200, picked.text
+    again_token = earlier.access()
+    again = earlier.request_v1(
+        again_token["access_token"], MEMBERSHIP_LDP, holder.proof(earlier.issuer, again_token["c_nonce"])
+    )
+    assert again.status_code == 200, again.text
+    assert again.json()["credentials"] == picked.json()["credentials"]  # the stored credential, not a new one
+
+
 def test_a_replayed_code_token_or_nonce_is_refused(service):
     wallet, holder = wallet_for(service, member_with_membership(service)), HolderKey()
     token = wallet.access()
     assert error_of(wallet.token()) == (400, "invalid_grant")  # the code again
     proof = holder.proof(wallet.issuer, token["c_nonce"])
-    assert wallet.request_v1(token["access_token"], "membership_ldp_vc", proof).status_code == 200
+    assert wallet.request_v1(token["access_token"], MEMBERSHIP_LDP, proof).status_code == 200
     replayed_token = wallet.request_v1(
-        token["access_token"], "membership_ldp_vc", holder.proof(wallet.issuer, wallet.nonce())
+        token["access_token"], MEMBERSHIP_LDP, holder.proof(wallet.issuer, wallet.nonce())
     )
     assert error_of(replayed_token) == (401, "invalid_token")
     assert replayed_token.headers["www-authenticate"].startswith('Bearer error="invalid_token"')
-    replayed_nonce = wallet.request_v1(token["access_token"], "membership_jwt_vc_json", proof)
+    replayed_nonce = wallet.request_v1(token["access_token"], MEMBERSHIP_JWT, proof)
     assert error_of(replayed_nonce) == (400, "invalid_nonce")
     assert replayed_nonce.json()["c_nonce"]  # a fresh one to sign with
     assert wallet.request(token["access_token"] + "x", {}).status_code == 401
@@ -173,7 +222,7 @@ def test_a_proof_for_another_audience_or_key_or_without_nonce_is_refused(service
     wallet, holder = wallet_for(service, member_with_membership(service)), HolderKey()
     token = wallet.access()["access_token"]
 
-    def refused(proof: str, configuration: str = "membership_ldp_vc") -> tuple[int, str]:
+    def refused(proof: str, configuration: str = MEMBERSHIP_LDP) -> tuple[int, str]:
         return error_of(wallet.request_v1(token, configuration, proof))
 
     assert refused(holder.proof("https://elsewhere.example", wallet.nonce())) == (400, "invalid_proof")
@@ -188,11 +237,16 @@ def test_a_proof_for_another_audience_or_key_or_without_nonce_is_refused(service
         400,
         "unknown_credential_configuration",
     )
-    assert refused(holder.proof(wallet.issuer, wallet.nonce()), "attendance_ldp_vc") == (
+    member_with_membership(service, "Another Member", "2031-01-01")
+    assert refused(holder.proof(wallet.issuer, wallet.nonce()), "membership-2031-01-01_ldp_vc") == (
         400,
         "invalid_credential_request",
     )  # a configuration, but not offered to this member
-    good = wallet.request_v1(token, "membership_ldp_vc", holder.proof(wallet.issuer, wallet.nonce()))
+    assert refused(holder.proof(wallet.issuer, wallet.nonce()), ["a", "list"]) == (  # type: ignore[arg-type]
+        400,
+        "unknown_credential_configuration",
+    )
+    good = wallet.request_v1(token, MEMBERSHIP_LDP, holder.proof(wallet.issuer, wallet.nonce()))
     assert good.status_code == 200, good.text  # the refusals used up nothing
 
 
@@ -224,10 +278,10 @@ def test_a_pin_is_asked_and_a_wrong_one_voids_the_offer(service):
 def test_a_revoked_badge_picked_up_by_oid4vci_fails_verification(service):
     wallet, holder = wallet_for(service, member_with_membership(service)), HolderKey()
     token = wallet.access()
-    ldp = wallet.request_v1(token["access_token"], "membership_ldp_vc", holder.proof(wallet.issuer, token["c_nonce"]))
+    ldp = wallet.request_v1(token["access_token"], MEMBERSHIP_LDP, holder.proof(wallet.issuer, token["c_nonce"]))
     credential = ldp.json()["credentials"][0]["credential"]
     vc_jwt = wallet.request_v1(
-        token["access_token"], "membership_jwt_vc_json", holder.proof(wallet.issuer, ldp.json()["c_nonce"])
+        token["access_token"], MEMBERSHIP_JWT, holder.proof(wallet.issuer, ldp.json()["c_nonce"])
     ).json()["credentials"][0]["credential"]
     revoked = service.client(organizer=True).post(
         "/credentials/status", json={"credentialId": credential["id"], "action": "revoke", "reason": "test"}

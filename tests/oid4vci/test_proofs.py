@@ -5,7 +5,13 @@ import time
 import pytest
 
 from vc_service.oid4vci.errors import InvalidProof
-from vc_service.oid4vci.metadata import CONFIGURATIONS, credential_issuer_metadata, draft14_format
+from vc_service.oid4vci.metadata import (
+    Configuration,
+    configuration_format,
+    configuration_id,
+    credential_issuer_metadata,
+    draft14_format,
+)
 from vc_service.oid4vci.proofs import check_proof, public_key_of_did_key
 
 from .holder import HolderKey
@@ -57,16 +63,22 @@ def test_draft_14_requests_name_a_format_and_the_badge_type():
     assert draft14_format("jwt_vc_json", definition) == "jwt_vc_json"
     assert draft14_format("mso_mdoc", definition) is None
     assert draft14_format("ldp_vc", {"type": ["VerifiableCredential"]}) is None
-    assert set(CONFIGURATIONS) == {
-        f"{k}_{f}" for k in ("membership", "attendance", "presenter") for f in ("ldp_vc", "jwt_vc_json")
-    }
+
+
+def test_a_configuration_is_a_badge_key_in_a_format():
+    for key in ("attendance:meeting:12", "presenter:talk:3", "membership:2030-06-30"):
+        for fmt in ("ldp_vc", "jwt_vc_json"):
+            assert configuration_format(configuration_id(key, fmt)) == fmt
+    assert configuration_id("presenter:talk:3", "ldp_vc") == "presenter-talk-3_ldp_vc"
+    assert configuration_format("presenter-talk-3_mso_mdoc") is None
 
 
 def test_metadata_carries_the_sig_display_and_logo():
     from vc_service.issuer.identity import Issuer
 
     issuer = Issuer(1, "imaging", "did:key:z6Mk", "Imaging SIG", None, "Images", image="https://x.example/logo.png")
-    metadata = credential_issuer_metadata(issuer, f"{AUDIENCE}/sigs/imaging", AUDIENCE)
+    talk = Configuration("presenter:talk:3", "jwt_vc_json", "Presenter — Pixels (Journal club, 3 Dec 2026)")
+    metadata = credential_issuer_metadata(issuer, f"{AUDIENCE}/sigs/imaging", AUDIENCE, [talk])
     assert metadata["credential_issuer"] == f"{AUDIENCE}/sigs/imaging"
     assert metadata["credential_endpoint"] == f"{AUDIENCE}/sigs/imaging/oid4vci/credential"
     assert metadata["display"][0] == {
@@ -75,3 +87,6 @@ def test_metadata_carries_the_sig_display_and_logo():
         "description": "Images",
         "logo": {"uri": "https://x.example/logo.png", "alt_text": "Imaging SIG logo"},
     }
+    (configuration,) = metadata["credential_configurations_supported"].values()
+    assert configuration["display"][0]["name"] == "Presenter — Pixels (Journal club, 3 Dec 2026)"
+    assert configuration["display"][0]["logo"]["uri"] == "https://x.example/logo.png"

@@ -39,16 +39,21 @@ def test_a_second_sig_issues_at_its_own_url_with_its_own_did(sigs_service, two_s
     holder = HolderKey()
     elsewhere = service.client().post(
         "/oid4vci/credential",
-        json={"credential_configuration_id": "membership_ldp_vc", "proofs": {"jwt": [holder.proof(service.url, "n")]}},
+        json={
+            "credential_configuration_id": "membership-2031-01-01_ldp_vc",
+            "proofs": {"jwt": [holder.proof(service.url, "n")]},
+        },
         headers={"Authorization": f"Bearer {token['access_token']}"},
     )
     assert elsewhere.status_code == 401 and elsewhere.json()["error"] == "invalid_token"  # Beta's token at Alpha
     # A proof for the first SIG's issuer is one for another audience here.
     wrong_aud = wallet.request_v1(
-        token["access_token"], "membership_jwt_vc_json", holder.proof(service.url, token["c_nonce"])
+        token["access_token"], "membership-2031-01-01_jwt_vc_json", holder.proof(service.url, token["c_nonce"])
     )
     assert wrong_aud.json()["error"] == "invalid_proof"
-    answer = wallet.request_v1(token["access_token"], "membership_jwt_vc_json", holder.proof(issuer_id, wallet.nonce()))
+    answer = wallet.request_v1(
+        token["access_token"], "membership-2031-01-01_jwt_vc_json", holder.proof(issuer_id, wallet.nonce())
+    )
     assert answer.status_code == 200, answer.text
     claims = verify_jwt_by_did_key(answer.json()["credentials"][0]["credential"], beta.did)
     assert claims["iss"] == beta.did and claims["sub"] == holder.did

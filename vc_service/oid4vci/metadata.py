@@ -1,10 +1,15 @@
 """What a wallet reads before it asks: the credential issuer's metadata (OID4VCI 1.0 §12.2), the
-authorization server's (RFC 8414), and the configurations, one per badge kind and format."""
+authorization server's (RFC 8414), and the configurations: one per badge and format.
+
+A badge of one meeting, one talk or one membership term is a credential dataset of its own, and a
+wallet asks once for each configuration an offer names (Credo does): one configuration for every
+attendance badge would hand a member one of their meetings per offer. So a configuration is a
+badge key (``attendance:meeting:12``, the same for every member of that meeting) in a format,
+named for the wallet by what the badge is for."""
 
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from ..badges.templates import BADGE_KINDS, BADGE_TITLES
 from ..contexts.service import sig_context_url
 from ..credentials.document import OB3_CONTEXT, VCDM_1_1
 from ..issuer.identity import Issuer
@@ -21,23 +26,29 @@ LDP_PROOF_TYPE = "Ed25519Signature2018"
 PROOF_ALGS = {LDP_VC: ["EdDSA", LDP_PROOF_TYPE], JWT_VC_JSON: ["EdDSA"]}
 
 
+def configuration_id(badge_key: str, fmt: str) -> str:
+    return f"{badge_key.replace(':', '-')}_{fmt}"
+
+
+def configuration_format(configuration_id: str) -> str | None:
+    return next((fmt for fmt in FORMATS if configuration_id.endswith(f"_{fmt}")), None)
+
+
 @dataclass(frozen=True)
 class Configuration:
-    kind: str
+    badge_key: str
     format: str
+    title: str  # what the badge is for, as the member's claim page says it
 
     @property
     def id(self) -> str:
-        return f"{self.kind}_{self.format}"
-
-
-CONFIGURATIONS = {c.id: c for c in (Configuration(kind, fmt) for kind in BADGE_KINDS for fmt in FORMATS)}
+        return configuration_id(self.badge_key, self.format)
 
 
 def draft14_format(fmt: object, credential_definition: object) -> str | None:
     """The format a draft-14 request names by ``format`` and ``credential_definition``, if it is one
-    of ours. Every badge kind has the same type list, so the request names no kind: the service
-    hands out the holder's oldest badge of the offer in that format."""
+    of ours. Every badge has the same type list, so the request names no badge: the service hands
+    out the offer's first badge not yet given in that format."""
     if fmt not in FORMATS or not isinstance(credential_definition, dict):
         return None
     types = credential_definition.get("type")
@@ -76,7 +87,7 @@ def configuration_metadata(configuration: Configuration, issuer: Issuer, base_ur
     definition: dict[str, object] = {"type": CREDENTIAL_TYPE}
     if configuration.format == LDP_VC:
         definition = {"@context": [VCDM_1_1, OB3_CONTEXT, sig_context_url(base_url)], **definition}
-    display = _display(f"{BADGE_TITLES[configuration.kind]} badge: {issuer.name}", issuer)
+    display = _display(configuration.title, issuer)
     return {
         "format": configuration.format,
         "scope": configuration.id,
@@ -89,14 +100,16 @@ def configuration_metadata(configuration: Configuration, issuer: Issuer, base_ur
     }
 
 
-def credential_issuer_metadata(issuer: Issuer, issuer_id: str, base_url: str) -> dict:
+def credential_issuer_metadata(
+    issuer: Issuer, issuer_id: str, base_url: str, configurations: list[Configuration]
+) -> dict:
     return {
         "credential_issuer": issuer_id,
         **endpoints(issuer_id),
         "display": _display(issuer.name, issuer, issuer.description or None),
         "credential_configurations_supported": {
             configuration.id: configuration_metadata(configuration, issuer, base_url)
-            for configuration in CONFIGURATIONS.values()
+            for configuration in configurations
         },
     }
 

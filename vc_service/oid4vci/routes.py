@@ -21,12 +21,10 @@ from .errors import (
     InvalidRequest,
     InvalidToken,
     Oid4vciError,
-    UnknownConfiguration,
     UnsupportedCredentialType,
     UnsupportedGrantType,
 )
 from .metadata import (
-    CONFIGURATIONS,
     PRE_AUTHORIZED_GRANT,
     authorization_server_metadata,
     credential_issuer_metadata,
@@ -42,6 +40,7 @@ from .service import (
     new_nonce,
     offer_grant,
     requested_configuration,
+    sig_configurations,
     token_grant,
 )
 
@@ -74,9 +73,10 @@ async def _issuer(state: State, slug: str | None) -> tuple[Issuer, str]:
 # Metadata ---------------------------------------------------------------------------------
 
 
-async def _issuer_metadata(state: State, slug: str | None) -> JSONResponse:
+async def _issuer_metadata(state: State, session: Session, slug: str | None) -> JSONResponse:
     issuer, issuer_id = await _issuer(state, slug)
-    return JSONResponse(credential_issuer_metadata(issuer, issuer_id, state.settings.base_url))
+    configurations = await sig_configurations(session, issuer.sig_id)
+    return JSONResponse(credential_issuer_metadata(issuer, issuer_id, state.settings.base_url, configurations))
 
 
 async def _as_metadata(state: State, slug: str | None) -> JSONResponse:
@@ -85,18 +85,18 @@ async def _as_metadata(state: State, slug: str | None) -> JSONResponse:
 
 
 @router.get("/.well-known/openid-credential-issuer", summary="Credential issuer metadata (the first SIG)")
-async def issuer_metadata(state: State) -> JSONResponse:
-    return await _issuer_metadata(state, None)
+async def issuer_metadata(state: State, session: Session) -> JSONResponse:
+    return await _issuer_metadata(state, session, None)
 
 
 @router.get("/.well-known/openid-credential-issuer/sigs/{sig}", summary="Credential issuer metadata of a SIG")
-async def sig_issuer_metadata(sig: str, state: State) -> JSONResponse:
-    return await _issuer_metadata(state, sig)
+async def sig_issuer_metadata(sig: str, state: State, session: Session) -> JSONResponse:
+    return await _issuer_metadata(state, session, sig)
 
 
 @router.get("/sigs/{sig}/.well-known/openid-credential-issuer", summary="Credential issuer metadata of a SIG")
-async def sig_issuer_metadata_below(sig: str, state: State) -> JSONResponse:
-    return await _issuer_metadata(state, sig)
+async def sig_issuer_metadata_below(sig: str, state: State, session: Session) -> JSONResponse:
+    return await _issuer_metadata(state, session, sig)
 
 
 @router.get("/.well-known/oauth-authorization-server", summary="Authorization server metadata (the first SIG)")
@@ -232,12 +232,9 @@ async def _credential(
                 "format must be ldp_vc or jwt_vc_json with credential_definition.type "
                 "[VerifiableCredential, OpenBadgeCredential]"
             )
-        configuration = requested_configuration(grant, None, fmt)
+        configuration = await requested_configuration(session, grant, None, fmt)
     else:
-        configuration_id = body["credential_configuration_id"]
-        if configuration_id not in CONFIGURATIONS:
-            raise UnknownConfiguration(f"unknown credential configuration {str(configuration_id)[:100]!r}")
-        configuration = requested_configuration(grant, configuration_id, None)
+        configuration = await requested_configuration(session, grant, body["credential_configuration_id"], None)
     context = IssueContext(
         agent=state.agent,
         issuer=issuer,

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, and_, delete, or_, select, update
+from sqlalchemy import CursorResult, and_, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,10 +18,12 @@ from ..claims.files import claim_for_signing
 from ..contexts.pinned import PinnedContextSet
 from ..db.base import utcnow
 from ..delivery.state import OID4VCI
+from ..formats.labels import badge_label
 from ..formats.ld_proof import StatusShape, badge_credential
 from ..formats.models import FormatName
 from ..issuance.signing import IssueOptions, sign_prepared
 from ..issuer.identity import Issuer
+from ..meetings.models import Meeting, Talk
 from ..members.models import Member
 from ..members.tokens import token_hash
 from ..settings import Settings
@@ -32,9 +34,10 @@ from .errors import (
     InvalidNonce,
     InvalidRequest,
     InvalidToken,
+    UnknownConfiguration,
 )
 from .jwt_vc import sign_vc_jwt
-from .metadata import CONFIGURATIONS, FORMATS, LDP_PROOF_TYPE, LDP_VC, Configuration
+from .metadata import FORMATS, LDP_PROOF_TYPE, LDP_VC, Configuration, configuration_format, configuration_id
 from .models import Oid4vciCredential, Oid4vciGrant, Oid4vciNonce
 from .proofs import check_proof
 
@@ -95,8 +98,30 @@ async def _formats_issued(session: AsyncSession, badge_ids: list[int]) -> dict[i
     return issued
 
 
+async def sig_configurations(session: AsyncSession, sig_id: int) -> list[Configuration]:
+    """The configurations of the SIG's metadata: each badge key its JSON-LD badges have (one
+    meeting, talk or membership term) in both formats, named after its first badge."""
+    first_of_each_key = (
+        select(func.min(Badge.id))
+        .where(Badge.sig_id == sig_id, Badge.format == FormatName.LD_PROOF, Badge.revoked_at.is_(None))
+        .group_by(Badge.badge_key)
+    )
+    rows = await session.execute(
+        select(Badge, Meeting, Talk)
+        .outerjoin(Meeting, Badge.meeting_id == Meeting.id)
+        .outerjoin(Talk, Badge.talk_id == Talk.id)
+        .where(Badge.id.in_(first_of_each_key))
+        .order_by(Badge.id)
+    )
+    return [
+        Configuration(badge.badge_key, fmt, badge_label(badge, meeting, talk))
+        for badge, meeting, talk in rows
+        for fmt in FORMATS
+    ]
+
+
 async def offerable_configurations(session: AsyncSession, member: Member) -> list[str]:
-    """Each kind of the member's badges not yet picked up, in every format; and the formats still
+    """Each of the member's badges not yet picked up, in every format; and the formats still
     missing of badges a wallet picked up through OpenID4VCI in the other format."""
     badges = await _member_badges(session, member)
     issued = await _formats_issued(session, [badge.id for badge in badges])
@@ -108,10 +133,7 @@ async def offerable_configurations(session: AsyncSession, member: Member) -> lis
             missing = set(FORMATS) - issued.get(badge.id, set())
         else:
             continue
-        for fmt in FORMATS:
-            configuration_id = Configuration(badge.kind, fmt).id
-            if fmt in missing and configuration_id not in wanted:
-                wanted.append(configuration_id)
+        wanted += [configuration_id(badge.badge_key, fmt) for fmt in FORMATS if fmt in missing]
     return wanted
 
 
@@ -241,21 +263,27 @@ async def token_grant(session: AsyncSession, access_token: str | None) -> Oid4vc
     return grant
 
 
-def requested_configuration(grant: Oid4vciGrant, configuration_id: str | None, fmt: str | None) -> Configuration:
+async def requested_configuration(
+    session: AsyncSession, grant: Oid4vciGrant, requested: object, fmt: str | None
+) -> str:
     """The 1.0 request names its configuration; a draft-14 request only a format, which takes the
     first configuration of the offer in that format that the token has not been used for."""
-    if configuration_id is None:
-        configuration_id = next(
-            (cid for cid, used in grant.configurations.items() if not used and CONFIGURATIONS[cid].format == fmt),
+    if requested is None:
+        found = next(
+            (cid for cid, used in grant.configurations.items() if not used and configuration_format(cid) == fmt),
             None,
         )
-        if configuration_id is None:
+        if found is None:
             raise InvalidCredentialRequest(f"this access token has no {fmt} credential left to give")
-    if configuration_id not in grant.configurations:
-        raise InvalidCredentialRequest(f"{configuration_id} is not in the offer this access token was given for")
-    if grant.configurations[configuration_id]:
-        raise InvalidToken(f"this access token has been used for {configuration_id} already")
-    return CONFIGURATIONS[configuration_id]
+        return found
+    if not isinstance(requested, str) or requested not in grant.configurations:
+        known = {c.id for c in await sig_configurations(session, grant.sig_id)}
+        if not isinstance(requested, str) or requested not in known:
+            raise UnknownConfiguration(f"unknown credential configuration {str(requested)[:100]!r}")
+        raise InvalidCredentialRequest(f"{requested} is not in the offer this access token was given for")
+    if grant.configurations[requested]:
+        raise InvalidToken(f"this access token has been used for {requested} already")
+    return requested
 
 
 async def _credential_of(session: AsyncSession, badge_id: int, fmt: str, holder_did: str) -> Oid4vciCredential | None:
@@ -269,41 +297,33 @@ async def _credential_of(session: AsyncSession, badge_id: int, fmt: str, holder_
 
 
 async def _badge_for(
-    session: AsyncSession, member: Member, configuration: Configuration, holder_did: str, allow_reissue: bool
+    session: AsyncSession, member: Member, requested: str, fmt: str, holder_did: str, allow_reissue: bool
 ) -> Badge:
-    """The member's oldest badge of the kind not yet in this format for this key: first one this key
-    picked up in the other format (both formats of one badge), then one waiting (taken from the
-    worker here), else, with re-issue allowed, one another key picked up."""
-    badges = [badge for badge in await _member_badges(session, member) if badge.kind == configuration.kind]
-    holders = await session.execute(
-        select(Oid4vciCredential.badge_id, Oid4vciCredential.format, Oid4vciCredential.holder_did).where(
-            Oid4vciCredential.badge_id.in_([badge.id for badge in badges])
-        )
+    """The member's badge of the configuration, if this key may have it in this format: the key
+    has it already (the stored credential is given again), or picked it up in the other format
+    (both formats of one badge), or it is waiting (taken from the worker here), or, with re-issue
+    allowed, another key picked it up."""
+    badge = next(
+        (b for b in await _member_badges(session, member) if configuration_id(b.badge_key, fmt) == requested), None
     )
-    picked: dict[int, set[tuple[str, str]]] = {}
-    for badge_id, fmt, holder in holders:
-        picked.setdefault(badge_id, set()).add((fmt, holder))
-
-    def missing_for(badge: Badge, any_holder: bool) -> bool:
-        of_badge = picked.get(badge.id, set())
-        return (
-            badge.delivery == OID4VCI.name
-            and (configuration.format, holder_did) not in of_badge
-            and (any_holder or holder_did in {holder for _fmt, holder in of_badge})
-        )
-
-    for badge in badges:
-        if missing_for(badge, any_holder=False):
-            return badge
-    for badge in badges:
-        if _waiting(badge) and await claim_for_signing(session, badge):
-            await session.refresh(badge)
-            return badge
-    for badge in badges:
-        if allow_reissue and missing_for(badge, any_holder=True):
-            return badge
+    if badge is None:
+        raise CredentialRequestDenied(f"{requested} is no badge of yours any more (revoked since the offer)")
+    holders = await session.execute(
+        select(Oid4vciCredential.format, Oid4vciCredential.holder_did).where(Oid4vciCredential.badge_id == badge.id)
+    )
+    picked = set(holders.tuples())
+    if (fmt, holder_did) in picked:  # an earlier offer's answer to this key: the same credential again
+        return badge
+    not_in_this_format = badge.delivery == OID4VCI.name and (fmt, holder_did) not in picked
+    if not_in_this_format and holder_did in {holder for _fmt, holder in picked}:
+        return badge
+    if _waiting(badge) and await claim_for_signing(session, badge):
+        await session.refresh(badge)
+        return badge
+    if allow_reissue and not_in_this_format:
+        return badge
     raise CredentialRequestDenied(
-        f"no {configuration.kind} badge is left for this wallet key: each badge goes to one wallet"
+        f"this {badge.kind} badge is not left for this wallet key: each badge goes to one wallet"
         + ("" if allow_reissue else " (an organizer may allow a re-issue)")
     )
 
@@ -332,45 +352,40 @@ async def _sign(
 async def issue_credential(
     session: AsyncSession,
     grant: Oid4vciGrant,
-    configuration: Configuration,
+    requested: str,
     proof: object,
     context: IssueContext,
 ) -> str | dict:
-    """One badge of the configuration, bound to the proof's key: the JSON-LD credential, or the VC-JWT. Commits."""
+    """The badge of the configuration, bound to the proof's key: the JSON-LD credential, or the VC-JWT. Commits."""
+    fmt = configuration_format(requested)
+    if fmt is None:  # offers name only configurations of ours
+        raise InvalidCredentialRequest(f"{requested} names no format of this issuer")
     proven = check_proof(proof, context.issuer_id)
     await _consume_nonce(session, proven.nonce)
     member = await session.get(Member, grant.member_id)
     if member is None:
         raise InvalidToken("the member this offer was for is gone")
-    badge = await _badge_for(session, member, configuration, proven.holder_did, context.allow_reissue)
+    badge = await _badge_for(session, member, requested, fmt, proven.holder_did, context.allow_reissue)
     try:
-        stored = await _credential_of(session, badge.id, configuration.format, proven.holder_did)
-        text = (
-            stored.credential
-            if stored
-            else await _sign(session, badge, member, configuration.format, proven.holder_did, context)
-        )
+        stored = await _credential_of(session, badge.id, fmt, proven.holder_did)
+        text = stored.credential if stored else await _sign(session, badge, member, fmt, proven.holder_did, context)
     except Exception:
         if badge.sending_since is not None:
             badge.sending_since = None  # release it: the worker or another request may try again
             await session.commit()
         raise
     if stored is None:
-        session.add(
-            Oid4vciCredential(
-                badge_id=badge.id, format=configuration.format, holder_did=proven.holder_did, credential=text
-            )
-        )
+        session.add(Oid4vciCredential(badge_id=badge.id, format=fmt, holder_did=proven.holder_did, credential=text))
     if badge.state != "issued":
         badge.sending_since = None
-        OID4VCI.mark_delivered(badge, json.loads(text) if configuration.format == LDP_VC else None)
-    grant.configurations = {**grant.configurations, configuration.id: True}
+        OID4VCI.mark_delivered(badge, json.loads(text) if fmt == LDP_VC else None)
+    grant.configurations = {**grant.configurations, requested: True}
     try:
         await session.commit()
     except IntegrityError:  # the same key's concurrent request stored it first: that one is the credential
         await session.rollback()
-        stored = await _credential_of(session, badge.id, configuration.format, proven.holder_did)
+        stored = await _credential_of(session, badge.id, fmt, proven.holder_did)
         if stored is None:
             raise
         text = stored.credential
-    return json.loads(text) if configuration.format == LDP_VC else text
+    return json.loads(text) if fmt == LDP_VC else text
