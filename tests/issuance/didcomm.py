@@ -1,10 +1,12 @@
 """Helpers for end-to-end tests of badges delivered into a wallet agent."""
 
+import re
 from collections import Counter
 
 import httpx
 
 from ..support import RunningAgent, RunningService, wait_for  # noqa: F401 (re-exported for the tests)
+from ..wallets.credo import CredoWallet
 
 ROSTER_HEADER = "name,email,joined_at,left_at\n"
 
@@ -107,3 +109,27 @@ def meeting_badges(service: RunningService, meeting_id: int) -> dict:
     response = service.client(organizer=True).get(f"/meetings/{meeting_id}/badges")
     assert response.status_code == 200, response.text
     return response.json()
+
+
+def invitation_link(page: str) -> str:
+    """The claim page's "Open in BC Wallet" button: the didcomm:// deep link a phone opens."""
+    found = re.search(r'href="(didcomm://invite\?oob=[^"]+)"', page)
+    assert found, "the claim page links no invitation"
+    return found.group(1)
+
+
+def prove_attendance(service, wallet: CredoWallet) -> dict:
+    """A proof request from the service, scanned by the Credo wallet: the service's verdict."""
+    created = service.client().post("/proof-requests", json={"template": "attended"})
+    assert created.status_code == 201, created.text
+    request = created.json()
+    wallet.receive_invitation(request["invitation_short_url"])
+
+    def answered():
+        result = service.client().get(f"/proof-requests/{request['id']}").json()
+        return result["state"] != "pending" and result
+
+    try:
+        return wait_for(answered, "the Credo wallet's presentation", 60)
+    except AssertionError as missing:
+        raise AssertionError(f"{missing}; Credo proof exchanges: {wallet.proof_exchanges()}") from None

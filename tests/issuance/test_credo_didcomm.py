@@ -2,21 +2,21 @@
 service's real agent: it connects from the claim page, receives and stores the badge, which
 verifies until it is revoked, and answers the service's proof request."""
 
-import re
-
 import pytest
 
 from ..wallets.credo import CredoWallet
-from .didcomm import claim_token, create_meeting, import_roster, meeting_badges, members_by_email, wait_for
+from .didcomm import (
+    claim_token,
+    create_meeting,
+    import_roster,
+    invitation_link,
+    meeting_badges,
+    members_by_email,
+    prove_attendance,
+    wait_for,
+)
 
 EMAIL = "credo-member@example.org"
-
-
-def invitation_link(page: str) -> str:
-    """The claim page's "Open in BC Wallet" button: the didcomm:// deep link a phone opens."""
-    found = re.search(r'href="(didcomm://invite\?oob=[^"]+)"', page)
-    assert found, "the claim page links no invitation"
-    return found.group(1)
 
 
 @pytest.fixture(scope="module")
@@ -42,23 +42,6 @@ def test_credo_stores_the_badge_bound_to_its_did_key(credo_wallet, badge_in_cred
     assert badge_in_credo["proof"]["type"] == "Ed25519Signature2018"
     assert badge_in_credo["proof"]["proofPurpose"] == "assertionMethod"
     assert all(exchange["state"] == "done" for exchange in credo_wallet.credential_exchanges())
-
-
-def prove_attendance(service, credo_wallet: CredoWallet) -> dict:
-    """A proof request from the service, scanned by the Credo wallet: the service's verdict."""
-    created = service.client().post("/proof-requests", json={"template": "attended"})
-    assert created.status_code == 201, created.text
-    request = created.json()
-    credo_wallet.receive_invitation(request["invitation_short_url"])
-
-    def answered():
-        result = service.client().get(f"/proof-requests/{request['id']}").json()
-        return result["state"] != "pending" and result
-
-    try:
-        return wait_for(answered, "the Credo wallet's presentation", 60)
-    except AssertionError as missing:
-        raise AssertionError(f"{missing}; Credo proof exchanges: {credo_wallet.proof_exchanges()}") from None
 
 
 def test_credo_answers_a_proof_request_that_ends_verified(service, credo_wallet, badge_in_credo):

@@ -11,7 +11,15 @@ import uuid
 
 import pytest
 
-from ..issuance.didcomm import claim_token, create_meeting, import_roster, members_by_email
+from ..issuance.didcomm import (
+    claim_token,
+    create_meeting,
+    import_roster,
+    invitation_link,
+    members_by_email,
+    prove_attendance,
+    wait_for,
+)
 from .holder import verify_jwt_by_did_key
 from .https import service_behind_tls, trusting_credo_wallet
 
@@ -72,8 +80,10 @@ def test_a_credo_wallet_picks_up_both_formats_from_the_claim_page(https_service,
         assert after.status_code == 400 and [e["check"] for e in after.json()["errors"]] == ["status"], after.text
 
 
-def test_one_offer_brings_every_meeting_badge_into_a_credo_wallet(https_service, tmp_path_factory):
-    """Two meetings attended and a talk given are three badges: one offer, all six credentials."""
+def test_one_offer_brings_every_meeting_badge_then_the_same_wallet_uses_didcomm(https_service, tmp_path_factory):
+    """Two meetings attended and a talk given are three badges: one offer, all six credentials. The
+    same wallet then connects over DIDComm, stores a badge sent that way, and proves attendance
+    with a badge bound to its did:key."""
     service, front = https_service
     organizer = service.client(organizer=True)
     email = f"{uuid.uuid4().hex[:8]}@example.org"
@@ -86,21 +96,42 @@ def test_one_offer_brings_every_meeting_badge_into_a_credo_wallet(https_service,
     for meeting_id in meetings:
         assert organizer.post(f"/meetings/{meeting_id}/issue").status_code == 202
 
-    page = service.client().get(f"/c/{claim_token(service, member)}")
-    (offer,) = OFFER_LINK.findall(page.text)
+    claim_path = f"/c/{claim_token(service, member)}"
+    (offer,) = OFFER_LINK.findall(service.client().get(claim_path).text)
     with trusting_credo_wallet(front, tmp_path_factory.mktemp("credo-meetings")) as wallet:
         offered = wallet.resolve_offer(html.unescape(offer))["configurations"]
         received = wallet.accept_offer(html.unescape(offer))
+        assert len(offered) == 6 and len(received["credentials"]) == 6, received
         assert len(wallet.credentials()) == 6  # stored
-    assert len(offered) == 6 and len(received["credentials"]) == 6, received
-    ldp = [c["credential"] for c in received["credentials"] if c["format"] == "ldp_vc"]
-    assert len({credential["id"] for credential in ldp}) == 3
-    for credential in ldp:
-        verified = service.client().post("/credentials/verify", json={"verifiableCredential": credential})
-        assert verified.status_code == 200 and verified.json()["verified"], verified.text
-    badges = organizer.get(f"/members/{member['id']}/badges").json()
-    assert sorted((b["kind"], b["state"], b["channel"]) for b in badges) == [
-        ("attendance", "issued", "oid4vci"),
-        ("attendance", "issued", "oid4vci"),
-        ("presenter", "issued", "oid4vci"),
-    ]
+        ldp = [c["credential"] for c in received["credentials"] if c["format"] == "ldp_vc"]
+        assert len({credential["id"] for credential in ldp}) == 3
+        for credential in ldp:
+            verified = service.client().post("/credentials/verify", json={"verifiableCredential": credential})
+            assert verified.status_code == 200 and verified.json()["verified"], verified.text
+        badges = organizer.get(f"/members/{member['id']}/badges").json()
+        assert sorted((b["kind"], b["state"], b["channel"]) for b in badges) == [
+            ("attendance", "issued", "oid4vci"),
+            ("attendance", "issued", "oid4vci"),
+            ("presenter", "issued", "oid4vci"),
+        ]
+
+        # The same wallet connects from the claim page's button; the next badge comes over DIDComm.
+        wallet.connect(invitation_link(service.client().get(claim_path).text))
+        wait_for(
+            lambda: organizer.get(f"/members/{member['id']}").json()["connection_state"] == "active",
+            "the DIDComm connection",
+        )
+        membership = organizer.post(f"/members/{member['id']}/membership", json={"valid_until": "2031-06-30T00:00:00Z"})
+        assert membership.status_code == 202, membership.text
+        wallet.wait_for_credentials(7)
+        wait_for(
+            lambda: (
+                {(b["kind"], b["channel"]) for b in organizer.get(f"/members/{member['id']}/badges").json()}
+                >= {("membership", "didcomm")}
+            ),
+            "the membership badge issued over DIDComm",
+        )
+        proved = prove_attendance(service, wallet)
+    assert (proved["state"], proved["verified"]) == ("verified", True), proved
+    (shown,) = proved["credentials"]
+    assert shown["achievementType"] == "ext:Attendance" and shown["status"] == "valid"
