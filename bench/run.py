@@ -8,7 +8,8 @@ concurrent clients measures latency (p50, p95) and throughput of
 - the same for the eddsa-jcs-2022 Data Integrity proof (agent: /vc/di/add-proof, /vc/di/verify);
 - batch issuance of one meeting's badges into wallets over DIDComm, 50 and 200 members, the
   wallets several ACA-Py agents (separate processes), with the CPU time per badge of the issuer
-  agent, the controller and the wallets, and the issuer's DIDComm messages per badge;
+  agent, the controller and the wallets, the issuer's DIDComm messages per badge, and where the
+  issuer agent's time goes (py-spy during the largest batch);
 and the peak memory of the controller and the agent; where the controller's time goes (py-spy
 while it signs; pyinstrument's call tree of a controller of its own while one client signs and
 then verifies). Writes bench/results/results.json, results.md and controller-profile.txt, with
@@ -64,6 +65,7 @@ TARGET_BADGES_PER_MINUTE = 1200  # the issuer side, shown by the issuer agent's 
 TARGET_VERIFY_SHARE = 0.90  # verifications a second with the status check, of the agent's own, at 16 clients
 BATCH_SIZES = (50, 200)
 HOLDER_PROCESSES = 4  # members' wallet agents for a batch (1 in the smoke run, which stays quick)
+AGENT_PROFILE_SECONDS = 30  # py-spy on the issuer agent during the largest batch's issuing
 HOLDER_START_SECONDS = 240.0
 HOLDER_WALLET_CONNECTIONS = 10  # each wallet's PostgreSQL pool: four fit the server's 100 with room
 # The issuer's exchange states that are DIDComm messages: offer and credential sent, request and ack received.
@@ -104,10 +106,10 @@ def checked(response: httpx.Response) -> dict:
     return body
 
 
-def where_time_goes(pid: int, seconds: float, scratch: Path) -> dict[str, list[dict]]:
-    """Sample the controller with py-spy for ``seconds`` while it works: the service's own
-    functions by their share of the samples (inclusive), and the functions the samples were in
-    (self time), wherever they are."""
+def where_time_goes(pid: int, seconds: float, scratch: Path, own_code: str = "vc_service/") -> dict[str, list[dict]]:
+    """Sample a process with py-spy for ``seconds`` while it works: the functions of ``own_code``
+    (a path part: the service's, or the agent's) by their share of the samples (inclusive), and
+    the functions the samples were in (self time), wherever they are."""
     folded = scratch / f"profile-{pid}.txt"
     subprocess.run(
         [
@@ -151,7 +153,7 @@ def where_time_goes(pid: int, seconds: float, scratch: Path) -> dict[str, list[d
         )
 
     return {
-        "service_functions": shares(inclusive, lambda f: "vc_service/" in f and "cli.py" not in f),
+        "service_functions": shares(inclusive, lambda f: own_code in f and "cli.py" not in f),
         "self_time": shares(own, lambda f: True),
     }
 
@@ -337,12 +339,15 @@ def exchange_messages(service: RunningService) -> Counter:
     return Counter({state: count for state, count in rows if state in MESSAGE_STATES})
 
 
-def batch_issuance(service: RunningService, members: int, scratch: Path, holders: int) -> dict:
+def batch_issuance(
+    service: RunningService, members: int, scratch: Path, holders: int, profile_seconds: float = 0
+) -> dict:
     """One meeting's badges into members' wallets over DIDComm, until each wallet stored its badge.
 
     The members' wallets are ``holders`` ACA-Py agents (separate processes, the members spread
     over them, one connection each), so the figure is not one wallet's queue. CPU time of the
-    issuer agent, the controller and the wallets is read from /proc over the issuing alone.
+    issuer agent, the controller and the wallets is read from /proc over the issuing alone; with
+    ``profile_seconds``, py-spy samples the issuer agent for that long from the start of the issuing.
     """
     with member_wallets(scratch / f"wallets-{members}", service, holders) as wallets:
         meeting = create_meeting(service, title=f"Benchmark meeting ({members} members)")
@@ -365,6 +370,12 @@ def batch_issuance(service: RunningService, members: int, scratch: Path, holders
         cpu_before = {name: cpu_seconds(pid) for name, pid in processes.items()}
         messages_before = exchange_messages(service)
         service.client(organizer=True).post(f"/meetings/{meeting['id']}/issue").raise_for_status()
+        sampling = ThreadPoolExecutor(1)
+        agent_profile = (
+            sampling.submit(where_time_goes, service.agent_pid(), profile_seconds, scratch, "acapy_agent/")
+            if profile_seconds
+            else None
+        )
         try:
             wait_for(
                 lambda: stored_count(wallets) >= members, f"{members} badges stored in the wallets", 60 + members * 3
@@ -376,6 +387,7 @@ def batch_issuance(service: RunningService, members: int, scratch: Path, holders
         elapsed = time.perf_counter() - connected
         cpu = {name: cpu_seconds(pid) - cpu_before[name] for name, pid in processes.items()}
         messages = exchange_messages(service) - messages_before
+        sampling.shutdown()
     issuer_cpu = cpu["issuer_agent"] / members
     return {
         "members": members,
@@ -392,13 +404,16 @@ def batch_issuance(service: RunningService, members: int, scratch: Path, holders
         # What the issuer agent alone could do on one core (it runs one event loop), its CPU the limit.
         "issuer_side_badges_per_minute": round(60 / issuer_cpu) if issuer_cpu else None,
         "messages_per_badge": {state: round(count / members, 2) for state, count in sorted(messages.items())},
+        "issuer_agent_profile": agent_profile.result() if agent_profile else None,
     }
 
 
-def batch_or_failure(service: RunningService, members: int, scratch: Path, holders: int) -> dict:
+def batch_or_failure(
+    service: RunningService, members: int, scratch: Path, holders: int, profile_seconds: float = 0
+) -> dict:
     """A batch's figures, or why there are none: the other results are kept either way."""
     try:
-        return batch_issuance(service, members, scratch, holders)
+        return batch_issuance(service, members, scratch, holders, profile_seconds)
     except Exception as failure:  # noqa: BLE001 (reported in the results, as a missed figure)
         return {
             "members": members,
@@ -410,6 +425,7 @@ def batch_or_failure(service: RunningService, members: int, scratch: Path, holde
             "cpu_ms_per_badge": {"issuer_agent": None, "controller": None, "wallets": None},
             "issuer_side_badges_per_minute": None,
             "messages_per_badge": {},
+            "issuer_agent_profile": None,
         }
 
 
@@ -485,6 +501,18 @@ def markdown(report: dict) -> str:
         for b in report["batches"]
     ]
     lines += [f"- batch of {b['members']} unfinished: {b['unfinished']}" for b in report["batches"] if b["unfinished"]]
+    for batch in report["batches"]:
+        if batch["issuer_agent_profile"]:
+            profile = batch["issuer_agent_profile"]
+            lines += [
+                "",
+                f"Where the issuer agent's time goes in the batch of {batch['members']} (py-spy samples):",
+                "",
+            ]
+            lines += ["ACA-Py's functions (inclusive):"]
+            lines += [f"- {entry['share']:.0%} {entry['function']}" for entry in profile["service_functions"]]
+            lines += ["", "Where the samples were (self time):"]
+            lines += [f"- {entry['share']:.0%} {entry['function']}" for entry in profile["self_time"]]
     lines += [
         "",
         "Where the controller's time goes while signing for one client (py-spy samples):",
@@ -546,7 +574,14 @@ def main() -> None:
         try:
             results = asyncio.run(run(service, requests))
             batches = [
-                batch_or_failure(service, members, Path(scratch), 1 if args.smoke else HOLDER_PROCESSES)
+                batch_or_failure(
+                    service,
+                    members,
+                    Path(scratch),
+                    1 if args.smoke else HOLDER_PROCESSES,
+                    # The largest batch's first seconds of issuing (all of it in the smoke run's one)
+                    profile_seconds=2 if args.smoke else (AGENT_PROFILE_SECONDS if members == BATCH_SIZES[-1] else 0),
+                )
                 for members in ((3,) if args.smoke else BATCH_SIZES)
             ]
             profile = asyncio.run(profile_signing(service, Path(scratch), seconds=2 if args.smoke else 15))

@@ -11,6 +11,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +40,17 @@ def allow_processes(what: str) -> None:
         raise RuntimeError(f"the fast tier starts no {what}: mark this test (or its module) with pytest.mark.agents")
 
 
+def run_to_end(coroutine):
+    """Run a coroutine to its end from synchronous code, also when that code runs inside an event
+    loop (an async test's fixture): then in a thread of its own, with a loop of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()
+
+
 async def _postgres_admin(statement: str) -> None:
     engine = create_async_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
     async with engine.connect() as connection:
@@ -51,7 +63,7 @@ def create_database(backend: str, directory: Path) -> str:
     if backend == "sqlite":
         return f"sqlite+aiosqlite:///{directory / 'vc_service.db'}"
     name = f"vc_service_test_{uuid.uuid4().hex[:12]}"
-    asyncio.run(_postgres_admin(f'CREATE DATABASE "{name}"'))
+    run_to_end(_postgres_admin(f'CREATE DATABASE "{name}"'))
     return make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
 
 
@@ -64,7 +76,7 @@ def drop_database(url: str) -> None:
             "SELECT datname FROM pg_database WHERE starts_with(datname, :name)",
             name=parsed.database,
         ):
-            asyncio.run(_postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            run_to_end(_postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 # Concurrent exchanges of one wallet that stands in for a meeting's members, under a loaded CI
@@ -101,7 +113,7 @@ def query(url: str, sql: str, **params) -> list[tuple]:
         await engine.dispose()
         return [tuple(row) for row in rows]
 
-    return asyncio.run(run())
+    return run_to_end(run())
 
 
 def execute(url: str, sql: str, **params) -> None:
@@ -113,7 +125,7 @@ def execute(url: str, sql: str, **params) -> None:
             await connection.execute(text(sql), params)
         await engine.dispose()
 
-    asyncio.run(run())
+    run_to_end(run())
 
 
 def free_port() -> int:

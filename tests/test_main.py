@@ -1,9 +1,13 @@
 """How the API answers when the agent misbehaves: 503 when it is away, 502 when it fails."""
 
+import asyncio
+import json
+
 import base58
 import httpx
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import select
 
 from vc_service.agent.client import AgentClient
 from vc_service.contexts.service import accepted_contexts, sig_contexts
@@ -18,6 +22,7 @@ from vc_service.service_secrets import ServiceSecrets
 from vc_service.settings import Settings
 from vc_service.sig.models import Sig
 from vc_service.state import ServiceState
+from vc_service.status.models import CredentialStatus
 from vc_service.verification.status_lists import StatusListResolver
 from vc_service.webhooks.dispatch import WebhookDispatcher
 
@@ -27,7 +32,10 @@ from .support import SHARED_CONTEXTS, attendance_credential
 async def app_with_agent(tmp_path, handler, client_address: str = "127.0.0.1", **settings_overrides):
     """The real app and routes, its agent replaced by a fake admin API (no lifespan runs); a
     client with the admin key, calling from ``client_address``."""
-    app = await app_with_fake_agent(tmp_path, handler, **settings_overrides)
+    return api_client(await app_with_fake_agent(tmp_path, handler, **settings_overrides), client_address)
+
+
+def api_client(app: FastAPI, client_address: str = "127.0.0.1") -> httpx.AsyncClient:
     transport = httpx.ASGITransport(app=app, client=(client_address, 123))
     return httpx.AsyncClient(transport=transport, base_url="http://test", headers={"X-API-Key": "k"})
 
@@ -92,10 +100,39 @@ def broken(request):
 
 @pytest.mark.parametrize(("handler", "status"), [(unreachable, 503), (broken, 502)], ids=["agent-down", "agent-broken"])
 async def test_issue_maps_agent_failures(tmp_path, handler, status):
-    async with await app_with_agent(tmp_path, handler) as client:
+    app = await app_with_fake_agent(tmp_path, handler)
+    async with api_client(app) as client:
         response = await client.post("/credentials/issue", json={"credential": attendance_credential()})
     assert response.status_code == status
     assert response.json()["detail"].startswith("agent error:")
+    assert await stored_status_entries(app) == []  # nothing signed: no entry kept for it
+
+
+async def stored_status_entries(app: FastAPI) -> list[str]:
+    async with app.state.service.sessions() as session:
+        return list(await session.scalars(select(CredentialStatus.credential_id)))
+
+
+async def slow_signer(request: httpx.Request) -> httpx.Response:
+    """An agent that takes a while to sign: two requests are inside it at once."""
+    await asyncio.sleep(0.2)
+    credential = json.loads(request.content)["credential"]
+    return httpx.Response(200, json={"verifiableCredential": {**credential, "proof": {"type": "Ed25519Signature2020"}}})
+
+
+async def test_two_concurrent_issues_of_one_credential_id_sign_once_and_conflict_once(tmp_path):
+    body = {"credential": attendance_credential(id="urn:uuid:6b0c3f1e-0000-4000-8000-000000000001")}
+    app = await app_with_fake_agent(tmp_path, slow_signer)
+    async with api_client(app) as client:
+        answers = await asyncio.gather(*(client.post("/credentials/issue", json=body) for _ in range(2)))
+        assert sorted(answer.status_code for answer in answers) == [201, 409], [answer.text for answer in answers]
+        (issued,) = [answer.json()["verifiableCredential"] for answer in answers if answer.status_code == 201]
+        (refused,) = [answer.json()["detail"] for answer in answers if answer.status_code == 409]
+        assert "concurrent request" in refused
+        assert await stored_status_entries(app) == [issued["id"]]
+        again = await client.post("/credentials/issue", json=body)  # asked again: the entry that was stored
+    assert again.status_code == 201
+    assert again.json()["verifiableCredential"]["credentialStatus"] == issued["credentialStatus"]
 
 
 @pytest.mark.parametrize(("handler", "status"), [(unreachable, 503), (broken, 502)], ids=["agent-down", "agent-broken"])

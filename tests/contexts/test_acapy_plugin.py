@@ -2,6 +2,7 @@
 
 import asyncio
 
+import nest_asyncio
 import pytest
 from acapy_agent.config.injection_context import InjectionContext
 from acapy_agent.resolver.default.key import KeyDIDResolver
@@ -16,6 +17,11 @@ from ..support import SHARED_CONTEXTS
 
 OB3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 DID_KEY = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"
+
+# In the agent, importing ACA-Py's document loader applies nest_asyncio (its loader runs a loop
+# inside the running one). Here the controller's code may have imported it first, with that
+# patch skipped (contexts/acapy_ld_proofs.py): apply it as the agent has it.
+nest_asyncio.apply()
 
 
 @pytest.fixture

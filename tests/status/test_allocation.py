@@ -11,13 +11,21 @@ from vc_service.settings import Settings
 from vc_service.sig.service import create_sig
 from vc_service.status import service as status_service
 from vc_service.status.bitstring import MIN_LIST_SIZE, empty_bitstring, get_bit
-from vc_service.status.models import INDEX_BLOCK_SIZE, STATUS_PURPOSES, StatusIndexBlock, StatusList
+from vc_service.status.models import (
+    INDEX_BLOCK_SIZE,
+    STATUS_PURPOSES,
+    CredentialStatus,
+    StatusIndexBlock,
+    StatusList,
+)
 from vc_service.status.service import (
     LIST_FILL_LIMIT,
     StatusEntryRef,
     StatusError,
     allocate_status,
     change_status,
+    commit_reserved,
+    reserve_status,
     status_entries,
 )
 
@@ -82,6 +90,36 @@ async def test_lists_published_before_sigs_had_urls_keep_them_and_take_no_new_en
     async with sessions() as session:
         sizes = {len(bits) * 8 for bits in await session.scalars(select(StatusList.bits))}
     assert sizes == {MIN_LIST_SIZE}
+
+
+async def test_a_reserved_entry_is_stored_by_the_callers_commit_or_not_at_all(sessions):
+    issuer = await first_issuer(sessions)
+    async with sessions() as session:
+        await reserve_status(session, issuer.sig_id, issuer.slug, "urn:uuid:signing-failed")
+        await session.rollback()  # as a request whose signature failed
+        kept = await reserve_status(session, issuer.sig_id, issuer.slug, "urn:uuid:signed")
+        await commit_reserved(session, "urn:uuid:signed")
+    async with sessions() as session:
+        stored = set(await session.scalars(select(CredentialStatus.credential_id)))
+        assert stored == {"urn:uuid:signed"}
+        assert await reserve_status(session, issuer.sig_id, issuer.slug, "urn:uuid:signed") == kept  # stable
+
+
+async def test_the_second_of_two_concurrent_reservations_of_one_credential_id_is_a_conflict(sessions):
+    issuer = await first_issuer(sessions)
+    async with sessions() as first, sessions() as second:
+        mine = await reserve_status(first, issuer.sig_id, issuer.slug, "urn:uuid:twice")
+        theirs = await reserve_status(second, issuer.sig_id, issuer.slug, "urn:uuid:twice")
+        assert mine != theirs  # neither saw the other's: both signed with their own entry
+        await commit_reserved(second, "urn:uuid:twice")
+        with pytest.raises(StatusError, match="concurrent request") as conflict:
+            await commit_reserved(first, "urn:uuid:twice")
+    assert conflict.value.status_code == 409
+    async with sessions() as session:
+        (stored,) = await session.scalars(
+            select(CredentialStatus).where(CredentialStatus.credential_id == "urn:uuid:twice")
+        )
+    assert (stored.list_number, stored.list_index) == (theirs.list_number, theirs.list_index)
 
 
 def test_entries_name_both_purposes_at_their_lists_url():

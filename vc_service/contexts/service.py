@@ -2,9 +2,8 @@
 
 import json
 
-from acapy_agent.vc.ld_proofs.document_downloader import StaticCacheJsonLdDownloader
-
 from ..settings import PROJECT_DIR, Settings
+from .acapy_ld_proofs import StaticCacheJsonLdDownloader
 from .pinned import PinnedContext, PinnedContextSet, load_directories, load_manifest
 
 SIG_CONTEXTS_DIR = PROJECT_DIR / "schemas" / "contexts"

@@ -9,9 +9,9 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from acapy_agent.vc.ld_proofs.check import get_properties_without_context
 from pyld.jsonld import JsonLdError
 
+from ..contexts.acapy_ld_proofs import get_properties_without_context
 from ..contexts.pinned import PinnedContextSet
 from ..errors import Invalid
 from ..timestamps import parse_aware_datetime

@@ -13,7 +13,7 @@ from ..deps import CurrentOrganizer, OrganizerIssuer, RowId, Session, State, sig
 from ..errors import Invalid
 from ..members.models import Member
 from ..routing import sig_meeting
-from ..status.service import status_allocator
+from ..status.service import commit_reserved, status_allocator
 from ..timestamps import UtcExpressible
 from .jobs import add_membership_badge, start_meeting_job
 from .progress import state_counts
@@ -50,8 +50,9 @@ async def issue_credential(
         status_for=status_allocator(session, issuer.sig_id, issuer.slug, base_url),
         status_context=sig_context_url(base_url),
     )
-    record(session, issuer.sig_id, organizer.actor, "credential.issued", signed.get("id") or "(no id)", delivery="api")
-    await session.commit()
+    credential_id = signed.get("id") or "(no id)"
+    record(session, issuer.sig_id, organizer.actor, "credential.issued", credential_id, delivery="api")
+    await commit_reserved(session, credential_id)  # the status entry and the audit row: one commit
     return IssueResponse(verifiableCredential=signed)
 
 

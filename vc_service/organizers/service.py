@@ -9,7 +9,6 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from zxcvbn import zxcvbn
 
 from ..audit.models import AuditEvent
 from ..audit.service import record
@@ -75,6 +74,8 @@ def check_password_strength(password: str, min_score: int, email: str = "") -> N
     dictionary words, the email itself), saying why."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidAccount(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+    from zxcvbn import zxcvbn  # its word lists take 11 MB: loaded when a password is set, not by every controller
+
     strength = zxcvbn(password, user_inputs=[email, *email.split("@")] if email else [])
     if strength["score"] < min_score:
         feedback = strength["feedback"]

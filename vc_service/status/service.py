@@ -165,6 +165,16 @@ def index_blocks(engine: AsyncEngine) -> StatusIndexBlocks:
     return blocks
 
 
+async def _entry_of(session: AsyncSession, sig_id: int, sig_slug: str, credential_id: str) -> StatusEntryRef | None:
+    """The entry the credential id was given already, if any (a re-offered badge keeps its entry)."""
+    existing = await session.scalar(select(CredentialStatus).where(CredentialStatus.credential_id == credential_id))
+    if existing is None:
+        return None
+    if existing.sig_id != sig_id:
+        raise StatusError(f"the credential id {credential_id} is another SIG's: give the credential an id of its own")
+    return await _entry_ref(session, existing, sig_slug)
+
+
 async def allocate_status(bind: AsyncEngine, sig_id: int, sig_slug: str, credential_id: str) -> StatusEntryRef:
     """The credential's place in the SIG's status lists: drawn at random, never given out twice.
 
@@ -174,15 +184,9 @@ async def allocate_status(bind: AsyncEngine, sig_id: int, sig_slug: str, credent
     blocks = index_blocks(bind)
     async with AsyncSession(bind, expire_on_commit=False) as session:
         for _attempt in range(20):
-            existing = await session.scalar(
-                select(CredentialStatus).where(CredentialStatus.credential_id == credential_id)
-            )
+            existing = await _entry_of(session, sig_id, sig_slug, credential_id)
             if existing is not None:
-                if existing.sig_id != sig_id:
-                    raise StatusError(
-                        f"the credential id {credential_id} is another SIG's: give the credential an id of its own"
-                    )
-                return await _entry_ref(session, existing, sig_slug)
+                return existing
             number, index = await blocks.take(sig_id)
             session.add(
                 CredentialStatus(sig_id=sig_id, credential_id=credential_id, list_number=number, list_index=index)
@@ -195,6 +199,33 @@ async def allocate_status(bind: AsyncEngine, sig_id: int, sig_slug: str, credent
                 continue
             return StatusEntryRef(number, index, sig_slug)
     raise StatusError("could not find a free status list entry")
+
+
+async def reserve_status(session: AsyncSession, sig_id: int, sig_slug: str, credential_id: str) -> StatusEntryRef:
+    """As ``allocate_status``, in the caller's transaction: stored by the caller's commit, with
+    whatever else the request writes (one commit for a signature and its audit row; nothing if
+    the signing fails). A concurrent request that stores the same credential id first makes that
+    commit fail with an IntegrityError, which the caller answers."""
+    bind = session.bind
+    if not isinstance(bind, AsyncEngine):  # the service's sessions are all bound to its engine (db/engine.py)
+        raise TypeError("status entries are allocated through a session bound to an engine")
+    existing = await _entry_of(session, sig_id, sig_slug, credential_id)
+    if existing is not None:
+        return existing
+    number, index = await index_blocks(bind).take(sig_id)
+    session.add(CredentialStatus(sig_id=sig_id, credential_id=credential_id, list_number=number, list_index=index))
+    return StatusEntryRef(number, index, sig_slug)
+
+
+async def commit_reserved(session: AsyncSession, credential_id: str) -> None:
+    """Commit a transaction that reserved the credential's status entry (``reserve_status``)."""
+    try:
+        await session.commit()
+    except IntegrityError:  # a concurrent request stored this credential id's entry first: ours is void
+        await session.rollback()
+        raise StatusError(
+            f"credential {credential_id} was issued by a concurrent request meanwhile: ask again for it with its entry"
+        ) from None
 
 
 async def recorded_status(session: AsyncSession, credential_id: str, issuer_did: str) -> CredentialStatus | None:
@@ -261,12 +292,10 @@ def status_list_document(base_url: str, sig_slug: str, status_list: StatusList) 
 
 
 def status_allocator(session: AsyncSession, sig_id: int, sig_slug: str, base_url: str):
-    """For signing: a credential id in, its ``credentialStatus`` entries out."""
+    """For signing: a credential id in, its ``credentialStatus`` entries out, reserved in ``session``
+    (``reserve_status``: stored when the caller commits)."""
 
     async def allocate(credential_id: str) -> list[dict]:
-        bind = session.bind
-        if not isinstance(bind, AsyncEngine):  # the service's sessions are all bound to its engine (db/engine.py)
-            raise TypeError("status entries are allocated through a session bound to an engine")
-        return status_entries(base_url, await allocate_status(bind, sig_id, sig_slug, credential_id))
+        return status_entries(base_url, await reserve_status(session, sig_id, sig_slug, credential_id))
 
     return allocate
