@@ -372,7 +372,7 @@ def batch_issuance(
         service.client(organizer=True).post(f"/meetings/{meeting['id']}/issue").raise_for_status()
         sampling = ThreadPoolExecutor(1)
         agent_profile = (
-            sampling.submit(where_time_goes, service.agent_pid(), profile_seconds, scratch, "acapy_agent/")
+            sampling.submit(where_time_goes, service.agent_pid(), profile_seconds, scratch, "acapy_agent/protocols/")
             if profile_seconds
             else None
         )
@@ -509,7 +509,7 @@ def markdown(report: dict) -> str:
                 f"Where the issuer agent's time goes in the batch of {batch['members']} (py-spy samples):",
                 "",
             ]
-            lines += ["ACA-Py's functions (inclusive):"]
+            lines += ["ACA-Py's protocol handlers (inclusive):"]
             lines += [f"- {entry['share']:.0%} {entry['function']}" for entry in profile["service_functions"]]
             lines += ["", "Where the samples were (self time):"]
             lines += [f"- {entry['share']:.0%} {entry['function']}" for entry in profile["self_time"]]

@@ -2,6 +2,7 @@
 
 import pytest
 
+from vc_service.issuer import identity
 from vc_service.issuer.identity import IssuerIdentityError, ensure_issuers
 from vc_service.settings import Settings
 from vc_service.sig.service import InvalidSig, UnknownSig, choose_sig, create_sig
@@ -49,6 +50,7 @@ async def test_each_sig_has_its_own_did_also_when_added_while_running(sessions):
     issuers = await ensure_issuers(sessions, wallet, Settings(sig_name="Health SIG"))
     async with sessions() as session:  # as `vc-service sig add` does beside the running service
         later = await create_sig(session, "Data Science SIG", url="https://ds.example.org")
+    assert await issuers.dids() == {"did:key:z6MkFake0"}
     second = await issuers.of(later.id)
     assert (second.slug, second.name, second.did) == ("data-science-sig", "Data Science SIG", "did:key:z6MkFake1")
     assert await issuers.by_slug("data-science-sig") == second
@@ -57,6 +59,19 @@ async def test_each_sig_has_its_own_did_also_when_added_while_running(sessions):
     assert [issuer.did for issuer in await restarted.all()] == ["did:key:z6MkFake0", "did:key:z6MkFake1"]
     with pytest.raises(UnknownSig, match="no SIG 'nope'"):
         await issuers.by_slug("nope")
+
+
+async def test_a_did_recorded_elsewhere_is_known_after_the_read_interval(sessions, monkeypatch):
+    wallet = FakeWallet()
+    here = await ensure_issuers(sessions, wallet, Settings(sig_name="Health SIG"))
+    elsewhere = await ensure_issuers(sessions, wallet, Settings())  # another controller
+    assert await here.dids() == {"did:key:z6MkFake0"}  # read, and kept
+    async with sessions() as session:
+        later = await create_sig(session, "Data Science SIG")
+    await elsewhere.of(later.id)  # that controller gives the new SIG its DID
+    assert await here.dids() == {"did:key:z6MkFake0"}  # not read again yet
+    monkeypatch.setattr(identity, "DIDS_READ_SECONDS", 0.0)
+    assert await here.dids() == {"did:key:z6MkFake0", "did:key:z6MkFake1"}
 
 
 async def test_slugs_are_unique_and_url_safe_and_the_choice_is_explicit(sessions):

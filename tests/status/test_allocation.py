@@ -103,6 +103,9 @@ async def test_a_reserved_entry_is_stored_by_the_callers_commit_or_not_at_all(se
         stored = set(await session.scalars(select(CredentialStatus.credential_id)))
         assert stored == {"urn:uuid:signed"}
         assert await reserve_status(session, issuer.sig_id, issuer.slug, "urn:uuid:signed") == kept  # stable
+        made_up = await reserve_status(session, issuer.sig_id, issuer.slug, "urn:uuid:new", made_up_id=True)
+        await commit_reserved(session, "urn:uuid:new")
+        assert made_up != kept  # not looked for, a new entry all the same
 
 
 async def test_the_second_of_two_concurrent_reservations_of_one_credential_id_is_a_conflict(sessions):

@@ -28,7 +28,8 @@ from ..credentials.document import (
 from ..issuer.identity import Issuer
 
 # Gives a credential id its ``credentialStatus`` entries (see status/service.py).
-StatusAllocator = Callable[[str], Awaitable[list[dict]]]
+# A credential id (and whether this service just made it up) in, its status entries out.
+StatusAllocator = Callable[[str, bool], Awaitable[list[dict]]]
 
 
 class IssueOptions(BaseModel):
@@ -155,7 +156,8 @@ async def sign_credential(
 ) -> dict:
     """Check, complete, give a status list entry, and have the agent sign (VC-API issue)."""
     prepared = prepare_credential(credential, issuer, pinned, options.credentialId)
-    attach_status(prepared, await status_for(prepared["id"]), status_context)
+    made_up_id = "id" not in credential and options.credentialId is None
+    attach_status(prepared, await status_for(prepared["id"], made_up_id), status_context)
     return await sign_prepared(agent, prepared, pinned, options)
 
 

@@ -1,6 +1,7 @@
 """Each SIG's issuer: its DID, created once through the agent and found again later, and its profile."""
 
 import asyncio
+import time
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -102,6 +103,11 @@ async def create_issuer_did(session: AsyncSession, agent: AgentClient, sig: Sig,
     return did
 
 
+# How late a DID recorded elsewhere (another controller, `vc-service sig add`) is known here at most:
+# every verification needs the set, and reading it is a query.
+DIDS_READ_SECONDS = 5.0
+
+
 class Issuers:
     """Every SIG's issuer, by SIG id. A SIG added while the service runs (``vc-service sig add``)
     is found at its first use, its DID created then if the command could not reach the agent."""
@@ -115,6 +121,8 @@ class Issuers:
         self._by_sig = {issuer.sig_id: issuer for issuer in known}
         self._first_sig_id: int | None = None
         self._lock = asyncio.Lock()
+        self._dids: frozenset[str] | None = None
+        self._dids_read_at = 0.0
 
     async def of(self, sig_id: int) -> Issuer:
         issuer = self._by_sig.get(sig_id)
@@ -124,6 +132,7 @@ class Issuers:
                 if sig is None:
                     raise UnknownSig(f"no SIG {sig_id}")
                 issuer = self._by_sig[sig_id] = await sig_issuer(session, self._agent, sig, self._settings)
+                self._dids = None  # it may have just been given its DID
         return issuer
 
     def forget(self, sig_id: int) -> None:
@@ -152,10 +161,15 @@ class Issuers:
             raise UnknownSig(f"no SIG {slug!r}")
         return await self.of(sig_id)
 
-    async def dids(self) -> set[str]:
-        """Every DID any SIG ever issued under (a verifier knows them all)."""
-        async with self._sessions() as session:
-            return set(await session.scalars(select(IssuerDid.did)))
+    async def dids(self) -> frozenset[str]:
+        """Every DID any SIG ever issued under (a verifier knows them all): read again when this
+        process gave a SIG its issuer, else every ``DIDS_READ_SECONDS`` at most."""
+        if self._dids is None or time.monotonic() - self._dids_read_at > DIDS_READ_SECONDS:
+            read_at = time.monotonic()
+            async with self._sessions() as session:
+                self._dids = frozenset(await session.scalars(select(IssuerDid.did)))
+            self._dids_read_at = read_at
+        return self._dids
 
 
 async def ensure_issuers(sessions: async_sessionmaker, agent: AgentClient, settings: Settings) -> Issuers:

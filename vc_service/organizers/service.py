@@ -4,6 +4,7 @@ event loop), locking an email after repeated failures, disabling and enabling or
 import asyncio
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -19,8 +20,16 @@ from .sessions import revoke_sessions
 
 MIN_PASSWORD_LENGTH = 12
 hasher = PasswordHasher()
-# Checked when the email is unknown, so a wrong email costs as long as a wrong password.
-_UNKNOWN_ACCOUNT_HASH = hasher.hash("no such account")
+
+
+@cache
+def unknown_account_hash() -> str:
+    """Checked when the email is unknown, so a wrong email costs as long as a wrong password. Made
+    at the first such sign-in, not at import: a hash takes argon2id's 64 MiB for a moment, which
+    every process importing this module (the CLI's commands too) would pay."""
+    return hasher.hash("no such account")
+
+
 # What ends a run of failed sign-ins of an email: they count from the last of these on.
 _FAILURES_RESET_BY = ("login.succeeded", "organizer.password_changed")
 
@@ -141,10 +150,8 @@ async def authenticate(
     account = await session.scalar(
         select(OrganizerAccount).where(OrganizerAccount.sig_id == sig_id, OrganizerAccount.email == address)
     )
-    if (
-        not await password_matches(account.password_hash if account else _UNKNOWN_ACCOUNT_HASH, password)
-        or account is None
-    ):
+    expected = account.password_hash if account else await asyncio.to_thread(unknown_account_hash)
+    if not await password_matches(expected, password) or account is None:
         record(session, sig_id, "anonymous", "login.failed", address, client=client)
         await session.commit()
         return None

@@ -201,15 +201,18 @@ async def allocate_status(bind: AsyncEngine, sig_id: int, sig_slug: str, credent
     raise StatusError("could not find a free status list entry")
 
 
-async def reserve_status(session: AsyncSession, sig_id: int, sig_slug: str, credential_id: str) -> StatusEntryRef:
+async def reserve_status(
+    session: AsyncSession, sig_id: int, sig_slug: str, credential_id: str, made_up_id: bool = False
+) -> StatusEntryRef:
     """As ``allocate_status``, in the caller's transaction: stored by the caller's commit, with
     whatever else the request writes (one commit for a signature and its audit row; nothing if
     the signing fails). A concurrent request that stores the same credential id first makes that
-    commit fail with an IntegrityError, which the caller answers."""
+    commit fail (``commit_reserved``). An id this service just made up (a random UUID) has no
+    entry yet: not looked for."""
     bind = session.bind
     if not isinstance(bind, AsyncEngine):  # the service's sessions are all bound to its engine (db/engine.py)
         raise TypeError("status entries are allocated through a session bound to an engine")
-    existing = await _entry_of(session, sig_id, sig_slug, credential_id)
+    existing = None if made_up_id else await _entry_of(session, sig_id, sig_slug, credential_id)
     if existing is not None:
         return existing
     number, index = await index_blocks(bind).take(sig_id)
@@ -295,7 +298,7 @@ def status_allocator(session: AsyncSession, sig_id: int, sig_slug: str, base_url
     """For signing: a credential id in, its ``credentialStatus`` entries out, reserved in ``session``
     (``reserve_status``: stored when the caller commits)."""
 
-    async def allocate(credential_id: str) -> list[dict]:
-        return status_entries(base_url, await reserve_status(session, sig_id, sig_slug, credential_id))
+    async def allocate(credential_id: str, made_up_id: bool) -> list[dict]:
+        return status_entries(base_url, await reserve_status(session, sig_id, sig_slug, credential_id, made_up_id))
 
     return allocate
