@@ -307,7 +307,7 @@ async def _badge_for(
         (b for b in await _member_badges(session, member) if configuration_id(b.badge_key, fmt) == requested), None
     )
     if badge is None:
-        raise CredentialRequestDenied(f"{requested} is no badge of yours any more (revoked since the offer)")
+        raise CredentialRequestDenied(f"{requested} names no badge of the member this offer was for")
     holders = await session.execute(
         select(Oid4vciCredential.format, Oid4vciCredential.holder_did).where(Oid4vciCredential.badge_id == badge.id)
     )
