@@ -1,4 +1,5 @@
-"""`make run`'s first install is quiet: setuptools' editable install of this project warns of nothing."""
+"""`make run`'s first install is quiet: setuptools' editable install of this project warns of nothing;
+and what it installs is what the service runs on."""
 
 import subprocess
 import sys
@@ -37,3 +38,12 @@ def test_the_editable_install_prints_no_warning_block(tmp_path):
         check=True,
     )
     assert installed.stdout.strip() == str(PROJECT_DIR / "vc_service" / "__init__.py")
+
+
+def test_uvicorn_parses_http_with_httptools():
+    """`vc-service up` leaves uvicorn's parser on "auto": httptools (C) when installed, else h11."""
+    import uvicorn
+
+    config = uvicorn.Config(lambda scope, receive, send: None)
+    config.load()
+    assert config.http_protocol_class.__name__ == "HttpToolsProtocol"

@@ -125,7 +125,8 @@ class Settings(BaseSettings):
     claim_rate_limit: int = Field(
         60,
         ge=1,
-        description="Claim-link requests a minute from one client address (wallet invitation, download, DID), 429 beyond.",
+        description="Claim-link requests a minute from one client address (wallet invitation, download, DID, "
+        "VC-API exchange) and the OpenID4VCI offer, metadata, token and nonce calls, counted together; 429 beyond.",
     )
     login_rate_limit: int = Field(
         10, ge=1, description="Sign-in attempts a minute from one client address (dashboard form), 429 beyond."

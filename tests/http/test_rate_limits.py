@@ -141,3 +141,22 @@ async def test_controllers_on_one_postgresql_database_count_one_limit_and_forget
     finally:
         for engine in engines:
             await engine.dispose()
+
+
+def test_claim_links_and_the_wallets_endpoints_count_as_one_limit(started):
+    """The member's claim-link routes and the OpenID4VCI endpoints a wallet calls (offer, issuer
+    metadata, token) share one count per client; past it, each is a 429 saying so."""
+    service = started(VC_SERVICE_CLAIM_RATE_LIMIT="4")
+    requests = [
+        ("GET", "/i/not-a-token"),
+        ("GET", "/.well-known/openid-credential-issuer"),
+        ("GET", "/o/not-a-code"),
+        ("POST", "/oid4vci/token"),
+        ("GET", "/.well-known/openid-credential-issuer"),
+        ("GET", "/c/not-a-token/badges/1.json"),
+    ]
+    with service.client() as client:
+        answers = [client.request(method, path) for method, path in requests]
+    codes = [answer.status_code for answer in answers]
+    assert 429 not in codes[:4] and codes[4:] == [429, 429], codes
+    assert "at most 4 per 60 s" in answers[4].json()["detail"]

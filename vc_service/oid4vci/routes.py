@@ -11,8 +11,8 @@ from fastapi.responses import JSONResponse, Response
 from ..deps import Session, State
 from ..errors import NotFound
 from ..http import documented_content
-from ..http.ratelimit import RateLimit
 from ..issuer.identity import Issuer
+from ..routing import claim_limit
 from ..web.qr import qr_svg
 from .errors import (
     InvalidGrant,
@@ -45,8 +45,9 @@ from .service import (
 )
 
 router = APIRouter(tags=["oid4vci"])
-# Wallets call these without any other credential: limited per client as the claim links are.
-oid4vci_limit = RateLimit("claim_rate_limit")
+# Wallets call the offer, metadata, token and nonce endpoints without any other credential: they
+# count with the member's claim links, one limit per client (routing.claim_limit; the issuer
+# metadata too: it is read from the SIG's badges at each request).
 NO_STORE = {"Cache-Control": "no-store"}
 
 
@@ -84,17 +85,29 @@ async def _as_metadata(state: State, slug: str | None) -> JSONResponse:
     return JSONResponse(authorization_server_metadata(issuer_id))
 
 
-@router.get("/.well-known/openid-credential-issuer", summary="Credential issuer metadata (the first SIG)")
+@router.get(
+    "/.well-known/openid-credential-issuer",
+    dependencies=[Depends(claim_limit)],
+    summary="Credential issuer metadata (the first SIG)",
+)
 async def issuer_metadata(state: State, session: Session) -> JSONResponse:
     return await _issuer_metadata(state, session, None)
 
 
-@router.get("/.well-known/openid-credential-issuer/sigs/{sig}", summary="Credential issuer metadata of a SIG")
+@router.get(
+    "/.well-known/openid-credential-issuer/sigs/{sig}",
+    dependencies=[Depends(claim_limit)],
+    summary="Credential issuer metadata of a SIG",
+)
 async def sig_issuer_metadata(sig: str, state: State, session: Session) -> JSONResponse:
     return await _issuer_metadata(state, session, sig)
 
 
-@router.get("/sigs/{sig}/.well-known/openid-credential-issuer", summary="Credential issuer metadata of a SIG")
+@router.get(
+    "/sigs/{sig}/.well-known/openid-credential-issuer",
+    dependencies=[Depends(claim_limit)],
+    summary="Credential issuer metadata of a SIG",
+)
 async def sig_issuer_metadata_below(sig: str, state: State, session: Session) -> JSONResponse:
     return await _issuer_metadata(state, session, sig)
 
@@ -117,7 +130,7 @@ async def sig_as_metadata_below(sig: str, state: State) -> JSONResponse:
 # The offer by reference -------------------------------------------------------------------
 
 
-@router.get("/o/{code}", dependencies=[Depends(oid4vci_limit)], summary="A credential offer (credential_offer_uri)")
+@router.get("/o/{code}", dependencies=[Depends(claim_limit)], summary="A credential offer (credential_offer_uri)")
 async def credential_offer(code: str, state: State, session: Session) -> JSONResponse:
     grant = await offer_grant(session, code)
     issuer = await state.issuers.of(grant.sig_id)
@@ -258,22 +271,22 @@ async def _credential(
 Authorization = Annotated[str | None, Header()]
 
 
-@router.post("/oid4vci/token", dependencies=[Depends(oid4vci_limit)], summary="Token endpoint (pre-authorized code)")
+@router.post("/oid4vci/token", dependencies=[Depends(claim_limit)], summary="Token endpoint (pre-authorized code)")
 async def token(request: Request, state: State, session: Session) -> JSONResponse:
     return await _token(request, state, session, None)
 
 
-@router.post("/sigs/{sig}/oid4vci/token", dependencies=[Depends(oid4vci_limit)], summary="A SIG's token endpoint")
+@router.post("/sigs/{sig}/oid4vci/token", dependencies=[Depends(claim_limit)], summary="A SIG's token endpoint")
 async def sig_token(sig: str, request: Request, state: State, session: Session) -> JSONResponse:
     return await _token(request, state, session, sig)
 
 
-@router.post("/oid4vci/nonce", dependencies=[Depends(oid4vci_limit)], summary="Nonce endpoint: a c_nonce for a proof")
+@router.post("/oid4vci/nonce", dependencies=[Depends(claim_limit)], summary="Nonce endpoint: a c_nonce for a proof")
 async def nonce(state: State, session: Session) -> JSONResponse:
     return await _nonce(state, session)
 
 
-@router.post("/sigs/{sig}/oid4vci/nonce", dependencies=[Depends(oid4vci_limit)], summary="A SIG's nonce endpoint")
+@router.post("/sigs/{sig}/oid4vci/nonce", dependencies=[Depends(claim_limit)], summary="A SIG's nonce endpoint")
 async def sig_nonce(sig: str, state: State, session: Session) -> JSONResponse:
     await _issuer(state, sig)
     return await _nonce(state, session)
