@@ -113,16 +113,26 @@ async def stored_status_entries(app: FastAPI) -> list[str]:
         return list(await session.scalars(select(CredentialStatus.credential_id)))
 
 
-async def slow_signer(request: httpx.Request) -> httpx.Response:
-    """An agent that takes a while to sign: two requests are inside it at once."""
-    await asyncio.sleep(0.2)
-    credential = json.loads(request.content)["credential"]
-    return httpx.Response(200, json={"verifiableCredential": {**credential, "proof": {"type": "Ed25519Signature2020"}}})
+def signer_of_two_at_once():
+    """An agent that signs once two requests are inside it: both requests are past their status
+    reservation before either commits."""
+    arrived, both_in = [], asyncio.Event()
+
+    async def sign(request: httpx.Request) -> httpx.Response:
+        arrived.append(request)
+        if len(arrived) == 2:
+            both_in.set()
+        await asyncio.wait_for(both_in.wait(), timeout=10)
+        credential = json.loads(request.content)["credential"]
+        proof = {"type": "Ed25519Signature2020"}
+        return httpx.Response(200, json={"verifiableCredential": {**credential, "proof": proof}})
+
+    return sign
 
 
 async def test_two_concurrent_issues_of_one_credential_id_sign_once_and_conflict_once(tmp_path):
     body = {"credential": attendance_credential(id="urn:uuid:6b0c3f1e-0000-4000-8000-000000000001")}
-    app = await app_with_fake_agent(tmp_path, slow_signer)
+    app = await app_with_fake_agent(tmp_path, signer_of_two_at_once())
     async with api_client(app) as client:
         answers = await asyncio.gather(*(client.post("/credentials/issue", json=body) for _ in range(2)))
         assert sorted(answer.status_code for answer in answers) == [201, 409], [answer.text for answer in answers]

@@ -18,15 +18,14 @@ from ..support import SHARED_CONTEXTS
 OB3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 DID_KEY = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"
 
-# In the agent, importing ACA-Py's document loader applies nest_asyncio (its loader runs a loop
-# inside the running one). Here the controller's code may have imported it first, with that
-# patch skipped (contexts/acapy_ld_proofs.py): apply it as the agent has it.
-nest_asyncio.apply()
-
 
 @pytest.fixture
 async def plugin():
-    """The plugin set up as the agent sets it up; ACA-Py's classes restored afterwards."""
+    """The plugin set up as the agent sets it up; ACA-Py's classes restored afterwards. In the agent,
+    importing ACA-Py's document loader applied nest_asyncio (its loader runs a loop inside the
+    running one); here the controller's code may have imported it first, with that patch skipped
+    (contexts/acapy_ld_proofs.py): applied as the agent has it."""
+    nest_asyncio.apply()
     downloader, load = document_loader.StaticCacheJsonLdDownloader, document_loader.DocumentLoader.__call__
     context = InjectionContext(
         settings={"plugin_config": {"pinned_contexts": {"directories": [{"path": str(SHARED_CONTEXTS)}]}}}
