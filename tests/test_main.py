@@ -1,12 +1,15 @@
 """How the API answers when the agent misbehaves: 503 when it is away, 502 when it fails."""
 
 import asyncio
+import inspect
 import json
+from collections.abc import Iterator
 
 import base58
 import httpx
 import pytest
 from fastapi import FastAPI
+from fastapi.routing import iter_route_contexts
 from sqlalchemy import select
 
 from vc_service.agent.client import AgentClient
@@ -243,3 +246,22 @@ async def test_verification_is_rate_limited_per_client(tmp_path):
         and "at most 2 per 60 s" in refused.json()["detail"]
         and refused.headers["retry-after"]
     )
+
+
+def sync_callables(dependant) -> Iterator[str]:
+    """The endpoint and dependencies of a route that FastAPI would run in a worker thread."""
+    call = dependant.call
+    if call is not None:
+        target = call if inspect.isfunction(call) or inspect.ismethod(call) else type(call).__call__
+        if not (inspect.iscoroutinefunction(target) or inspect.isasyncgenfunction(target)):
+            yield getattr(call, "__qualname__", repr(call))
+    for dependency in dependant.dependencies:
+        yield from sync_callables(dependency)
+
+
+def test_no_route_or_dependency_runs_in_a_worker_thread(tmp_path):
+    # A plain def is run through a thread pool: a thread hop on every request (bench/MEASURED.md).
+    app = create_app(Settings(data_dir=tmp_path, contexts_dir=SHARED_CONTEXTS, admin_api_key="k"))
+    dependants = [route.dependant for route in iter_route_contexts(app.routes) if hasattr(route, "dependant")]
+    assert len(dependants) > 50
+    assert {name for dependant in dependants for name in sync_callables(dependant)} == set()

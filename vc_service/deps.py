@@ -25,7 +25,8 @@ bearer_token = HTTPBearer(
 )
 
 
-def get_state(request: Request) -> ServiceState:
+async def get_state(request: Request) -> ServiceState:
+    # async: FastAPI runs a plain def dependency in a worker thread, a thread hop per request.
     return request.app.state.service
 
 

@@ -5,6 +5,8 @@ import asyncio
 import pytest
 from sqlalchemy import select
 
+from vc_service.audit.models import AuditEvent
+from vc_service.audit.service import record
 from vc_service.db.engine import create_engine
 from vc_service.issuer.identity import ensure_issuers
 from vc_service.settings import Settings
@@ -24,7 +26,7 @@ from vc_service.status.service import (
     StatusError,
     allocate_status,
     change_status,
-    commit_reserved,
+    commit_while_signing,
     reserve_status,
     status_entries,
 )
@@ -92,19 +94,31 @@ async def test_lists_published_before_sigs_had_urls_keep_them_and_take_no_new_en
     assert sizes == {MIN_LIST_SIZE}
 
 
-async def test_a_reserved_entry_is_stored_by_the_callers_commit_or_not_at_all(sessions):
+async def signature(value: str = "signed") -> str:
+    return value
+
+
+async def failed_signature() -> str:
+    await asyncio.sleep(0.05)  # fails after the commit went through: the commit is undone
+    raise RuntimeError("the agent could not sign")
+
+
+async def test_a_reserved_entry_is_stored_with_its_signature_or_not_at_all(sessions):
     issuer = await first_issuer(sessions)
     async with sessions() as session:
         await reserve_status(session, issuer.sig_id, issuer.slug, "urn:uuid:signing-failed")
-        await session.rollback()  # as a request whose signature failed
+        record(session, issuer.sig_id, "organizer", "credential.issued", "urn:uuid:signing-failed")
+        with pytest.raises(RuntimeError, match="could not sign"):
+            await commit_while_signing(session, "urn:uuid:signing-failed", failed_signature())
         kept = await reserve_status(session, issuer.sig_id, issuer.slug, "urn:uuid:signed")
-        await commit_reserved(session, "urn:uuid:signed")
+        assert await commit_while_signing(session, "urn:uuid:signed", signature()) == "signed"
     async with sessions() as session:
         stored = set(await session.scalars(select(CredentialStatus.credential_id)))
         assert stored == {"urn:uuid:signed"}
+        assert "urn:uuid:signing-failed" not in set(await session.scalars(select(AuditEvent.subject)))  # undone too
         assert await reserve_status(session, issuer.sig_id, issuer.slug, "urn:uuid:signed") == kept  # stable
         made_up = await reserve_status(session, issuer.sig_id, issuer.slug, "urn:uuid:new", made_up_id=True)
-        await commit_reserved(session, "urn:uuid:new")
+        await commit_while_signing(session, "urn:uuid:new", signature())
         assert made_up != kept  # not looked for, a new entry all the same
 
 
@@ -114,9 +128,9 @@ async def test_the_second_of_two_concurrent_reservations_of_one_credential_id_is
         mine = await reserve_status(first, issuer.sig_id, issuer.slug, "urn:uuid:twice")
         theirs = await reserve_status(second, issuer.sig_id, issuer.slug, "urn:uuid:twice")
         assert mine != theirs  # neither saw the other's: both signed with their own entry
-        await commit_reserved(second, "urn:uuid:twice")
+        await commit_while_signing(second, "urn:uuid:twice", signature())
         with pytest.raises(StatusError, match="concurrent request") as conflict:
-            await commit_reserved(first, "urn:uuid:twice")
+            await commit_while_signing(first, "urn:uuid:twice", signature())
     assert conflict.value.status_code == 409
     async with sessions() as session:
         (stored,) = await session.scalars(

@@ -13,10 +13,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import trustme
 
+from vc_service.issuer.identity import ensure_issuers
 from vc_service.outbound.policy import OutboundPolicy, OutboundRequest
+from vc_service.settings import Settings
 from vc_service.status import service as status_service
 from vc_service.status.bitstring import empty_bitstring, encode_list
-from vc_service.verification.status_lists import FetchedList, StatusListResolver, _lifetime
+from vc_service.status.service import allocate_status, change_status
+from vc_service.verification.status_lists import FetchedList, RecordedStatus, StatusListResolver, _lifetime
+
+from ..issuer.test_identity import FakeWallet
 
 ISSUER = "did:key:z6MkIssuer"
 LIST_BYTES = 131_072 // 8
@@ -148,3 +153,24 @@ async def test_our_own_lists_are_read_again_after_a_status_change_only(monkeypat
     for _ in range(2):
         await never_kept.fetch("http://us.example/status/sig/revocation/1", ISSUER, outbound=None)
     assert len(reads) == 4
+
+
+async def test_what_we_record_of_a_credential_is_read_again_after_a_status_change_only(sessions):
+    issuer = await (await ensure_issuers(sessions, FakeWallet(), Settings())).first()
+    async with sessions() as session:
+        await allocate_status(session.bind, issuer.sig_id, issuer.slug, "urn:uuid:recorded")
+    reads = []
+
+    def counted_sessions():
+        reads.append(1)
+        return sessions()
+
+    recorded = StatusListResolver(counted_sessions, None, "http://us.example", None, 10, 10**6, 3600)
+    for _ in range(3):
+        assert await recorded.recorded("urn:uuid:recorded", issuer.did) == RecordedStatus(False, False)
+        assert await recorded.recorded("urn:uuid:unknown", issuer.did) is None  # not ours: kept as well
+    assert len(reads) == 2
+    async with sessions() as session:
+        await change_status(session, issuer.sig_id, "urn:uuid:recorded", "revoke", "issued by mistake", "organizer")
+    assert await recorded.recorded("urn:uuid:recorded", issuer.did) == RecordedStatus(revoked=True, suspended=False)
+    assert len(reads) == 3

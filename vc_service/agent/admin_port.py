@@ -14,10 +14,7 @@ import os
 import sys
 from pathlib import Path
 
-import httpcore
-import httpx
-
-from .client import POOL_LIMITS
+from .transport import AgentTransport
 
 LOGGER = logging.getLogger(__name__)
 PROC = Path("/proc")
@@ -25,44 +22,26 @@ LISTEN = "0A"  # the TCP state of a listening socket in /proc/net/tcp
 WILDCARDS = (ipaddress.ip_address("0.0.0.0"), ipaddress.ip_address("::"))
 
 
-class ForeignAdminPort(httpcore.ConnectError):
+class ForeignAdminPort(Exception):
     """The admin port is held by a process other than the agent (answered 503, as unreachable)."""
 
 
-class AdminPortGuard(httpcore.AsyncNetworkBackend):
-    """Connects like the default backend, then refuses a connection to ``port`` unless its
-    listening socket belongs to ``agent_pid`` (set by the supervisor; None: no agent yet)."""
+class AdminPortGuard:
+    """Refuses a new connection to ``port`` unless its listening socket belongs to ``agent_pid``
+    (set by the supervisor; None: no agent yet)."""
 
     def __init__(self, port: int, agent_pid: int | None = None) -> None:
         self.port = port
         self.agent_pid = agent_pid
-        self._backend = httpcore.AnyIOBackend()
         self._refused: tuple[int | None, frozenset[int]] | None = None  # what was logged last
 
-    def transport(self) -> httpx.AsyncHTTPTransport:
-        """An httpx transport whose new connections go through this guard."""
-        transport = httpx.AsyncHTTPTransport(limits=POOL_LIMITS)
-        # httpx takes no network backend; its connection pool does (httpcore's hook for new connections).
-        transport._pool = httpcore.AsyncConnectionPool(
-            max_connections=POOL_LIMITS.max_connections,
-            max_keepalive_connections=POOL_LIMITS.max_keepalive_connections,
-            keepalive_expiry=POOL_LIMITS.keepalive_expiry,
-            network_backend=self,
-        )
-        return transport
+    def transport(self) -> AgentTransport:
+        """A transport for the agent's client whose new connections go through this guard."""
+        return AgentTransport(on_connect=self._connected)
 
-    async def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
-        stream = await self._backend.connect_tcp(host, port, timeout, local_address, socket_options)
+    def _connected(self, host: str, port: int) -> None:
         if port == self.port:
-            try:
-                self.check(host)
-            except ForeignAdminPort:
-                await stream.aclose()
-                raise
-        return stream
-
-    async def sleep(self, seconds: float) -> None:
-        await self._backend.sleep(seconds)
+            self.check(host)
 
     def check(self, host: str) -> None:
         """Raise ForeignAdminPort unless whatever listens on ``host:port`` is the agent's."""

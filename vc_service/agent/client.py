@@ -13,24 +13,21 @@ from .records import (
     InvitationRecord,
     PresentationExchangeRecord,
 )
+from .transport import AgentTransport
 
 JSON = dict[str, Any]
 # Calls that write to a ledger wait for its consensus, and a credential definition for its keys
 # (measured: 3 to 15 s, more on a loaded machine): they get this instead of the usual timeout.
 LEDGER_WRITE_TIMEOUT = 120.0
-# One pool of kept-alive connections to the agent for every caller (routes, the delivery worker,
-# the status resolver): as many kept as may be open, so a burst never leaves behind connections
-# to open again (each new one is checked against /proc, see admin_port.py), and kept a minute
-# idle (the agent's aiohttp server keeps them an hour).
-POOL_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=100, keepalive_expiry=60.0)
 
 
 class AgentClient:
     def __init__(
         self, base_url: str, api_key: str, timeout: float, transport: httpx.AsyncBaseTransport | None = None
     ) -> None:
+        # Sent over aiohttp (transport.py) unless a test gives a transport of its own.
         self._http = httpx.AsyncClient(
-            base_url=base_url, headers={"X-API-Key": api_key}, timeout=timeout, limits=POOL_LIMITS, transport=transport
+            base_url=base_url, headers={"X-API-Key": api_key}, timeout=timeout, transport=transport or AgentTransport()
         )
 
     @property

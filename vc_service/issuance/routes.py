@@ -13,11 +13,11 @@ from ..deps import CurrentOrganizer, OrganizerIssuer, RowId, Session, State, sig
 from ..errors import Invalid
 from ..members.models import Member
 from ..routing import sig_meeting
-from ..status.service import commit_reserved, status_allocator
+from ..status.service import commit_while_signing, status_allocator
 from ..timestamps import UtcExpressible
 from .jobs import add_membership_badge, start_meeting_job
 from .progress import state_counts
-from .signing import IssueOptions, sign_credential
+from .signing import IssueOptions, credential_to_sign, sign_prepared
 
 router = APIRouter(tags=["credentials"])
 
@@ -41,8 +41,7 @@ async def issue_credential(
     body: IssueRequest, organizer: CurrentOrganizer, issuer: OrganizerIssuer, state: State, session: Session
 ) -> IssueResponse:
     base_url = state.settings.base_url
-    signed = await sign_credential(
-        state.agent,
+    prepared = await credential_to_sign(
         body.credential,
         issuer,
         state.contexts,
@@ -50,9 +49,11 @@ async def issue_credential(
         status_for=status_allocator(session, issuer.sig_id, issuer.slug, base_url),
         status_context=sig_context_url(base_url),
     )
-    credential_id = signed.get("id") or "(no id)"
-    record(session, issuer.sig_id, organizer.actor, "credential.issued", credential_id, delivery="api")
-    await commit_reserved(session, credential_id)  # the status entry and the audit row: one commit
+    record(session, issuer.sig_id, organizer.actor, "credential.issued", prepared["id"], delivery="api")
+    # The status entry and the audit row: one commit, made while the agent signs.
+    signed = await commit_while_signing(
+        session, prepared["id"], sign_prepared(state.agent, prepared, state.contexts, body.options)
+    )
     return IssueResponse(verifiableCredential=signed)
 
 

@@ -145,8 +145,7 @@ def attach_status(credential: dict, entries: list[dict], status_context: str) ->
         credential["@context"] = [*as_list(credential["@context"]), status_context]
 
 
-async def sign_credential(
-    agent: AgentClient,
+async def credential_to_sign(
     credential: dict,
     issuer: Issuer,
     pinned: PinnedContextSet,
@@ -154,11 +153,11 @@ async def sign_credential(
     status_for: StatusAllocator,
     status_context: str,
 ) -> dict:
-    """Check, complete, give a status list entry, and have the agent sign (VC-API issue)."""
+    """Check and complete a credential, with its status list entry: what the agent signs (VC-API issue)."""
     prepared = prepare_credential(credential, issuer, pinned, options.credentialId)
     made_up_id = "id" not in credential and options.credentialId is None
     attach_status(prepared, await status_for(prepared["id"], made_up_id), status_context)
-    return await sign_prepared(agent, prepared, pinned, options)
+    return prepared
 
 
 async def sign_prepared(agent: AgentClient, prepared: dict, pinned: PinnedContextSet, options: IssueOptions) -> dict:

@@ -7,7 +7,8 @@ bytes, for its ``Cache-Control`` max-age, its own ``ttl`` and ``validUntil`` if 
 but never longer than the cache's own lifetime: its signature is checked once, not per
 verification. Our own lists need neither fetch nor signature check; their bits are kept as
 long as every verifier may keep them (the ``max-age`` the service publishes them with, within
-the cache's lifetime), and until this controller changes a status.
+the cache's lifetime), and until this controller changes a status; so is what we record of a
+credential issued without a status entry.
 """
 
 import asyncio
@@ -29,7 +30,6 @@ from ..issuer.identity import Issuers
 from ..outbound.policy import OutboundRequest
 from ..sig.service import UnknownSig
 from ..status.bitstring import BitstringError, decode_list
-from ..status.models import CredentialStatus
 from ..status.service import recorded_status, status_changes_made
 from ..status.signing import UnknownStatusList, published_status_list
 
@@ -46,6 +46,12 @@ class FetchedList:
     issuer: str | None
     purpose: str
     bits: bytes
+
+
+@dataclass(frozen=True)
+class RecordedStatus:
+    revoked: bool
+    suspended: bool
 
 
 class StatusListResolver:
@@ -80,6 +86,10 @@ class StatusListResolver:
         self._own_cache: TTLCache[tuple, tuple[int, FetchedList]] = TTLCache(
             maxsize=cache_entries, ttl=min(own_list_seconds, cache_seconds)
         )
+        # What we record of credentials issued without a status entry, by (credential id, issuer), likewise.
+        self._recorded_cache: TTLCache[tuple[str, str], tuple[int, RecordedStatus | None]] = TTLCache(
+            maxsize=cache_entries, ttl=min(own_list_seconds, cache_seconds)
+        )
 
     async def aclose(self) -> None:
         await self._http.aclose()
@@ -100,10 +110,19 @@ class StatusListResolver:
             raise StatusListUnavailable(f"status list {url} is not issued by the credential's issuer")
         return fetched
 
-    async def recorded(self, credential_id: str, issuer: str) -> CredentialStatus | None:
-        """What this service records of a credential it issued under ``issuer``, or None."""
+    async def recorded(self, credential_id: str, issuer: str) -> RecordedStatus | None:
+        """What this service records of a credential it issued under ``issuer``, or None. Kept
+        as our own lists' bits are (a database read costs more than the rest of a verification
+        but the proof's, bench/MEASURED.md), and read again after a status change here."""
+        changes = status_changes_made()  # before the read: a change while it runs is not missed
+        cached = self._recorded_cache.get((credential_id, issuer))
+        if cached is not None and cached[0] == changes:
+            return cached[1]
         async with self._sessions() as session:
-            return await recorded_status(session, credential_id, issuer)
+            row = await recorded_status(session, credential_id, issuer)
+        recorded = None if row is None else RecordedStatus(revoked=row.revoked, suspended=row.suspended)
+        self._recorded_cache[(credential_id, issuer)] = (changes, recorded)
+        return recorded
 
     async def _cached_own_list(self, slug: str | None, purpose: str, number: int) -> FetchedList:
         changes = status_changes_made()  # before the read: a change while it runs is not missed
