@@ -1,7 +1,8 @@
 """Benchmark: signing and verifying through the service versus the agent's own VC-API.
 
 Starts its own service (embedded default, SQLite) with its agent, then for 1, 4 and 16
-concurrent clients measures latency (p50, p95) and throughput of
+concurrent clients measures latency (p50, p95) and throughput, the service and the agent alone
+in turns of a tenth of the requests (so both meet the same machine), of
 - signing: POST /credentials/issue (service) vs POST /vc/credentials/issue (agent);
 - verifying: POST /credentials/verify (service, with and without a status-list check) vs
   POST /vc/credentials/verify (agent);
@@ -32,6 +33,7 @@ from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from functools import partial
 from importlib.metadata import version
 from pathlib import Path
 
@@ -71,10 +73,18 @@ HOLDER_WALLET_CONNECTIONS = 10  # each wallet's PostgreSQL pool: four fit the se
 # The issuer's exchange states that are DIDComm messages: offer and credential sent, request and ack received.
 MESSAGE_STATES = ("offer-sent", "request-received", "credential-issued", "done", "abandoned")
 EDDSA_JCS = {"proofType": "DataIntegrityProof", "cryptosuite": "eddsa-jcs-2022"}
+# Measured in turns, each group's service and agent scenarios alike (measure_side_by_side).
+SIDE_BY_SIDE = (
+    ("sign/service", "sign/agent"),
+    ("verify/service+status", "verify/service", "verify/agent"),
+    ("sign-eddsa-jcs/service", "sign-eddsa-jcs/agent"),
+    ("verify-eddsa-jcs/service", "verify-eddsa-jcs/agent"),
+)
+ROUNDS = 10
 
 
-async def measure(send, requests: int, concurrency: int) -> dict:
-    """Run ``send`` ``requests`` times with ``concurrency`` in flight; latency and throughput."""
+async def timed(send, requests: int, concurrency: int) -> tuple[list[float], float]:
+    """Run ``send`` ``requests`` times with ``concurrency`` in flight: each latency, and the time it all took."""
     latencies: list[float] = []
     limit = asyncio.Semaphore(concurrency)
 
@@ -86,15 +96,32 @@ async def measure(send, requests: int, concurrency: int) -> dict:
 
     started = time.perf_counter()
     await asyncio.gather(*(one() for _ in range(requests)))
-    elapsed = time.perf_counter() - started
-    latencies.sort()
+    return latencies, time.perf_counter() - started
+
+
+def summary(latencies: list[float], elapsed: float, concurrency: int) -> dict:
+    latencies = sorted(latencies)
     return {
-        "requests": requests,
+        "requests": len(latencies),
         "concurrency": concurrency,
         "p50_ms": round(statistics.median(latencies) * 1000, 2),
         "p95_ms": round(latencies[max(0, int(len(latencies) * 0.95) - 1)] * 1000, 2),
-        "per_second": round(requests / elapsed, 1),
+        "per_second": round(len(latencies) / elapsed, 1),
     }
+
+
+async def measure_side_by_side(sends: dict, requests: int, concurrency: int, rounds: int) -> dict[str, dict]:
+    """Each of ``sends`` ``requests`` times with ``concurrency`` in flight, in turns of
+    ``requests / rounds``: the service and the agent alone then meet the same machine (on a
+    shared VM the agent's own p50 moved from 23 to 42 ms between runs, bench/MEASURED.md)."""
+    latencies: dict[str, list[float]] = {name: [] for name in sends}
+    elapsed = dict.fromkeys(sends, 0.0)
+    for _ in range(rounds):
+        for name, send in sends.items():
+            taken, seconds = await timed(send, max(1, requests // rounds), concurrency)
+            latencies[name] += taken
+            elapsed[name] += seconds
+    return {name: summary(latencies[name], elapsed[name], concurrency) for name in sends}
 
 
 def checked(response: httpx.Response) -> dict:
@@ -217,14 +244,20 @@ async def run(service: RunningService, requests: int) -> dict:
         ),
         "verify-eddsa-jcs/agent": lambda: agent_http.post("/vc/di/verify", json={"securedDocument": di_signed}),
     }
+
+    async def send(call) -> None:
+        checked(await call())
+
     results: dict[str, list[dict]] = {}
-    for name, call in scenarios.items():
-
-        async def send(call=call) -> None:
-            checked(await call())
-
-        await measure(send, min(requests, 10), 1)  # warm-up: caches, connections
-        results[name] = [await measure(send, requests, concurrency) for concurrency in CONCURRENCY]
+    for operation in SIDE_BY_SIDE:
+        sends = {name: partial(send, scenarios[name]) for name in operation}
+        for warm_up in sends.values():  # caches, connections
+            await timed(warm_up, min(requests, 10), 1)
+        measured = [
+            await measure_side_by_side(sends, requests, concurrency, ROUNDS if requests >= ROUNDS else 1)
+            for concurrency in CONCURRENCY
+        ]
+        results |= {name: [by_name[name] for by_name in measured] for name in operation}
     await service_http.aclose()
     await agent_http.aclose()
     return results
