@@ -3,7 +3,8 @@
 import asyncio
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from vc_service.audit.models import AuditEvent
 from vc_service.audit.service import record
@@ -22,6 +23,7 @@ from vc_service.status.models import (
 )
 from vc_service.status.service import (
     LIST_FILL_LIMIT,
+    GroupedWrites,
     StatusEntryRef,
     StatusError,
     allocate_status,
@@ -122,6 +124,21 @@ async def test_a_reserved_entry_is_stored_with_its_signature_or_not_at_all(sessi
         assert made_up != kept  # not looked for, a new entry all the same
 
 
+async def test_a_failed_signature_stays_the_answer_when_the_commit_fails_too(sessions, monkeypatch):
+    issuer = await first_issuer(sessions)
+    async with sessions() as session:
+        await reserve_status(session, issuer.sig_id, issuer.slug, "urn:uuid:neither")
+
+        async def broken_commit() -> None:
+            raise OperationalError("COMMIT", {}, Exception("disk I/O error"))
+
+        monkeypatch.setattr(session, "commit", broken_commit)
+        with pytest.raises(RuntimeError, match="could not sign"):
+            await commit_while_signing(session, "urn:uuid:neither", failed_signature())
+    async with sessions() as session:
+        assert list(await session.scalars(select(CredentialStatus.credential_id))) == []
+
+
 async def test_the_second_of_two_concurrent_reservations_of_one_credential_id_is_a_conflict(sessions):
     issuer = await first_issuer(sessions)
     async with sessions() as first, sessions() as second:
@@ -193,3 +210,25 @@ async def test_a_list_takes_blocks_until_half_its_entries_are_claimed(sessions):
     ]
     assert [ref.list_number for ref in refs] == [1] * INDEX_BLOCK_SIZE + [2]
     assert refs[0].list_index // INDEX_BLOCK_SIZE >= LIST_FILL_LIMIT // INDEX_BLOCK_SIZE - 1  # the free one
+
+
+async def test_grouped_writes_share_a_transaction_and_a_clash_fails_only_its_own_request(sessions):
+    issuer = await first_issuer(sessions)
+    async with sessions() as session:
+        engine = session.bind
+    commits = []
+    event.listen(engine.sync_engine, "commit", lambda connection: commits.append(1))
+    writes = GroupedWrites(engine)
+
+    def entry(credential_id: str, index: int) -> list:
+        return [CredentialStatus(sig_id=issuer.sig_id, credential_id=credential_id, list_number=1, list_index=index)]
+
+    await asyncio.gather(*(writes.store(entry(f"urn:uuid:{n}", n)) for n in range(10)))
+    assert 1 <= len(commits) < 10  # those that came while one was written went in the next, together
+    outcomes = await asyncio.gather(
+        writes.store(entry("urn:uuid:a", 100)), writes.store(entry("urn:uuid:3", 101)), return_exceptions=True
+    )
+    assert outcomes[0] is None and isinstance(outcomes[1], IntegrityError)  # urn:uuid:3 has its entry
+    async with sessions() as session:
+        stored = set(await session.scalars(select(CredentialStatus.credential_id)))
+    assert stored == {f"urn:uuid:{n}" for n in range(10)} | {"urn:uuid:a"}
