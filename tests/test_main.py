@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from fastapi.routing import iter_route_contexts
 from sqlalchemy import select
 
+from tests.agent.fake import FakeAgent
 from vc_service.agent.client import AgentClient
 from vc_service.contexts.service import accepted_contexts, sig_contexts
 from vc_service.db.engine import create_engine, session_factory
@@ -55,7 +56,7 @@ async def app_with_fake_agent(tmp_path, handler, database_url: str | None = None
     app = create_app(settings)
     engine = create_engine(settings.database)
     await upgrade_to_head(engine)
-    agent = AgentClient("http://agent.test", "x", 1.0, transport=httpx.MockTransport(handler))
+    agent = AgentClient("http://agent.test", "x", 1.0, transport=FakeAgent(handler))
     sessions = session_factory(engine)
     async with sessions() as session:  # the SIG and its recorded DID
         sig = Sig(slug="sig", name="SIG", description="d", url="https://sig.example")

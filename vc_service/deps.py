@@ -25,9 +25,13 @@ bearer_token = HTTPBearer(
 )
 
 
+def service_state(request: Request) -> ServiceState:
+    return request.app.state.service
+
+
 async def get_state(request: Request) -> ServiceState:
     # async: FastAPI runs a plain def dependency in a worker thread, a thread hop per request.
-    return request.app.state.service
+    return service_state(request)
 
 
 State = Annotated[ServiceState, Depends(get_state)]
@@ -52,16 +56,21 @@ def access_tokens(state: ServiceState) -> AccessTokens:
 
 
 async def require_organizer(
-    state: State,
-    session: Session,
+    request: Request,
     api_key: Annotated[str | None, Security(api_key_header)],
     bearer: Annotated[HTTPAuthorizationCredentials | None, Security(bearer_token)],
 ) -> OrganizerIdentity:
     """An organizer's own API key (hashed, revocable) for their SIG, or the service's admin key
     for its first SIG; or an OAuth2 access token issued to such a key (VC-API's way).
-    Every organizer route works on the SIG of ``sig_id`` only."""
+    Every organizer route works on the SIG of ``sig_id`` only.
+
+    The state comes from the request and a session is opened only to look a key up: FastAPI
+    solves a dependency's own dependencies again wherever it is used (``organizer_issuer``), and
+    the admin key needs neither."""
+    state = service_state(request)
     if api_key is None and bearer is not None:
-        found = await token_api_key(session, access_tokens(state), bearer.credentials)
+        async with state.sessions() as session:
+            found = await token_api_key(session, access_tokens(state), bearer.credentials)
         if found is None:
             raise Unauthorized(
                 "the bearer token is not valid (unknown, expired, or its organizer key revoked)",
@@ -72,7 +81,8 @@ async def require_organizer(
         raise Unauthorized("missing X-API-Key header (organizer key) or Authorization: Bearer token")
     if secrets.compare_digest(api_key.encode(), state.organizer_key.encode()):
         return OrganizerIdentity(sig_id=(await state.issuers.first()).sig_id, actor="service-admin")
-    found = await active_api_key(session, api_key)
+    async with state.sessions() as session:
+        found = await active_api_key(session, api_key)
     if found is None:
         raise Unauthorized("X-API-Key is not a valid organizer key (unknown, revoked, or its organizer disabled)")
     return OrganizerIdentity(sig_id=found.sig_id, actor=f"api-key:{found.id}")
@@ -82,8 +92,8 @@ Organizer = Depends(require_organizer)
 CurrentOrganizer = Annotated[OrganizerIdentity, Organizer]
 
 
-async def organizer_issuer(organizer: CurrentOrganizer, state: State) -> Issuer:
-    return await state.issuers.of(organizer.sig_id)
+async def organizer_issuer(organizer: CurrentOrganizer, request: Request) -> Issuer:
+    return await service_state(request).issuers.of(organizer.sig_id)
 
 
 OrganizerIssuer = Annotated[Issuer, Depends(organizer_issuer)]

@@ -241,6 +241,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         own_json_check=(webhook_routes.INBOX,),
     )
     for module in (
+        issuance_routes,
+        verification_routes,
         health_routes,
         issuer_routes,
         context_routes,
@@ -251,8 +253,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         oid4vci_routes,
         status_routes,
         proof_routes,
-        issuance_routes,
-        verification_routes,
         webhook_routes,
         organizer_routes,
         notification_routes,

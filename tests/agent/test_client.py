@@ -3,12 +3,13 @@
 import httpx
 import pytest
 
-from vc_service.agent.client import AgentClient
+from tests.agent.fake import FakeAgent
+from vc_service.agent.client import LEDGER_WRITE_TIMEOUT, AgentClient
 from vc_service.agent.errors import AgentFailed, AgentRejected, AgentUnavailable
 
 
 def client_for(handler) -> AgentClient:
-    return AgentClient("http://agent.test", "admin-key", timeout=1.0, transport=httpx.MockTransport(handler))
+    return AgentClient("http://agent.test", "admin-key", timeout=1.0, transport=FakeAgent(handler))
 
 
 async def test_sends_the_admin_key_and_reads_the_did():
@@ -50,6 +51,9 @@ async def test_unreachable_or_slow_agent_is_unavailable(error):
             await agent.is_ready()
 
 
-def test_every_call_has_a_timeout():
-    agent = AgentClient("http://agent.test", "k", timeout=2.5)
-    assert agent._http.timeout == httpx.Timeout(2.5)
+async def test_every_call_has_a_timeout_and_ledger_writes_a_longer_one():
+    fake = FakeAgent(lambda request: httpx.Response(200, json={"ready": True, "schema_state": {"schema_id": "s"}}))
+    async with AgentClient("http://agent.test", "k", timeout=2.5, transport=fake) as agent:
+        await agent.is_ready()
+        await agent.register_schema("did:indy:x", "badge", "1.0", ["name"])
+    assert fake.timeouts == [2.5, LEDGER_WRITE_TIMEOUT]

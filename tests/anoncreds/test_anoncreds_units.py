@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime
 import httpx
 import pytest
 
+from tests.agent.fake import FakeAgent
 from vc_service.agent.client import AgentClient
 from vc_service.agent.records import PresentationExchangeRecord
 from vc_service.agent.supervisor import agent_command, agent_environment
@@ -135,7 +136,7 @@ def registry_agent(answers: list[int]) -> AgentClient:
             status, json={"result": {"state": "finished"}} if status == 200 else {"message": "No active registry"}
         )
 
-    return AgentClient("http://agent.test", "key", timeout=1.0, transport=httpx.MockTransport(handler))
+    return AgentClient("http://agent.test", "key", timeout=1.0, transport=FakeAgent(handler))
 
 
 async def test_the_service_waits_until_a_definition_can_issue():

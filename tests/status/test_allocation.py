@@ -8,7 +8,8 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from vc_service.audit.models import AuditEvent
 from vc_service.audit.service import record
-from vc_service.db.engine import create_engine
+from vc_service.db.engine import create_engine, session_factory
+from vc_service.db.migrate import upgrade_to_head
 from vc_service.issuer.identity import ensure_issuers
 from vc_service.settings import Settings
 from vc_service.sig.service import create_sig
@@ -34,6 +35,7 @@ from vc_service.status.service import (
 )
 
 from ..issuer.test_identity import FakeWallet
+from ..support import create_database
 
 
 async def first_issuer(sessions):
@@ -212,23 +214,47 @@ async def test_a_list_takes_blocks_until_half_its_entries_are_claimed(sessions):
     assert refs[0].list_index // INDEX_BLOCK_SIZE >= LIST_FILL_LIMIT // INDEX_BLOCK_SIZE - 1  # the free one
 
 
-async def test_grouped_writes_share_a_transaction_and_a_clash_fails_only_its_own_request(sessions):
+async def test_grouped_writes_share_a_transaction_and_a_clash_fails_only_its_own_request(tmp_path):
+    engine = create_engine(create_database("sqlite", tmp_path))
+    await upgrade_to_head(engine)
+    sessions = session_factory(engine)
     issuer = await first_issuer(sessions)
-    async with sessions() as session:
-        engine = session.bind
-    commits = []
-    event.listen(engine.sync_engine, "commit", lambda connection: commits.append(1))
     writes = GroupedWrites(engine)
+    assert writes.writer is not None  # an SQLite file
+    commits = []
+    event.listen(writes.writer, "commit", lambda connection: commits.append(1))
 
-    def entry(credential_id: str, index: int) -> list:
-        return [CredentialStatus(sig_id=issuer.sig_id, credential_id=credential_id, list_number=1, list_index=index)]
+    def rows(credential_id: str, index: int) -> list:
+        return [
+            CredentialStatus(sig_id=issuer.sig_id, credential_id=credential_id, list_number=1, list_index=index),
+            AuditEvent(sig_id=issuer.sig_id, actor="a", action="credential.issued", subject=credential_id, detail={}),
+        ]
 
-    await asyncio.gather(*(writes.store(entry(f"urn:uuid:{n}", n)) for n in range(10)))
+    written = [rows(f"urn:uuid:{n}", n) for n in range(10)]
+    await asyncio.gather(*(writes.store(group) for group in written))
     assert 1 <= len(commits) < 10  # those that came while one was written went in the next, together
     outcomes = await asyncio.gather(
-        writes.store(entry("urn:uuid:a", 100)), writes.store(entry("urn:uuid:3", 101)), return_exceptions=True
+        writes.store(rows("urn:uuid:a", 100)), writes.store(rows("urn:uuid:3", 101)), return_exceptions=True
     )
     assert outcomes[0] is None and isinstance(outcomes[1], IntegrityError)  # urn:uuid:3 has its entry
     async with sessions() as session:
         stored = set(await session.scalars(select(CredentialStatus.credential_id)))
+        audited = list(await session.scalars(select(AuditEvent).where(AuditEvent.actor == "a")))
     assert stored == {f"urn:uuid:{n}" for n in range(10)} | {"urn:uuid:a"}
+    assert {event.subject for event in audited} == stored and all(event.at is not None for event in audited)
+    # Each row was given the id it was stored under, so a failed signature's rows can be deleted.
+    by_id = {event.id: event.subject for event in audited}
+    assert all(by_id[group[1].id] == group[0].credential_id for group in written)
+    await writes.delete(written[0])
+    async with sessions() as session:
+        assert "urn:uuid:0" not in set(await session.scalars(select(CredentialStatus.credential_id)))
+        assert "urn:uuid:0" not in set(await session.scalars(select(AuditEvent.subject).where(AuditEvent.actor == "a")))
+    await engine.dispose()
+
+
+async def test_grouped_writes_are_for_sqlite_files_only(database_url):
+    """PostgreSQL (or an SQLite database in memory) commits the request's own session instead."""
+    engine = create_engine(database_url)
+    assert (GroupedWrites(engine).writer is not None) == database_url.startswith("sqlite")
+    assert GroupedWrites(create_engine("sqlite+aiosqlite:///:memory:")).writer is None
+    await engine.dispose()

@@ -1,8 +1,7 @@
 """Typed async client for the ACA-Py admin API: the only way the controller talks to its agent."""
 
+import json
 from typing import Any, Self
-
-import httpx
 
 from ..credentials.dids import ed25519_multikey, verification_method
 from .errors import AgentFailed, AgentRejected, AgentUnavailable
@@ -13,7 +12,7 @@ from .records import (
     InvitationRecord,
     PresentationExchangeRecord,
 )
-from .transport import AgentTransport
+from .transport import AgentAnswer, AgentRequest, AgentTimedOut, AgentTransport, AgentUnreachable, Transport
 
 JSON = dict[str, Any]
 # Calls that write to a ledger wait for its consensus, and a credential definition for its keys
@@ -22,17 +21,17 @@ LEDGER_WRITE_TIMEOUT = 120.0
 
 
 class AgentClient:
-    def __init__(
-        self, base_url: str, api_key: str, timeout: float, transport: httpx.AsyncBaseTransport | None = None
-    ) -> None:
-        # Sent over aiohttp (transport.py) unless a test gives a transport of its own.
-        self._http = httpx.AsyncClient(
-            base_url=base_url, headers={"X-API-Key": api_key}, timeout=timeout, transport=transport or AgentTransport()
-        )
+    def __init__(self, base_url: str, api_key: str, timeout: float, transport: Transport | None = None) -> None:
+        self._base_url = base_url.rstrip("/")
+        self._headers = {"X-API-Key": api_key}
+        self._json_headers = {**self._headers, "Content-Type": "application/json"}
+        self.timeout = timeout  # of each call, but those that wait for a ledger (LEDGER_WRITE_TIMEOUT)
+        # Sent over aiohttp (transport.py) unless a test gives a fake agent of its own.
+        self._transport = transport or AgentTransport()
 
     @property
     def base_url(self) -> str:
-        return str(self._http.base_url)
+        return self._base_url
 
     async def __aenter__(self) -> Self:
         return self
@@ -41,31 +40,48 @@ class AgentClient:
         await self.aclose()
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        await self._transport.aclose()
 
     async def _request(
-        self, method: str, path: str, *, missing_ok: bool = False, answers: tuple[int, ...] = (), **kwargs: Any
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: dict[str, str] | None = None,
+        timeout: float | None = None,
+        missing_ok: bool = False,
+        answers: tuple[int, ...] = (),
     ) -> Any:
+        body = None if json is None else _encode(json)
         try:
-            response = await self._http.request(method, path, **kwargs)
-        except httpx.TimeoutException as exc:
-            raise AgentUnavailable(f"agent did not answer {method} {path} in time") from exc
-        except httpx.TransportError as exc:
-            raise AgentUnavailable(f"agent unreachable at {self._http.base_url}: {exc}") from exc
-        if response.status_code >= 500:
-            raise AgentFailed(
-                f"agent failed on {method} {path}: {response.status_code} {response.text[:500]}",
-                response.status_code,
+            response = await self._transport.send(
+                AgentRequest(
+                    method,
+                    self._base_url + path,
+                    self._headers if body is None else self._json_headers,
+                    params,
+                    body,
+                    timeout or self.timeout,
+                )
             )
-        if response.status_code == 404 and missing_ok:
+        except AgentTimedOut as exc:
+            raise AgentUnavailable(f"agent did not answer {method} {path} in time") from exc
+        except AgentUnreachable as exc:
+            raise AgentUnavailable(f"agent unreachable at {self._base_url}: {exc}") from exc
+        if response.status >= 500:
+            raise AgentFailed(
+                f"agent failed on {method} {path}: {response.status} {response.text[:500]}", response.status
+            )
+        if response.status == 404 and missing_ok:
             return None
-        if response.status_code in answers:
+        if response.status in answers:
             try:
                 return response.json()
             except ValueError:
                 pass  # not the answer the endpoint documents: a refusal
-        if response.status_code >= 400:
-            raise AgentRejected(_message(response), response.status_code)
+        if response.status >= 400:
+            raise AgentRejected(_message(response), response.status)
         return response.json()
 
     async def is_ready(self) -> bool:
@@ -359,7 +375,11 @@ class AgentClient:
 DID_EXCHANGE_1_1 = "https://didcomm.org/didexchange/1.1"
 
 
-def _message(response: httpx.Response) -> str:
+def _encode(body: Any) -> bytes:
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+
+
+def _message(response: AgentAnswer) -> str:
     try:
         body = response.json()
     except ValueError:

@@ -1,28 +1,63 @@
-"""The controller's HTTP to its agent: httpx requests, sent and parsed by aiohttp.
+"""The controller's HTTP to its agent, over aiohttp.
 
-httpx parses HTTP in pure Python (h11, over anyio): about 1.5 ms of the controller's CPU per
-call to the agent, more than the rest of a verification (bench/MEASURED.md). aiohttp, which
-the agent serves with, parses in C. ``AgentClient`` keeps httpx's interface (and its test
-transports); this sends the requests. Each new connection may be checked before a byte is
-sent (``on_connect``: the admin-port guard), kept-alive ones are not.
+aiohttp, which the agent serves with, parses HTTP in C. httpx (h11 over anyio, in pure Python)
+cost about 1.5 ms of the controller's CPU per call to the agent, and its client layer over
+aiohttp still 0.4 ms: more than the rest of a verification (bench/MEASURED.md). Each new
+connection may be checked before a byte is sent (``on_connect``: the admin-port guard);
+kept-alive ones are not.
 """
 
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 import aiohttp
-import httpx
 
 # Kept-alive connections to the agent for every caller (routes, the delivery worker, the status
 # resolver): as many kept as may be open, so a burst never leaves connections to open again,
 # and kept a minute idle (the agent's aiohttp server keeps them an hour).
 MAX_CONNECTIONS = 100
 KEEPALIVE_SECONDS = 60.0
-# Set by aiohttp itself from the request (Host, the body's length).
-OWN_HEADERS = frozenset({"host", "content-length", "transfer-encoding"})
 
 
-class RefusedConnection(Exception):
-    """``on_connect`` refused a new connection; it was closed before anything was sent."""
+class AgentUnreachable(Exception):
+    """No answer could be had: the connection failed, was refused by ``on_connect``, or broke."""
+
+
+class AgentTimedOut(AgentUnreachable):
+    """The agent did not connect or answer within the call's timeout."""
+
+
+@dataclass(frozen=True)
+class AgentRequest:
+    method: str
+    url: str
+    headers: Mapping[str, str]
+    params: Mapping[str, str] | None
+    body: bytes | None
+    timeout: float  # to connect, and between bytes of the answer
+
+
+@dataclass(frozen=True)
+class AgentAnswer:
+    status: int
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+    @property
+    def text(self) -> str:
+        return self.body.decode(errors="replace")
+
+
+class Transport(Protocol):
+    """What the agent client sends through: this module's, or a test's fake agent."""
+
+    async def send(self, request: AgentRequest) -> AgentAnswer: ...
+
+    async def aclose(self) -> None: ...
 
 
 class _CheckedConnector(aiohttp.TCPConnector):
@@ -37,12 +72,12 @@ class _CheckedConnector(aiohttp.TCPConnector):
                 self._on_connect(str(req.url.host), int(req.url.port or 80))
             except Exception as exc:
                 protocol.close()
-                raise RefusedConnection(str(exc)) from exc
+                raise AgentUnreachable(str(exc)) from exc
         return protocol
 
 
-class AgentTransport(httpx.AsyncBaseTransport):
-    """An httpx transport over one aiohttp session (made in the loop of the first request).
+class AgentTransport:
+    """One aiohttp session (made in the loop of the first request) for every call.
     ``on_connect(host, port)`` runs on each new connection and may raise to refuse it."""
 
     def __init__(self, on_connect: Callable[[str, int], None] | None = None) -> None:
@@ -51,41 +86,29 @@ class AgentTransport(httpx.AsyncBaseTransport):
 
     def _client(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
-            # Bodies as sent: httpx decodes them by their Content-Encoding, as with its own transport.
             self._session = aiohttp.ClientSession(
-                connector=_CheckedConnector(self._on_connect),
-                auto_decompress=False,
-                cookie_jar=aiohttp.DummyCookieJar(),
+                connector=_CheckedConnector(self._on_connect), cookie_jar=aiohttp.DummyCookieJar()
             )
         return self._session
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        timeouts = request.extensions.get("timeout", {})
-        timeout = aiohttp.ClientTimeout(
-            connect=timeouts.get("pool"), sock_connect=timeouts.get("connect"), sock_read=timeouts.get("read")
-        )
-        headers = [(name, value) for name, value in request.headers.multi_items() if name.lower() not in OWN_HEADERS]
+    async def send(self, request: AgentRequest) -> AgentAnswer:
         try:
             async with self._client().request(
                 request.method,
-                str(request.url),
-                headers=headers,
-                data=await request.aread() or None,
-                timeout=timeout,
+                request.url,
+                headers=request.headers,
+                params=request.params,
+                data=request.body,
+                timeout=aiohttp.ClientTimeout(sock_connect=request.timeout, sock_read=request.timeout),
                 allow_redirects=False,
             ) as answer:
-                content = await answer.read()
-        except RefusedConnection as exc:
-            raise httpx.ConnectError(str(exc), request=request) from exc
-        except aiohttp.ClientConnectorError as exc:
-            raise httpx.ConnectError(str(exc), request=request) from exc
-        except aiohttp.ConnectionTimeoutError as exc:
-            raise httpx.ConnectTimeout(str(exc) or "connecting timed out", request=request) from exc
-        except (TimeoutError, aiohttp.SocketTimeoutError) as exc:
-            raise httpx.ReadTimeout(str(exc) or "the answer timed out", request=request) from exc
+                return AgentAnswer(answer.status, await answer.read())
+        except AgentUnreachable:
+            raise
+        except (TimeoutError, aiohttp.ConnectionTimeoutError, aiohttp.SocketTimeoutError) as exc:
+            raise AgentTimedOut(str(exc) or "timed out") from exc
         except aiohttp.ClientError as exc:
-            raise httpx.RemoteProtocolError(str(exc) or type(exc).__name__, request=request) from exc
-        return httpx.Response(answer.status, headers=answer.raw_headers, content=content, request=request)
+            raise AgentUnreachable(str(exc) or type(exc).__name__) from exc
 
     async def aclose(self) -> None:
         if self._session is not None:
