@@ -8,12 +8,13 @@ from datetime import timedelta
 
 import pytest
 from argon2 import PasswordHasher
+from sqlalchemy import event as orm_events
 from sqlalchemy import select
 
 from vc_service.audit.models import AuditEvent
 from vc_service.organizers import service as organizer_service
-from vc_service.organizers.keys import active_api_key, create_api_key
-from vc_service.organizers.models import OrganizerAccount
+from vc_service.organizers.keys import LAST_USE_PRECISION, active_api_key, create_api_key
+from vc_service.organizers.models import OrganizerAccount, OrganizerApiKey
 from vc_service.organizers.service import (
     AccountDisabled,
     AccountLocked,
@@ -199,6 +200,21 @@ async def test_argon2_runs_off_the_event_loop(sessions, sig_id, monkeypatch):
             release_when_the_loop_runs(),
         )
     assert signed_in is not None and loop_ran_meanwhile == [True, True]
+
+
+async def test_a_keys_last_use_is_written_once_a_minute_at_most(sessions, sig_id):
+    async with sessions() as session:
+        account = await create_account(session, sig_id, "kim@example.org", PASSWORD, "cli", min_score=SCORE)
+        api_key, key = await create_api_key(session, account, "laptop", "cli")
+    commits = []
+    async with sessions() as session:
+        orm_events.listen(session.sync_session, "after_commit", lambda _session: commits.append(1))
+        first = (await active_api_key(session, key)).last_used_at
+        assert first is not None and commits == [1]
+        assert (await active_api_key(session, key)).last_used_at == first and commits == [1]  # nothing written
+        (await session.get(OrganizerApiKey, api_key.id)).last_used_at = first - LAST_USE_PRECISION
+        await session.commit()
+        assert (await active_api_key(session, key)).last_used_at > first and len(commits) == 3
 
 
 async def test_a_password_change_ends_the_other_sessions_and_disabling_ends_all(sessions, sig_id):

@@ -2,6 +2,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, status
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy import select
 
@@ -39,7 +40,7 @@ class IssueResponse(BaseModel):
 )
 async def issue_credential(
     body: IssueRequest, organizer: CurrentOrganizer, issuer: OrganizerIssuer, state: State, session: Session
-) -> IssueResponse:
+) -> JSONResponse:
     base_url = state.settings.base_url
     prepared = await credential_to_sign(
         body.credential,
@@ -54,7 +55,8 @@ async def issue_credential(
     signed = await commit_while_signing(
         session, prepared["id"], sign_prepared(state.agent, prepared, state.contexts, body.options)
     )
-    return IssueResponse(verifiableCredential=signed)
+    # As the agent signed it: validated again and re-encoded by FastAPI it would only cost time.
+    return JSONResponse({"verifiableCredential": signed}, status_code=status.HTTP_201_CREATED)
 
 
 class JobStarted(BaseModel):

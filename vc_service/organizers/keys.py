@@ -6,6 +6,7 @@ useless for calling the API, and lets a request find its key with one indexed lo
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,6 +17,9 @@ from ..errors import NotFound
 from .models import OrganizerAccount, OrganizerApiKey
 
 KEY_PREFIX = "sigk_"  # recognisable in a leaked file or a secret scanner
+# A key's last use is noted to the minute: a write (on SQLite an fsync) on every call with the
+# key would cost more than the rest of a signature's work in the controller (bench/MEASURED.md).
+LAST_USE_PRECISION = timedelta(minutes=1)
 
 
 def key_hash(key: str) -> str:
@@ -44,8 +48,8 @@ async def create_api_key(
 
 
 async def active_api_key(session: AsyncSession, key: str) -> OrganizerApiKey | None:
-    """The unrevoked key with this value of an organizer not disabled, its last use noted; None
-    for anything else. Commits."""
+    """The unrevoked key with this value of an organizer not disabled, its last use noted (to
+    ``LAST_USE_PRECISION``: a commit when it moved on); None for anything else."""
     api_key = await session.scalar(
         select(OrganizerApiKey)
         .join(OrganizerAccount, OrganizerAccount.id == OrganizerApiKey.account_id)
@@ -53,8 +57,10 @@ async def active_api_key(session: AsyncSession, key: str) -> OrganizerApiKey | N
     )
     if api_key is None or api_key.revoked_at is not None:
         return None
-    api_key.last_used_at = utcnow()
-    await session.commit()
+    now = utcnow()
+    if api_key.last_used_at is None or now - api_key.last_used_at >= LAST_USE_PRECISION:
+        api_key.last_used_at = now
+        await session.commit()
     return api_key
 
 
