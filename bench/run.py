@@ -6,7 +6,8 @@ in turns of a tenth of the requests (so both meet the same machine), of
 - signing: POST /credentials/issue (service) vs POST /vc/credentials/issue (agent, given the
   document the service sends it: status entries and profile included);
 - verifying: POST /credentials/verify (service, with and without a status-list check) vs
-  POST /vc/credentials/verify (agent);
+  POST /vc/credentials/verify (agent, given the same credential: with its status entries, and
+  without);
 - the same for the eddsa-jcs-2022 Data Integrity proof (agent: /vc/di/add-proof, /vc/di/verify);
 - batch issuance of one meeting's badges into wallets over DIDComm, 50 and 200 members, the
   wallets several ACA-Py agents (separate processes), with the CPU time per badge of the issuer
@@ -77,7 +78,7 @@ EDDSA_JCS = {"proofType": "DataIntegrityProof", "cryptosuite": "eddsa-jcs-2022"}
 # Measured in turns, each group's service and agent scenarios alike (measure_side_by_side).
 SIDE_BY_SIDE = (
     ("sign/service", "sign/agent"),
-    ("verify/service+status", "verify/service", "verify/agent"),
+    ("verify/service+status", "verify/agent+entries", "verify/service", "verify/agent"),
     ("sign-eddsa-jcs/service", "sign-eddsa-jcs/agent"),
     ("verify-eddsa-jcs/service", "verify-eddsa-jcs/agent"),
 )
@@ -242,6 +243,11 @@ async def run(service: RunningService, requests: int) -> dict:
         ),
         "verify/agent": lambda: agent_http.post(
             "/vc/credentials/verify", json={"verifiableCredential": without_status}
+        ),
+        # The status check's pair: the agent verifies the same credential, its status entries
+        # included (a larger document to canonicalize), and checks no status.
+        "verify/agent+entries": lambda: agent_http.post(
+            "/vc/credentials/verify", json={"verifiableCredential": with_status}
         ),
         "sign-eddsa-jcs/service": lambda: service_http.post(
             "/credentials/issue", json={"credential": attendance_credential(), "options": EDDSA_JCS}
@@ -588,11 +594,11 @@ def markdown(report: dict) -> str:
         for b in report["batches"]
         if b["unfinished"] or (b["issuer_side_badges_per_minute"] or 0) < TARGET_BADGES_PER_MINUTE
     ]
-    with_status, agent = report["results"]["verify/service+status"][-1], report["results"]["verify/agent"][-1]
+    with_status, agent = report["results"]["verify/service+status"][-1], report["results"]["verify/agent+entries"][-1]
     if with_status["per_second"] < TARGET_VERIFY_SHARE * agent["per_second"]:
         misses.append(
-            f"verification with a status check at {with_status['concurrency']} clients: "
-            f"{with_status['per_second']} a second, {with_status['per_second'] / agent['per_second']:.0%} of the agent's"
+            f"verification with a status check at {with_status['concurrency']} clients: {with_status['per_second']} "
+            f"a second, {with_status['per_second'] / agent['per_second']:.0%} of the agent's on the same credential"
         )
     lines += ["", "Missed targets: " + ("; ".join(misses) if misses else "none")]
     return "\n".join(lines) + "\n"

@@ -21,6 +21,7 @@ def test_bench_smoke_run_writes_its_results(tmp_path):
         "sign/service",
         "sign/agent",
         "verify/service+status",
+        "verify/agent+entries",
         "verify/service",
         "verify/agent",
         "sign-eddsa-jcs/service",

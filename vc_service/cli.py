@@ -62,8 +62,10 @@ def up() -> None:
 
     from .http.access_log import redact_access_log
     from .main import create_app
+    from .process_memory import limit_malloc_arenas
     from .running_service import forget_service, record_service
 
+    limit_malloc_arenas()  # before any thread is started
     current = settings()
     logging.basicConfig(level=current.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per agent call is noise
