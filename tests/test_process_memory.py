@@ -36,3 +36,32 @@ def arenas(mode: str) -> int:
 
 def test_threads_share_two_arenas():
     assert arenas("limited") <= 2 < arenas("default")
+
+
+def test_vc_service_up_limits_the_arenas_before_it_builds_the_app(monkeypatch, tmp_path):
+    """`vc-service up` applies the limit first: the threads it starts later share the two arenas."""
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from vc_service import main, process_memory
+    from vc_service.cli import app
+
+    calls: list[str] = []
+    monkeypatch.setattr(process_memory, "limit_malloc_arenas", lambda: calls.append("limit") or True)
+    monkeypatch.setattr(main, "create_app", lambda settings: calls.append("app") or object())
+
+    class NotServing:  # the server ends at once, never started: `up` exits 1
+        started = False
+
+        def __init__(self, config: object) -> None:
+            calls.append("server")
+
+        async def serve(self) -> None:
+            return None
+
+    monkeypatch.setattr(uvicorn, "Server", NotServing)
+    monkeypatch.setattr(uvicorn, "Config", lambda application, **options: application)
+    monkeypatch.setenv("VC_SERVICE_DATA_DIR", str(tmp_path))
+    result = CliRunner().invoke(app, ["up"])
+    assert result.exit_code == 1, result.output
+    assert calls == ["limit", "app", "server"]

@@ -237,6 +237,8 @@ async def test_grouped_writes_share_a_transaction_and_a_clash_fails_only_its_own
         writes.store(rows("urn:uuid:a", 100)), writes.store(rows("urn:uuid:3", 101)), return_exceptions=True
     )
     assert outcomes[0] is None and isinstance(outcomes[1], IntegrityError)  # urn:uuid:3 has its entry
+    with pytest.raises(IntegrityError):  # the writer's own connection enforces foreign keys too
+        await writes.store([CredentialStatus(sig_id=999999, credential_id="urn:uuid:x", list_number=1, list_index=7)])
     async with sessions() as session:
         stored = set(await session.scalars(select(CredentialStatus.credential_id)))
         audited = list(await session.scalars(select(AuditEvent).where(AuditEvent.actor == "a")))
