@@ -9,6 +9,8 @@ in turns of a tenth of the requests (so both meet the same machine), of
   POST /vc/credentials/verify (agent, given the same credential: with its status entries, and
   without);
 - the same for the eddsa-jcs-2022 Data Integrity proof (agent: /vc/di/add-proof, /vc/di/verify);
+- each of the agent's requests also through a bare relay (bench/relay.py), the floor of any
+  controller in front of the agent: what the service adds beyond it is its own work;
 - batch issuance of one meeting's badges into wallets over DIDComm, 50 and 200 members, the
   wallets several ACA-Py agents (separate processes), with the CPU time per badge of the issuer
   agent, the controller and the wallets, the issuer's DIDComm messages per badge, and where the
@@ -61,6 +63,8 @@ from tests.support import (
 )
 from vc_service.agent.supervisor import wallet_storage_environment
 
+from .relay import running_relay
+
 RESULTS_DIR = Path(__file__).parent / "results"
 CONCURRENCY = (1, 4, 16)
 # Issue 21: service p50 over the agent's own, at most, per operation.
@@ -76,12 +80,14 @@ HOLDER_WALLET_CONNECTIONS = 10  # each wallet's PostgreSQL pool: four fit the se
 MESSAGE_STATES = ("offer-sent", "request-received", "credential-issued", "done", "abandoned")
 EDDSA_JCS = {"proofType": "DataIntegrityProof", "cryptosuite": "eddsa-jcs-2022"}
 # Measured in turns, each group's service and agent scenarios alike (measure_side_by_side).
+# The relay (bench/relay.py) is the floor of any controller in front of the agent.
 SIDE_BY_SIDE = (
-    ("sign/service", "sign/agent"),
-    ("verify/service+status", "verify/agent+entries", "verify/service", "verify/agent"),
-    ("sign-eddsa-jcs/service", "sign-eddsa-jcs/agent"),
-    ("verify-eddsa-jcs/service", "verify-eddsa-jcs/agent"),
+    ("sign/service", "sign/relay", "sign/agent"),
+    ("verify/service+status", "verify/agent+entries", "verify/service", "verify/relay", "verify/agent"),
+    ("sign-eddsa-jcs/service", "sign-eddsa-jcs/relay", "sign-eddsa-jcs/agent"),
+    ("verify-eddsa-jcs/service", "verify-eddsa-jcs/relay", "verify-eddsa-jcs/agent"),
 )
+OPERATIONS = ("sign", "verify", "sign-eddsa-jcs", "verify-eddsa-jcs")
 ROUNDS = 10
 
 
@@ -194,7 +200,7 @@ def peak_memory_mb(pid: int) -> float:
     return 0.0
 
 
-async def run(service: RunningService, requests: int) -> dict:
+async def run(service: RunningService, requests: int, relay_url: str) -> dict:
     secrets = service.secrets()
     service_http = httpx.AsyncClient(base_url=service.url, headers={"X-API-Key": service.api_key}, timeout=60)
     agent_http = httpx.AsyncClient(
@@ -202,6 +208,7 @@ async def run(service: RunningService, requests: int) -> dict:
         headers={"X-API-Key": secrets["agent_admin_key"]},
         timeout=60,
     )
+    relay_http = httpx.AsyncClient(base_url=relay_url, timeout=60)
     issuer = (await service_http.get("/issuer")).json()
     credential = attendance_credential(
         id="urn:uuid:00000000-0000-4000-8000-00000000b001", issuer=issuer["profile"], validFrom="2026-11-20T17:00:00Z"
@@ -234,32 +241,34 @@ async def run(service: RunningService, requests: int) -> dict:
 
     scenarios = {
         "sign/service": lambda: service_http.post("/credentials/issue", json={"credential": attendance_credential()}),
-        "sign/agent": lambda: agent_http.post("/vc/credentials/issue", json={"credential": as_the_service_sends}),
         "verify/service+status": lambda: service_http.post(
             "/credentials/verify", json={"verifiableCredential": with_status}
         ),
         "verify/service": lambda: service_http.post(
             "/credentials/verify", json={"verifiableCredential": without_status}
         ),
-        "verify/agent": lambda: agent_http.post(
-            "/vc/credentials/verify", json={"verifiableCredential": without_status}
-        ),
         # The status check's pair: the agent verifies the same credential, its status entries
         # included (a larger document to canonicalize), and checks no status.
-        "verify/agent+entries": lambda: agent_http.post(
-            "/vc/credentials/verify", json={"verifiableCredential": with_status}
+        "verify/agent+entries": partial(
+            agent_http.post, "/vc/credentials/verify", json={"verifiableCredential": with_status}
         ),
         "sign-eddsa-jcs/service": lambda: service_http.post(
             "/credentials/issue", json={"credential": attendance_credential(), "options": EDDSA_JCS}
         ),
-        "sign-eddsa-jcs/agent": lambda: agent_http.post(
-            "/vc/di/add-proof", json={"document": di_as_the_service_sends, "options": di_options}
-        ),
         "verify-eddsa-jcs/service": lambda: service_http.post(
             "/credentials/verify", json={"verifiableCredential": di_signed}
         ),
-        "verify-eddsa-jcs/agent": lambda: agent_http.post("/vc/di/verify", json={"securedDocument": di_signed}),
     }
+    # The agent alone and through the bare relay: the same path and body.
+    to_the_agent = {
+        "sign": ("/vc/credentials/issue", {"credential": as_the_service_sends}),
+        "verify": ("/vc/credentials/verify", {"verifiableCredential": without_status}),
+        "sign-eddsa-jcs": ("/vc/di/add-proof", {"document": di_as_the_service_sends, "options": di_options}),
+        "verify-eddsa-jcs": ("/vc/di/verify", {"securedDocument": di_signed}),
+    }
+    for operation, (path, body) in to_the_agent.items():
+        scenarios[f"{operation}/agent"] = partial(agent_http.post, path, json=body)
+        scenarios[f"{operation}/relay"] = partial(relay_http.post, path, json=body)
 
     async def send(call) -> None:
         checked(await call())
@@ -274,8 +283,8 @@ async def run(service: RunningService, requests: int) -> dict:
             for concurrency in CONCURRENCY
         ]
         results |= {name: [by_name[name] for by_name in measured] for name in operation}
-    await service_http.aclose()
-    await agent_http.aclose()
+    for client in (service_http, agent_http, relay_http):
+        await client.aclose()
     return results
 
 
@@ -478,18 +487,19 @@ def batch_or_failure(
         }
 
 
-def ratios(results: dict) -> dict:
-    """Service latency over the agent's own, per operation and concurrency (p50)."""
-    pairs = {
-        operation: (f"{operation}/service", f"{operation}/agent")
-        for operation in ("sign", "verify", "sign-eddsa-jcs", "verify-eddsa-jcs")
-    }
+def ratios(results: dict, side: str = "service") -> dict:
+    """The service's latency (or the relay's) over the agent's own, per operation and concurrency (p50)."""
     return {
         operation: [
-            round(service["p50_ms"] / agent["p50_ms"], 2) for service, agent in zip(results[s], results[a], strict=True)
+            round(front["p50_ms"] / agent["p50_ms"], 2)
+            for front, agent in zip(results[f"{operation}/{side}"], results[f"{operation}/agent"], strict=True)
         ]
-        for operation, (s, a) in pairs.items()
+        for operation in OPERATIONS
     }
+
+
+def added_at_one_client(results: dict, operation: str, side: str) -> float:
+    return results[f"{operation}/{side}"][0]["p50_ms"] - results[f"{operation}/agent"][0]["p50_ms"]
 
 
 def load_average() -> str:
@@ -530,8 +540,17 @@ def markdown(report: dict) -> str:
     lines += ["", "Service p50 / agent p50 at 1, 4, 16 clients (and what the service adds at one client):", ""]
     lines += [
         f"- {operation}: {values} (target at most {TARGET_RATIOS[operation]}; "
-        f"+{report['results'][operation + '/service'][0]['p50_ms'] - report['results'][operation + '/agent'][0]['p50_ms']:.1f} ms)"
+        f"{added_at_one_client(report['results'], operation, 'service'):+.1f} ms)"
         for operation, values in report["ratios"].items()
+    ]
+    lines += [
+        "",
+        "The bare relay's p50 / the agent's (bench/relay.py: the floor of any controller in front of it):",
+        "",
+    ]
+    lines += [
+        f"- {operation}: {values} ({added_at_one_client(report['results'], operation, 'relay'):+.1f} ms)"
+        for operation, values in report["relay_ratios"].items()
     ]
     lines += [
         "",
@@ -621,7 +640,9 @@ def main() -> None:
         )
         service.start()
         try:
-            results = asyncio.run(run(service, requests))
+            agent_url = f"http://127.0.0.1:{service.agent_admin_port}"
+            with running_relay(agent_url, service.secrets()["agent_admin_key"]) as relay_url:
+                results = asyncio.run(run(service, requests, relay_url))
             batches = [
                 batch_or_failure(
                     service,
@@ -646,6 +667,7 @@ def main() -> None:
         "smoke": args.smoke,
         "results": results,
         "ratios": ratios(results),
+        "relay_ratios": ratios(results, "relay"),
         "batches": batches,
         "peak_memory_mb": memory,
         "signing_profile": profile,

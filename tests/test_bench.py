@@ -19,14 +19,18 @@ def test_bench_smoke_run_writes_its_results(tmp_path):
     report = json.loads((tmp_path / "results.json").read_text())
     assert set(report["results"]) == {
         "sign/service",
+        "sign/relay",
         "sign/agent",
         "verify/service+status",
         "verify/agent+entries",
         "verify/service",
+        "verify/relay",
         "verify/agent",
         "sign-eddsa-jcs/service",
+        "sign-eddsa-jcs/relay",
         "sign-eddsa-jcs/agent",
         "verify-eddsa-jcs/service",
+        "verify-eddsa-jcs/relay",
         "verify-eddsa-jcs/agent",
     }
     assert [(batch["members"], batch["unfinished"], batch["badges_per_minute"] > 0) for batch in report["batches"]] == [
@@ -38,4 +42,6 @@ def test_bench_smoke_run_writes_its_results(tmp_path):
     assert report["pyinstrument_requests"] is None  # the profiled controller: the full run only
     assert [row["concurrency"] for row in report["results"]["sign/service"]] == [1, 4, 16]
     assert report["peak_memory_mb"]["agent"] > 0 and report["machine"]["acapy_agent"].startswith("1.7")
-    assert "| sign/agent | 16 |" in (tmp_path / "results.md").read_text()
+    assert set(report["relay_ratios"]) == set(report["ratios"])
+    markdown = (tmp_path / "results.md").read_text()
+    assert "| sign/agent | 16 |" in markdown and "| sign-eddsa-jcs/relay | 1 |" in markdown
